@@ -1,0 +1,111 @@
+//! Norwegian organisation numbers (organisasjonsnummer): nine digits with a
+//! MOD11 check digit (procurement-rules.md §8).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Invalid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgNumber(String);
+
+const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+
+impl OrgNumber {
+    /// Accepts the nine digits, with the spaces people often write
+    /// (`974 760 673`).
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let invalid = |why: &str| {
+            Invalid::new(
+                "invalid_org_number",
+                format!("'{input}' is not a valid organisation number: {why}"),
+            )
+        };
+        if digits.len() != 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid("it must be nine digits"));
+        }
+        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+        let sum: u32 = WEIGHTS.iter().zip(&d).map(|(w, x)| w * x).sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => {
+                return Err(invalid(
+                    "no valid check digit exists for these eight digits",
+                ))
+            }
+            c => c,
+        };
+        if check != d[8] {
+            return Err(invalid("the check digit does not match"));
+        }
+        Ok(OrgNumber(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OrgNumber {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        OrgNumber::parse(&value)
+    }
+}
+
+impl From<OrgNumber> for String {
+    fn from(value: OrgNumber) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for OrgNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_valid_numbers() {
+        assert_eq!(OrgNumber::parse("974760673").unwrap().as_str(), "974760673");
+        assert_eq!(
+            OrgNumber::parse("974 760 673").unwrap().as_str(),
+            "974760673"
+        );
+        // 3*1 + 2*4 = 11: the sum is a multiple of 11, c = 11, so the check digit is 0.
+        assert_eq!(OrgNumber::parse("100000040").unwrap().as_str(), "100000040");
+        assert!(OrgNumber::parse("100000041").is_err());
+    }
+
+    #[test]
+    fn refuses_a_wrong_check_digit() {
+        let e = OrgNumber::parse("974760674").unwrap_err();
+        assert_eq!(e.code, "invalid_org_number");
+        assert!(e.message.contains("check digit"));
+    }
+
+    #[test]
+    fn refuses_numbers_with_no_possible_check_digit() {
+        // 2*6 = 12, remainder 1, so c = 10: whatever the ninth digit, the number is invalid.
+        for last in 0..=9 {
+            let e = OrgNumber::parse(&format!("00000006{last}")).unwrap_err();
+            assert!(e.message.contains("no valid check digit"), "{e}");
+        }
+    }
+
+    #[test]
+    fn refuses_letters_and_wrong_lengths() {
+        assert!(OrgNumber::parse("97476067A").is_err());
+        assert!(OrgNumber::parse("97476067").is_err());
+        assert!(OrgNumber::parse("9747606733").is_err());
+        assert!(OrgNumber::parse("").is_err());
+        assert!(OrgNumber::parse("９７４７６０６７３").is_err());
+    }
+}
