@@ -1,2 +1,14 @@
+//! Samkjøp: joint procurement for Norwegian municipalities.
+//!
+//! `domain` is the pure core; `api`, `db`, `auth` are the shell around it.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod error;
+pub mod import;
 pub mod reference;
+pub mod startup;
+pub mod telemetry;

@@ -1,15 +1,23 @@
 //! The pure core: procurement logic over plain data. Nothing here touches the
 //! database, the clock or the network; callers pass `now` and the data.
 
+pub mod contract;
 pub mod cpv;
+pub mod email_address;
 pub mod error;
 pub mod kommune;
+pub mod mandate;
 pub mod money;
 pub mod org_number;
 pub mod role;
 pub mod size_class;
+pub mod split;
+pub mod summary;
+pub mod supplier;
+pub mod thresholds;
 
 pub use cpv::{Cpv, CpvPrefix};
+pub use email_address::EmailAddress;
 pub use error::Invalid;
 pub use kommune::{Fylkesnummer, Kommunenummer, ServiceArea};
 pub use money::Ore;

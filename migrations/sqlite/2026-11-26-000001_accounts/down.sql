@@ -1,0 +1,4 @@
+DROP TABLE users;
+DROP TABLE suppliers;
+DROP TABLE organizations;
+DROP TABLE municipalities;

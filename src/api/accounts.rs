@@ -1,0 +1,80 @@
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Json, State};
+use crate::auth::{password, Claims, Keys};
+use crate::db::users::{self, User};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/token", web::post().to(issue_token));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[schema(example = "koordinator@vestlandinnkjop.no")]
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+}
+
+/// Log in: exchange an email and password for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse),
+              (status = 401, body = Problem, description = "invalid_credentials: wrong email or password (the two are not told apart)"),
+              (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue_token(
+    state: State,
+    keys: web::Data<Keys>,
+    body: Json<TokenRequest>,
+) -> AppResult<Json<TokenResponse>> {
+    let TokenRequest { email, password } = body.0;
+    let user = state
+        .db
+        .read(move |c| users::find_by_email(c, &email))
+        .await?;
+    let user = web::block(move || match user {
+        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
+        Some(_) => None,
+        None => {
+            password::verify_nobody(&password);
+            None
+        }
+    })
+    .await?
+    .ok_or_else(|| {
+        AppError::unauthorized("invalid_credentials", "the email or the password is wrong")
+    })?;
+    let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
+    let access_token = keys.sign(&claims).map_err(AppError::internal)?;
+    Ok(Json(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: keys.ttl_seconds,
+    }))
+}
+
+fn claims_for(user: &User, now: i64, ttl: i64) -> AppResult<Claims> {
+    let role: Role = user.role.parse().map_err(AppError::internal)?;
+    Ok(Claims {
+        sub: user.id.clone(),
+        role,
+        org: user.organization_id.clone(),
+        municipality: user.municipality.clone(),
+        supplier: user.supplier_id.clone(),
+        aud: crate::auth::token::API_AUDIENCE.to_string(),
+        iat: now,
+        exp: now + ttl,
+    })
+}

@@ -1,0 +1,140 @@
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Json, State};
+use crate::auth::Caller;
+use crate::db::municipalities::{self, Municipality};
+use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
+use crate::error::{AppError, AppResult, FieldExt, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/municipalities", web::get().to(list_municipalities))
+        .route("/municipalities/{number}", web::get().to(get_municipality))
+        .route(
+            "/municipalities/{number}",
+            web::patch().to(update_municipality),
+        );
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityView {
+    #[schema(example = "4601")]
+    pub number: String,
+    #[schema(example = "Bergen")]
+    pub name: String,
+    #[schema(example = "46")]
+    pub county: String,
+    #[schema(example = "Vestland")]
+    pub county_name: String,
+    pub population: Option<i64>,
+    pub contact_email: Option<String>,
+}
+
+impl From<Municipality> for MunicipalityView {
+    fn from(m: Municipality) -> Self {
+        MunicipalityView {
+            number: m.number,
+            name: m.name,
+            county: m.county,
+            county_name: m.county_name,
+            population: Some(m.population),
+            contact_email: m.contact_email,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalityFilter {
+    /// A county number (two digits), e.g. 46 for Vestland.
+    pub county: Option<String>,
+}
+
+/// The 357 municipalities of 2024, optionally those of one county.
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityFilter),
+    responses((status = 200, body = Vec<MunicipalityView>),
+              (status = 422, body = Problem, description = "invalid_county, unknown_county")))]
+pub async fn list_municipalities(
+    state: State,
+    filter: web::Query<MunicipalityFilter>,
+) -> AppResult<Json<Vec<MunicipalityView>>> {
+    let county = filter
+        .into_inner()
+        .county
+        .map(|c| Fylkesnummer::parse(&c))
+        .transpose()
+        .field("county")?;
+    let list = state
+        .db
+        .read(move |c| municipalities::list(c, county.as_ref().map(Fylkesnummer::as_str)))
+        .await?;
+    Ok(Json(list.into_iter().map(MunicipalityView::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
+    params(("number" = String, Path, description = "kommunenummer")),
+    responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
+pub async fn get_municipality(
+    state: State,
+    number: web::Path<String>,
+) -> AppResult<Json<MunicipalityView>> {
+    let number = number.into_inner();
+    let found = state
+        .db
+        .read(move |c| municipalities::find(c, &number))
+        .await?;
+    found
+        .map(|m| Json(m.into()))
+        .ok_or_else(|| AppError::not_found("the municipality"))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalityUpdate {
+    /// Where invitations go; null removes it.
+    #[schema(example = "innkjop@bergen.kommune.no")]
+    pub contact_email: Option<String>,
+}
+
+/// The municipality (or an operator) sets where invitations are sent.
+#[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
+    params(("number" = String, Path, description = "kommunenummer")), request_body = MunicipalityUpdate,
+    security(("bearer" = [])),
+    responses((status = 200, body = MunicipalityView), (status = 422, body = Problem, description = "invalid_email"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn update_municipality(
+    state: State,
+    caller: Caller,
+    number: web::Path<String>,
+    body: Json<MunicipalityUpdate>,
+) -> AppResult<Json<MunicipalityView>> {
+    let number = Kommunenummer::parse(&number.into_inner())
+        .map_err(|_| AppError::not_found("the municipality"))?;
+    if !caller.may_act_for_municipality(number.as_str()) {
+        return Err(AppError::forbidden(
+            "only the municipality's own users and admins change its contact address",
+        ));
+    }
+    let email = body
+        .0
+        .contact_email
+        .as_deref()
+        .map(EmailAddress::parse)
+        .transpose()
+        .field("contact_email")?;
+    let updated = state
+        .db
+        .write(move |c| {
+            municipalities::set_contact_email(
+                c,
+                number.as_str(),
+                email.as_ref().map(EmailAddress::as_str),
+            )?;
+            municipalities::find(c, number.as_str())
+        })
+        .await?;
+    updated
+        .map(|m| Json(m.into()))
+        .ok_or_else(|| AppError::not_found("the municipality"))
+}

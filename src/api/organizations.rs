@@ -1,0 +1,127 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json::created;
+use super::{rfc3339, Json, Page, State};
+use crate::auth::Caller;
+use crate::db::organizations::{self, Organization};
+use crate::db::{new_id, now};
+use crate::domain::supplier::parse_name;
+use crate::domain::{OrgNumber, Role};
+use crate::error::{AppError, AppResult, FieldExt, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organizations", web::post().to(create_organization))
+        .route("/organizations", web::get().to(list_organizations))
+        .route("/organizations/{id}", web::get().to(get_organization));
+}
+
+pub const PROCUREMENT_OFFICE: &str = "procurement_office";
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    #[schema(example = "procurement_office")]
+    pub kind: String,
+    #[schema(example = "Vestland innkjøpssamarbeid")]
+    pub name: String,
+    #[schema(example = "974760673")]
+    pub org_number: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub org_number: String,
+    pub created_at: String,
+}
+
+impl From<Organization> for OrganizationView {
+    fn from(o: Organization) -> Self {
+        OrganizationView {
+            id: o.id,
+            kind: o.kind,
+            name: o.name,
+            org_number: o.org_number,
+            created_at: rfc3339(o.created_at),
+        }
+    }
+}
+
+/// An operator registers a procurement office.
+#[utoipa::path(post, path = "/api/v1/organizations", tag = "accounts", request_body = NewOrganization,
+    security(("bearer" = [])),
+    responses((status = 201, body = OrganizationView),
+              (status = 422, body = Problem, description = "invalid_org_number, invalid_kind, invalid_name"),
+              (status = 409, body = Problem, description = "organization_exists"),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn create_organization(
+    state: State,
+    caller: Caller,
+    body: Json<NewOrganization>,
+) -> AppResult<HttpResponse> {
+    caller.require_admin()?;
+    let body = body.0;
+    if body.kind != PROCUREMENT_OFFICE {
+        return Err(
+            AppError::unprocessable("invalid_kind", "kind must be 'procurement_office'")
+                .on_field("kind"),
+        );
+    }
+    let org = Organization {
+        id: new_id(),
+        kind: body.kind,
+        name: parse_name(&body.name).field("name")?,
+        org_number: OrgNumber::parse(&body.org_number)
+            .field("org_number")?
+            .to_string(),
+        created_at: now(),
+    };
+    let org = state
+        .db
+        .write(move |c| organizations::insert(c, &org).map(|_| org))
+        .await?;
+    Ok(created(OrganizationView::from(org)))
+}
+
+/// The procurement offices (admins and coordinators).
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "accounts", params(Page), security(("bearer" = [])),
+    responses((status = 200, body = Vec<OrganizationView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_organizations(
+    state: State,
+    caller: Caller,
+    page: web::Query<Page>,
+) -> AppResult<Json<Vec<OrganizationView>>> {
+    if !(caller.is_admin() || caller.role() == Role::Coordinator) {
+        return Err(AppError::forbidden(
+            "only admins and coordinators list organisations",
+        ));
+    }
+    let (limit, offset) = (page.limit(), page.offset());
+    let orgs = state
+        .db
+        .read(move |c| organizations::list(c, limit, offset))
+        .await?;
+    Ok(Json(orgs.into_iter().map(OrganizationView::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = OrganizationView), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn get_organization(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<OrganizationView>> {
+    let id = id.into_inner();
+    let visible = caller.is_admin() || caller.organization() == Some(id.as_str());
+    if !visible {
+        return Err(AppError::not_found("the organisation"));
+    }
+    let org = state.db.read(move |c| organizations::find(c, &id)).await?;
+    org.map(|o| Json(o.into()))
+        .ok_or_else(|| AppError::not_found("the organisation"))
+}

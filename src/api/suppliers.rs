@@ -1,0 +1,291 @@
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json::{body_error, created};
+use super::{rfc3339, Json, State};
+use crate::auth::{password, Caller};
+use crate::db::suppliers::{self, Supplier};
+use crate::db::users::{self, User};
+use crate::db::{new_id, now};
+use crate::domain::supplier::{RawProfile, SupplierProfile};
+use crate::domain::{EmailAddress, Role};
+use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::import::{self, ImportReport};
+
+/// A national register is tens of megabytes of CSV.
+pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/suppliers", web::post().to(register_supplier))
+        .route("/suppliers/me", web::get().to(my_profile))
+        .route("/suppliers/me", web::patch().to(update_my_profile))
+        .service(
+            web::resource("/suppliers/import")
+                .app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES))
+                .route(web::post().to(import_register)),
+        );
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierRegistration {
+    #[schema(example = "974760673")]
+    pub org_number: String,
+    #[schema(example = "Fjord Catering AS")]
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub employees: i64,
+    #[schema(example = 610000000)]
+    pub annual_turnover_ore: i64,
+    #[schema(example = "4601")]
+    pub home_municipality: String,
+    /// County numbers (2 digits) and/or municipality numbers (4 digits).
+    #[schema(example = json!(["46"]))]
+    pub service_area: Vec<String>,
+    /// CPV prefixes, 2 to 8 digits.
+    #[schema(example = json!(["5552"]))]
+    pub cpv: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupplierView {
+    pub id: String,
+    pub org_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub employees: i64,
+    pub annual_turnover_ore: i64,
+    /// `micro`, `small`, `medium` or `large` (EU Recommendation 2003/361).
+    pub size_class: String,
+    pub home_municipality: String,
+    pub service_area: Vec<String>,
+    pub cpv: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Supplier> for SupplierView {
+    fn from(s: Supplier) -> Self {
+        SupplierView {
+            service_area: s.service_area_list(),
+            cpv: s.cpv_list(),
+            id: s.id,
+            org_number: s.org_number,
+            name: s.name,
+            email: s.email,
+            employees: s.employees,
+            annual_turnover_ore: s.annual_turnover_ore,
+            size_class: s.size_class,
+            home_municipality: s.home_municipality,
+            created_at: rfc3339(s.created_at),
+            updated_at: rfc3339(s.updated_at),
+        }
+    }
+}
+
+fn profile_of(raw: &RawProfile<'_>) -> AppResult<SupplierProfile> {
+    SupplierProfile::parse(raw).map_err(|(field, e)| AppError::from(e).on_field(field))
+}
+
+/// A supplier registers itself and gets a login. A supplier already in the
+/// register (imported, without a login) is completed, not duplicated.
+#[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
+    responses((status = 201, body = SupplierView),
+              (status = 409, body = Problem, description = "supplier_exists, email_taken"),
+              (status = 422, body = Problem, description = "invalid_org_number, invalid_email, weak_password, unknown_municipality, invalid_service_area, invalid_cpv_prefix, ...")))]
+pub async fn register_supplier(
+    state: State,
+    body: Json<SupplierRegistration>,
+) -> AppResult<HttpResponse> {
+    let b = body.0;
+    let profile = profile_of(&RawProfile {
+        org_number: &b.org_number,
+        name: &b.name,
+        employees: b.employees,
+        annual_turnover_ore: b.annual_turnover_ore,
+        home_municipality: &b.home_municipality,
+        service_area: b.service_area.iter().map(String::as_str).collect(),
+        cpv: b.cpv.iter().map(String::as_str).collect(),
+    })?;
+    let email = EmailAddress::parse(&b.email).field("email")?;
+    password::check_strength(&b.password).field("password")?;
+    let password_hash = web::block(move || password::hash(&b.password))
+        .await?
+        .map_err(AppError::internal)?;
+    let class = profile.size_class(state.config.eur_nok);
+    let supplier = state
+        .db
+        .write(move |c| {
+            let at = now();
+            let id = match suppliers::find_by_org_number(c, profile.org_number.as_str())? {
+                Some(existing) if users::find_by_supplier(c, &existing.id)?.is_some() => {
+                    return Err(AppError::conflict(
+                        "supplier_exists",
+                        format!("{} is already registered with a login", profile.org_number),
+                    )
+                    .on_field("org_number"))
+                }
+                Some(existing) => {
+                    suppliers::update_profile(c, &existing.id, &profile, class, at)?;
+                    suppliers::set_email(c, &existing.id, email.as_str())?;
+                    existing.id
+                }
+                None => {
+                    let row = Supplier::new(new_id(), Some(email.to_string()), &profile, class, at);
+                    suppliers::insert_many(c, std::slice::from_ref(&row))?;
+                    row.id
+                }
+            };
+            users::insert(
+                c,
+                &User {
+                    id: new_id(),
+                    email: email.into_string(),
+                    password_hash,
+                    role: Role::Supplier.as_str().into(),
+                    organization_id: None,
+                    municipality: None,
+                    supplier_id: Some(id.clone()),
+                    created_at: at,
+                },
+            )?;
+            suppliers::find(c, &id)?
+                .ok_or_else(|| AppError::internal("the supplier vanished in its own transaction"))
+        })
+        .await?;
+    Ok(created(SupplierView::from(supplier)))
+}
+
+fn own_supplier_id(caller: &Caller) -> AppResult<String> {
+    caller.require(Role::Supplier)?;
+    caller
+        .supplier()
+        .map(String::from)
+        .ok_or_else(|| AppError::forbidden("this account is not linked to a supplier"))
+}
+
+/// A supplier reads its own profile.
+#[utoipa::path(get, path = "/api/v1/suppliers/me", tag = "suppliers", security(("bearer" = [])),
+    responses((status = 200, body = SupplierView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn my_profile(state: State, caller: Caller) -> AppResult<Json<SupplierView>> {
+    let id = own_supplier_id(&caller)?;
+    let supplier = state.db.read(move |c| suppliers::find(c, &id)).await?;
+    supplier
+        .map(|s| Json(s.into()))
+        .ok_or_else(|| AppError::not_found("the supplier"))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierUpdate {
+    pub name: Option<String>,
+    pub employees: Option<i64>,
+    pub annual_turnover_ore: Option<i64>,
+    pub home_municipality: Option<String>,
+    pub service_area: Option<Vec<String>>,
+    pub cpv: Option<Vec<String>>,
+}
+
+/// A supplier corrects its profile; the size class follows.
+#[utoipa::path(patch, path = "/api/v1/suppliers/me", tag = "suppliers", request_body = SupplierUpdate,
+    security(("bearer" = [])),
+    responses((status = 200, body = SupplierView), (status = 422, body = Problem),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn update_my_profile(
+    state: State,
+    caller: Caller,
+    body: Json<SupplierUpdate>,
+) -> AppResult<Json<SupplierView>> {
+    let id = own_supplier_id(&caller)?;
+    let rate = state.config.eur_nok;
+    let change = body.0;
+    let supplier = state
+        .db
+        .write(move |c| {
+            let current =
+                suppliers::find(c, &id)?.ok_or_else(|| AppError::not_found("the supplier"))?;
+            let area = current.service_area_list();
+            let cpv = current.cpv_list();
+            let profile = profile_of(&RawProfile {
+                org_number: &current.org_number,
+                name: change.name.as_deref().unwrap_or(&current.name),
+                employees: change.employees.unwrap_or(current.employees),
+                annual_turnover_ore: change
+                    .annual_turnover_ore
+                    .unwrap_or(current.annual_turnover_ore),
+                home_municipality: change
+                    .home_municipality
+                    .as_deref()
+                    .unwrap_or(&current.home_municipality),
+                service_area: change
+                    .service_area
+                    .as_ref()
+                    .unwrap_or(&area)
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
+                cpv: change
+                    .cpv
+                    .as_ref()
+                    .unwrap_or(&cpv)
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
+            })?;
+            suppliers::update_profile(c, &id, &profile, profile.size_class(rate), now())?;
+            suppliers::find(c, &id)?.ok_or_else(|| AppError::not_found("the supplier"))
+        })
+        .await?;
+    Ok(Json(supplier.into()))
+}
+
+/// An operator loads the supplier register from CSV: new organisation
+/// numbers are added, known ones updated, bad rows reported by line.
+#[utoipa::path(post, path = "/api/v1/suppliers/import", tag = "suppliers", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv",
+        description = "header org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv; list cells separated by ';'"),
+    responses((status = 200, body = ImportReport),
+              (status = 422, body = Problem, description = "invalid_csv_header"),
+              (status = 413, body = Problem, description = "payload_too_large, too_many_rows"),
+              (status = 415, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn import_register(
+    state: State,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Payload,
+) -> AppResult<Json<ImportReport>> {
+    caller.require_admin()?;
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv") || v.starts_with("text/plain"));
+    if !is_csv {
+        return Err(AppError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the register as text/csv",
+        ));
+    }
+    let bytes = body
+        .to_bytes_limited(IMPORT_LIMIT_BYTES)
+        .await
+        .map_err(|_| {
+            AppError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the register file is too large",
+            )
+        })?;
+    let bytes = bytes.map_err(body_error)?;
+    let rate = state.config.eur_nok;
+    let parsed = web::block(move || import::parse(&bytes)).await??;
+    let report = state
+        .db
+        .write(move |c| import::store(c, parsed, rate, now()))
+        .await?;
+    Ok(Json(report))
+}

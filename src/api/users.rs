@@ -1,0 +1,170 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json::created;
+use super::organizations::PROCUREMENT_OFFICE;
+use super::{rfc3339, Json, State};
+use crate::auth::{password, Caller};
+use crate::db::users::{self, User};
+use crate::db::{new_id, now, organizations};
+use crate::domain::{EmailAddress, Kommunenummer, Role};
+use crate::error::{AppError, AppResult, FieldExt, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users", web::post().to(create_user))
+        .route("/users/me", web::get().to(me));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    #[schema(example = "innkjop@bergen.kommune.no")]
+    pub email: String,
+    pub password: String,
+    /// `admin`, `coordinator` or `municipality` (suppliers register themselves).
+    #[schema(example = "coordinator")]
+    pub role: String,
+    /// A procurement office, for a coordinator of that office.
+    pub organization_id: Option<String>,
+    /// A kommunenummer: the municipality of a municipality user, or the host
+    /// municipality that a coordinator leads joint procurements for.
+    #[schema(example = "4601")]
+    pub municipality: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub organization_id: Option<String>,
+    pub municipality: Option<String>,
+    pub supplier_id: Option<String>,
+    pub created_at: String,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            id: u.id,
+            email: u.email,
+            role: u.role,
+            organization_id: u.organization_id,
+            municipality: u.municipality,
+            supplier_id: u.supplier_id,
+            created_at: rfc3339(u.created_at),
+        }
+    }
+}
+
+/// An operator creates a coordinator, a municipality user or another admin.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser, security(("bearer" = [])),
+    responses((status = 201, body = UserView),
+              (status = 422, body = Problem, description = "invalid_email, weak_password, invalid_role, organization_required, organization_not_found, municipality_required, unknown_municipality"),
+              (status = 409, body = Problem, description = "email_taken"),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn create_user(
+    state: State,
+    caller: Caller,
+    body: Json<NewUser>,
+) -> AppResult<HttpResponse> {
+    caller.require_admin()?;
+    let body = body.0;
+    let email = EmailAddress::parse(&body.email).field("email")?;
+    password::check_strength(&body.password).field("password")?;
+    let role: Role = body.role.parse().field("role")?;
+    let municipality = body
+        .municipality
+        .as_deref()
+        .map(Kommunenummer::parse)
+        .transpose()
+        .field("municipality")?;
+    let organization_id = body.organization_id.filter(|s| !s.is_empty());
+    check_role_links(role, organization_id.as_deref(), municipality.as_ref())?;
+    let password_hash = web::block(move || password::hash(&body.password))
+        .await?
+        .map_err(AppError::internal)?;
+    let user = User {
+        id: new_id(),
+        email: email.into_string(),
+        password_hash,
+        role: role.as_str().to_string(),
+        organization_id,
+        municipality: municipality.map(String::from),
+        supplier_id: None,
+        created_at: now(),
+    };
+    let user = state
+        .db
+        .write(move |c| {
+            if let Some(org_id) = &user.organization_id {
+                let office =
+                    organizations::find(c, org_id)?.filter(|o| o.kind == PROCUREMENT_OFFICE);
+                if office.is_none() {
+                    return Err(AppError::unprocessable(
+                        "organization_not_found",
+                        format!("no procurement office has the id {org_id}"),
+                    )
+                    .on_field("organization_id"));
+                }
+            }
+            users::insert(c, &user).map(|_| user)
+        })
+        .await?;
+    Ok(created(UserView::from(user)))
+}
+
+/// Which links each role must, and must not, have.
+fn check_role_links(
+    role: Role,
+    organization: Option<&str>,
+    municipality: Option<&Kommunenummer>,
+) -> AppResult<()> {
+    match (role, organization, municipality) {
+        (Role::Admin, None, None) => Ok(()),
+        (Role::Admin, _, _) => Err(AppError::unprocessable(
+            "invalid_role_links",
+            "an admin belongs to no organisation or municipality",
+        )),
+        (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
+        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::unprocessable(
+            "invalid_role_links",
+            "a coordinator works for a procurement office or for a host municipality, not both",
+        )),
+        (Role::Coordinator, None, None) => Err(AppError::unprocessable(
+            "organization_required",
+            "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
+        )
+        .on_field("organization_id")),
+        (Role::Municipality, None, Some(_)) => Ok(()),
+        (Role::Municipality, Some(_), _) => Err(AppError::unprocessable(
+            "invalid_role_links",
+            "a municipality user belongs to a municipality, not an organisation",
+        )),
+        (Role::Municipality, None, None) => Err(AppError::unprocessable(
+            "municipality_required",
+            "a municipality user needs municipality (a kommunenummer)",
+        )
+        .on_field("municipality")),
+        (Role::Supplier, _, _) => Err(AppError::unprocessable(
+            "invalid_role",
+            "suppliers register themselves at POST /api/v1/suppliers",
+        )
+        .on_field("role")),
+    }
+}
+
+/// Who am I: the caller's own account.
+#[utoipa::path(get, path = "/api/v1/users/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = Problem)))]
+pub async fn me(state: State, caller: Caller) -> AppResult<Json<UserView>> {
+    let id = caller.user_id().to_string();
+    let user = state.db.read(move |c| users::find(c, &id)).await?;
+    user.map(|u| Json(u.into())).ok_or_else(|| {
+        AppError::unauthorized(
+            "invalid_token",
+            "the account of this token no longer exists",
+        )
+    })
+}

@@ -1,0 +1,9 @@
+//! Who is calling: password hashes, access tokens and the extractor that
+//! turns a bearer token into a `Caller`.
+
+mod caller;
+pub mod password;
+pub mod token;
+
+pub use caller::Caller;
+pub use token::{Claims, Keys};

@@ -1,0 +1,262 @@
+//! Settings: `config/default.toml` (or the copy compiled into the binary when
+//! the file is absent), then the environment variables of the API contract.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::thresholds::ThresholdTable;
+use crate::domain::EurNokRate;
+
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+const THRESHOLDS_TOML: &str = include_str!("../config/thresholds.toml");
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind: String,
+    pub public_url: String,
+    pub database_url: String,
+    pub pool_size: u32,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// None in development without a configured secret: a random key is made per start.
+    pub jwt_secret: Option<String>,
+    pub token_ttl_seconds: i64,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub eur_nok: EurNokRate,
+    pub data_dir: PathBuf,
+    pub thresholds: ThresholdTable,
+}
+
+impl std::fmt::Debug for Config {
+    // Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("database", &redact_url(&self.database_url))
+            .field("smtp", &self.smtp_url.as_deref().map(redact_url))
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    environment: String,
+    bind: String,
+    public_url: Option<String>,
+    database_url: String,
+    pool_size: u32,
+    smtp_url: Option<String>,
+    mail_from: String,
+    jwt_secret: Option<String>,
+    token_ttl_seconds: i64,
+    eur_nok_ore: i64,
+    data_dir: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `SAMKJOP_CONFIG_DIR` (default `config/`) and the environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let dir =
+            PathBuf::from(std::env::var("SAMKJOP_CONFIG_DIR").unwrap_or_else(|_| "config".into()));
+        let default = read_or(&dir.join("default.toml"), DEFAULT_TOML)?;
+        let thresholds = read_or(&dir.join("thresholds.toml"), THRESHOLDS_TOML)?;
+        Config::from_sources(&default, &thresholds, |k| std::env::var(k).ok())
+    }
+
+    /// The compiled-in defaults with the given overrides; what tests start from.
+    pub fn defaults_with(env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Config::from_sources(DEFAULT_TOML, THRESHOLDS_TOML, env)
+    }
+
+    fn from_sources(
+        default_toml: &str,
+        thresholds_toml: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file: FileConfig = toml::from_str(default_toml)
+            .map_err(|e| ConfigError(format!("config/default.toml: {e}")))?;
+        let thresholds: ThresholdTable = toml::from_str(thresholds_toml)
+            .map_err(|e| ConfigError(format!("config/thresholds.toml: {e}")))?;
+        let environment = match env("SAMKJOP_ENV").unwrap_or(file.environment).as_str() {
+            "development" | "dev" => Environment::Development,
+            "production" | "prod" => Environment::Production,
+            other => {
+                return Err(ConfigError(format!(
+                    "SAMKJOP_ENV: unknown environment '{other}'"
+                )))
+            }
+        };
+        let bind = env("SAMKJOP_BIND").unwrap_or(file.bind);
+        let public_url = env("SAMKJOP_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        let jwt_secret = env("SAMKJOP_JWT_SECRET")
+            .or(file.jwt_secret)
+            .filter(|s| !s.is_empty());
+        if environment == Environment::Production {
+            match &jwt_secret {
+                None => {
+                    return Err(ConfigError(
+                        "SAMKJOP_JWT_SECRET is required outside development".into(),
+                    ))
+                }
+                Some(s) if s.len() < MIN_SECRET_BYTES => {
+                    return Err(ConfigError(format!(
+                        "SAMKJOP_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})",
+                        s.len()
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        let parse_num = |name: &str, fallback: i64| -> Result<i64, ConfigError> {
+            env(name).map_or(Ok(fallback), |v| {
+                v.parse()
+                    .map_err(|_| ConfigError(format!("{name}: not a number: '{v}'")))
+            })
+        };
+        let eur_nok_ore = parse_num("SAMKJOP_EUR_NOK_ORE", file.eur_nok_ore)?;
+        if eur_nok_ore <= 0 {
+            return Err(ConfigError("eur_nok_ore must be positive".into()));
+        }
+        let pool_size = u32::try_from(parse_num(
+            "SAMKJOP_DB_POOL_SIZE",
+            i64::from(file.pool_size),
+        )?)
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ConfigError("SAMKJOP_DB_POOL_SIZE must be a positive number".into()))?;
+        if thresholds.rows.is_empty() {
+            return Err(ConfigError(
+                "config/thresholds.toml has no [[threshold]] row".into(),
+            ));
+        }
+        Ok(Config {
+            environment,
+            bind,
+            public_url,
+            database_url: env("DATABASE_URL").unwrap_or(file.database_url),
+            pool_size,
+            smtp_url: env("SAMKJOP_SMTP_URL")
+                .or(file.smtp_url)
+                .filter(|s| !s.is_empty()),
+            mail_from: env("SAMKJOP_MAIL_FROM").unwrap_or(file.mail_from),
+            jwt_secret,
+            token_ttl_seconds: parse_num("SAMKJOP_TOKEN_TTL_SECONDS", file.token_ttl_seconds)?,
+            admin_email: env("SAMKJOP_ADMIN_EMAIL").filter(|s| !s.is_empty()),
+            admin_password: env("SAMKJOP_ADMIN_PASSWORD").filter(|s| !s.is_empty()),
+            eur_nok: EurNokRate(eur_nok_ore),
+            data_dir: env("SAMKJOP_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(file.data_dir),
+            thresholds,
+        })
+    }
+}
+
+fn read_or(path: &Path, compiled_in: &str) -> Result<String, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(compiled_in.to_string()),
+        Err(e) => Err(ConfigError(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let c = Config::defaults_with(env_of(&[
+            ("SAMKJOP_BIND", "0.0.0.0:9000"),
+            ("DATABASE_URL", "postgres://x@h/db"),
+        ]))
+        .unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert_eq!(c.public_url, "http://0.0.0.0:9000");
+        assert_eq!(c.database_url, "postgres://x@h/db");
+        assert_eq!(c.environment, Environment::Development);
+    }
+
+    #[test]
+    fn production_refuses_a_missing_or_short_secret() {
+        let missing = Config::defaults_with(env_of(&[("SAMKJOP_ENV", "production")]));
+        assert!(missing
+            .err()
+            .unwrap()
+            .0
+            .contains("SAMKJOP_JWT_SECRET is required"));
+        let short = Config::defaults_with(env_of(&[
+            ("SAMKJOP_ENV", "production"),
+            ("SAMKJOP_JWT_SECRET", "short"),
+        ]));
+        assert!(short.err().unwrap().0.contains("at least 32 bytes"));
+        let ok = Config::defaults_with(env_of(&[
+            ("SAMKJOP_ENV", "production"),
+            ("SAMKJOP_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ]));
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/x.sqlite"),
+            "sqlite://data/x.sqlite"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! The database shell: one connection type over SQLite and PostgreSQL, the
+//! pool, the embedded migrations, and a module per aggregate.
+//!
+//! Diesel is synchronous, so every call runs on the blocking pool
+//! (`Db::read`, `Db::write`), never on an actix worker.
+
+/// Runs the same diesel code on the concrete connection: for what
+/// `MultiConnection` cannot express, such as multi-row inserts and upserts.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
+pub mod municipalities;
+pub mod organizations;
+pub mod schema;
+pub mod suppliers;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppResult;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where to connect, decided once from `DATABASE_URL` so that a mistyped
+/// PostgreSQL URL can never fall back to creating a SQLite file of that name.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub backend: Backend,
+    url: String,
+}
+
+impl Target {
+    pub fn parse(database_url: &str) -> Target {
+        if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            return Target {
+                backend: Backend::Postgres,
+                url: database_url.to_string(),
+            };
+        }
+        let path = database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| database_url.strip_prefix("sqlite:"));
+        Target {
+            backend: Backend::Sqlite,
+            url: path.unwrap_or(database_url).to_string(),
+        }
+    }
+
+    /// The SQLite file, for creating its folder before the first connection.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        (self.backend == Backend::Sqlite && !self.url.starts_with(':')).then_some(self.url.as_str())
+    }
+}
+
+pub struct Manager {
+    target: Target,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        match self.target.backend {
+            Backend::Postgres => PgConnection::establish(&self.target.url)
+                .map(AnyConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target.url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the one writer; the busy timeout
+                // makes a second process wait for the lock instead of failing.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    pub backend: Backend,
+    /// SQLite has one writer at a time; queueing writers here, inside the
+    /// process, keeps them from failing on each other's locks.
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Db {
+    pub fn connect(database_url: &str, pool_size: u32) -> Result<Db, String> {
+        let target = Target::parse(database_url);
+        if let Some(path) = target.sqlite_path() {
+            if let Some(dir) = std::path::Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let backend = target.backend;
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(30))
+            .build(Manager { target })
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        Ok(Db {
+            pool,
+            backend,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    pub fn conn(&self) -> AppResult<PooledConnection<Manager>> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` on a pooled connection on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` in one transaction: everything it writes lands, or nothing.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        self.read(move |conn| conn.transaction(f)).await
+    }
+
+    pub fn migrate(&self) -> Result<usize, String> {
+        let mut conn = self.pool.get().map_err(|e| e.to_string())?;
+        let applied = match &mut *conn {
+            AnyConnection::Sqlite(c) => {
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
+            }
+            AnyConnection::Postgresql(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        };
+        applied.map_err(|e| format!("migration failed: {e}"))
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// Whether a failed insert broke a unique constraint (a duplicate).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

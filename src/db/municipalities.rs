@@ -1,0 +1,74 @@
+use diesel::prelude::*;
+
+use super::schema::municipalities;
+use super::AnyConnection;
+use crate::error::AppResult;
+use crate::reference::reference;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = municipalities)]
+pub struct Municipality {
+    pub number: String,
+    pub name: String,
+    pub county: String,
+    pub county_name: String,
+    pub population: i64,
+    pub contact_email: Option<String>,
+}
+
+/// Adds the reference municipalities that the table does not hold yet; run at
+/// every start, so a new instance or a new reference year fills in by itself.
+pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
+    let present: std::collections::HashSet<String> = municipalities::table
+        .select(municipalities::number)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let missing: Vec<Municipality> = reference()
+        .municipalities
+        .iter()
+        .filter(|m| !present.contains(&m.number))
+        .map(|m| Municipality {
+            number: m.number.clone(),
+            name: m.name.clone(),
+            county: m.county.clone(),
+            county_name: m.county_name.clone(),
+            population: m.population,
+            contact_email: None,
+        })
+        .collect();
+    for chunk in missing.chunks(100) {
+        per_backend!(conn, |c| diesel::insert_into(municipalities::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(missing.len())
+}
+
+pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> AppResult<Vec<Municipality>> {
+    let mut query = municipalities::table
+        .select(Municipality::as_select())
+        .into_boxed();
+    if let Some(county) = county {
+        query = query.filter(municipalities::county.eq(county.to_string()));
+    }
+    Ok(query.order(municipalities::number.asc()).load(conn)?)
+}
+
+pub fn find(conn: &mut AnyConnection, number: &str) -> AppResult<Option<Municipality>> {
+    Ok(municipalities::table
+        .find(number)
+        .select(Municipality::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_contact_email(
+    conn: &mut AnyConnection,
+    number: &str,
+    email: Option<&str>,
+) -> AppResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::contact_email.eq(email))
+        .execute(conn)?)
+}

@@ -1,0 +1,162 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::suppliers;
+use super::AnyConnection;
+use crate::domain::supplier::SupplierProfile;
+use crate::domain::SizeClass;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = suppliers)]
+pub struct Supplier {
+    pub id: String,
+    pub org_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub employees: i64,
+    pub annual_turnover_ore: i64,
+    pub size_class: String,
+    pub home_municipality: String,
+    pub service_area: String,
+    pub cpv: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = suppliers)]
+struct ProfileChange<'a> {
+    name: &'a str,
+    employees: i64,
+    annual_turnover_ore: i64,
+    size_class: &'a str,
+    home_municipality: &'a str,
+    service_area: String,
+    cpv: String,
+    updated_at: NaiveDateTime,
+}
+
+impl Supplier {
+    pub fn new(
+        id: String,
+        email: Option<String>,
+        profile: &SupplierProfile,
+        class: SizeClass,
+        now: NaiveDateTime,
+    ) -> Self {
+        Supplier {
+            id,
+            org_number: profile.org_number.to_string(),
+            name: profile.name.clone(),
+            email,
+            employees: profile.employees,
+            annual_turnover_ore: profile.annual_turnover.get(),
+            size_class: class.as_str().to_string(),
+            home_municipality: profile.home_municipality.to_string(),
+            service_area: profile.service_area.entries().join(";"),
+            cpv: cpv_cell(profile),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    pub fn service_area_list(&self) -> Vec<String> {
+        split_cell(&self.service_area)
+    }
+
+    pub fn cpv_list(&self) -> Vec<String> {
+        split_cell(&self.cpv)
+    }
+}
+
+fn cpv_cell(profile: &SupplierProfile) -> String {
+    profile
+        .cpv
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+pub fn split_cell(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+pub fn insert_many(conn: &mut AnyConnection, rows: &[Supplier]) -> AppResult<()> {
+    // 12 columns a row keeps a chunk far below SQLite's bound-parameter limit.
+    for chunk in rows.chunks(500) {
+        per_backend!(conn, |c| diesel::insert_into(suppliers::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn update_profile(
+    conn: &mut AnyConnection,
+    id: &str,
+    profile: &SupplierProfile,
+    class: SizeClass,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let change = ProfileChange {
+        name: &profile.name,
+        employees: profile.employees,
+        annual_turnover_ore: profile.annual_turnover.get(),
+        size_class: class.as_str(),
+        home_municipality: profile.home_municipality.as_str(),
+        service_area: profile.service_area.entries().join(";"),
+        cpv: cpv_cell(profile),
+        updated_at: now,
+    };
+    diesel::update(suppliers::table.find(id))
+        .set(&change)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_email(conn: &mut AnyConnection, id: &str, email: &str) -> AppResult<()> {
+    diesel::update(suppliers::table.find(id))
+        .set(suppliers::email.eq(email))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Supplier>> {
+    Ok(suppliers::table
+        .find(id)
+        .select(Supplier::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_org_number(
+    conn: &mut AnyConnection,
+    org_number: &str,
+) -> AppResult<Option<Supplier>> {
+    Ok(suppliers::table
+        .filter(suppliers::org_number.eq(org_number))
+        .select(Supplier::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Organisation number → id of every registered supplier, for imports.
+pub fn ids_by_org_number(conn: &mut AnyConnection) -> AppResult<HashMap<String, String>> {
+    Ok(suppliers::table
+        .select((suppliers::org_number, suppliers::id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+pub fn list_all(conn: &mut AnyConnection) -> AppResult<Vec<Supplier>> {
+    Ok(suppliers::table.select(Supplier::as_select()).load(conn)?)
+}

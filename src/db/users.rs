@@ -1,0 +1,66 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::users;
+use super::AnyConnection;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub organization_id: Option<String>,
+    pub municipality: Option<String>,
+    pub supplier_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Emails are unique without regard to case, so they are stored lower-cased.
+pub fn insert(conn: &mut AnyConnection, user: &User) -> AppResult<()> {
+    if find_by_email(conn, &user.email)?.is_some() {
+        return Err(AppError::conflict(
+            "email_taken",
+            format!("{} already has an account", user.email),
+        )
+        .on_field("email"));
+    }
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Option<User>> {
+    Ok(users::table
+        .filter(users::email.eq(email.to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<User>> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn admin_exists(conn: &mut AnyConnection) -> AppResult<bool> {
+    let n: i64 = users::table
+        .filter(users::role.eq("admin"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn find_by_supplier(conn: &mut AnyConnection, supplier_id: &str) -> AppResult<Option<User>> {
+    Ok(users::table
+        .filter(users::supplier_id.eq(supplier_id))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,156 @@
+//! A supplier's profile as the register and the analysis see it.
+
+use super::{
+    CpvPrefix, EurNokRate, Invalid, Kommunenummer, Ore, OrgNumber, ServiceArea, SizeClass,
+};
+
+pub const MAX_NAME_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierProfile {
+    pub org_number: OrgNumber,
+    pub name: String,
+    pub employees: i64,
+    pub annual_turnover: Ore,
+    pub home_municipality: Kommunenummer,
+    /// Always holds the home municipality: a firm delivers at home.
+    pub service_area: ServiceArea,
+    pub cpv: Vec<CpvPrefix>,
+}
+
+/// The profile as written by a person or a register, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct RawProfile<'a> {
+    pub org_number: &'a str,
+    pub name: &'a str,
+    pub employees: i64,
+    pub annual_turnover_ore: i64,
+    pub home_municipality: &'a str,
+    pub service_area: Vec<&'a str>,
+    pub cpv: Vec<&'a str>,
+}
+
+/// A refusal that names the field it is about.
+pub type FieldInvalid = (&'static str, Invalid);
+
+impl SupplierProfile {
+    pub fn parse(raw: &RawProfile<'_>) -> Result<SupplierProfile, FieldInvalid> {
+        let org_number = OrgNumber::parse(raw.org_number).map_err(|e| ("org_number", e))?;
+        let name = parse_name(raw.name).map_err(|e| ("name", e))?;
+        if raw.employees < 0 {
+            return Err((
+                "employees",
+                Invalid::new("invalid_employees", "employees must not be negative"),
+            ));
+        }
+        let annual_turnover = Ore::non_negative(raw.annual_turnover_ore, "annual_turnover_ore")
+            .map_err(|e| ("annual_turnover_ore", e))?;
+        let home_municipality =
+            Kommunenummer::parse(raw.home_municipality).map_err(|e| ("home_municipality", e))?;
+        let mut service_area =
+            ServiceArea::parse(&raw.service_area).map_err(|e| ("service_area", e))?;
+        service_area
+            .municipalities
+            .insert(home_municipality.clone());
+        let mut cpv = Vec::with_capacity(raw.cpv.len());
+        for c in &raw.cpv {
+            let prefix = CpvPrefix::parse(c).map_err(|e| ("cpv", e))?;
+            if !cpv.contains(&prefix) {
+                cpv.push(prefix);
+            }
+        }
+        Ok(SupplierProfile {
+            org_number,
+            name,
+            employees: raw.employees,
+            annual_turnover,
+            home_municipality,
+            service_area,
+            cpv,
+        })
+    }
+
+    pub fn size_class(&self, rate: EurNokRate) -> SizeClass {
+        SizeClass::classify(self.employees, self.annual_turnover, rate)
+    }
+}
+
+pub fn parse_name(input: &str) -> Result<String, Invalid> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Err(Invalid::new("invalid_name", "the name must not be empty"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Invalid::new(
+            "invalid_name",
+            format!("the name is longer than {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            "invalid_name",
+            "the name holds control characters",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawProfile<'static> {
+        RawProfile {
+            org_number: "974760673",
+            name: " Fjord Catering AS ",
+            employees: 12,
+            annual_turnover_ore: 610_000_000,
+            home_municipality: "4601",
+            service_area: vec!["4602", "46"],
+            cpv: vec!["5552", "55520000", "555"],
+        }
+    }
+
+    #[test]
+    fn a_valid_profile_keeps_home_in_its_area() {
+        let p = SupplierProfile::parse(&raw()).unwrap();
+        assert_eq!(p.name, "Fjord Catering AS");
+        assert!(p
+            .service_area
+            .municipalities
+            .contains(&Kommunenummer::parse("4601").unwrap()));
+        assert_eq!(p.cpv.len(), 2, "5552 and 55520000 are the same class");
+        assert_eq!(p.size_class(EurNokRate(1150)), SizeClass::Small);
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        type Spoil = fn(&mut RawProfile<'static>);
+        let cases: [(Spoil, &str, &str); 6] = [
+            (
+                |r| r.org_number = "974760674",
+                "org_number",
+                "invalid_org_number",
+            ),
+            (|r| r.name = "  ", "name", "invalid_name"),
+            (|r| r.employees = -1, "employees", "invalid_employees"),
+            (
+                |r| r.annual_turnover_ore = -5,
+                "annual_turnover_ore",
+                "invalid_amount",
+            ),
+            (
+                |r| r.home_municipality = "1201",
+                "home_municipality",
+                "unknown_municipality",
+            ),
+            (|r| r.cpv = vec!["9"], "cpv", "invalid_cpv_prefix"),
+        ];
+        for (spoil, field, code) in cases {
+            let mut r = raw();
+            spoil(&mut r);
+            let (f, e) = SupplierProfile::parse(&r).unwrap_err();
+            assert_eq!((f, e.code), (field, code));
+        }
+    }
+}

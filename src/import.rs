@@ -1,0 +1,249 @@
+//! The supplier register in CSV: header
+//! `org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv`,
+//! list cells separated by `;`. A bad row is reported by its line and never
+//! stops the good ones. Used by `POST /api/v1/suppliers/import` and by
+//! `samkjop import-suppliers`.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::suppliers::{self, Supplier};
+use crate::db::{new_id, AnyConnection};
+use crate::domain::supplier::{RawProfile, SupplierProfile};
+use crate::domain::{EurNokRate, Invalid};
+use crate::error::{AppError, AppResult};
+
+pub const COLUMNS: [&str; 7] = [
+    "org_number",
+    "name",
+    "employees",
+    "annual_turnover_ore",
+    "home_municipality",
+    "service_area",
+    "cpv",
+];
+pub const MAX_ROWS: usize = 500_000;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Rejected {
+    /// The line in the file, the header being line 1.
+    pub line: u64,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub updated: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+pub struct ParsedRegister {
+    pub rows: Vec<(u64, SupplierProfile)>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Reads the whole file. Only a missing or wrong header refuses the file as a
+/// whole (422 `invalid_csv_header`); everything else is per row.
+pub fn parse(bytes: &[u8]) -> AppResult<ParsedRegister> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes); // spreadsheets write a BOM
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| {
+            AppError::unprocessable(
+                "invalid_csv_header",
+                format!("the header cannot be read: {e}"),
+            )
+        })?
+        .clone();
+    let positions = column_positions(&header)?;
+    let mut parsed = ParsedRegister {
+        rows: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for (index, record) in reader.byte_records().enumerate() {
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(index as u64 + 2, |p| p.line());
+        if parsed.rows.len() + parsed.rejected.len() >= MAX_ROWS {
+            return Err(AppError::new(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_rows",
+                format!("a register import takes at most {MAX_ROWS} rows; split the file"),
+            ));
+        }
+        let outcome = record
+            .map_err(|e| Invalid::new("invalid_csv_row", format!("the row cannot be read: {e}")))
+            .and_then(|r| parse_row(&r, &positions));
+        match outcome {
+            Ok(profile) if !seen.insert(profile.org_number.clone()) => {
+                parsed.rejected.push(Rejected {
+                    line,
+                    code: "duplicate_org_number".into(),
+                    message: format!("{} appears earlier in the file", profile.org_number),
+                })
+            }
+            Ok(profile) => parsed.rows.push((line, profile)),
+            Err(e) => parsed.rejected.push(Rejected {
+                line,
+                code: e.code.into(),
+                message: e.message,
+            }),
+        }
+    }
+    Ok(parsed)
+}
+
+fn column_positions(header: &csv::ByteRecord) -> AppResult<[usize; 7]> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+        .collect();
+    let mut positions = [0usize; 7];
+    for (slot, wanted) in positions.iter_mut().zip(COLUMNS) {
+        *slot = names.iter().position(|n| n == wanted).ok_or_else(|| {
+            AppError::unprocessable(
+                "invalid_csv_header",
+                format!(
+                    "the header has no column '{wanted}'; expected {}",
+                    COLUMNS.join(",")
+                ),
+            )
+        })?;
+    }
+    Ok(positions)
+}
+
+fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfile, Invalid> {
+    let mut cells = [""; 7];
+    for (cell, &i) in cells.iter_mut().zip(at) {
+        let bytes = record.get(i).unwrap_or_default();
+        *cell = std::str::from_utf8(bytes).map_err(|_| {
+            Invalid::new(
+                "invalid_utf8",
+                format!("column '{}' is not valid UTF-8", COLUMNS[i.min(6)]),
+            )
+        })?;
+    }
+    let number = |name: &str, text: &str| {
+        text.parse::<i64>().map_err(|_| {
+            Invalid::new(
+                "invalid_number",
+                format!("{name} '{text}' is not a whole number"),
+            )
+        })
+    };
+    let raw = RawProfile {
+        org_number: cells[0],
+        name: cells[1],
+        employees: number("employees", cells[2])?,
+        annual_turnover_ore: number("annual_turnover_ore", cells[3])?,
+        home_municipality: cells[4],
+        service_area: list(cells[5]),
+        cpv: list(cells[6]),
+    };
+    SupplierProfile::parse(&raw)
+        .map_err(|(field, e)| Invalid::new(e.code, format!("{field}: {}", e.message)))
+}
+
+fn list(cell: &str) -> Vec<&str> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Inserts new suppliers and updates known ones (by organisation number), in
+/// the caller's transaction.
+pub fn store(
+    conn: &mut AnyConnection,
+    parsed: ParsedRegister,
+    rate: EurNokRate,
+    now: chrono::NaiveDateTime,
+) -> AppResult<ImportReport> {
+    let known = suppliers::ids_by_org_number(conn)?;
+    let mut report = ImportReport {
+        rejected: parsed.rejected,
+        ..ImportReport::default()
+    };
+    let mut new_rows = Vec::new();
+    for (_, profile) in &parsed.rows {
+        let class = profile.size_class(rate);
+        match known.get(profile.org_number.as_str()) {
+            Some(id) => {
+                suppliers::update_profile(conn, id, profile, class, now)?;
+                report.updated += 1;
+            }
+            None => new_rows.push(Supplier::new(new_id(), None, profile, class, now)),
+        }
+    }
+    suppliers::insert_many(conn, &new_rows)?;
+    report.imported = new_rows.len();
+    report.rejected.sort_by_key(|r| r.line);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_rows_are_reported_by_line_and_good_rows_kept() {
+        let csv =
+            "org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n\
+                   974760673,Fjord Catering AS,12,610000000,4601,46,5552\n\
+                   974760674,Feil AS,1,100,4601,,5552\n\
+                   123,Kort AS,1,100,4601,,5552\n\
+                   974760673,Igjen AS,1,100,4601,,5552\n\
+                   914778271,Tall AS,mange,100,4601,,5552\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        let lines: Vec<(u64, &str)> = parsed
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.code.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (3, "invalid_org_number"),
+                (4, "invalid_org_number"),
+                (5, "duplicate_org_number"),
+                (6, "invalid_number")
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_rejects_the_row_only() {
+        let mut csv =
+            b"org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n"
+                .to_vec();
+        csv.extend_from_slice(b"974760673,Bad \xff name,1,100,4601,,5552\n");
+        csv.extend_from_slice("914778271,Grønn Vask AS,3,100,0301,03,909\n".as_bytes());
+        let parsed = parse(&csv).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rows[0].1.name, "Grønn Vask AS");
+        assert_eq!(
+            (parsed.rejected[0].line, parsed.rejected[0].code.as_str()),
+            (2, "invalid_utf8")
+        );
+    }
+
+    #[test]
+    fn a_missing_column_refuses_the_file() {
+        let e = parse(b"org_number,name\n974760673,X\n").err().unwrap();
+        assert_eq!(e.code, "invalid_csv_header");
+        assert!(e.detail.contains("employees"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Builds the application from a configuration; used by `main` and the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, openapi::ApiDoc, AppState};
+use crate::auth::{password, Keys};
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::domain::{EmailAddress, Role};
+use crate::error::AppError;
+
+/// JSON bodies of the API are small; the CSV import sets its own limit.
+pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Migrates, seeds, and binds; the server runs when awaited.
+    pub async fn build(config: Config) -> Result<Application, String> {
+        let db = prepare_database(&config).await?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let keys = match &config.jwt_secret {
+            Some(secret) => Keys::new(secret.as_bytes(), config.token_ttl_seconds),
+            None => {
+                tracing::warn!("no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process");
+                Keys::random(config.token_ttl_seconds)
+            }
+        };
+        let state = web::Data::new(AppState {
+            db,
+            config: Arc::new(config),
+        });
+        let keys = web::Data::new(keys);
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    let id = req.extensions().get::<RequestId>().map(|r| r.to_string());
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(keys.clone())
+                .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    AppError::bad_request(
+                        "invalid_query",
+                        format!("the query string is invalid: {e}"),
+                    )
+                    .into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    AppError::bad_request("invalid_path", format!("the path is invalid: {e}"))
+                        .into()
+                }))
+                .configure(api::routes)
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
+                )
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::not_found("this path"))
+                }))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects, applies pending migrations, seeds the municipalities and the
+/// first admin.
+pub async fn prepare_database(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url, config.pool_size)?;
+    let migrator = db.clone();
+    let applied = web::block(move || migrator.migrate())
+        .await
+        .map_err(|e| e.to_string())??;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    let seeded = db
+        .write(|c| Ok(db::municipalities::seed(c)?))
+        .await
+        .map_err(|e| e.to_string())?;
+    if seeded > 0 {
+        tracing::info!(seeded, "municipalities seeded from the 2024 reference data");
+    }
+    ensure_first_admin(&db, config).await?;
+    Ok(db)
+}
+
+async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
+    let (Some(email), Some(pass)) = (config.admin_email.clone(), config.admin_password.clone())
+    else {
+        return Ok(());
+    };
+    let email =
+        EmailAddress::parse(&email).map_err(|e| format!("SAMKJOP_ADMIN_EMAIL: {}", e.message))?;
+    password::check_strength(&pass)
+        .map_err(|e| format!("SAMKJOP_ADMIN_PASSWORD: {}", e.message))?;
+    if db
+        .read(db::users::admin_exists)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(());
+    }
+    let hash = web::block(move || password::hash(&pass))
+        .await
+        .map_err(|e| e.to_string())??;
+    let user = db::users::User {
+        id: db::new_id(),
+        email: email.into_string(),
+        password_hash: hash,
+        role: Role::Admin.as_str().into(),
+        organization_id: None,
+        municipality: None,
+        supplier_id: None,
+        created_at: db::now(),
+    };
+    let created = db
+        .write(move |c| {
+            // Another instance may have made it meanwhile.
+            if db::users::admin_exists(c)? {
+                return Ok(false);
+            }
+            db::users::insert(c, &user).map(|_| true)
+        })
+        .await;
+    match created {
+        Ok(true) => tracing::info!("first admin created from SAMKJOP_ADMIN_EMAIL"),
+        Ok(false) => {}
+        Err(e) => return Err(format!("cannot create the first admin: {e}")),
+    }
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! Each test gets its own server on a random port and its own fresh
+//! database: a SQLite file, or a new PostgreSQL database on the server of
+//! `TEST_DATABASE_URL` when that is set.
+
+use awc::http::StatusCode;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use samkjop::config::Config;
+use samkjop::startup::Application;
+use serde_json::{json, Value};
+
+pub const ADMIN_EMAIL: &str = "drift@samkjop.no";
+pub const ADMIN_PASSWORD: &str = "admin-passord-123";
+pub const PASSWORD: &str = "hemmelig-passord-1";
+
+#[allow(dead_code)] // fields and helpers used by some feature modules only
+pub struct TestApp {
+    pub address: String,
+    pub client: awc::Client,
+    pub database_url: String,
+    sqlite_dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub content_type: String,
+}
+
+impl Reply {
+    /// The problem document's `code`, for error answers.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+pub fn fresh_database_url() -> (String, Option<std::path::PathBuf>) {
+    let name = format!("samkjop_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let mut conn =
+                PgConnection::establish(&server).expect("TEST_DATABASE_URL must be reachable");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create test database");
+            let base = server.split('?').next().unwrap_or(&server);
+            let base = &base[..base
+                .rfind('/')
+                .expect("TEST_DATABASE_URL needs a database path")];
+            (format!("{base}/{name}"), None)
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (
+                format!("sqlite://{}", dir.join("test.sqlite").display()),
+                Some(dir),
+            )
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| None).await
+}
+
+/// With extra settings on top of the test defaults.
+pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
+    let (database_url, sqlite_dir) = fresh_database_url();
+    let url = database_url.clone();
+    let config = Config::defaults_with(|k| {
+        extra(k).or_else(|| {
+            match k {
+                "DATABASE_URL" => Some(url.as_str()),
+                "SAMKJOP_BIND" => Some("127.0.0.1:0"),
+                "SAMKJOP_ADMIN_EMAIL" => Some(ADMIN_EMAIL),
+                "SAMKJOP_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD),
+                "SAMKJOP_JWT_SECRET" => Some("test-secret-that-is-long-enough-0123456789"),
+                "SAMKJOP_DB_POOL_SIZE" => Some("4"),
+                _ => None,
+            }
+            .map(String::from)
+        })
+    })
+    .expect("test configuration");
+    let app = Application::build(config).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .finish();
+    TestApp {
+        address,
+        client,
+        database_url,
+        sqlite_dir,
+    }
+}
+
+#[allow(dead_code)]
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    async fn send(&self, req: awc::ClientRequest, body: Option<(&str, Vec<u8>)>) -> Reply {
+        let sent = match body {
+            Some((content_type, bytes)) => {
+                req.insert_header(("content-type", content_type))
+                    .send_body(bytes)
+                    .await
+            }
+            None => req.send().await,
+        };
+        let mut res = sent.expect("the request reaches the server");
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = res
+            .body()
+            .limit(64 * 1024 * 1024)
+            .await
+            .expect("the body arrives");
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        Reply {
+            status,
+            body,
+            content_type,
+        }
+    }
+
+    fn request(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> awc::ClientRequest {
+        let req = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => req.insert_header(("authorization", format!("Bearer {t}"))),
+            None => req,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(self.request(awc::http::Method::GET, path, token), None)
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.json(awc::http::Method::POST, path, token, body).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.json(awc::http::Method::PATCH, path, token, body).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.json(awc::http::Method::PUT, path, token, body).await
+    }
+
+    pub async fn json(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Reply {
+        let bytes = serde_json::to_vec(&body).expect("serialisable");
+        self.send(
+            self.request(method, path, token),
+            Some(("application/json", bytes)),
+        )
+        .await
+    }
+
+    pub async fn raw(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        self.send(
+            self.request(method, path, token),
+            Some((content_type, body)),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login of {email}: {}", r.body);
+        r.body["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// A procurement office, as the operator registers it; returns its id.
+    pub async fn create_office(&self, admin: &str, name: &str, org_number: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/organizations",
+                Some(admin),
+                json!({"kind": "procurement_office", "name": name, "org_number": org_number}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_str().expect("id").to_string()
+    }
+
+    /// Creates a user and logs in as it.
+    pub async fn user_token(
+        &self,
+        admin: &str,
+        email: &str,
+        role: &str,
+        org: Option<&str>,
+        municipality: Option<&str>,
+    ) -> String {
+        let r = self
+            .post(
+                "/api/v1/users",
+                Some(admin),
+                json!({"email": email, "password": PASSWORD, "role": role, "organization_id": org, "municipality": municipality}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        self.login(email, PASSWORD).await
+    }
+}

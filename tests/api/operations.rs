@@ -1,0 +1,62 @@
+use awc::http::StatusCode;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn health_answers_live_and_ready() {
+    let app = spawn_app().await;
+    let live = app.get("/health/live", None).await;
+    assert_eq!(
+        (live.status, live.body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    let ready = app.get("/health/ready", None).await;
+    assert_eq!(
+        (ready.status, ready.body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+}
+
+#[actix_web::test]
+async fn the_openapi_document_describes_the_accounts_and_municipalities() {
+    let app = spawn_app().await;
+    let doc = app.get("/api-docs/openapi.json", None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let paths = doc.body["paths"].as_object().expect("paths");
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/users",
+        "/api/v1/organizations",
+        "/api/v1/suppliers",
+        "/api/v1/suppliers/import",
+        "/api/v1/municipalities",
+        "/health/ready",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[actix_web::test]
+async fn the_docs_page_is_served_without_any_cdn() {
+    let app = spawn_app().await;
+    let page = app.get("/docs/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().expect("html");
+    assert!(html.contains("swagger-ui"), "the Swagger UI page");
+    assert!(
+        !html.contains("https://"),
+        "no asset is fetched from elsewhere"
+    );
+    let bundle = app.get("/docs/swagger-ui-bundle.js", None).await;
+    assert_eq!(bundle.status, StatusCode::OK, "the UI's script is vendored");
+}
+
+#[actix_web::test]
+async fn unknown_paths_are_problem_documents() {
+    let app = spawn_app().await;
+    let r = app.get("/api/v1/nothing-here", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert_eq!(r.code(), "not_found");
+}
