@@ -35,6 +35,12 @@ pub struct Config {
     pub eur_nok: EurNokRate,
     pub data_dir: PathBuf,
     pub thresholds: ThresholdTable,
+    /// How often the outbox worker looks for due mail; zero turns it off.
+    pub outbox_interval_ms: u64,
+    /// The wait before the first retry of a failed mail; it doubles per failure.
+    pub outbox_retry_first_ms: u64,
+    /// The longest wait between retries.
+    pub outbox_retry_max_ms: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +70,10 @@ struct FileConfig {
     token_ttl_seconds: i64,
     eur_nok_ore: i64,
     data_dir: PathBuf,
+    // Optional so that a config file from before these keys still loads.
+    outbox_interval_ms: Option<u64>,
+    outbox_retry_first_ms: Option<u64>,
+    outbox_retry_max_ms: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -152,6 +162,29 @@ impl Config {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| ConfigError("SAMKJOP_DB_POOL_SIZE must be a positive number".into()))?;
+        let parse_ms = |name: &str, fallback: u64| -> Result<u64, ConfigError> {
+            let fallback = i64::try_from(fallback).unwrap_or(i64::MAX);
+            u64::try_from(parse_num(name, fallback)?)
+                .map_err(|_| ConfigError(format!("{name} must not be negative")))
+        };
+        let outbox_interval_ms = parse_ms(
+            "SAMKJOP_OUTBOX_INTERVAL_MS",
+            file.outbox_interval_ms.unwrap_or(5_000),
+        )?;
+        let outbox_retry_first_ms = parse_ms(
+            "SAMKJOP_OUTBOX_RETRY_FIRST_MS",
+            file.outbox_retry_first_ms.unwrap_or(30_000),
+        )?;
+        let outbox_retry_max_ms = parse_ms(
+            "SAMKJOP_OUTBOX_RETRY_MAX_MS",
+            file.outbox_retry_max_ms.unwrap_or(3_600_000),
+        )?;
+        if outbox_retry_first_ms == 0 || outbox_retry_max_ms < outbox_retry_first_ms {
+            return Err(ConfigError(
+                "SAMKJOP_OUTBOX_RETRY_FIRST_MS must be positive and at most SAMKJOP_OUTBOX_RETRY_MAX_MS"
+                    .into(),
+            ));
+        }
         if thresholds.rows.is_empty() {
             return Err(ConfigError(
                 "config/thresholds.toml has no [[threshold]] row".into(),
@@ -176,6 +209,9 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or(file.data_dir),
             thresholds,
+            outbox_interval_ms,
+            outbox_retry_first_ms,
+            outbox_retry_max_ms,
         })
     }
 }

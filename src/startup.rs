@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::domain::{EmailAddress, Role};
 use crate::error::AppError;
+use crate::jobs::{self, Background, JobSpec};
 
 /// JSON bodies of the API are small; the CSV import sets its own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
@@ -23,12 +24,24 @@ pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    background: Background,
 }
 
 impl Application {
-    /// Migrates, seeds, and binds; the server runs when awaited.
+    /// Migrates, seeds, and binds; the server runs when awaited. The outbox
+    /// worker and the scheduled jobs start here and stop with the server.
     pub async fn build(config: Config) -> Result<Application, String> {
+        let jobs = jobs::registered(&config);
+        Application::build_with_jobs(config, jobs).await
+    }
+
+    /// `build` with the given scheduled jobs instead of the registered ones.
+    pub async fn build_with_jobs(
+        config: Config,
+        jobs: Vec<JobSpec>,
+    ) -> Result<Application, String> {
         let db = prepare_database(&config).await?;
+        let background = Background::start(&db, &config, jobs).await?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -86,15 +99,23 @@ impl Application {
         .listen(listener)
         .map_err(|e| e.to_string())?
         .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            background,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Dropping this future (as a test's runtime does at its end) also
+    /// stops the background work.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.background.stop().await;
+        result
     }
 }
 

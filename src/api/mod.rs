@@ -3,11 +3,16 @@
 //! `db`, and maps the answer.
 
 pub mod accounts;
+pub mod admin;
+pub mod events;
 pub mod health;
 mod json;
+pub mod mandates;
 pub mod municipalities;
 pub mod openapi;
 pub mod organizations;
+pub mod participation;
+pub mod procurements;
 pub mod suppliers;
 pub mod users;
 
@@ -34,10 +39,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(accounts::routes)
+            .configure(admin::routes)
             .configure(organizations::routes)
             .configure(users::routes)
             .configure(suppliers::routes)
-            .configure(municipalities::routes),
+            .configure(municipalities::routes)
+            .configure(mandates::routes)
+            .configure(procurements::routes)
+            .configure(participation::routes)
+            .configure(events::routes),
     )
     .configure(health::routes);
 }

@@ -3,7 +3,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, health, municipalities, organizations, suppliers, users};
+use super::{
+    accounts, admin, events, health, mandates, municipalities, organizations, participation,
+    procurements, suppliers, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,16 +31,36 @@ use super::{accounts, health, municipalities, organizations, suppliers, users};
         municipalities::list_municipalities,
         municipalities::get_municipality,
         municipalities::update_municipality,
+        mandates::record_mandate,
+        mandates::list_mandates,
+        procurements::create_procurement,
+        procurements::list_procurements,
+        procurements::get_procurement,
+        procurements::update_procurement,
+        procurements::add_lot,
+        procurements::open_procurement,
+        procurements::close_procurement,
+        procurements::publish_procurement,
+        procurements::cancel_procurement,
+        procurements::split_lot,
+        procurements::summary,
+        participation::record_decision,
+        participation::list_participation,
+        events::list_events,
+        events::verify_events,
         health::live,
         health::ready,
+        admin::list_outbox,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Login, procurement offices and users"),
         (name = "municipalities", description = "The 357 municipalities and their mandates"),
+        (name = "procurements", description = "Joint procurements, lots, summary and audit trail"),
+        (name = "participation", description = "Municipalities join or decline"),
         (name = "suppliers", description = "Supplier registration and the supplier register"),
-        (name = "operations", description = "Health checks"),
+        (name = "operations", description = "Health checks and the outgoing-mail queue"),
     )
 )]
 pub struct ApiDoc;

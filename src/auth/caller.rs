@@ -52,6 +52,19 @@ impl Caller {
         self.0.supplier.as_deref()
     }
 
+    pub fn who(&self) -> crate::domain::access::Who<'_> {
+        crate::domain::access::Who {
+            role: self.0.role,
+            organization: self.organization(),
+            municipality: self.municipality(),
+        }
+    }
+
+    /// How the audit trail names the caller.
+    pub fn actor(&self) -> String {
+        format!("{}:{}", self.0.role, self.0.sub)
+    }
+
     /// Admins, and the municipality's own users.
     pub fn may_act_for_municipality(&self, number: &str) -> bool {
         self.is_admin()

@@ -15,11 +15,18 @@ macro_rules! per_backend {
     };
 }
 
+pub mod events;
+pub mod mandates;
 pub mod municipalities;
 pub mod organizations;
+pub mod procurements;
 pub mod schema;
 pub mod suppliers;
 pub mod users;
+
+pub mod job_runs;
+pub mod outbox;
+pub mod schema_jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -198,8 +205,11 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// Microseconds: what PostgreSQL keeps, so that a timestamp reads back
+/// exactly as written on both backends (the audit chain hashes it).
 pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 /// Whether a failed insert broke a unique constraint (a duplicate).

@@ -1,6 +1,8 @@
 //! The pure core: procurement logic over plain data. Nothing here touches the
 //! database, the clock or the network; callers pass `now` and the data.
 
+pub mod access;
+pub mod calendar;
 pub mod contract;
 pub mod cpv;
 pub mod email_address;
@@ -9,6 +11,7 @@ pub mod kommune;
 pub mod mandate;
 pub mod money;
 pub mod org_number;
+pub mod procurement;
 pub mod role;
 pub mod size_class;
 pub mod split;

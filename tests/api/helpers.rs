@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 pub const ADMIN_EMAIL: &str = "drift@samkjop.no";
 pub const ADMIN_PASSWORD: &str = "admin-passord-123";
 pub const PASSWORD: &str = "hemmelig-passord-1";
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
 
 #[allow(dead_code)] // fields and helpers used by some feature modules only
 pub struct TestApp {
@@ -82,7 +83,7 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
                 "SAMKJOP_BIND" => Some("127.0.0.1:0"),
                 "SAMKJOP_ADMIN_EMAIL" => Some(ADMIN_EMAIL),
                 "SAMKJOP_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD),
-                "SAMKJOP_JWT_SECRET" => Some("test-secret-that-is-long-enough-0123456789"),
+                "SAMKJOP_JWT_SECRET" => Some(JWT_SECRET),
                 "SAMKJOP_DB_POOL_SIZE" => Some("4"),
                 _ => None,
             }

@@ -2,7 +2,12 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
 mod accounts;
+mod concurrency;
+mod email;
 mod helpers;
 mod municipalities;
 mod operations;
+mod participation;
+mod procurements;
+mod smtp_server;
 mod suppliers;

@@ -1,0 +1,159 @@
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json::created;
+use super::{rfc3339, Json, State};
+use crate::auth::Caller;
+use crate::db::mandates::{self, Mandate};
+use crate::db::{new_id, now};
+use crate::domain::mandate::validate_mandate_terms;
+use crate::domain::supplier::parse_name;
+use crate::domain::{CpvPrefix, Kommunenummer, Ore, Role};
+use crate::error::{AppError, AppResult, FieldExt, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/municipalities/{number}/mandates",
+        web::post().to(record_mandate),
+    )
+    .route(
+        "/municipalities/{number}/mandates",
+        web::get().to(list_mandates),
+    );
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMandate {
+    /// The council decision or delegation, e.g. "PS 45/2026".
+    #[schema(example = "PS 45/2026")]
+    pub reference: String,
+    #[schema(example = "Bergen bystyre")]
+    pub decided_by: String,
+    pub decided_on: NaiveDate,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// CPV prefixes (2-8 digits) the mandate covers; empty covers every CPV.
+    #[schema(example = json!(["555"]))]
+    pub cpv_scope: Vec<String>,
+    /// The ceiling on the municipality's share, in øre.
+    #[schema(example = 500000000)]
+    pub max_value_ore: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MandateView {
+    pub id: String,
+    pub municipality: String,
+    pub reference: String,
+    pub decided_by: String,
+    pub decided_on: NaiveDate,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub cpv_scope: Vec<String>,
+    pub max_value_ore: i64,
+    pub created_at: String,
+}
+
+impl From<Mandate> for MandateView {
+    fn from(m: Mandate) -> Self {
+        MandateView {
+            cpv_scope: m.cpv_scope_list(),
+            id: m.id,
+            municipality: m.municipality,
+            reference: m.reference,
+            decided_by: m.decided_by,
+            decided_on: m.decided_on,
+            valid_from: m.valid_from,
+            valid_until: m.valid_until,
+            max_value_ore: m.max_value_ore,
+            created_at: rfc3339(m.created_at),
+        }
+    }
+}
+
+fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
+    Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))
+}
+
+/// A municipality records the council decision that lets it join.
+#[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
+    params(("number" = String, Path, description = "kommunenummer")), request_body = NewMandate,
+    security(("bearer" = [])),
+    responses((status = 201, body = MandateView),
+              (status = 422, body = Problem, description = "invalid_mandate, invalid_cpv_prefix, invalid_name, invalid_amount"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn record_mandate(
+    state: State,
+    caller: Caller,
+    number: web::Path<String>,
+    body: Json<NewMandate>,
+) -> AppResult<HttpResponse> {
+    let municipality = municipality_in_path(number.into_inner())?;
+    if !caller.may_act_for_municipality(municipality.as_str()) {
+        return Err(AppError::forbidden(
+            "only the municipality's own users record its mandates",
+        ));
+    }
+    let b = body.0;
+    let reference = parse_name(&b.reference).field("reference")?;
+    let decided_by = parse_name(&b.decided_by).field("decided_by")?;
+    let max_value = Ore::non_negative(b.max_value_ore, "max_value_ore").field("max_value_ore")?;
+    validate_mandate_terms(&reference, b.valid_from, b.valid_until, max_value)
+        .field("valid_until")?;
+    let scope = b
+        .cpv_scope
+        .iter()
+        .map(|p| CpvPrefix::parse(p))
+        .collect::<Result<Vec<_>, _>>()
+        .field("cpv_scope")?;
+    let mandate = Mandate {
+        id: new_id(),
+        municipality: municipality.to_string(),
+        reference,
+        decided_by,
+        decided_on: b.decided_on,
+        valid_from: b.valid_from,
+        valid_until: b.valid_until,
+        cpv_scope: scope
+            .iter()
+            .map(CpvPrefix::as_str)
+            .collect::<Vec<_>>()
+            .join(";"),
+        max_value_ore: max_value.get(),
+        created_by: caller.actor(),
+        created_at: now(),
+    };
+    let mandate = state
+        .db
+        .write(move |c| mandates::insert(c, &mandate).map(|_| mandate))
+        .await?;
+    Ok(created(MandateView::from(mandate)))
+}
+
+/// The municipality's mandates, newest decision first.
+#[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
+    params(("number" = String, Path, description = "kommunenummer")), security(("bearer" = [])),
+    responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub async fn list_mandates(
+    state: State,
+    caller: Caller,
+    number: web::Path<String>,
+) -> AppResult<Json<Vec<MandateView>>> {
+    let municipality = municipality_in_path(number.into_inner())?;
+    if !(caller.may_act_for_municipality(municipality.as_str())
+        || caller.role() == Role::Coordinator)
+    {
+        return Err(AppError::forbidden(
+            "a municipality's mandates are for itself, coordinators and admins",
+        ));
+    }
+    let list = state
+        .db
+        .read(move |c| mandates::list_for(c, municipality.as_str()))
+        .await?;
+    Ok(Json(list.into_iter().map(MandateView::from).collect()))
+}

@@ -1,0 +1,196 @@
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::procurements::visible;
+use super::{rfc3339, Json, State};
+use crate::auth::Caller;
+use crate::domain::summary::VolumeInput;
+use crate::domain::{Kommunenummer, Role};
+use crate::error::{AppError, AppResult, Problem};
+use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/procurements/{id}/participation/{number}",
+        web::put().to(record_decision),
+    )
+    .route(
+        "/procurements/{id}/participation",
+        web::get().to(list_participation),
+    );
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeLine {
+    pub lot_id: String,
+    /// Estimated yearly quantity, in the lot's unit.
+    pub annual_quantity: i64,
+    /// Maximum yearly quantity; when absent, the estimate.
+    pub max_annual_quantity: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    /// `join` or `decline`.
+    #[schema(example = "join")]
+    pub decision: String,
+    pub mandate_id: Option<String>,
+    #[serde(default)]
+    pub volumes: Vec<VolumeLine>,
+    pub note: Option<String>,
+}
+
+impl DecisionBody {
+    pub fn into_request(self) -> AppResult<DecisionRequest> {
+        let choice = match self.decision.as_str() {
+            "join" => Choice::Join {
+                mandate_id: self.mandate_id,
+                volumes: self
+                    .volumes
+                    .into_iter()
+                    .map(|v| VolumeInput {
+                        lot_id: v.lot_id,
+                        annual_quantity: v.annual_quantity,
+                        max_annual_quantity: v.max_annual_quantity,
+                    })
+                    .collect(),
+            },
+            "decline" => Choice::Decline,
+            other => {
+                return Err(AppError::unprocessable(
+                    "invalid_decision",
+                    format!("decision must be 'join' or 'decline', not '{other}'"),
+                )
+                .on_field("decision"))
+            }
+        };
+        Ok(DecisionRequest {
+            choice,
+            note: self.note,
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceiptView {
+    pub municipality: String,
+    pub decision: String,
+    /// `api` or `email`.
+    pub channel: String,
+    pub decided_at: String,
+    pub mandate_reference: Option<String>,
+    /// The municipality's share over the whole contract period including options.
+    pub share_value_ore: Option<i64>,
+}
+
+impl From<Receipt> for ReceiptView {
+    fn from(r: Receipt) -> Self {
+        ReceiptView {
+            municipality: r.municipality,
+            decision: r.decision.as_str().to_string(),
+            channel: r.channel,
+            decided_at: rfc3339(r.decided_at.naive_utc()),
+            mandate_reference: r.mandate_reference,
+            share_value_ore: r.share_value_ore,
+        }
+    }
+}
+
+/// A municipality joins (under a mandate, with its volumes) or declines. A
+/// later call before the deadline replaces the decision.
+#[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
+    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer")),
+    request_body = DecisionBody, security(("bearer" = [])),
+    responses((status = 200, body = ReceiptView),
+              (status = 409, body = Problem, description = "participation_closed: not open, or past the deadline"),
+              (status = 422, body = Problem, description = "mandate_required, mandate_not_found, mandate_not_valid, mandate_scope, mandate_value_exceeded, lot_not_in_area, lot_not_found, invalid_quantity, invalid_decision, value_overflow"),
+              (status = 403, body = Problem, description = "another municipality's participation, or not invited"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn record_decision(
+    state: State,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: Json<DecisionBody>,
+) -> AppResult<Json<ReceiptView>> {
+    let (id, number) = path.into_inner();
+    let municipality =
+        Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))?;
+    if caller.role() != Role::Municipality || caller.municipality() != Some(municipality.as_str()) {
+        return Err(AppError::forbidden(
+            "only the municipality's own users decide its participation",
+        ));
+    }
+    let request = body.0.into_request()?;
+    let actor = caller.actor();
+    let receipt = state
+        .db
+        .write(move |c| decide(c, &id, &municipality, request, "api", &actor))
+        .await?;
+    Ok(Json(receipt.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipationView {
+    pub municipality: String,
+    pub name: String,
+    /// `pending`, `join`, `decline` or `no_response` (after closing).
+    pub decision: String,
+    pub channel: Option<String>,
+    pub decided_at: Option<String>,
+    pub mandate_reference: Option<String>,
+    pub share_value_ore: Option<i64>,
+}
+
+/// Where every invited municipality stands.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/participation", tag = "participation",
+    params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<ParticipationView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_participation(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<Vec<ParticipationView>>> {
+    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
+    let mandate_ids: Vec<String> = aggregate
+        .participations
+        .iter()
+        .filter_map(|p| p.mandate_id.clone())
+        .collect();
+    let references = state
+        .db
+        .read(move |c| {
+            mandate_ids
+                .iter()
+                .map(|m| Ok(crate::db::mandates::find(c, m)?.map(|x| (x.id, x.reference))))
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .await?;
+    let reference_of = |id: &Option<String>| {
+        references
+            .iter()
+            .flatten()
+            .find(|(m, _)| Some(m) == id.as_ref())
+            .map(|(_, r)| r.clone())
+    };
+    Ok(Json(
+        aggregate
+            .participations
+            .iter()
+            .map(|p| ParticipationView {
+                municipality: p.municipality.clone(),
+                name: crate::reference::reference()
+                    .municipality(&p.municipality)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                decision: p.decision.clone(),
+                channel: p.channel.clone(),
+                decided_at: p.decided_at.map(rfc3339),
+                mandate_reference: reference_of(&p.mandate_id),
+                share_value_ore: p.share_value_ore,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,524 @@
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::json::created;
+use super::{rfc3339, Json, Page, State};
+use crate::auth::Caller;
+use crate::db::procurements::{self, Aggregate, Lot, Scope};
+use crate::domain::access::Standing;
+use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
+use crate::domain::summary::{Quorum, Summary};
+use crate::domain::{Kommunenummer, Role};
+use crate::error::{AppError, AppResult, Problem};
+use crate::flows::lifecycle::{self, standing_of, Leader};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/procurements", web::post().to(create_procurement))
+        .route("/procurements", web::get().to(list_procurements))
+        .route("/procurements/{id}", web::get().to(get_procurement))
+        .route("/procurements/{id}", web::patch().to(update_procurement))
+        .route("/procurements/{id}/lots", web::post().to(add_lot))
+        .route(
+            "/procurements/{id}/lots/{lot_id}/split",
+            web::post().to(split_lot),
+        )
+        .route("/procurements/{id}/open", web::post().to(open_procurement))
+        .route(
+            "/procurements/{id}/close",
+            web::post().to(close_procurement),
+        )
+        .route(
+            "/procurements/{id}/publish",
+            web::post().to(publish_procurement),
+        )
+        .route(
+            "/procurements/{id}/cancel",
+            web::post().to(cancel_procurement),
+        )
+        .route("/procurements/{id}/summary", web::get().to(summary));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProcurement {
+    #[schema(example = "Skolemat i Nordhordland")]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// `goods`, `services`, `works` or `social_services`.
+    #[schema(example = "services")]
+    pub contract_type: String,
+    #[schema(example = "55524000-9")]
+    pub cpv: String,
+    pub framework_agreement: bool,
+    pub contract_start: NaiveDate,
+    #[schema(example = 24)]
+    pub duration_months: i64,
+    #[serde(default)]
+    #[schema(example = 24)]
+    pub option_months: i64,
+    /// An instant, RFC 3339; shown to people in Oslo time.
+    pub participation_deadline: DateTime<FixedOffset>,
+    /// Municipality numbers; a host municipality leading it is added.
+    #[schema(example = json!(["4601", "4631"]))]
+    pub invited: Vec<String>,
+    pub quorum: Option<Quorum>,
+}
+
+impl NewProcurement {
+    fn check(&self, host: Option<&str>) -> AppResult<Proposal> {
+        let input = ProposalInput {
+            title: &self.title,
+            description: &self.description,
+            contract_type: &self.contract_type,
+            cpv: &self.cpv,
+            framework_agreement: self.framework_agreement,
+            contract_start: self.contract_start,
+            duration_months: self.duration_months,
+            option_months: self.option_months,
+            participation_deadline: self.participation_deadline.with_timezone(&Utc),
+            invited: &self.invited,
+            quorum: self.quorum,
+            host_municipality: host,
+        };
+        check_proposal(&input, Utc::now()).map_err(|(field, e)| AppError::from(e).on_field(field))
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcurementUpdate {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub contract_type: Option<String>,
+    pub cpv: Option<String>,
+    pub framework_agreement: Option<bool>,
+    pub contract_start: Option<NaiveDate>,
+    pub duration_months: Option<i64>,
+    pub option_months: Option<i64>,
+    pub participation_deadline: Option<DateTime<FixedOffset>>,
+    pub invited: Option<Vec<String>>,
+    pub quorum: Option<Quorum>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LotView {
+    pub id: String,
+    pub title: String,
+    pub cpv: String,
+    pub unit: String,
+    pub unit_price_ore: i64,
+    /// Municipality numbers served by the lot.
+    pub area: Vec<String>,
+    /// The lot this one was split from.
+    pub split_from: Option<String>,
+}
+
+impl From<&Lot> for LotView {
+    fn from(l: &Lot) -> Self {
+        LotView {
+            id: l.id.clone(),
+            title: l.title.clone(),
+            cpv: l.cpv.clone(),
+            unit: l.unit.clone(),
+            unit_price_ore: l.unit_price_ore,
+            area: l.area_list(),
+            split_from: l.split_from.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProcurementView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub contract_type: String,
+    pub cpv: String,
+    pub framework_agreement: bool,
+    pub contract_start: NaiveDate,
+    pub duration_months: i64,
+    pub option_months: i64,
+    pub participation_deadline: String,
+    /// `draft`, `open`, `closed`, `published`, `awarded` or `cancelled`.
+    pub status: String,
+    pub organization_id: Option<String>,
+    pub host_municipality: Option<String>,
+    pub invited: Vec<String>,
+    pub quorum: Option<Quorum>,
+    pub lots: Vec<LotView>,
+    pub published_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&Aggregate> for ProcurementView {
+    fn from(a: &Aggregate) -> Self {
+        let p = &a.procurement;
+        ProcurementView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            contract_type: p.contract_type.clone(),
+            cpv: p.cpv.clone(),
+            framework_agreement: p.framework_agreement,
+            contract_start: p.contract_start,
+            duration_months: p.duration_months,
+            option_months: p.option_months,
+            participation_deadline: rfc3339(p.participation_deadline),
+            status: p.status.clone(),
+            organization_id: p.organization_id.clone(),
+            host_municipality: p.host_municipality.clone(),
+            invited: a.invited(),
+            quorum: p.quorum(),
+            lots: a.lots.iter().map(LotView::from).collect(),
+            published_at: p.published_at.map(rfc3339),
+            created_at: rfc3339(p.created_at),
+            updated_at: rfc3339(p.updated_at),
+        }
+    }
+}
+
+/// Loads a procurement the caller may see; 404 for everyone else.
+pub async fn visible(
+    state: &State,
+    caller: &Caller,
+    id: String,
+) -> AppResult<(Aggregate, Standing)> {
+    let aggregate = state
+        .db
+        .read(move |c| procurements::load(c, &id))
+        .await?
+        .ok_or_else(|| AppError::not_found("the procurement"))?;
+    let standing = standing_of(&aggregate, caller.who());
+    if !standing.may_read() {
+        return Err(AppError::not_found("the procurement"));
+    }
+    Ok((aggregate, standing))
+}
+
+async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<ProcurementView> {
+    visible(state, caller, id)
+        .await
+        .map(|(a, _)| ProcurementView::from(&a))
+}
+
+/// A coordinator proposes a joint procurement (a draft).
+#[utoipa::path(post, path = "/api/v1/procurements", tag = "procurements", request_body = NewProcurement,
+    security(("bearer" = [])),
+    responses((status = 201, body = ProcurementView),
+              (status = 422, body = Problem, description = "unknown_cpv, invalid_contract_type, invalid_deadline, invalid_contract_start, invited_required, unknown_municipality, invalid_duration, invalid_quorum"),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn create_procurement(
+    state: State,
+    caller: Caller,
+    body: Json<NewProcurement>,
+) -> AppResult<HttpResponse> {
+    caller.require(Role::Coordinator)?;
+    let leader = Leader {
+        organization_id: caller.organization().map(String::from),
+        host_municipality: caller.municipality().map(String::from),
+    };
+    let proposal = body.0.check(leader.host_municipality.as_deref())?;
+    let actor = caller.actor();
+    let id = state
+        .db
+        .write(move |c| lifecycle::propose(c, &proposal, leader, &actor))
+        .await?;
+    Ok(created(view_of(&state, &caller, id).await?))
+}
+
+/// The procurements the caller takes part in: its office's or host
+/// municipality's (coordinators), those it is invited to (municipalities), all (admins).
+#[utoipa::path(get, path = "/api/v1/procurements", tag = "procurements", params(Page), security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProcurementView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_procurements(
+    state: State,
+    caller: Caller,
+    page: web::Query<Page>,
+) -> AppResult<Json<Vec<ProcurementView>>> {
+    let (limit, offset) = (page.limit(), page.offset());
+    let c2 = caller.clone();
+    let list = state
+        .db
+        .read(move |c| {
+            let scope = match c2.role() {
+                Role::Admin => Scope::All,
+                Role::Coordinator => Scope::LedBy {
+                    organization: c2.organization(),
+                    host_municipality: c2.municipality(),
+                },
+                Role::Municipality => Scope::Inviting(c2.municipality().unwrap_or_default()),
+                Role::Supplier => {
+                    return Err(AppError::forbidden(
+                        "suppliers see published procurements at /api/v1/public/procurements",
+                    ))
+                }
+            };
+            let rows = procurements::list(c, scope, limit, offset)?;
+            rows.iter()
+                .map(|p| {
+                    procurements::load(c, &p.id)?
+                        .ok_or_else(|| AppError::not_found("the procurement"))
+                })
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .await?;
+    Ok(Json(list.iter().map(ProcurementView::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = ProcurementView), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn get_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<ProcurementView>> {
+    view_of(&state, &caller, id.into_inner()).await.map(Json)
+}
+
+/// The coordinator changes a draft.
+#[utoipa::path(patch, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
+    request_body = ProcurementUpdate, security(("bearer" = [])),
+    responses((status = 200, body = ProcurementView), (status = 409, body = Problem, description = "invalid_state: no longer a draft"),
+              (status = 422, body = Problem, description = "as for creating, and invited_in_lot_area"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn update_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<ProcurementUpdate>,
+) -> AppResult<Json<ProcurementView>> {
+    let id = id.into_inner();
+    let (current, _) = visible(&state, &caller, id.clone()).await?;
+    let p = &current.procurement;
+    let u = body.0;
+    let merged = NewProcurement {
+        title: u.title.unwrap_or_else(|| p.title.clone()),
+        description: u.description.unwrap_or_else(|| p.description.clone()),
+        contract_type: u.contract_type.unwrap_or_else(|| p.contract_type.clone()),
+        cpv: u.cpv.unwrap_or_else(|| p.cpv.clone()),
+        framework_agreement: u.framework_agreement.unwrap_or(p.framework_agreement),
+        contract_start: u.contract_start.unwrap_or(p.contract_start),
+        duration_months: u.duration_months.unwrap_or(p.duration_months),
+        option_months: u.option_months.unwrap_or(p.option_months),
+        participation_deadline: u
+            .participation_deadline
+            .unwrap_or_else(|| p.deadline().fixed_offset()),
+        invited: u.invited.unwrap_or_else(|| current.invited()),
+        quorum: u.quorum.or_else(|| p.quorum()),
+    };
+    let proposal = merged.check(p.host_municipality.as_deref())?;
+    let (c2, id2) = (caller.clone(), id.clone());
+    state
+        .db
+        .write(move |c| lifecycle::edit(c, &id2, &proposal, c2.who(), &c2.actor()))
+        .await?;
+    view_of(&state, &caller, id).await.map(Json)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLot {
+    #[schema(example = "Skolemat Bergen")]
+    pub title: String,
+    #[schema(example = "55524000-9")]
+    pub cpv: String,
+    #[schema(example = "porsjon")]
+    pub unit: String,
+    /// Estimated price per unit, in øre.
+    #[schema(example = 4500)]
+    pub unit_price_ore: i64,
+    /// Municipality numbers served; default every invited municipality.
+    pub area: Option<Vec<String>>,
+}
+
+/// The coordinator adds a lot to a draft.
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/lots", tag = "procurements", params(("id" = String, Path)),
+    request_body = NewLot, security(("bearer" = [])),
+    responses((status = 201, body = LotView),
+              (status = 422, body = Problem, description = "unknown_cpv, invalid_unit, invalid_amount, lot_area_not_invited"),
+              (status = 409, body = Problem, description = "invalid_state"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn add_lot(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<NewLot>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (current, _) = visible(&state, &caller, id.clone()).await?;
+    let b = body.0;
+    let draft = check_lot(
+        &b.title,
+        &b.cpv,
+        &b.unit,
+        b.unit_price_ore,
+        b.area.as_deref(),
+        &current.invited(),
+    )
+    .map_err(|(field, e)| AppError::from(e).on_field(field))?;
+    let lot = state
+        .db
+        .write(move |c| lifecycle::add_lot(c, &id, &draft, caller.who(), &caller.actor()))
+        .await?;
+    Ok(created(LotView::from(&lot)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusView {
+    pub status: String,
+}
+
+async fn status_after(state: &State, caller: &Caller, id: String) -> AppResult<Json<StatusView>> {
+    let (a, _) = visible(state, caller, id).await?;
+    Ok(Json(StatusView {
+        status: a.procurement.status,
+    }))
+}
+
+/// The coordinator opens the participation window; every invited municipality is invited by email.
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = StatusView),
+              (status = 409, body = Problem, description = "invalid_state, no_lots, deadline_passed"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn open_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<StatusView>> {
+    let id = id.into_inner();
+    let (c2, id2) = (caller.clone(), id.clone());
+    state
+        .db
+        .write(move |c| lifecycle::open(c, &id2, c2.who(), &c2.actor()).map(|_| ()))
+        .await?;
+    status_after(&state, &caller, id).await
+}
+
+/// The coordinator closes the window: at or after the deadline, or earlier
+/// when every invited municipality has answered.
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/close", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = StatusView),
+              (status = 409, body = Problem, description = "invalid_state, deadline_not_reached"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn close_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<StatusView>> {
+    let id = id.into_inner();
+    let (c2, id2) = (caller.clone(), id.clone());
+    state
+        .db
+        .write(move |c| lifecycle::close(c, &id2, Some(c2.who()), &c2.actor(), Utc::now()))
+        .await?;
+    status_after(&state, &caller, id).await
+}
+
+/// The coordinator publishes: the participant list is frozen.
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = StatusView),
+              (status = 409, body = Problem, description = "invalid_state, quorum_not_met"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn publish_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<StatusView>> {
+    let id = id.into_inner();
+    let (c2, id2, config) = (caller.clone(), id.clone(), state.config.clone());
+    state
+        .db
+        .write(move |c| lifecycle::publish(c, &id2, c2.who(), &c2.actor(), &config.thresholds))
+        .await?;
+    status_after(&state, &caller, id).await
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub reason: Option<String>,
+}
+
+/// The coordinator cancels the procurement (any time before the award).
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/cancel", tag = "procurements", params(("id" = String, Path)),
+    request_body = CancelRequest, security(("bearer" = [])),
+    responses((status = 200, body = StatusView), (status = 409, body = Problem, description = "invalid_state"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn cancel_procurement(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<CancelRequest>,
+) -> AppResult<Json<StatusView>> {
+    let id = id.into_inner();
+    let (c2, id2) = (caller.clone(), id.clone());
+    let reason = body.0.reason;
+    state
+        .db
+        .write(move |c| lifecycle::cancel(c, &id2, c2.who(), &c2.actor(), reason))
+        .await?;
+    status_after(&state, &caller, id).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitRequest {
+    /// Groups of municipality numbers that together make up the lot's area.
+    #[schema(example = json!([["4601"], ["4631", "4632"]]))]
+    pub groups: Vec<Vec<String>>,
+}
+
+/// After closing, the coordinator splits a lot by groups of municipalities;
+/// volumes follow their municipality and totals are kept.
+#[utoipa::path(post, path = "/api/v1/procurements/{id}/lots/{lot_id}/split", tag = "procurements",
+    params(("id" = String, Path), ("lot_id" = String, Path)), request_body = SplitRequest, security(("bearer" = [])),
+    responses((status = 201, body = Vec<LotView>), (status = 422, body = Problem, description = "invalid_split, unknown_municipality"),
+              (status = 409, body = Problem, description = "invalid_state: only while closed"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn split_lot(
+    state: State,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: Json<SplitRequest>,
+) -> AppResult<HttpResponse> {
+    let (id, lot_id) = path.into_inner();
+    let groups = body
+        .0
+        .groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|m| Kommunenummer::parse(m))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::from(e).on_field("groups"))?;
+    let lots = state
+        .db
+        .write(move |c| lifecycle::split(c, &id, &lot_id, &groups, caller.who(), &caller.actor()))
+        .await?;
+    Ok(created(lots.iter().map(LotView::from).collect::<Vec<_>>()))
+}
+
+/// Combined volumes and values per lot, the totals, the threshold regime,
+/// the small-lots exemption and the quorum, as of now.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Summary), (status = 422, body = Problem, description = "value_overflow"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn summary(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<Summary>> {
+    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
+    lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now()).map(Json)
+}

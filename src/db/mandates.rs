@@ -1,0 +1,72 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::mandates;
+use super::suppliers::split_cell;
+use super::AnyConnection;
+use crate::domain::mandate::MandateTerms;
+use crate::domain::{CpvPrefix, Ore};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mandates)]
+pub struct Mandate {
+    pub id: String,
+    pub municipality: String,
+    pub reference: String,
+    pub decided_by: String,
+    pub decided_on: NaiveDate,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub cpv_scope: String,
+    pub max_value_ore: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Mandate {
+    pub fn cpv_scope_list(&self) -> Vec<String> {
+        split_cell(&self.cpv_scope)
+    }
+
+    /// The terms the domain checks a join against.
+    pub fn terms(&self) -> AppResult<MandateTerms> {
+        let cpv_scope = self
+            .cpv_scope_list()
+            .iter()
+            .map(|p| CpvPrefix::parse(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AppError::internal)?;
+        Ok(MandateTerms {
+            id: self.id.clone(),
+            reference: self.reference.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            cpv_scope,
+            max_value: Ore::new(self.max_value_ore),
+        })
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, mandate: &Mandate) -> AppResult<()> {
+    diesel::insert_into(mandates::table)
+        .values(mandate)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Mandate>> {
+    Ok(mandates::table
+        .find(id)
+        .select(Mandate::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list_for(conn: &mut AnyConnection, municipality: &str) -> AppResult<Vec<Mandate>> {
+    Ok(mandates::table
+        .filter(mandates::municipality.eq(municipality))
+        .select(Mandate::as_select())
+        .order((mandates::decided_on.desc(), mandates::id.desc()))
+        .load(conn)?)
+}

@@ -1,0 +1,459 @@
+//! The joint procurement aggregate: the procurement, its lots, the
+//! participation of each invited municipality and their volumes.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{lots, participations, procurements, volumes};
+use super::suppliers::split_cell;
+use super::AnyConnection;
+use crate::domain::contract::{ContractType, ProcurementStatus};
+use crate::domain::summary::{Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput};
+use crate::domain::{Cpv, Kommunenummer, Ore};
+use crate::error::{AppError, AppResult};
+use crate::reference::reference;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = procurements)]
+pub struct Procurement {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub contract_type: String,
+    pub cpv: String,
+    pub framework_agreement: bool,
+    pub contract_start: NaiveDate,
+    pub duration_months: i64,
+    pub option_months: i64,
+    pub participation_deadline: NaiveDateTime,
+    pub quorum_min_participants: Option<i64>,
+    pub quorum_min_population_share_percent: Option<i64>,
+    pub status: String,
+    pub organization_id: Option<String>,
+    pub host_municipality: Option<String>,
+    pub created_by: String,
+    pub event_seq: i64,
+    pub last_event_hash: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a coordinator may change while the procurement is a draft.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = procurements, treat_none_as_null = true)]
+pub struct ProcurementChange {
+    pub title: String,
+    pub description: String,
+    pub contract_type: String,
+    pub cpv: String,
+    pub framework_agreement: bool,
+    pub contract_start: NaiveDate,
+    pub duration_months: i64,
+    pub option_months: i64,
+    pub participation_deadline: NaiveDateTime,
+    pub quorum_min_participants: Option<i64>,
+    pub quorum_min_population_share_percent: Option<i64>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = lots)]
+pub struct Lot {
+    pub id: String,
+    pub procurement_id: String,
+    pub position: i64,
+    pub title: String,
+    pub cpv: String,
+    pub unit: String,
+    pub unit_price_ore: i64,
+    pub area: String,
+    pub active: bool,
+    pub split_from: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = participations)]
+pub struct Participation {
+    pub procurement_id: String,
+    pub municipality: String,
+    pub decision: String,
+    pub channel: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub mandate_id: Option<String>,
+    pub note: Option<String>,
+    pub share_value_ore: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = volumes)]
+pub struct Volume {
+    pub procurement_id: String,
+    pub municipality: String,
+    pub lot_id: String,
+    pub annual_quantity: i64,
+    pub max_annual_quantity: Option<i64>,
+}
+
+/// Everything the domain needs to decide about one procurement.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub procurement: Procurement,
+    /// The active lots, in their order.
+    pub lots: Vec<Lot>,
+    pub participations: Vec<Participation>,
+    pub volumes: Vec<Volume>,
+}
+
+fn stored<T, E: std::fmt::Display>(r: Result<T, E>) -> AppResult<T> {
+    // Stored values were checked on the way in; a failure here is corruption.
+    r.map_err(AppError::internal)
+}
+
+impl Procurement {
+    pub fn status(&self) -> AppResult<ProcurementStatus> {
+        stored(self.status.parse())
+    }
+
+    pub fn contract_type(&self) -> AppResult<ContractType> {
+        stored(self.contract_type.parse())
+    }
+
+    pub fn deadline(&self) -> DateTime<Utc> {
+        self.participation_deadline.and_utc()
+    }
+
+    pub fn quorum(&self) -> Option<Quorum> {
+        (self.quorum_min_participants.is_some()
+            || self.quorum_min_population_share_percent.is_some())
+        .then_some(Quorum {
+            min_participants: self.quorum_min_participants,
+            min_population_share_percent: self.quorum_min_population_share_percent,
+        })
+    }
+
+    pub fn terms(&self) -> AppResult<Terms> {
+        Ok(Terms {
+            contract_type: self.contract_type()?,
+            framework_agreement: self.framework_agreement,
+            duration_months: self.duration_months,
+            option_months: self.option_months,
+            quorum: self.quorum(),
+        })
+    }
+}
+
+impl Lot {
+    pub fn area_list(&self) -> Vec<String> {
+        split_cell(&self.area)
+    }
+
+    pub fn input(&self) -> AppResult<LotInput> {
+        Ok(LotInput {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            cpv: stored(Cpv::parse(&self.cpv))?,
+            unit: self.unit.clone(),
+            unit_price: Ore::new(self.unit_price_ore),
+        })
+    }
+}
+
+impl Volume {
+    pub fn input(&self) -> VolumeInput {
+        VolumeInput {
+            lot_id: self.lot_id.clone(),
+            annual_quantity: self.annual_quantity,
+            max_annual_quantity: self.max_annual_quantity,
+        }
+    }
+}
+
+impl Aggregate {
+    pub fn invited(&self) -> Vec<String> {
+        self.participations
+            .iter()
+            .map(|p| p.municipality.clone())
+            .collect()
+    }
+
+    pub fn participation(&self, municipality: &str) -> Option<&Participation> {
+        self.participations
+            .iter()
+            .find(|p| p.municipality == municipality)
+    }
+
+    pub fn lot(&self, lot_id: &str) -> Option<&Lot> {
+        self.lots.iter().find(|l| l.id == lot_id)
+    }
+
+    pub fn lot_inputs(&self) -> AppResult<Vec<LotInput>> {
+        self.lots.iter().map(Lot::input).collect()
+    }
+
+    pub fn volumes_of(&self, municipality: &str) -> Vec<VolumeInput> {
+        self.volumes
+            .iter()
+            .filter(|v| v.municipality == municipality)
+            .map(Volume::input)
+            .collect()
+    }
+
+    /// Every invited municipality with its decision, population and volumes.
+    pub fn participant_inputs(&self) -> AppResult<Vec<ParticipantInput>> {
+        self.participations
+            .iter()
+            .map(|p| {
+                Ok(ParticipantInput {
+                    municipality: stored(Kommunenummer::parse(&p.municipality))?,
+                    population: reference()
+                        .municipality(&p.municipality)
+                        .map_or(0, |m| m.population),
+                    decision: stored(p.decision.parse::<Decision>())?,
+                    volumes: self.volumes_of(&p.municipality),
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, p: &Procurement, invited: &[String]) -> AppResult<()> {
+    diesel::insert_into(procurements::table)
+        .values(p)
+        .execute(conn)?;
+    let rows: Vec<Participation> = invited.iter().map(|m| pending(&p.id, m)).collect();
+    insert_participations(conn, &rows)
+}
+
+fn pending(procurement_id: &str, municipality: &str) -> Participation {
+    Participation {
+        procurement_id: procurement_id.to_string(),
+        municipality: municipality.to_string(),
+        decision: Decision::Pending.as_str().to_string(),
+        channel: None,
+        decided_at: None,
+        mandate_id: None,
+        note: None,
+        share_value_ore: None,
+    }
+}
+
+fn insert_participations(conn: &mut AnyConnection, rows: &[Participation]) -> AppResult<()> {
+    for chunk in rows.chunks(500) {
+        per_backend!(conn, |c| diesel::insert_into(participations::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+pub fn update(
+    conn: &mut AnyConnection,
+    id: &str,
+    change: &ProcurementChange,
+    invited: &[String],
+) -> AppResult<()> {
+    diesel::update(procurements::table.find(id))
+        .set(change)
+        .execute(conn)?;
+    // A draft has only pending rows: the invitation list is simply replaced.
+    diesel::delete(participations::table.filter(participations::procurement_id.eq(id)))
+        .execute(conn)?;
+    let rows: Vec<Participation> = invited.iter().map(|m| pending(id, m)).collect();
+    insert_participations(conn, &rows)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Procurement>> {
+    Ok(procurements::table
+        .find(id)
+        .select(Procurement::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> {
+    let Some(procurement) = find(conn, id)? else {
+        return Ok(None);
+    };
+    let lots = lots::table
+        .filter(lots::procurement_id.eq(id).and(lots::active.eq(true)))
+        .select(Lot::as_select())
+        .order((lots::position.asc(), lots::id.asc()))
+        .load(conn)?;
+    let participations = participations::table
+        .filter(participations::procurement_id.eq(id))
+        .select(Participation::as_select())
+        .order(participations::municipality.asc())
+        .load(conn)?;
+    let volumes = volumes::table
+        .filter(volumes::procurement_id.eq(id))
+        .select(Volume::as_select())
+        .order((volumes::municipality.asc(), volumes::lot_id.asc()))
+        .load(conn)?;
+    Ok(Some(Aggregate {
+        procurement,
+        lots,
+        participations,
+        volumes,
+    }))
+}
+
+/// Which procurements a caller can list: all (admin), those led by an office
+/// or a host municipality (coordinators), or those inviting a municipality.
+pub enum Scope<'a> {
+    All,
+    LedBy {
+        organization: Option<&'a str>,
+        host_municipality: Option<&'a str>,
+    },
+    Inviting(&'a str),
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: Scope<'_>,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<Procurement>> {
+    let mut query = procurements::table
+        .select(Procurement::as_select())
+        .into_boxed();
+    query = match scope {
+        Scope::All => query,
+        Scope::LedBy {
+            organization,
+            host_municipality,
+        } => {
+            let by_office =
+                procurements::organization_id.eq(organization.unwrap_or("\u{0}").to_string());
+            let by_host = procurements::host_municipality
+                .eq(host_municipality.unwrap_or("\u{0}").to_string());
+            query.filter(by_office.or(by_host))
+        }
+        Scope::Inviting(municipality) => {
+            let invited = participations::table
+                .filter(participations::municipality.eq(municipality.to_string()))
+                .select(participations::procurement_id);
+            query.filter(procurements::id.eq_any(invited))
+        }
+    };
+    Ok(query
+        .order(procurements::created_at.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?)
+}
+
+pub fn list_published(
+    conn: &mut AnyConnection,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<Procurement>> {
+    Ok(procurements::table
+        .filter(procurements::status.eq(ProcurementStatus::Published.as_str()))
+        .select(Procurement::as_select())
+        .order(procurements::published_at.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?)
+}
+
+pub fn set_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: ProcurementStatus,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(procurements::table.find(id))
+        .set((
+            procurements::status.eq(status.as_str()),
+            procurements::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if status == ProcurementStatus::Published {
+        diesel::update(procurements::table.find(id))
+            .set(procurements::published_at.eq(Some(at)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn next_lot_position(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<i64> {
+    let max: Option<i64> = lots::table
+        .filter(lots::procurement_id.eq(procurement_id))
+        .select(diesel::dsl::max(lots::position))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+pub fn insert_lot(conn: &mut AnyConnection, lot: &Lot) -> AppResult<()> {
+    diesel::insert_into(lots::table).values(lot).execute(conn)?;
+    Ok(())
+}
+
+pub fn retire_lot(conn: &mut AnyConnection, lot_id: &str) -> AppResult<()> {
+    diesel::update(lots::table.find(lot_id))
+        .set(lots::active.eq(false))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a municipality's decision and replaces its volume lines.
+pub fn record_decision(
+    conn: &mut AnyConnection,
+    decision: &Participation,
+    lines: &[Volume],
+) -> AppResult<()> {
+    let key = (
+        decision.procurement_id.as_str(),
+        decision.municipality.as_str(),
+    );
+    diesel::update(participations::table.find(key))
+        .set((
+            participations::decision.eq(&decision.decision),
+            participations::channel.eq(&decision.channel),
+            participations::decided_at.eq(decision.decided_at),
+            participations::mandate_id.eq(&decision.mandate_id),
+            participations::note.eq(&decision.note),
+            participations::share_value_ore.eq(decision.share_value_ore),
+        ))
+        .execute(conn)?;
+    diesel::delete(
+        volumes::table.filter(
+            volumes::procurement_id
+                .eq(key.0)
+                .and(volumes::municipality.eq(key.1)),
+        ),
+    )
+    .execute(conn)?;
+    insert_volumes(conn, lines)
+}
+
+pub fn insert_volumes(conn: &mut AnyConnection, lines: &[Volume]) -> AppResult<()> {
+    for chunk in lines.chunks(500) {
+        per_backend!(conn, |c| diesel::insert_into(volumes::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Moves volume lines from a split lot to its sub-lots.
+pub fn delete_volumes_of_lot(conn: &mut AnyConnection, lot_id: &str) -> AppResult<()> {
+    diesel::delete(volumes::table.filter(volumes::lot_id.eq(lot_id))).execute(conn)?;
+    Ok(())
+}
+
+/// At closing, whoever has not answered has not responded.
+pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<usize> {
+    Ok(diesel::update(
+        participations::table.filter(
+            participations::procurement_id
+                .eq(procurement_id)
+                .and(participations::decision.eq(Decision::Pending.as_str())),
+        ),
+    )
+    .set(participations::decision.eq(Decision::NoResponse.as_str()))
+    .execute(conn)?)
+}

@@ -1,0 +1,84 @@
+//! Where built messages go: an SMTP server, or `.eml` files when none is
+//! configured (the embedded default, and what a developer opens to read the
+//! mail the application would have sent).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::redact_url;
+
+/// A failed delivery; `permanent` when the server refused the message itself
+/// (5xx), so that trying again soon cannot help.
+#[derive(Debug, Clone)]
+pub struct SendError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub enum Transport {
+    Smtp(Box<AsyncSmtpTransport<Tokio1Executor>>),
+    /// The folder that receives one `<outbox id>.eml` per message.
+    Files(PathBuf),
+}
+
+/// A stalled server should not hold a worker (and its lease) for long.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Transport {
+    /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:pass@host` (TLS from the start); without a
+    /// URL, files under `mail_dir`.
+    pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf) -> Result<Transport, String> {
+        match smtp_url {
+            None => Ok(Transport::Files(mail_dir)),
+            Some(url) => {
+                let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("SAMKJOP_SMTP_URL '{}': {e}", redact_url(url)))?
+                    .timeout(Some(SMTP_TIMEOUT))
+                    .build();
+                Ok(Transport::Smtp(Box::new(smtp)))
+            }
+        }
+    }
+
+    /// Sends `message`; `id` names the file when writing files, so that a
+    /// retried message overwrites its earlier copy instead of adding one.
+    pub async fn send(&self, id: &str, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: format!("smtp: {e}"),
+            }),
+            Transport::Files(dir) => {
+                let dir = dir.clone();
+                let name = format!("{id}.eml");
+                let bytes = message.formatted();
+                tokio::task::spawn_blocking(move || write_atomically(&dir, &name, &bytes))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r)
+                    .map_err(|message| SendError {
+                        message,
+                        permanent: false,
+                    })
+            }
+        }
+    }
+}
+
+/// Written beside, then renamed: whoever watches the folder never reads half a message.
+fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", dir.join(name).display());
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let partial = dir.join(format!(".{name}.partial"));
+    std::fs::write(&partial, bytes).map_err(fail)?;
+    std::fs::rename(&partial, dir.join(name)).map_err(fail)
+}

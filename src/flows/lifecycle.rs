@@ -1,0 +1,453 @@
+//! The coordinator's steps through a procurement's life: propose, edit, add
+//! lots, open, close, split, publish, cancel.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{conflict, locked};
+use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
+use crate::db::{events, new_id, AnyConnection};
+use crate::domain::access::{standing, Involved, Standing, Who};
+use crate::domain::contract::{check, Action, ProcurementStatus};
+use crate::domain::procurement::{LotDraft, Proposal};
+use crate::domain::split::split_lot;
+use crate::domain::summary::summarize;
+use crate::domain::thresholds::ThresholdTable;
+use crate::domain::Kommunenummer;
+use crate::error::{AppError, AppResult};
+
+/// The caller's standing towards a loaded procurement.
+pub fn standing_of(aggregate: &Aggregate, who: Who<'_>) -> Standing {
+    let invited = aggregate.invited();
+    standing(
+        who,
+        Involved {
+            organization: aggregate.procurement.organization_id.as_deref(),
+            host_municipality: aggregate.procurement.host_municipality.as_deref(),
+            invited: &invited,
+        },
+    )
+}
+
+/// Only its coordinator changes a procurement; those who may not see it get 404.
+pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()> {
+    match standing_of(aggregate, who) {
+        Standing::Coordinator => Ok(()),
+        Standing::Outsider => Err(AppError::not_found("the procurement")),
+        _ => Err(AppError::forbidden(
+            "only the procurement's coordinator may do this",
+        )),
+    }
+}
+
+fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
+    check(aggregate.procurement.status()?, action).map_err(conflict)
+}
+
+fn proposal_json(p: &Proposal) -> serde_json::Value {
+    json!({
+        "title": p.title,
+        "contract_type": p.terms.contract_type.as_str(),
+        "cpv": p.cpv.as_str(),
+        "framework_agreement": p.terms.framework_agreement,
+        "contract_start": p.contract_start,
+        "duration_months": p.terms.duration_months,
+        "option_months": p.terms.option_months,
+        "participation_deadline": p.participation_deadline,
+        "invited": p.invited.iter().map(Kommunenummer::as_str).collect::<Vec<_>>(),
+        "quorum": p.terms.quorum,
+    })
+}
+
+pub struct Leader {
+    pub organization_id: Option<String>,
+    pub host_municipality: Option<String>,
+}
+
+pub fn propose(
+    conn: &mut AnyConnection,
+    proposal: &Proposal,
+    leader: Leader,
+    actor: &str,
+) -> AppResult<String> {
+    let at = crate::db::now();
+    let quorum = proposal.terms.quorum.unwrap_or_default();
+    let row = Procurement {
+        id: new_id(),
+        title: proposal.title.clone(),
+        description: proposal.description.clone(),
+        contract_type: proposal.terms.contract_type.as_str().to_string(),
+        cpv: proposal.cpv.to_string(),
+        framework_agreement: proposal.terms.framework_agreement,
+        contract_start: proposal.contract_start,
+        duration_months: proposal.terms.duration_months,
+        option_months: proposal.terms.option_months,
+        participation_deadline: proposal.participation_deadline.naive_utc(),
+        quorum_min_participants: quorum.min_participants,
+        quorum_min_population_share_percent: quorum.min_population_share_percent,
+        status: ProcurementStatus::Draft.as_str().to_string(),
+        organization_id: leader.organization_id,
+        host_municipality: leader.host_municipality,
+        created_by: actor.to_string(),
+        event_seq: 0,
+        last_event_hash: String::new(),
+        published_at: None,
+        created_at: at,
+        updated_at: at,
+    };
+    let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
+    procurements::insert(conn, &row, &invited)?;
+    events::append(
+        conn,
+        &row.id,
+        "proposed",
+        actor,
+        at,
+        &proposal_json(proposal),
+    )?;
+    Ok(row.id)
+}
+
+pub fn edit(
+    conn: &mut AnyConnection,
+    id: &str,
+    proposal: &Proposal,
+    who: Who<'_>,
+    actor: &str,
+) -> AppResult<()> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    step(&aggregate, Action::Edit)?;
+    let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
+    for lot in &aggregate.lots {
+        if let Some(m) = lot.area_list().into_iter().find(|m| !invited.contains(m)) {
+            return Err(AppError::unprocessable(
+                "invited_in_lot_area",
+                format!(
+                    "{m} serves lot '{}'; change the lot's area before uninviting it",
+                    lot.title
+                ),
+            )
+            .on_field("invited"));
+        }
+    }
+    let at = crate::db::now();
+    let quorum = proposal.terms.quorum.unwrap_or_default();
+    let change = ProcurementChange {
+        title: proposal.title.clone(),
+        description: proposal.description.clone(),
+        contract_type: proposal.terms.contract_type.as_str().to_string(),
+        cpv: proposal.cpv.to_string(),
+        framework_agreement: proposal.terms.framework_agreement,
+        contract_start: proposal.contract_start,
+        duration_months: proposal.terms.duration_months,
+        option_months: proposal.terms.option_months,
+        participation_deadline: proposal.participation_deadline.naive_utc(),
+        quorum_min_participants: quorum.min_participants,
+        quorum_min_population_share_percent: quorum.min_population_share_percent,
+        updated_at: at,
+    };
+    procurements::update(conn, id, &change, &invited)?;
+    events::append(conn, id, "edited", actor, at, &proposal_json(proposal))?;
+    Ok(())
+}
+
+pub fn add_lot(
+    conn: &mut AnyConnection,
+    id: &str,
+    draft: &LotDraft,
+    who: Who<'_>,
+    actor: &str,
+) -> AppResult<Lot> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    step(&aggregate, Action::AddLot)?;
+    let invited = aggregate.invited();
+    if let Some(m) = draft
+        .area
+        .iter()
+        .find(|m| !invited.iter().any(|i| i == m.as_str()))
+    {
+        return Err(
+            AppError::unprocessable("lot_area_not_invited", format!("{m} is not invited"))
+                .on_field("area"),
+        );
+    }
+    let at = crate::db::now();
+    let lot = Lot {
+        id: new_id(),
+        procurement_id: id.to_string(),
+        position: procurements::next_lot_position(conn, id)?,
+        title: draft.title.clone(),
+        cpv: draft.cpv.to_string(),
+        unit: draft.unit.clone(),
+        unit_price_ore: draft.unit_price.get(),
+        area: draft
+            .area
+            .iter()
+            .map(Kommunenummer::as_str)
+            .collect::<Vec<_>>()
+            .join(";"),
+        active: true,
+        split_from: None,
+        created_at: at,
+    };
+    procurements::insert_lot(conn, &lot)?;
+    events::append(
+        conn,
+        id,
+        "lot_added",
+        actor,
+        at,
+        &json!({"lot_id": lot.id, "title": lot.title, "cpv": lot.cpv, "unit": lot.unit,
+                "unit_price_ore": lot.unit_price_ore, "area": lot.area_list()}),
+    )?;
+    Ok(lot)
+}
+
+pub fn open(conn: &mut AnyConnection, id: &str, who: Who<'_>, actor: &str) -> AppResult<Aggregate> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    let next = step(&aggregate, Action::Open)?;
+    if aggregate.lots.is_empty() {
+        return Err(AppError::conflict(
+            "no_lots",
+            "add at least one lot before opening the procurement",
+        ));
+    }
+    if aggregate.procurement.deadline() <= Utc::now() {
+        return Err(AppError::conflict(
+            "deadline_passed",
+            "the participation deadline has passed; set a new one before opening",
+        ));
+    }
+    let at = crate::db::now();
+    procurements::set_status(conn, id, next, at)?;
+    events::append(
+        conn,
+        id,
+        "opened",
+        actor,
+        at,
+        &json!({"invited": aggregate.invited()}),
+    )?;
+    Ok(aggregate)
+}
+
+/// Ends the participation window. Before the deadline only when every
+/// invited municipality has answered; whoever has not is then `no_response`.
+pub fn close(
+    conn: &mut AnyConnection,
+    id: &str,
+    who: Option<Who<'_>>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let aggregate = locked(conn, id)?;
+    if let Some(who) = who {
+        require_coordinator(&aggregate, who)?;
+    }
+    let next = step(&aggregate, Action::Close)?;
+    let pending = aggregate
+        .participations
+        .iter()
+        .filter(|p| p.decision == "pending")
+        .count();
+    if now < aggregate.procurement.deadline() && pending > 0 {
+        return Err(AppError::conflict(
+            "deadline_not_reached",
+            format!("{pending} municipalities have not answered and the deadline has not passed"),
+        ));
+    }
+    let at = crate::db::now();
+    let no_response = procurements::mark_no_response(conn, id)?;
+    procurements::set_status(conn, id, next, at)?;
+    events::append(
+        conn,
+        id,
+        "closed",
+        actor,
+        at,
+        &json!({"no_response": no_response}),
+    )?;
+    Ok(())
+}
+
+/// Publishes: the participant list is frozen from here on.
+pub fn publish(
+    conn: &mut AnyConnection,
+    id: &str,
+    who: Who<'_>,
+    actor: &str,
+    thresholds: &ThresholdTable,
+) -> AppResult<()> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    let next = step(&aggregate, Action::Publish)?;
+    let now = Utc::now();
+    let summary = summary_of(&aggregate, thresholds, now)?;
+    if !summary.quorum.met {
+        let q = &summary.quorum;
+        return Err(AppError::conflict(
+            "quorum_not_met",
+            format!(
+                "the quorum is not met: {} joined (at least {} needed), {}% of the invited population (at least {}% needed)",
+                summary.participants.joined,
+                q.min_participants.unwrap_or(0),
+                q.joined_population_share_percent.unwrap_or(0),
+                q.min_population_share_percent.unwrap_or(0),
+            ),
+        ));
+    }
+    let participants: Vec<&str> = aggregate
+        .participations
+        .iter()
+        .filter(|p| p.decision == "join")
+        .map(|p| p.municipality.as_str())
+        .collect();
+    let at = crate::db::now();
+    procurements::set_status(conn, id, next, at)?;
+    events::append(
+        conn,
+        id,
+        "published",
+        actor,
+        at,
+        &json!({"participants": participants, "total_max_contract_value_ore": summary.total_max_contract_value_ore,
+                "regime": summary.regime.regime}),
+    )?;
+    Ok(())
+}
+
+pub fn cancel(
+    conn: &mut AnyConnection,
+    id: &str,
+    who: Who<'_>,
+    actor: &str,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    let next = step(&aggregate, Action::Cancel)?;
+    let at = crate::db::now();
+    procurements::set_status(conn, id, next, at)?;
+    events::append(conn, id, "cancelled", actor, at, &json!({"reason": reason}))?;
+    Ok(())
+}
+
+/// Splits a lot by groups of municipalities; each joined municipality's
+/// volumes follow it into the sub-lot whose area holds it.
+pub fn split(
+    conn: &mut AnyConnection,
+    id: &str,
+    lot_id: &str,
+    groups: &[Vec<Kommunenummer>],
+    who: Who<'_>,
+    actor: &str,
+) -> AppResult<Vec<Lot>> {
+    let aggregate = locked(conn, id)?;
+    require_coordinator(&aggregate, who)?;
+    step(&aggregate, Action::SplitLot)?;
+    let lot = aggregate
+        .lot(lot_id)
+        .ok_or_else(|| AppError::not_found("the lot"))?
+        .clone();
+    let area = parse_area(&lot)?;
+    let volumes: Vec<(Kommunenummer, _)> = aggregate
+        .volumes
+        .iter()
+        .filter(|v| v.lot_id == lot_id)
+        .map(|v| {
+            Kommunenummer::parse(&v.municipality)
+                .map(|k| (k, v.input()))
+                .map_err(AppError::internal)
+        })
+        .collect::<AppResult<_>>()?;
+    let sub_lots =
+        split_lot(&area, groups, &volumes).map_err(|e| AppError::from(e).on_field("groups"))?;
+    let at = crate::db::now();
+    let mut created = Vec::with_capacity(sub_lots.len());
+    for (n, sub) in sub_lots.iter().enumerate() {
+        let new_lot = Lot {
+            id: new_id(),
+            procurement_id: id.to_string(),
+            position: lot.position,
+            title: sub_lot_title(&lot.title, &sub.area, n + 1),
+            cpv: lot.cpv.clone(),
+            unit: lot.unit.clone(),
+            unit_price_ore: lot.unit_price_ore,
+            area: sub
+                .area
+                .iter()
+                .map(Kommunenummer::as_str)
+                .collect::<Vec<_>>()
+                .join(";"),
+            active: true,
+            split_from: Some(lot.id.clone()),
+            created_at: at,
+        };
+        procurements::insert_lot(conn, &new_lot)?;
+        let lines: Vec<Volume> = sub
+            .volumes
+            .iter()
+            .map(|(m, v)| Volume {
+                procurement_id: id.to_string(),
+                municipality: m.to_string(),
+                lot_id: new_lot.id.clone(),
+                annual_quantity: v.annual_quantity,
+                max_annual_quantity: v.max_annual_quantity,
+            })
+            .collect();
+        procurements::insert_volumes(conn, &lines)?;
+        created.push(new_lot);
+    }
+    procurements::delete_volumes_of_lot(conn, lot_id)?;
+    procurements::retire_lot(conn, lot_id)?;
+    events::append(
+        conn,
+        id,
+        "lot_split",
+        actor,
+        at,
+        &json!({"lot_id": lot_id, "into": created.iter().map(|l| json!({"lot_id": l.id, "area": l.area_list()})).collect::<Vec<_>>()}),
+    )?;
+    Ok(created)
+}
+
+fn parse_area(lot: &Lot) -> AppResult<Vec<Kommunenummer>> {
+    lot.area_list()
+        .iter()
+        .map(|m| Kommunenummer::parse(m).map_err(AppError::internal))
+        .collect()
+}
+
+/// "Skolemat – Bergen" for one municipality, "Skolemat – del 2" for a group.
+fn sub_lot_title(title: &str, area: &[Kommunenummer], n: usize) -> String {
+    match area {
+        [only] => format!("{title} – {}", only.name()),
+        _ => format!("{title} – del {n}"),
+    }
+}
+
+/// The summary as of `now`, with the thresholds in force on the day it was
+/// announced (or today, before that).
+pub fn summary_of(
+    aggregate: &Aggregate,
+    thresholds: &ThresholdTable,
+    now: DateTime<Utc>,
+) -> AppResult<crate::domain::summary::Summary> {
+    let p = &aggregate.procurement;
+    let day =
+        crate::domain::calendar::oslo_date(p.published_at.map(|t| t.and_utc()).unwrap_or(now));
+    let row = thresholds
+        .in_force(day)
+        .ok_or_else(|| AppError::internal(format!("no threshold row is in force on {day}")))?;
+    summarize(
+        p.status()?,
+        &p.terms()?,
+        &aggregate.lot_inputs()?,
+        &aggregate.participant_inputs()?,
+        row,
+    )
+    .map_err(AppError::from)
+}

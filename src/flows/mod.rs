@@ -1,0 +1,25 @@
+//! Transactional flows shared by more than one door: the API, the vote page
+//! that email links open, and the scheduler. Each runs inside the caller's
+//! transaction: it locks the procurement, loads it, lets the domain decide,
+//! stores the result and appends the audit event.
+
+pub mod lifecycle;
+pub mod participation;
+
+use crate::db::procurements::{self, Aggregate};
+use crate::db::{events, AnyConnection};
+use crate::domain::Invalid;
+use crate::error::{AppError, AppResult};
+
+/// Locks the procurement's row and loads it; 404 when it does not exist.
+pub fn locked(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Aggregate> {
+    if !events::lock_procurement(conn, procurement_id)? {
+        return Err(AppError::not_found("the procurement"));
+    }
+    procurements::load(conn, procurement_id)?.ok_or_else(|| AppError::not_found("the procurement"))
+}
+
+/// A refused state change is a conflict with the procurement's state, not bad input.
+pub fn conflict(e: Invalid) -> AppError {
+    AppError::conflict(e.code, e.message)
+}

@@ -1,0 +1,184 @@
+//! A municipality joins or declines, by API or by the vote page: the same
+//! rules and the same codes.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{conflict, locked};
+use crate::db::procurements::{self, Participation, Volume};
+use crate::db::{events, mandates, AnyConnection};
+use crate::domain::calendar::oslo_date;
+use crate::domain::contract::check_participation;
+use crate::domain::mandate::{check_coverage, joined_lot_cpvs, validate_volumes};
+use crate::domain::summary::{share_value, Decision, VolumeInput};
+use crate::domain::{Cpv, Invalid, Kommunenummer};
+use crate::error::{AppError, AppResult};
+
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+#[derive(Debug, Clone)]
+pub enum Choice {
+    Join {
+        mandate_id: Option<String>,
+        volumes: Vec<VolumeInput>,
+    },
+    Decline,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionRequest {
+    pub choice: Choice,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub municipality: String,
+    pub decision: Decision,
+    pub channel: String,
+    pub decided_at: DateTime<Utc>,
+    pub mandate_reference: Option<String>,
+    pub share_value_ore: Option<i64>,
+}
+
+/// Records the decision of `municipality` on the procurement. The deadline is
+/// judged by the server's clock after the procurement's lock is taken, so a
+/// decision that reaches the database a moment late is refused.
+pub fn decide(
+    conn: &mut AnyConnection,
+    procurement_id: &str,
+    municipality: &Kommunenummer,
+    request: DecisionRequest,
+    channel: &str,
+    actor: &str,
+) -> AppResult<Receipt> {
+    let aggregate = locked(conn, procurement_id)?;
+    if aggregate.participation(municipality.as_str()).is_none() {
+        return Err(AppError::forbidden(format!(
+            "{} is not invited to this procurement",
+            municipality.name()
+        )));
+    }
+    let now = Utc::now();
+    let p = &aggregate.procurement;
+    check_participation(p.status()?, p.deadline(), now).map_err(conflict)?;
+    let note = check_note(request.note)?;
+    let decided_at = crate::db::now();
+
+    let (decision, mandate, share, lines) = match request.choice {
+        Choice::Decline => (Decision::Decline, None, None, Vec::new()),
+        Choice::Join {
+            mandate_id,
+            volumes,
+        } => {
+            let mandate_id = mandate_id.filter(|m| !m.is_empty()).ok_or_else(|| {
+                AppError::unprocessable(
+                    "mandate_required",
+                    "joining needs the mandate it is decided under",
+                )
+                .on_field("mandate_id")
+            })?;
+            let mandate = mandates::find(conn, &mandate_id)?
+                .filter(|m| m.municipality == municipality.as_str())
+                .ok_or_else(|| {
+                    AppError::unprocessable(
+                        "mandate_not_found",
+                        format!(
+                            "{} has no mandate with the id {mandate_id}",
+                            municipality.name()
+                        ),
+                    )
+                    .on_field("mandate_id")
+                })?;
+            let lots = aggregate.lot_inputs()?;
+            let in_area = |lot_id: &str, m: &Kommunenummer| {
+                aggregate
+                    .lot(lot_id)
+                    .is_some_and(|l| l.area_list().iter().any(|a| a == m.as_str()))
+            };
+            validate_volumes(&lots, in_area, municipality, &volumes)
+                .map_err(|e| field(e, "volumes"))?;
+            let share = share_value(&lots, &volumes, p.duration_months, p.option_months)?;
+            let procurement_cpv = Cpv::parse(&p.cpv).map_err(AppError::internal)?;
+            check_coverage(
+                &mandate.terms()?,
+                oslo_date(now),
+                &procurement_cpv,
+                &joined_lot_cpvs(&lots, &volumes),
+                share,
+            )
+            .map_err(|e| field(e, "mandate_id"))?;
+            let lines = volumes
+                .iter()
+                .map(|v| Volume {
+                    procurement_id: procurement_id.to_string(),
+                    municipality: municipality.to_string(),
+                    lot_id: v.lot_id.clone(),
+                    annual_quantity: v.annual_quantity,
+                    max_annual_quantity: v.max_annual_quantity,
+                })
+                .collect();
+            (Decision::Join, Some(mandate), Some(share.get()), lines)
+        }
+    };
+
+    let row = Participation {
+        procurement_id: procurement_id.to_string(),
+        municipality: municipality.to_string(),
+        decision: decision.as_str().to_string(),
+        channel: Some(channel.to_string()),
+        decided_at: Some(decided_at),
+        mandate_id: mandate.as_ref().map(|m| m.id.clone()),
+        note: note.clone(),
+        share_value_ore: share,
+    };
+    procurements::record_decision(conn, &row, &lines)?;
+    let volumes: Vec<_> = lines
+        .iter()
+        .map(|l| json!({"lot_id": l.lot_id, "annual_quantity": l.annual_quantity, "max_annual_quantity": l.max_annual_quantity}))
+        .collect();
+    events::append(
+        conn,
+        procurement_id,
+        "participation_decided",
+        actor,
+        decided_at,
+        &json!({
+            "municipality": municipality.as_str(),
+            "decision": decision.as_str(),
+            "channel": channel,
+            "mandate_id": row.mandate_id,
+            "mandate_reference": mandate.as_ref().map(|m| m.reference.clone()),
+            "share_value_ore": share,
+            "volumes": volumes,
+            "note": note,
+        }),
+    )?;
+    Ok(Receipt {
+        municipality: municipality.to_string(),
+        decision,
+        channel: channel.to_string(),
+        decided_at: decided_at.and_utc(),
+        mandate_reference: mandate.map(|m| m.reference),
+        share_value_ore: share,
+    })
+}
+
+fn field(e: Invalid, name: &str) -> AppError {
+    AppError::from(e).on_field(name)
+}
+
+fn check_note(note: Option<String>) -> AppResult<Option<String>> {
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(AppError::unprocessable(
+            "invalid_note",
+            format!("the note is longer than {MAX_NOTE_CHARS} characters"),
+        )
+        .on_field("note"));
+    }
+    Ok(note)
+}

@@ -1,0 +1,540 @@
+//! Joint procurements end to end: school meals for six Vestland
+//! municipalities, with the numbers worked out by hand.
+
+use awc::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+
+pub struct Office {
+    pub admin: String,
+    pub coordinator: String,
+}
+
+/// A procurement office with one coordinator.
+pub async fn office(app: &TestApp) -> Office {
+    let admin = app.admin_token().await;
+    let org = app
+        .create_office(&admin, "Nordhordland innkjøp", "974760673")
+        .await;
+    let coordinator = app
+        .user_token(
+            &admin,
+            "koordinator@nhi.no",
+            "coordinator",
+            Some(&org),
+            None,
+        )
+        .await;
+    Office { admin, coordinator }
+}
+
+pub async fn municipality_user(app: &TestApp, admin: &str, number: &str) -> String {
+    app.user_token(
+        admin,
+        &format!("innkjop@k{number}.kommune.no"),
+        "municipality",
+        None,
+        Some(number),
+    )
+    .await
+}
+
+/// Records a mandate and returns its id.
+pub async fn mandate(
+    app: &TestApp,
+    token: &str,
+    number: &str,
+    scope: Value,
+    max_value_ore: i64,
+    valid_until: &str,
+) -> String {
+    let r = app
+        .post(
+            &format!("/api/v1/municipalities/{number}/mandates"),
+            Some(token),
+            json!({"reference": "PS 45/2026", "decided_by": "Kommunestyret", "decided_on": days_from_today(-60),
+                   "valid_from": days_from_today(-60), "valid_until": valid_until, "cpv_scope": scope, "max_value_ore": max_value_ore}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_str().expect("id").to_string()
+}
+
+/// A date relative to today, so that the tests do not age.
+pub fn days_from_today(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+pub fn in_future(seconds: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(seconds)).to_rfc3339()
+}
+
+pub const SIX: [&str; 6] = ["4601", "4624", "4626", "4627", "4631", "4632"];
+
+/// A draft framework agreement for school meals, 24 + 24 months.
+pub async fn propose(
+    app: &TestApp,
+    coordinator: &str,
+    invited: &[&str],
+    deadline: &str,
+    quorum: Value,
+) -> String {
+    let r = app
+        .post(
+            "/api/v1/procurements",
+            Some(coordinator),
+            json!({"title": "Skolemat i Nordhordland", "description": "Skolemåltid for grunnskolen",
+                   "contract_type": "services", "cpv": "55524000-9", "framework_agreement": true,
+                   "contract_start": days_from_today(200), "duration_months": 24, "option_months": 24,
+                   "participation_deadline": deadline, "invited": invited, "quorum": quorum}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["status"], "draft");
+    r.body["id"].as_str().expect("id").to_string()
+}
+
+pub async fn add_lot(
+    app: &TestApp,
+    coordinator: &str,
+    id: &str,
+    title: &str,
+    unit: &str,
+    price: i64,
+    area: Option<&[&str]>,
+) -> String {
+    let mut body =
+        json!({"title": title, "cpv": "55524000-9", "unit": unit, "unit_price_ore": price});
+    if let Some(area) = area {
+        body["area"] = json!(area);
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{id}/lots"),
+            Some(coordinator),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_str().expect("id").to_string()
+}
+
+pub async fn open(app: &TestApp, coordinator: &str, id: &str) {
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{id}/open"),
+            Some(coordinator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("open")),
+        "{}",
+        r.body
+    );
+}
+
+pub async fn join(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    number: &str,
+    mandate: &str,
+    volumes: Value,
+) -> crate::helpers::Reply {
+    app.put(
+        &format!("/api/v1/procurements/{id}/participation/{number}"),
+        Some(token),
+        json!({"decision": "join", "mandate_id": mandate, "volumes": volumes}),
+    )
+    .await
+}
+
+pub async fn decline(app: &TestApp, token: &str, id: &str, number: &str) -> crate::helpers::Reply {
+    app.put(
+        &format!("/api/v1/procurements/{id}/participation/{number}"),
+        Some(token),
+        json!({"decision": "decline"}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn six_vestland_municipalities_buy_school_meals_together() {
+    let app = spawn_app().await;
+    let Office { admin, coordinator } = office(&app).await;
+    let id = propose(
+        &app,
+        &coordinator,
+        &SIX,
+        &in_future(3600),
+        json!({"min_participants": 3, "min_population_share_percent": 50}),
+    )
+    .await;
+    // Lot 1: meals for all six at NOK 45.00 a portion. Lot 2: milk for the
+    // three island and city municipalities at NOK 12.50 a litre.
+    let meals = add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    let milk = add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Melk og drikke",
+        "liter",
+        1250,
+        Some(&["4601", "4626", "4627"]),
+    )
+    .await;
+    open(&app, &coordinator, &id).await;
+
+    let mut users = std::collections::HashMap::new();
+    for number in SIX {
+        users.insert(number, municipality_user(&app, &admin, number).await);
+    }
+    let bergen_mandate = mandate(
+        &app,
+        &users["4601"],
+        "4601",
+        json!(["555"]),
+        12_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let alver_small = mandate(
+        &app,
+        &users["4631"],
+        "4631",
+        json!([]),
+        500_000_000,
+        &days_from_today(365),
+    )
+    .await;
+
+    // Alver's first mandate allows NOK 5 M; 30 000 portions a year at the
+    // maximum for 48 months is 30 000 x 45 x 4 = NOK 5 400 000.
+    let r = join(
+        &app,
+        &users["4631"],
+        &id,
+        "4631",
+        &alver_small,
+        json!([{"lot_id": meals, "annual_quantity": 25_000, "max_annual_quantity": 30_000}]),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "mandate_value_exceeded"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("share NOK 5 400 000 is above the mandate's ceiling of NOK 5 000 000"),
+        "{}",
+        r.body
+    );
+    let alver_big = mandate(
+        &app,
+        &users["4631"],
+        "4631",
+        json!(["5552"]),
+        1_500_000_000,
+        &days_from_today(365),
+    )
+    .await;
+
+    let r = join(
+        &app,
+        &users["4601"],
+        &id,
+        "4601",
+        &bergen_mandate,
+        json!([
+        {"lot_id": meals, "annual_quantity": 400_000, "max_annual_quantity": 500_000},
+        {"lot_id": milk, "annual_quantity": 200_000}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["channel"], "api");
+    assert_eq!(r.body["mandate_reference"], "PS 45/2026");
+    // (500 000 x 45.00 + 200 000 x 12.50) x 48 / 12 = NOK 100 000 000.
+    assert_eq!(r.body["share_value_ore"], 10_000_000_000_i64);
+
+    let r = join(
+        &app,
+        &users["4631"],
+        &id,
+        "4631",
+        &alver_big,
+        json!([{"lot_id": meals, "annual_quantity": 60_000, "max_annual_quantity": 70_000}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let askoy_mandate = mandate(
+        &app,
+        &users["4627"],
+        "4627",
+        json!([]),
+        2_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let r = join(
+        &app,
+        &users["4627"],
+        &id,
+        "4627",
+        &askoy_mandate,
+        json!([
+        {"lot_id": meals, "annual_quantity": 30_000},
+        {"lot_id": milk, "annual_quantity": 20_000, "max_annual_quantity": 25_000}]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Bjørnafjorden first joins, then declines, then joins again: the last word counts.
+    let bjorna_mandate = mandate(
+        &app,
+        &users["4624"],
+        "4624",
+        json!([]),
+        2_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let bjorna =
+        json!([{"lot_id": meals, "annual_quantity": 50_000, "max_annual_quantity": 55_000}]);
+    assert_eq!(
+        join(
+            &app,
+            &users["4624"],
+            &id,
+            "4624",
+            &bjorna_mandate,
+            bjorna.clone()
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        decline(&app, &users["4624"], &id, "4624").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        join(&app, &users["4624"], &id, "4624", &bjorna_mandate, bjorna)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        decline(&app, &users["4626"], &id, "4626").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        decline(&app, &users["4632"], &id, "4632").await.status,
+        StatusCode::OK
+    );
+
+    let s = app
+        .get(
+            &format!("/api/v1/procurements/{id}/summary"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    let b = &s.body;
+    assert_eq!(
+        b["participants"],
+        json!({"invited": 6, "joined": 4, "declined": 2, "pending": 0, "no_response": 0})
+    );
+    // Meals: 400 000 + 60 000 + 30 000 + 50 000 = 540 000 a year (maximum
+    // 500 000 + 70 000 + 30 000 + 55 000 = 655 000); x NOK 45 = NOK 24 300 000
+    // a year, x 4 years = NOK 97 200 000 (maximum NOK 117 900 000).
+    let lot1 = &b["lots"][0];
+    assert_eq!(lot1["participants"], 4);
+    assert_eq!(
+        (
+            lot1["annual_quantity"].as_i64(),
+            lot1["max_annual_quantity"].as_i64()
+        ),
+        (Some(540_000), Some(655_000))
+    );
+    assert_eq!(lot1["annual_value_ore"], 2_430_000_000_i64);
+    assert_eq!(lot1["contract_value_ore"], 9_720_000_000_i64);
+    assert_eq!(lot1["max_contract_value_ore"], 11_790_000_000_i64);
+    // Milk: 220 000 l (maximum 225 000) x NOK 12.50 x 4 = NOK 11 000 000 (maximum 11 250 000).
+    let lot2 = &b["lots"][1];
+    assert_eq!(
+        (
+            lot2["annual_quantity"].as_i64(),
+            lot2["max_annual_quantity"].as_i64()
+        ),
+        (Some(220_000), Some(225_000))
+    );
+    assert_eq!(lot2["contract_value_ore"], 1_100_000_000_i64);
+    assert_eq!(lot2["max_contract_value_ore"], 1_125_000_000_i64);
+    assert_eq!(b["total_contract_value_ore"], 10_820_000_000_i64);
+    assert_eq!(b["total_max_contract_value_ore"], 12_915_000_000_i64);
+    // A framework agreement is judged on its maximum: NOK 129 150 000 is far above the EEA threshold.
+    assert_eq!(b["regime"]["basis"], "maximum");
+    assert_eq!(b["regime"]["value_ore"], 12_915_000_000_i64);
+    assert_eq!(b["regime"]["regime"], "eea");
+    assert_eq!(b["regime"]["eea_threshold_ore"], 230_000_000);
+    assert_eq!(b["regime"]["thresholds_valid_from"], "2024-03-14");
+    assert_eq!(b["small_lots"]["eligible_lot_ids"], json!([]));
+    // Joined population 378 151 of 420 800 invited = 89.86 %, shown as 89.
+    assert_eq!(b["quorum"]["joined_population_share_percent"], 89);
+    assert_eq!(b["quorum"]["met"], true);
+
+    // Everyone answered: the coordinator may close before the deadline.
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{id}/close"),
+            Some(&coordinator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "closed", "{}", r.body);
+    let late = decline(&app, &users["4601"], &id, "4601").await;
+    assert_eq!(
+        (late.status, late.code()),
+        (StatusCode::CONFLICT, "participation_closed")
+    );
+
+    // Bergen gets its own meals lot; the rest share the other. Totals stay.
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{id}/lots/{meals}/split"),
+            Some(&coordinator),
+            json!({"groups": [["4601"], ["4624", "4626", "4627", "4631", "4632"]]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body[0]["title"], "Skolemåltid – Bergen");
+    let after = app
+        .get(
+            &format!("/api/v1/procurements/{id}/summary"),
+            Some(&coordinator),
+        )
+        .await
+        .body;
+    assert_eq!(after["lots"].as_array().map(Vec::len), Some(3));
+    assert_eq!(after["total_contract_value_ore"], 10_820_000_000_i64);
+    assert_eq!(after["total_max_contract_value_ore"], 12_915_000_000_i64);
+    let bergen_lot = after["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["title"] == "Skolemåltid – Bergen")
+        .unwrap();
+    assert_eq!(
+        (
+            bergen_lot["annual_quantity"].as_i64(),
+            bergen_lot["participants"].as_i64()
+        ),
+        (Some(400_000), Some(1))
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{id}/publish"),
+            Some(&coordinator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "published", "{}", r.body);
+    let frozen = join(
+        &app,
+        &users["4626"],
+        &id,
+        "4626",
+        &bergen_mandate,
+        json!([]),
+    )
+    .await;
+    assert_eq!(
+        (frozen.status, frozen.code()),
+        (StatusCode::CONFLICT, "participation_closed"),
+        "no one joins a published procurement"
+    );
+
+    let list = app
+        .get(
+            &format!("/api/v1/procurements/{id}/participation"),
+            Some(&users["4632"]),
+        )
+        .await;
+    let decisions: Vec<(&str, &str)> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["municipality"].as_str().unwrap(),
+                p["decision"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        vec![
+            ("4601", "join"),
+            ("4624", "join"),
+            ("4626", "decline"),
+            ("4627", "join"),
+            ("4631", "join"),
+            ("4632", "decline")
+        ]
+    );
+
+    let events = app
+        .get(
+            &format!("/api/v1/procurements/{id}/events"),
+            Some(&coordinator),
+        )
+        .await
+        .body;
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"proposed"));
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "participation_decided")
+            .count(),
+        8,
+        "every change is kept"
+    );
+    assert_eq!(
+        &kinds[kinds.len() - 3..],
+        &["closed", "lot_split", "published"]
+    );
+    let verify = app
+        .get(
+            &format!("/api/v1/procurements/{id}/events/verify"),
+            Some(&coordinator),
+        )
+        .await
+        .body;
+    assert_eq!(
+        (verify["intact"].as_bool(), verify["events"].as_u64()),
+        (Some(true), Some(kinds.len() as u64))
+    );
+}
