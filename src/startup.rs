@@ -37,7 +37,7 @@ impl Application {
 
     /// `build` with the given scheduled jobs instead of the registered ones.
     pub async fn build_with_jobs(
-        config: Config,
+        mut config: Config,
         jobs: Vec<JobSpec>,
     ) -> Result<Application, String> {
         let db = prepare_database(&config).await?;
@@ -45,6 +45,11 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        // Links in emails must reach this server: with no public URL set, the
+        // port actually bound replaces a requested port 0.
+        if config.public_url == format!("http://{}", config.bind) {
+            config.public_url = format!("http://{}:{port}", listener_host(&config.bind));
+        }
         let keys = match &config.jwt_secret {
             Some(secret) => Keys::new(secret.as_bytes(), config.token_ttl_seconds),
             None => {
@@ -88,6 +93,7 @@ impl Application {
                         .into()
                 }))
                 .configure(api::routes)
+                .configure(crate::web::routes)
                 .service(
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
                 )
@@ -185,4 +191,8 @@ async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
         Err(e) => return Err(format!("cannot create the first admin: {e}")),
     }
     Ok(())
+}
+
+fn listener_host(bind: &str) -> &str {
+    bind.rsplit_once(':').map_or("127.0.0.1", |(host, _)| host)
 }

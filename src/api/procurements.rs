@@ -5,13 +5,14 @@ use utoipa::ToSchema;
 
 use super::json::created;
 use super::{rfc3339, Json, Page, State};
-use crate::auth::Caller;
+use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
 use crate::domain::access::Standing;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::{Quorum, Summary};
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
+use crate::flows::invitations::Links;
 use crate::flows::lifecycle::{self, standing_of, Leader};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -388,14 +389,16 @@ async fn status_after(state: &State, caller: &Caller, id: String) -> AppResult<J
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn open_procurement(
     state: State,
+    keys: web::Data<Keys>,
     caller: Caller,
     id: web::Path<String>,
 ) -> AppResult<Json<StatusView>> {
     let id = id.into_inner();
     let (c2, id2) = (caller.clone(), id.clone());
+    let links = Links { keys: keys.get_ref().clone(), public_url: state.config.public_url.clone() };
     state
         .db
-        .write(move |c| lifecycle::open(c, &id2, c2.who(), &c2.actor()).map(|_| ()))
+        .write(move |c| lifecycle::open(c, &id2, c2.who(), &c2.actor(), &links).map(|_| ()))
         .await?;
     status_after(&state, &caller, id).await
 }

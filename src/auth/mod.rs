@@ -4,6 +4,7 @@
 mod caller;
 pub mod password;
 pub mod token;
+pub mod vote_token;
 
 pub use caller::Caller;
 pub use token::{Claims, Keys};

@@ -1,3 +1,4 @@
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -49,17 +50,21 @@ impl Keys {
         encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(|e| e.to_string())
     }
 
-    pub fn verify<T: for<'de> Deserialize<'de>>(
+    /// Access tokens allow a few seconds of clock skew between instances.
+    pub fn verify<T: for<'de> Deserialize<'de>>(&self, token: &str, audience: &str) -> Result<T, ErrorKind> {
+        self.verify_with_leeway(token, audience, 5)
+    }
+
+    pub fn verify_with_leeway<T: for<'de> Deserialize<'de>>(
         &self,
         token: &str,
         audience: &str,
-    ) -> Result<T, String> {
+        leeway_seconds: u64,
+    ) -> Result<T, ErrorKind> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_audience(&[audience]);
-        validation.leeway = 5;
-        decode::<T>(token, &self.decoding, &validation)
-            .map(|d| d.claims)
-            .map_err(|e| e.to_string())
+        validation.leeway = leeway_seconds;
+        decode::<T>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| e.into_kind())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod procurements;
 pub mod schema;
 pub mod suppliers;
 pub mod users;
+pub mod vote_links;
 
 pub mod job_runs;
 pub mod outbox;

@@ -146,6 +146,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vote_links (jti) {
+        jti -> Text,
+        procurement_id -> Text,
+        municipality -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> suppliers (supplier_id));
 
@@ -163,4 +174,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     participations,
     volumes,
     events,
+    vote_links,
 );

@@ -160,3 +160,71 @@ pub fn spawn_worker(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(html: Option<&str>) -> OutboxMessage {
+        let t = chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default();
+        OutboxMessage {
+            id: "0190-abc".into(),
+            to_address: "postmottak@bodo.kommune.no".into(),
+            subject: "Påminnelse: svar innen fristen – Bodø og Ålesund".into(),
+            body_text: "Hei!\nHusk å svare før fristen.\n".into(),
+            body_html: html.map(String::from),
+            created_at: t,
+            attempts: 1,
+            next_attempt_at: t,
+            claim_token: None,
+            last_attempt_at: None,
+            last_error: None,
+            failed_at: None,
+            sent_at: None,
+        }
+    }
+
+    fn from() -> Mailbox {
+        "Samkjøp <ikke-svar@samkjop.no>"
+            .parse()
+            .expect("the default sender parses")
+    }
+
+    #[test]
+    fn norwegian_text_is_sent_encoded_as_utf8() {
+        let raw = build_message(&from(), &message(None))
+            .expect("builds")
+            .formatted();
+        let raw = String::from_utf8(raw).expect("text");
+        assert!(raw.is_ascii(), "{raw}");
+        assert!(raw.contains("Subject: =?utf-8?"), "{raw}");
+        assert!(
+            raw.contains("Content-Type: text/plain; charset=utf-8"),
+            "{raw}"
+        );
+        assert!(raw.contains("Message-ID: <0190-abc@samkjop.no>"), "{raw}");
+        assert!(!raw.contains("multipart"), "{raw}");
+    }
+
+    #[test]
+    fn html_makes_a_multipart_alternative() {
+        let raw = build_message(&from(), &message(Some("<p>Husk å svare</p>")))
+            .expect("builds")
+            .formatted();
+        let raw = String::from_utf8(raw).expect("text");
+        assert!(raw.contains("Content-Type: multipart/alternative"), "{raw}");
+        assert!(
+            raw.contains("Content-Type: text/html; charset=utf-8"),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn a_recipient_that_is_no_address_is_a_build_error() {
+        let mut m = message(None);
+        m.to_address = "ikke en adresse".into();
+        assert!(build_message(&from(), &m).is_err());
+    }
+}

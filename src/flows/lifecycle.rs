@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::invitations::{invite_all, Links};
 use super::{conflict, locked};
 use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
@@ -205,7 +206,8 @@ pub fn add_lot(
     Ok(lot)
 }
 
-pub fn open(conn: &mut AnyConnection, id: &str, who: Who<'_>, actor: &str) -> AppResult<Aggregate> {
+/// Opens the participation window and invites every municipality by email.
+pub fn open(conn: &mut AnyConnection, id: &str, who: Who<'_>, actor: &str, links: &Links) -> AppResult<Aggregate> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Open)?;
@@ -223,13 +225,15 @@ pub fn open(conn: &mut AnyConnection, id: &str, who: Who<'_>, actor: &str) -> Ap
     }
     let at = crate::db::now();
     procurements::set_status(conn, id, next, at)?;
+    let invited = invite_all(conn, &aggregate, links)?;
     events::append(
         conn,
         id,
         "opened",
         actor,
         at,
-        &json!({"invited": aggregate.invited()}),
+        &json!({"invited": aggregate.invited(), "emailed": invited.emailed,
+                "without_contact_email": invited.without_address}),
     )?;
     Ok(aggregate)
 }

@@ -10,7 +10,7 @@ use mail_parser::MessageParser;
 use samkjop::config::Config;
 use samkjop::db::{job_runs, outbox, Db};
 use samkjop::error::AppError;
-use samkjop::jobs::JobSpec;
+use samkjop::jobs::{run_once, slot, JobSpec};
 use samkjop::startup::Application;
 use serde_json::Value;
 
@@ -351,10 +351,14 @@ async fn one_claim_of_a_job_slot_wins_across_connections() {
     assert_eq!(after_loss.map(|(won, _)| won).ok(), Some(false));
 }
 
-/// Another server instance on an existing database, running `jobs`.
-async fn spawn_instance(database_url: &str, jobs: Vec<JobSpec>) {
+/// Another server instance on an existing database, running `jobs`, with
+/// `extra` settings (its outbox worker is off unless they turn it on).
+async fn spawn_instance(database_url: &str, jobs: Vec<JobSpec>, extra: Vec<(&str, String)>) {
     let url = database_url.to_string();
     let config = Config::defaults_with(|k| {
+        if let Some((_, v)) = extra.iter().find(|(name, _)| *name == k) {
+            return Some(v.clone());
+        }
         match k {
             "DATABASE_URL" => Some(url.as_str()),
             "SAMKJOP_BIND" => Some("127.0.0.1:0"),
@@ -406,8 +410,8 @@ async fn two_instances_run_a_scheduled_slot_once() {
             ]
         }
     };
-    spawn_instance(&app.database_url, jobs()).await;
-    spawn_instance(&app.database_url, jobs()).await;
+    spawn_instance(&app.database_url, jobs(), Vec::new()).await;
+    spawn_instance(&app.database_url, jobs(), Vec::new()).await;
 
     // Every instance fires every second; each slot runs once.
     tokio::time::sleep(Duration::from_millis(3500)).await;
@@ -426,4 +430,94 @@ async fn two_instances_run_a_scheduled_slot_once() {
         .expect("runs");
     assert_eq!((runs.0.len(), runs.1.len()), (1, 1));
     assert_eq!(runs.2.len(), 1, "the job's mail committed with its claim");
+}
+
+#[actix_web::test]
+async fn two_instances_sending_from_one_outbox_send_each_mail_once() {
+    let smtp = SmtpServer::start().await;
+    let worker = || {
+        vec![
+            ("SAMKJOP_SMTP_URL", smtp.url()),
+            ("SAMKJOP_OUTBOX_INTERVAL_MS", "20".to_string()),
+        ]
+    };
+    let app = spawn_app_with(settings(worker())).await;
+    spawn_instance(&app.database_url, Vec::new(), worker()).await;
+    let db = connect(&app);
+    const COUNT: usize = 40;
+    for _ in 0..COUNT {
+        enqueue(&db, TO, SUBJECT).await;
+    }
+
+    smtp.wait_for(COUNT, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let ids: std::collections::BTreeSet<String> = smtp
+        .received()
+        .iter()
+        .filter_map(|m| {
+            MessageParser::default()
+                .parse(&m.data)
+                .and_then(|p| p.message_id().map(str::to_string))
+        })
+        .collect();
+    assert_eq!(smtp.received().len(), COUNT, "no message went out twice");
+    assert_eq!(ids.len(), COUNT);
+}
+
+#[actix_web::test]
+async fn a_failed_run_leaves_its_slot_to_the_next_tick() {
+    let app = spawn_app_with(without_worker).await;
+    let db = connect(&app);
+    let tries = Arc::new(AtomicUsize::new(0));
+    let failing_once = |tries: Arc<AtomicUsize>| move || tries.fetch_add(1, Ordering::SeqCst) == 0;
+    let first_fails = failing_once(tries.clone());
+    let async_job = JobSpec::new(
+        "flaky-async",
+        "0 0 6 * * *",
+        slot::oslo_date,
+        move |_db, _now| {
+            let fail = first_fails();
+            async move {
+                if fail {
+                    Err(AppError::internal("the first run fails"))
+                } else {
+                    Ok(())
+                }
+            }
+        },
+    );
+    let first_fails = failing_once(Arc::new(AtomicUsize::new(0)));
+    let tx_job = JobSpec::in_transaction(
+        "flaky-tx",
+        "0 0 6 * * *",
+        slot::oslo_date,
+        move |c, _now| {
+            outbox::enqueue(c, TO, SUBJECT, TEXT, None)?;
+            if first_fails() {
+                return Err(AppError::internal("the first run fails"));
+            }
+            Ok(())
+        },
+    );
+    let now = chrono::Utc::now();
+    for job in [&async_job, &tx_job] {
+        assert!(run_once(&db, job, now).await.is_err(), "{}", job.name);
+        assert_eq!(
+            run_once(&db, job, now).await.ok(),
+            Some(true),
+            "{}",
+            job.name
+        );
+        assert_eq!(
+            run_once(&db, job, now).await.ok(),
+            Some(false),
+            "{}",
+            job.name
+        );
+    }
+    let mails = db
+        .read(|c| outbox::list(c, None, 10, 0))
+        .await
+        .expect("the outbox");
+    assert_eq!(mails.len(), 1, "the failed run's mail rolled back with it");
 }

@@ -11,3 +11,4 @@ mod participation;
 mod procurements;
 mod smtp_server;
 mod suppliers;
+mod voting;

@@ -287,7 +287,7 @@ async fn a_municipality_decides_only_for_itself_and_only_where_invited() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let mine = app.get("/api/v1/procurements", Some(&stranger)).await;
-    assert_eq!(mine.body, json!([]));
+    assert_eq!(mine.body, json!([]), "status {}", mine.status);
     let bergens = app.get("/api/v1/procurements", Some(&bergen)).await;
     assert_eq!(bergens.body.as_array().map(Vec::len), Some(1));
 }

@@ -1,0 +1,395 @@
+//! The page an invitation link opens. GET and HEAD only show (mail scanners
+//! fetch links before people do); the form's POST records the decision under
+//! exactly the rules of the API, uses up the link, and hands out a fresh one.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
+
+use super::{notice, page, respond};
+use crate::api::State;
+use crate::auth::vote_token::{self, VoteClaims, VoteTokenError};
+use crate::auth::Keys;
+use crate::db::mandates::{self, Mandate};
+use crate::db::procurements::{self, Aggregate, Lot};
+use crate::db::{municipalities, outbox, vote_links};
+use crate::domain::calendar::{oslo_date, oslo_display};
+use crate::domain::summary::VolumeInput;
+use crate::domain::{Kommunenummer, Ore};
+use crate::error::{AppError, AppResult};
+use crate::flows::invitations::{leader_name, municipality_name, Links};
+use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
+use crate::letters::{self, words, ReceiptLetter};
+
+struct Context {
+    claims: VoteClaims,
+    aggregate: Aggregate,
+    mandates: Vec<Mandate>,
+    leader: String,
+}
+
+impl Context {
+    fn municipality(&self) -> &str {
+        &self.claims.sub
+    }
+
+    fn lots(&self) -> Vec<&Lot> {
+        self.aggregate.lots.iter().filter(|l| l.area_list().iter().any(|a| a == self.municipality())).collect()
+    }
+}
+
+/// What the form shows: the values last submitted, or the decision on record.
+#[derive(Default)]
+struct FormValues {
+    decision: String,
+    mandate_id: String,
+    note: String,
+    /// lot id → (annual, maximum) as typed
+    quantities: HashMap<String, (String, String)>,
+}
+
+impl FormValues {
+    fn on_record(ctx: &Context) -> FormValues {
+        let mut v = FormValues::default();
+        if let Some(p) = ctx.aggregate.participation(ctx.municipality()) {
+            if p.decision == "join" || p.decision == "decline" {
+                v.decision = p.decision.clone();
+            }
+            v.mandate_id = p.mandate_id.clone().unwrap_or_default();
+            v.note = p.note.clone().unwrap_or_default();
+        }
+        for line in ctx.aggregate.volumes.iter().filter(|l| l.municipality == ctx.municipality()) {
+            let max = line.max_annual_quantity.map(|m| m.to_string()).unwrap_or_default();
+            v.quantities.insert(line.lot_id.clone(), (line.annual_quantity.to_string(), max));
+        }
+        v
+    }
+
+    fn from_form(fields: &[(String, String)]) -> FormValues {
+        let mut v = FormValues::default();
+        for (name, value) in fields {
+            match name.as_str() {
+                "decision" => v.decision = value.clone(),
+                "mandate_id" => v.mandate_id = value.clone(),
+                "note" => v.note = value.clone(),
+                other => {
+                    if let Some(lot) = other.strip_prefix("annual_") {
+                        v.quantities.entry(lot.to_string()).or_default().0 = value.clone();
+                    } else if let Some(lot) = other.strip_prefix("max_") {
+                        v.quantities.entry(lot.to_string()).or_default().1 = value.clone();
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// The decision as the participation flow takes it; a quantity that is
+    /// not a whole number is refused here, with the lot named.
+    fn request(&self, lots: &[&Lot]) -> Result<DecisionRequest, String> {
+        let note = Some(self.note.clone()).filter(|n| !n.trim().is_empty());
+        match self.decision.as_str() {
+            "decline" => Ok(DecisionRequest { choice: Choice::Decline, note }),
+            "join" => {
+                let mut volumes = Vec::new();
+                for lot in lots {
+                    let (annual, max) = self.quantities.get(&lot.id).cloned().unwrap_or_default();
+                    let (annual, max) = (annual.trim().replace(' ', ""), max.trim().replace(' ', ""));
+                    if annual.is_empty() && max.is_empty() {
+                        continue;
+                    }
+                    let number = |s: &str| {
+                        s.parse::<i64>().map_err(|_| format!("Antallet for «{}» må være et helt tall, ikke «{s}».", lot.title))
+                    };
+                    let annual_quantity = if annual.is_empty() { 0 } else { number(&annual)? };
+                    let max_annual_quantity = if max.is_empty() { None } else { Some(number(&max)?) };
+                    volumes.push(VolumeInput { lot_id: lot.id.clone(), annual_quantity, max_annual_quantity });
+                }
+                let mandate_id = Some(self.mandate_id.clone()).filter(|m| !m.is_empty());
+                Ok(DecisionRequest { choice: Choice::Join { mandate_id, volumes }, note })
+            }
+            _ => Err("Velg om kommunen vil delta eller ikke.".to_string()),
+        }
+    }
+}
+
+fn refused(e: VoteTokenError) -> HttpResponse {
+    match e {
+        VoteTokenError::Expired => notice(
+            StatusCode::GONE,
+            "Lenken er utløpt",
+            "Svarfristen har gått ut, og lenken virker ikke lenger. Kontakt koordinatoren hvis dere har spørsmål.",
+        ),
+        VoteTokenError::Invalid => notice(
+            StatusCode::BAD_REQUEST,
+            "Ugyldig lenke",
+            "Lenken er ikke gyldig. Bruk lenken nøyaktig slik den står i e-posten fra Samkjøp.",
+        ),
+    }
+}
+
+fn used_link() -> HttpResponse {
+    notice(
+        StatusCode::GONE,
+        "Lenken er allerede brukt",
+        "Svaret fra denne lenken er registrert. Vil dere endre det, bruk lenken i kvitteringen dere fikk på e-post.",
+    )
+}
+
+/// Verifies the link and loads what the page needs; a page explaining the
+/// refusal otherwise.
+async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, HttpResponse> {
+    let claims = vote_token::verify(keys, token).map_err(refused)?;
+    let (jti, id, number) = (claims.jti.clone(), claims.proc.clone(), claims.sub.clone());
+    let loaded = state
+        .db
+        .read(move |c| {
+            let link = vote_links::find(c, &jti)?;
+            let aggregate = procurements::load(c, &id)?;
+            let leader = match &aggregate {
+                Some(a) => leader_name(c, &a.procurement)?,
+                None => String::new(),
+            };
+            Ok((link, aggregate, mandates::list_for(c, &number)?, leader))
+        })
+        .await
+        .map_err(|e| notice(e.status, "Noe gikk galt", "Vi kunne ikke hente invitasjonen. Prøv igjen om litt."))?;
+    let (link, aggregate, mandates, leader) = loaded;
+    let Some(link) = link.filter(|l| l.procurement_id == claims.proc && l.municipality == claims.sub) else {
+        return Err(refused(VoteTokenError::Invalid));
+    };
+    if link.used_at.is_some() {
+        return Err(used_link());
+    }
+    let Some(aggregate) = aggregate else {
+        return Err(notice(StatusCode::NOT_FOUND, "Fant ikke anskaffelsen", "Anskaffelsen finnes ikke lenger."));
+    };
+    match aggregate.procurement.status.as_str() {
+        "open" => {}
+        "cancelled" => {
+            return Err(notice(StatusCode::GONE, "Anskaffelsen er avlyst", "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare."))
+        }
+        _ => {
+            return Err(notice(StatusCode::CONFLICT, "Påmeldingen er stengt", "Svarfristen er ute, og deltakerlisten er låst."))
+        }
+    }
+    Ok(Context { claims, aggregate, mandates, leader })
+}
+
+pub async fn show(state: State, keys: web::Data<Keys>, token: web::Path<String>) -> HttpResponse {
+    match context(&state, &keys, &token).await {
+        Ok(ctx) => {
+            let values = FormValues::on_record(&ctx);
+            respond(StatusCode::OK, form_page(&ctx, &values, None))
+        }
+        Err(page) => page,
+    }
+}
+
+pub async fn submit(
+    state: State,
+    keys: web::Data<Keys>,
+    token: web::Path<String>,
+    form: Result<web::Form<Vec<(String, String)>>, actix_web::Error>,
+) -> HttpResponse {
+    let ctx = match context(&state, &keys, &token).await {
+        Ok(ctx) => ctx,
+        Err(page) => return page,
+    };
+    let Ok(form) = form else {
+        return notice(StatusCode::BAD_REQUEST, "Skjemaet kunne ikke leses", "Gå tilbake og send skjemaet på nytt.");
+    };
+    let values = FormValues::from_form(&form);
+    let request = match values.request(&ctx.lots()) {
+        Ok(r) => r,
+        Err(message) => return respond(StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, &values, Some((message, None)))),
+    };
+    let links = Links { keys: keys.get_ref().clone(), public_url: state.config.public_url.clone() };
+    let claims = ctx.claims.clone();
+    let deadline = ctx.aggregate.procurement.deadline();
+    let title = ctx.aggregate.procurement.title.clone();
+    let outcome = state
+        .db
+        .write(move |c| {
+            if !vote_links::use_once(c, &claims.jti, crate::db::now())? {
+                return Err(AppError::new(StatusCode::GONE, "vote_link_used", "the link has been used"));
+            }
+            let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
+            let actor = format!("municipality:{} (e-post)", claims.sub);
+            let receipt = decide(c, &claims.proc, &municipality, request, "email", &actor)?;
+            let fresh = links.issue(c, &claims.proc, &claims.sub, deadline)?;
+            if let Some(address) = municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email) {
+                let letter = receipt_letter(c, &claims.proc, &receipt, &title, deadline, &fresh)?;
+                outbox::enqueue(c, &address, &letter.subject, &letter.text, Some(&letter.html))?;
+            }
+            Ok((receipt, fresh))
+        })
+        .await;
+    match outcome {
+        Ok((receipt, fresh)) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh)),
+        Err(e) if e.code == "vote_link_used" => used_link(),
+        Err(e) if e.code == "participation_closed" => {
+            notice(StatusCode::CONFLICT, "Påmeldingen er stengt", "Svarfristen er ute, og svaret ble ikke registrert.")
+        }
+        Err(e) if e.status.is_server_error() || e.status == StatusCode::SERVICE_UNAVAILABLE => {
+            notice(e.status, "Noe gikk galt", "Svaret ble ikke registrert. Prøv igjen om litt.")
+        }
+        Err(e) => respond(e.status, form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone()))))),
+    }
+}
+
+/// The receipt email, with the volumes as now stored.
+fn receipt_letter(
+    conn: &mut crate::db::AnyConnection,
+    procurement_id: &str,
+    receipt: &Receipt,
+    title: &str,
+    deadline: chrono::DateTime<chrono::Utc>,
+    link: &str,
+) -> AppResult<letters::Letter> {
+    let lines = procurements::load(conn, procurement_id)?
+        .map(|a| volume_lines(&a, &receipt.municipality))
+        .unwrap_or_default();
+    let name = municipality_name(&receipt.municipality);
+    Ok(letters::receipt(&ReceiptLetter {
+        municipality: &name,
+        title,
+        joined: receipt.decision.as_str() == "join",
+        mandate_reference: receipt.mandate_reference.as_deref(),
+        share: receipt.share_value_ore.map(Ore::new),
+        volumes: &lines,
+        decided_at: &oslo_display(receipt.decided_at),
+        deadline: &oslo_display(deadline),
+        link,
+    }))
+}
+
+fn volume_lines(a: &Aggregate, municipality: &str) -> Vec<(String, i64, Option<i64>, String)> {
+    a.volumes
+        .iter()
+        .filter(|v| v.municipality == municipality)
+        .filter_map(|v| a.lot(&v.lot_id).map(|l| (l.title.clone(), v.annual_quantity, v.max_annual_quantity, l.unit.clone())))
+        .collect()
+}
+
+/// The refusal in Norwegian; the API's English detail, with its figures, follows it.
+fn explain(e: &AppError) -> String {
+    match e.code {
+        "mandate_required" => "Velg vedtaket (fullmakten) som gir kommunen rett til å delta.",
+        "mandate_not_found" => "Vedtaket finnes ikke for denne kommunen.",
+        "mandate_not_valid" => "Vedtaket gjelder ikke på dagens dato.",
+        "mandate_scope" => "Vedtaket dekker ikke denne typen anskaffelse (CPV).",
+        "mandate_value_exceeded" => "Kommunens andel er høyere enn taket i vedtaket.",
+        "lot_not_in_area" => "Kommunen er ikke med i området til en av delkontraktene.",
+        "invalid_quantity" => "Sjekk antallene: de må være hele tall, ikke negative, og maksimum kan ikke være lavere enn anslaget.",
+        "value_overflow" => "Tallene er for store til å regne med.",
+        "invalid_note" => "Merknaden er for lang.",
+        _ => "Svaret kunne ikke registreres.",
+    }
+    .to_string()
+}
+
+fn mandate_label(m: &Mandate) -> String {
+    format!(
+        "{} – {} ({}), gyldig {}–{}, tak {}",
+        m.reference,
+        m.decided_by,
+        m.decided_on.format("%d.%m.%Y"),
+        m.valid_from.format("%d.%m.%Y"),
+        m.valid_until.format("%d.%m.%Y"),
+        Ore::new(m.max_value_ore)
+    )
+}
+
+fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String>)>) -> Markup {
+    let p = &ctx.aggregate.procurement;
+    let name = municipality_name(ctx.municipality());
+    let today = oslo_date(chrono::Utc::now());
+    let current = ctx.aggregate.participation(ctx.municipality());
+    page(
+        &p.title,
+        html! {
+            h1 { (p.title) }
+            p { strong { (name) } " er invitert av " (ctx.leader) " til å delta i denne felles anskaffelsen." }
+            @if !p.description.is_empty() { p { (p.description) } }
+            table {
+                tr { th { "Svarfrist" } td { strong { (oslo_display(p.deadline())) } } }
+                tr { th { "Kontraktstype" } td { (words::contract_type(&p.contract_type)) } }
+                tr { th { "Avtaleperiode" } td { (words::period(p.duration_months, p.option_months, &p.contract_start.format("%d.%m.%Y").to_string())) } }
+                tr { th { "Rammeavtale" } td { (words::yes_no(p.framework_agreement)) } }
+                @if let Some(c) = current { tr { th { "Svar nå" } td { (words::decision(&c.decision)) } } }
+            }
+            @if let Some((message, detail)) = &error {
+                div.errors role="alert" {
+                    p { strong { "Svaret ble ikke registrert. " } (message) }
+                    @if let Some(d) = detail { p.muted { (d) } }
+                }
+            }
+            form method="post" {
+                fieldset {
+                    legend { "Svar" }
+                    label { input type="radio" name="decision" value="join" checked[v.decision == "join"]; " " (name) " deltar" }
+                    label { input type="radio" name="decision" value="decline" checked[v.decision == "decline"]; " " (name) " deltar ikke" }
+                }
+                fieldset {
+                    legend { "Vedtak (fullmakt)" }
+                    label {
+                        "Vedtaket kommunen melder seg på under"
+                        select name="mandate_id" {
+                            option value="" { "Velg vedtak" }
+                            @for m in &ctx.mandates {
+                                @let valid = m.valid_from <= today && today <= m.valid_until;
+                                option value=(m.id) selected[v.mandate_id == m.id] disabled[!valid] {
+                                    (mandate_label(m)) @if !valid { " – gjelder ikke i dag" }
+                                }
+                            }
+                        }
+                    }
+                    @if ctx.mandates.is_empty() {
+                        p.muted { "Kommunen har ikke registrert noe vedtak i Samkjøp ennå. Et vedtak må registreres før kommunen kan delta." }
+                    }
+                }
+                fieldset {
+                    legend { "Behov per år (bare ved deltakelse)" }
+                    @for lot in ctx.lots() {
+                        @let (annual, max) = v.quantities.get(&lot.id).cloned().unwrap_or_default();
+                        div.lot {
+                            strong { (lot.title) }
+                            span.muted { " – enhet: " (lot.unit) ", anslått pris " (Ore::new(lot.unit_price_ore).to_string()) }
+                            div.row {
+                                label { "Anslått antall per år" input type="number" min="0" step="1" name=(format!("annual_{}", lot.id)) value=(annual); }
+                                label { "Maksimalt antall per år" input type="number" min="0" step="1" name=(format!("max_{}", lot.id)) value=(max); }
+                            }
+                        }
+                    }
+                }
+                label { "Merknad (valgfritt)" textarea name="note" rows="3" { (v.note) } }
+                p { button type="submit" { "Send svar" } }
+                p.muted { "Dere kan endre svaret fram til fristen. Etter at dere har sendt, får dere en kvittering med en ny lenke." }
+            }
+        },
+    )
+}
+
+fn receipt_page(ctx: &Context, receipt: &Receipt, fresh: &str) -> Markup {
+    let name = municipality_name(&receipt.municipality);
+    let joined = receipt.decision.as_str() == "join";
+    page(
+        "Svaret er registrert",
+        html! {
+            div.ok role="status" {
+                h1 { "Takk! Svaret er registrert." }
+                p { strong { (name) } @if joined { " deltar" } @else { " deltar ikke" } " i «" (ctx.aggregate.procurement.title) "»." }
+            }
+            table {
+                tr { th { "Registrert" } td { (oslo_display(receipt.decided_at)) } }
+                @if let Some(r) = &receipt.mandate_reference { tr { th { "Vedtak" } td { (r) } } }
+                @if let Some(s) = receipt.share_value_ore { tr { th { "Kommunens andel" } td { (Ore::new(s).to_string()) " for hele perioden med opsjoner" } } }
+            }
+            p { "Dere får også en kvittering på e-post. Vil dere endre svaret før fristen " (oslo_display(ctx.aggregate.procurement.deadline())) ", bruk denne lenken:" }
+            p { a href=(fresh) { "Endre svaret" } }
+        },
+    )
+}

@@ -1,0 +1,398 @@
+//! Voting by email link: invitations over a real SMTP conversation, a page
+//! that mail scanners can fetch without harm, one submission per link, a
+//! receipt with a fresh link.
+
+use std::time::Duration;
+
+use awc::http::{Method, StatusCode};
+use mail_parser::MessageParser;
+use serde_json::json;
+
+use crate::helpers::{spawn_app_with, TestApp, JWT_SECRET};
+use crate::procurements::{
+    add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office,
+};
+use crate::smtp_server::{Received, SmtpServer};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |k| match k {
+        "SAMKJOP_SMTP_URL" => Some(url.clone()),
+        "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
+        _ => None,
+    })
+    .await
+}
+
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn parse(m: &Received) -> Mail {
+    let msg = MessageParser::default()
+        .parse(&m.data)
+        .expect("a MIME message");
+    Mail {
+        to: m.rcpt_to.join(","),
+        subject: msg.subject().unwrap_or_default().to_string(),
+        text: msg.body_text(0).map(|t| t.to_string()).unwrap_or_default(),
+        html: msg.body_html(0).map(|t| t.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The voting link in a mail, as a path on the app.
+pub fn link_in(mail: &Mail) -> String {
+    let start = mail.text.find("/vote/").expect("a voting link in the mail");
+    let end = mail.text[start..]
+        .find(char::is_whitespace)
+        .map_or(mail.text.len(), |e| start + e);
+    mail.text[start..end].to_string()
+}
+
+async fn mails_to(smtp: &SmtpServer, n: usize, to: &str) -> Vec<Mail> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got: Vec<Mail> = smtp
+            .received()
+            .iter()
+            .map(parse)
+            .filter(|m| m.to.contains(to))
+            .collect();
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {n} mails to {to}, got {}",
+            got.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn form_post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> crate::helpers::Reply {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    app.raw(
+        Method::POST,
+        path,
+        None,
+        "application/x-www-form-urlencoded",
+        body.into_bytes(),
+    )
+    .await
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn html_of(r: &crate::helpers::Reply) -> String {
+    r.body.as_str().unwrap_or_default().to_string()
+}
+
+struct Scenario {
+    app: TestApp,
+    smtp: SmtpServer,
+    coordinator: String,
+    id: String,
+    lot: String,
+    mandate: String,
+}
+
+/// Bergen and Alver invited to school meals; Bergen has a mandate and a contact address.
+async fn scenario(title: &str) -> Scenario {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let Office { admin, coordinator } = office(&app).await;
+    let bergen = municipality_user(&app, &admin, "4601").await;
+    let r = app
+        .patch(
+            "/api/v1/municipalities/4601",
+            Some(&bergen),
+            json!({"contact_email": "innkjop@bergen.kommune.no"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mandate = mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        10_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let id = propose(
+        &app,
+        &coordinator,
+        &["4601", "4631"],
+        &in_future(3600),
+        json!(null),
+    )
+    .await;
+    app.patch(
+        &format!("/api/v1/procurements/{id}"),
+        Some(&coordinator),
+        json!({"title": title}),
+    )
+    .await;
+    let lot = add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    open(&app, &coordinator, &id).await;
+    Scenario {
+        app,
+        smtp,
+        coordinator,
+        id,
+        lot,
+        mandate,
+    }
+}
+
+#[actix_web::test]
+async fn a_municipality_answers_from_the_link_in_its_invitation() {
+    let s = scenario("Skolemat i Nordhordland").await;
+    let invitation = mails_to(&s.smtp, 1, "innkjop@bergen.kommune.no")
+        .await
+        .remove(0);
+    assert_eq!(
+        invitation.subject,
+        "Invitasjon til felles anskaffelse: Skolemat i Nordhordland"
+    );
+    assert!(
+        invitation
+            .text
+            .contains("Nordhordland innkjøp inviterer Bergen"),
+        "{}",
+        invitation.text
+    );
+    assert!(invitation
+        .text
+        .contains("Skolemåltid (enhet: porsjon, anslått pris NOK 45 per enhet)"));
+    assert!(invitation.html.contains("Svar på invitasjonen"));
+    let link = link_in(&invitation);
+
+    // A mail scanner fetches the link twice, and asks for its head: nothing changes.
+    for _ in 0..2 {
+        let page = s.app.get(&link, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.content_type.starts_with("text/html"));
+        let html = html_of(&page);
+        assert!(html.contains("Skolemat i Nordhordland") && html.contains("Bergen"));
+        assert!(html.contains("Skolemåltid"));
+    }
+    let head = s
+        .app
+        .raw(Method::HEAD, &link, None, "text/plain", Vec::new())
+        .await;
+    assert_eq!(head.status, StatusCode::OK);
+    let before = s
+        .app
+        .get(
+            &format!("/api/v1/procurements/{}/participation", s.id),
+            Some(&s.coordinator),
+        )
+        .await;
+    assert_eq!(
+        before.body[0]["decision"], "pending",
+        "fetching the link decided nothing"
+    );
+
+    let annual = format!("annual_{}", s.lot);
+    let max = format!("max_{}", s.lot);
+    let r = form_post(
+        &s.app,
+        &link,
+        &[
+            ("decision", "join"),
+            ("mandate_id", &s.mandate),
+            (&annual, "400000"),
+            (&max, "500000"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", html_of(&r));
+    let receipt_page = html_of(&r);
+    assert!(receipt_page.contains("Takk! Svaret er registrert."));
+    // 500 000 portions x NOK 45 x 4 years.
+    assert!(receipt_page.contains("NOK 90 000 000"), "{receipt_page}");
+
+    let after = s
+        .app
+        .get(
+            &format!("/api/v1/procurements/{}/participation", s.id),
+            Some(&s.coordinator),
+        )
+        .await;
+    let bergen = &after.body[0];
+    assert_eq!(
+        (bergen["decision"].as_str(), bergen["channel"].as_str()),
+        (Some("join"), Some("email"))
+    );
+    let summary = s
+        .app
+        .get(
+            &format!("/api/v1/procurements/{}/summary", s.id),
+            Some(&s.coordinator),
+        )
+        .await;
+    assert_eq!(summary.body["lots"][0]["max_annual_quantity"], 500_000);
+
+    // The same link again: refused, and nothing changes.
+    let again = form_post(&s.app, &link, &[("decision", "decline")]).await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert!(html_of(&again).contains("Lenken er allerede brukt"));
+    let page_again = s.app.get(&link, None).await;
+    assert_eq!(page_again.status, StatusCode::GONE);
+
+    // The receipt carries a fresh link that changes the decision once more.
+    let receipt = mails_to(&s.smtp, 2, "innkjop@bergen.kommune.no")
+        .await
+        .remove(1);
+    assert_eq!(
+        receipt.subject,
+        "Kvittering: Bergen deltar i «Skolemat i Nordhordland»"
+    );
+    assert!(
+        receipt
+            .text
+            .contains("Skolemåltid: 400 000 porsjon per år (maksimalt 500 000 porsjon)"),
+        "{}",
+        receipt.text
+    );
+    let fresh = link_in(&receipt);
+    assert_ne!(fresh, link);
+    let declined = form_post(&s.app, &fresh, &[("decision", "decline")]).await;
+    assert_eq!(declined.status, StatusCode::OK);
+    let last = s
+        .app
+        .get(
+            &format!("/api/v1/procurements/{}/participation", s.id),
+            Some(&s.coordinator),
+        )
+        .await;
+    assert_eq!(last.body[0]["decision"], "decline");
+}
+
+#[actix_web::test]
+async fn a_refused_answer_shows_why_and_keeps_the_form_filled_in() {
+    let s = scenario("Skolemat").await;
+    let link = link_in(&mails_to(&s.smtp, 1, "bergen").await[0]);
+    let annual = format!("annual_{}", s.lot);
+    let max = format!("max_{}", s.lot);
+    let r = form_post(
+        &s.app,
+        &link,
+        &[
+            ("decision", "join"),
+            ("mandate_id", &s.mandate),
+            (&annual, "1200"),
+            (&max, "800"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = html_of(&r);
+    assert!(html.contains("Svaret ble ikke registrert"), "{html}");
+    assert!(
+        html.contains("value=\"1200\"") && html.contains("value=\"800\""),
+        "the form keeps what was typed"
+    );
+    let r = form_post(&s.app, &link, &[("decision", "join"), (&annual, "10")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_of(&r).contains("Velg vedtaket"),
+        "mandate_required in Norwegian"
+    );
+    let r = form_post(
+        &s.app,
+        &link,
+        &[
+            ("decision", "join"),
+            ("mandate_id", &s.mandate),
+            (&annual, "mange"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html_of(&r).contains("må være et helt tall"));
+
+    // The refusals did not use up the link.
+    let ok = form_post(
+        &s.app,
+        &link,
+        &[
+            ("decision", "join"),
+            ("mandate_id", &s.mandate),
+            (&annual, "1200"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", html_of(&ok));
+}
+
+#[actix_web::test]
+async fn forged_expired_and_cancelled_links_get_a_clear_page() {
+    let s = scenario("Skolemat <b>fet</b>").await;
+    let link = link_in(&mails_to(&s.smtp, 1, "bergen").await[0]);
+    let page = html_of(&s.app.get(&link, None).await);
+    assert!(
+        page.contains("Skolemat &lt;b&gt;fet&lt;/b&gt;"),
+        "names are escaped"
+    );
+    assert!(!page.contains("<b>fet</b>"));
+
+    let forged = s
+        .app
+        .get(
+            "/vote/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0NjAxIn0.Zm9yZ2Vk",
+            None,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(html_of(&forged).contains("Ugyldig lenke"));
+
+    let keys = samkjop::auth::Keys::new(JWT_SECRET.as_bytes(), 60);
+    let mut claims = samkjop::auth::vote_token::VoteClaims::new(&s.id, "4601", chrono::Utc::now());
+    claims.exp = chrono::Utc::now().timestamp() - 10;
+    let expired = samkjop::auth::vote_token::sign(&keys, &claims).expect("signed");
+    let r = s.app.get(&format!("/vote/{expired}"), None).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(html_of(&r).contains("Lenken er utløpt"));
+
+    let r = s
+        .app
+        .post(
+            &format!("/api/v1/procurements/{}/cancel", s.id),
+            Some(&s.coordinator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "cancelled");
+    let cancelled = s.app.get(&link, None).await;
+    assert_eq!(cancelled.status, StatusCode::GONE);
+    assert!(html_of(&cancelled).contains("Anskaffelsen er avlyst"));
+    assert!(cancelled.content_type.starts_with("text/html"));
+}
