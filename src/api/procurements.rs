@@ -395,7 +395,10 @@ pub async fn open_procurement(
 ) -> AppResult<Json<StatusView>> {
     let id = id.into_inner();
     let (c2, id2) = (caller.clone(), id.clone());
-    let links = Links { keys: keys.get_ref().clone(), public_url: state.config.public_url.clone() };
+    let links = Links {
+        keys: keys.get_ref().clone(),
+        public_url: state.config.public_url.clone(),
+    };
     state
         .db
         .write(move |c| lifecycle::open(c, &id2, c2.who(), &c2.actor(), &links).map(|_| ()))

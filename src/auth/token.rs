@@ -51,7 +51,11 @@ impl Keys {
     }
 
     /// Access tokens allow a few seconds of clock skew between instances.
-    pub fn verify<T: for<'de> Deserialize<'de>>(&self, token: &str, audience: &str) -> Result<T, ErrorKind> {
+    pub fn verify<T: for<'de> Deserialize<'de>>(
+        &self,
+        token: &str,
+        audience: &str,
+    ) -> Result<T, ErrorKind> {
         self.verify_with_leeway(token, audience, 5)
     }
 
@@ -64,7 +68,9 @@ impl Keys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_audience(&[audience]);
         validation.leeway = leeway_seconds;
-        decode::<T>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| e.into_kind())
+        decode::<T>(token, &self.decoding, &validation)
+            .map(|d| d.claims)
+            .map_err(|e| e.into_kind())
     }
 }
 

@@ -47,10 +47,11 @@ pub fn sign(keys: &Keys, claims: &VoteClaims) -> Result<String, String> {
 
 /// No leeway: the link dies at the deadline, as participation does.
 pub fn verify(keys: &Keys, token: &str) -> Result<VoteClaims, VoteTokenError> {
-    keys.verify_with_leeway::<VoteClaims>(token, VOTE_AUDIENCE, 0).map_err(|e| match e {
-        jsonwebtoken::errors::ErrorKind::ExpiredSignature => VoteTokenError::Expired,
-        _ => VoteTokenError::Invalid,
-    })
+    keys.verify_with_leeway::<VoteClaims>(token, VOTE_AUDIENCE, 0)
+        .map_err(|e| match e {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => VoteTokenError::Expired,
+            _ => VoteTokenError::Invalid,
+        })
 }
 
 #[cfg(test)]
@@ -63,11 +64,24 @@ mod tests {
         let claims = VoteClaims::new("p1", "4601", Utc::now() + chrono::Duration::hours(1));
         let token = sign(&keys, &claims).unwrap();
         let back = verify(&keys, &token).unwrap();
-        assert_eq!((back.sub.as_str(), back.proc.as_str(), back.jti.as_str()), ("4601", "p1", claims.jti.as_str()));
+        assert_eq!(
+            (back.sub.as_str(), back.proc.as_str(), back.jti.as_str()),
+            ("4601", "p1", claims.jti.as_str())
+        );
         let past = VoteClaims::new("p1", "4601", Utc::now() - chrono::Duration::seconds(1));
-        assert_eq!(verify(&keys, &sign(&keys, &past).unwrap()).unwrap_err(), VoteTokenError::Expired);
-        assert_eq!(verify(&Keys::random(60), &token).unwrap_err(), VoteTokenError::Invalid, "forged");
-        assert_eq!(verify(&keys, "not.a.token").unwrap_err(), VoteTokenError::Invalid);
+        assert_eq!(
+            verify(&keys, &sign(&keys, &past).unwrap()).unwrap_err(),
+            VoteTokenError::Expired
+        );
+        assert_eq!(
+            verify(&Keys::random(60), &token).unwrap_err(),
+            VoteTokenError::Invalid,
+            "forged"
+        );
+        assert_eq!(
+            verify(&keys, "not.a.token").unwrap_err(),
+            VoteTokenError::Invalid
+        );
     }
 
     #[test]
@@ -83,6 +97,9 @@ mod tests {
             iat: 0,
             exp: Utc::now().timestamp() + 60,
         };
-        assert_eq!(verify(&keys, &keys.sign(&api).unwrap()).unwrap_err(), VoteTokenError::Invalid);
+        assert_eq!(
+            verify(&keys, &keys.sign(&api).unwrap()).unwrap_err(),
+            VoteTokenError::Invalid
+        );
     }
 }

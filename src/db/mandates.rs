@@ -70,3 +70,20 @@ pub fn list_for(conn: &mut AnyConnection, municipality: &str) -> AppResult<Vec<M
         .order((mandates::decided_on.desc(), mandates::id.desc()))
         .load(conn)?)
 }
+
+/// Mandates whose last valid day falls in `from..=to`.
+pub fn expiring(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<Mandate>> {
+    Ok(mandates::table
+        .filter(
+            mandates::valid_until
+                .ge(from)
+                .and(mandates::valid_until.le(to)),
+        )
+        .select(Mandate::as_select())
+        .order(mandates::valid_until.asc())
+        .load(conn)?)
+}

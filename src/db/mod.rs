@@ -18,6 +18,7 @@ macro_rules! per_backend {
 pub mod events;
 pub mod mandates;
 pub mod municipalities;
+pub mod notices;
 pub mod organizations;
 pub mod procurements;
 pub mod schema;

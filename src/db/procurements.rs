@@ -457,3 +457,21 @@ pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> AppRe
     .set(participations::decision.eq(Decision::NoResponse.as_str()))
     .execute(conn)?)
 }
+
+/// Open procurements whose participation deadline has passed.
+pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Vec<String>> {
+    Ok(procurements::table
+        .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
+        .filter(procurements::participation_deadline.le(now))
+        .select(procurements::id)
+        .order(procurements::participation_deadline.asc())
+        .load(conn)?)
+}
+
+pub fn open_ids(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
+    Ok(procurements::table
+        .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
+        .select(procurements::id)
+        .order(procurements::participation_deadline.asc())
+        .load(conn)?)
+}

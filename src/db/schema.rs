@@ -157,6 +157,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notices (kind, key) {
+        kind -> Text,
+        key -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> suppliers (supplier_id));
 
@@ -175,4 +183,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     volumes,
     events,
     vote_links,
+    notices,
 );

@@ -64,3 +64,19 @@ pub fn find_by_supplier(conn: &mut AnyConnection, supplier_id: &str) -> AppResul
         .first(conn)
         .optional()?)
 }
+
+/// The addresses of the coordinators who lead a procurement.
+pub fn coordinator_emails(
+    conn: &mut AnyConnection,
+    organization_id: Option<&str>,
+    host_municipality: Option<&str>,
+) -> AppResult<Vec<String>> {
+    let by_office = users::organization_id.eq(organization_id.unwrap_or("\u{0}").to_string());
+    let by_host = users::municipality.eq(host_municipality.unwrap_or("\u{0}").to_string());
+    Ok(users::table
+        .filter(users::role.eq("coordinator"))
+        .filter(by_office.or(by_host))
+        .select(users::email)
+        .order(users::email.asc())
+        .load(conn)?)
+}

@@ -23,7 +23,13 @@ pub struct Links {
 
 impl Links {
     /// Signs a link for one municipality and records it, so it can be used once.
-    pub fn issue(&self, conn: &mut AnyConnection, procurement_id: &str, municipality: &str, deadline: DateTime<Utc>) -> AppResult<String> {
+    pub fn issue(
+        &self,
+        conn: &mut AnyConnection,
+        procurement_id: &str,
+        municipality: &str,
+        deadline: DateTime<Utc>,
+    ) -> AppResult<String> {
         let claims = VoteClaims::new(procurement_id, municipality, deadline);
         let token = vote_token::sign(&self.keys, &claims).map_err(AppError::internal)?;
         vote_links::record(conn, &claims, crate::db::now())?;
@@ -32,7 +38,10 @@ impl Links {
 }
 
 pub fn municipality_name(number: &str) -> String {
-    reference().municipality(number).map(|m| m.name.clone()).unwrap_or_else(|| number.to_string())
+    reference()
+        .municipality(number)
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| number.to_string())
 }
 
 /// The office or host municipality leading the procurement, by name.
@@ -42,7 +51,10 @@ pub fn leader_name(conn: &mut AnyConnection, p: &Procurement) -> AppResult<Strin
             return Ok(o.name);
         }
     }
-    Ok(p.host_municipality.as_deref().map(|m| format!("{} kommune", municipality_name(m))).unwrap_or_else(|| "Samkjøp".into()))
+    Ok(p.host_municipality
+        .as_deref()
+        .map(|m| format!("{} kommune", municipality_name(m)))
+        .unwrap_or_else(|| "Samkjøp".into()))
 }
 
 pub struct Invited {
@@ -52,16 +64,24 @@ pub struct Invited {
 }
 
 /// One invitation per invited municipality that has a contact address.
-pub fn invite_all(conn: &mut AnyConnection, aggregate: &Aggregate, links: &Links) -> AppResult<Invited> {
+pub fn invite_all(
+    conn: &mut AnyConnection,
+    aggregate: &Aggregate,
+    links: &Links,
+) -> AppResult<Invited> {
     let p = &aggregate.procurement;
     let leader = leader_name(conn, p)?;
     let cpv_name = Cpv::parse(&p.cpv).map(|c| c.name_nb()).unwrap_or_default();
     let deadline = oslo_display(p.deadline());
     let start = p.contract_start.format("%d.%m.%Y").to_string();
-    let mut invited = Invited { emailed: Vec::new(), without_address: Vec::new() };
+    let mut invited = Invited {
+        emailed: Vec::new(),
+        without_address: Vec::new(),
+    };
     for participation in &aggregate.participations {
         let number = participation.municipality.as_str();
-        let Some(address) = municipalities::find(conn, number)?.and_then(|m| m.contact_email) else {
+        let Some(address) = municipalities::find(conn, number)?.and_then(|m| m.contact_email)
+        else {
             invited.without_address.push(number.to_string());
             continue;
         };
@@ -69,7 +89,11 @@ pub fn invite_all(conn: &mut AnyConnection, aggregate: &Aggregate, links: &Links
             .lots
             .iter()
             .filter(|l| l.area_list().iter().any(|a| a == number))
-            .map(|l| LotLine { title: l.title.clone(), unit: l.unit.clone(), unit_price: Ore::new(l.unit_price_ore) })
+            .map(|l| LotLine {
+                title: l.title.clone(),
+                unit: l.unit.clone(),
+                unit_price: Ore::new(l.unit_price_ore),
+            })
             .collect();
         let link = links.issue(conn, &p.id, number, p.deadline())?;
         let name = municipality_name(number);
@@ -89,7 +113,13 @@ pub fn invite_all(conn: &mut AnyConnection, aggregate: &Aggregate, links: &Links
             lots: &lots,
             link: &link,
         });
-        outbox::enqueue(conn, &address, &letter.subject, &letter.text, Some(&letter.html))?;
+        outbox::enqueue(
+            conn,
+            &address,
+            &letter.subject,
+            &letter.text,
+            Some(&letter.html),
+        )?;
         invited.emailed.push(number.to_string());
     }
     Ok(invited)

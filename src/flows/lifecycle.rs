@@ -207,7 +207,13 @@ pub fn add_lot(
 }
 
 /// Opens the participation window and invites every municipality by email.
-pub fn open(conn: &mut AnyConnection, id: &str, who: Who<'_>, actor: &str, links: &Links) -> AppResult<Aggregate> {
+pub fn open(
+    conn: &mut AnyConnection,
+    id: &str,
+    who: Who<'_>,
+    actor: &str,
+    links: &Links,
+) -> AppResult<Aggregate> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Open)?;

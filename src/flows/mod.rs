@@ -3,6 +3,7 @@
 //! transaction: it locks the procurement, loads it, lets the domain decide,
 //! stores the result and appends the audit event.
 
+pub mod deadlines;
 pub mod invitations;
 pub mod lifecycle;
 pub mod participation;

@@ -75,7 +75,10 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
         i.municipality
     ));
     for lot in i.lots {
-        text.push_str(&format!("- {} (enhet: {}, anslått pris {} per enhet)\n", lot.title, lot.unit, lot.unit_price));
+        text.push_str(&format!(
+            "- {} (enhet: {}, anslått pris {} per enhet)\n",
+            lot.title, lot.unit, lot.unit_price
+        ));
     }
     text.push_str(&format!(
         "\nSvar her, uten innlogging:\n{}\n\nLenken er personlig for {} og virker til svarfristen. For å delta trenger dere et gyldig vedtak eller en fullmakt som dekker anskaffelsen, registrert i Samkjøp.\n\nMed vennlig hilsen\n{}\n",
@@ -98,7 +101,11 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
         p style="font-size: 0.9em" { "Lenken er personlig for " (i.municipality) " og virker til svarfristen. For å delta trenger dere et gyldig vedtak eller en fullmakt som dekker anskaffelsen, registrert i Samkjøp." }
         p { "Med vennlig hilsen" br; (i.leader) }
     };
-    Letter { subject, text, html: shell(&format!("Invitasjon: {}", i.title), body) }
+    Letter {
+        subject,
+        text,
+        html: shell(&format!("Invitasjon: {}", i.title), body),
+    }
 }
 
 pub struct ReceiptLetter<'a> {
@@ -125,10 +132,16 @@ pub fn receipt(r: &ReceiptLetter<'_>) -> Letter {
         text.push_str(&format!("Vedtak/fullmakt: {reference}\n"));
     }
     if let Some(share) = r.share {
-        text.push_str(&format!("Deres andel over hele avtaleperioden med opsjoner: {share}\n"));
+        text.push_str(&format!(
+            "Deres andel over hele avtaleperioden med opsjoner: {share}\n"
+        ));
     }
     for (lot, annual, max, unit) in r.volumes {
-        text.push_str(&format!("- {lot}: {} {unit} per år{}\n", words::number(*annual), words::maximum(*max, unit)));
+        text.push_str(&format!(
+            "- {lot}: {} {unit} per år{}\n",
+            words::number(*annual),
+            words::maximum(*max, unit)
+        ));
     }
     text.push_str(&format!(
         "\nDere kan endre svaret fram til svarfristen {}:\n{}\n\nMed vennlig hilsen\nSamkjøp\n",
@@ -145,7 +158,11 @@ pub fn receipt(r: &ReceiptLetter<'_>) -> Letter {
         p { "Dere kan endre svaret fram til svarfristen " (r.deadline) ": " a href=(r.link) { "endre svaret" } }
     };
     let html = shell(&subject, body);
-    Letter { subject, text, html }
+    Letter {
+        subject,
+        text,
+        html,
+    }
 }
 
 pub struct Reminder<'a> {
@@ -173,7 +190,11 @@ pub fn reminder(r: &Reminder<'_>) -> Letter {
         p { a href=(r.link) { "Svar på invitasjonen" } }
     };
     let html = shell(&subject, body);
-    Letter { subject, text, html }
+    Letter {
+        subject,
+        text,
+        html,
+    }
 }
 
 pub struct MandateWarning<'a> {
@@ -194,7 +215,11 @@ pub fn mandate_warning(w: &MandateWarning<'_>) -> Letter {
         p { "Registrer et nytt vedtak i Samkjøp når det er fattet." }
     };
     let html = shell(&subject, body);
-    Letter { subject, text, html }
+    Letter {
+        subject,
+        text,
+        html,
+    }
 }
 
 pub struct ClosingSummary<'a> {
@@ -208,7 +233,13 @@ pub struct ClosingSummary<'a> {
 
 pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
     let subject = format!("Svarfristen er ute: «{}»", s.title);
-    let list = |names: &[String]| if names.is_empty() { "ingen".to_string() } else { names.join(", ") };
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "ingen".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
     let text = format!(
         "Hei,\n\nSvarfristen for «{}» er ute, og påmeldingen er stengt.\n\nDeltar ({}): {}\nDeltar ikke ({}): {}\nIkke svart ({}): {}\n\nSamlet maksimal verdi: {}\nTerskelverdiregime: {}\n\nMed vennlig hilsen\nSamkjøp\n",
         s.title,
@@ -233,7 +264,11 @@ pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
         }
     };
     let html = shell(&subject, body);
-    Letter { subject, text, html }
+    Letter {
+        subject,
+        text,
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -242,7 +277,11 @@ mod tests {
 
     #[test]
     fn an_invitation_escapes_what_users_wrote() {
-        let lots = [LotLine { title: "<script>x</script>".into(), unit: "porsjon".into(), unit_price: Ore::new(4500) }];
+        let lots = [LotLine {
+            title: "<script>x</script>".into(),
+            unit: "porsjon".into(),
+            unit_price: Ore::new(4500),
+        }];
         let l = invitation(&Invitation {
             municipality: "Bergen",
             leader: "Nordhordland <innkjøp>",
@@ -263,13 +302,27 @@ mod tests {
         assert!(!l.html.contains("<script>"));
         assert!(l.html.contains("Nordhordland &lt;innkjøp&gt;"));
         assert!(l.text.contains("anslått pris NOK 45 per enhet"));
-        assert!(l.text.contains("24 måneder fra 01.08.2027, med opsjon på 24 måneder"));
-        assert_eq!(l.subject, "Invitasjon til felles anskaffelse: Skolemat & drikke");
+        assert!(l
+            .text
+            .contains("24 måneder fra 01.08.2027, med opsjon på 24 måneder"));
+        assert_eq!(
+            l.subject,
+            "Invitasjon til felles anskaffelse: Skolemat & drikke"
+        );
     }
 
     #[test]
     fn a_reminder_says_when_in_words() {
-        let r = |days_left| reminder(&Reminder { municipality: "Alver", title: "T", deadline: "d", days_left, link: "l" }).subject;
+        let r = |days_left| {
+            reminder(&Reminder {
+                municipality: "Alver",
+                title: "T",
+                deadline: "d",
+                days_left,
+                link: "l",
+            })
+            .subject
+        };
         assert!(r(0).ends_with("går ut i dag"));
         assert!(r(2).ends_with("går ut om 2 dager"));
     }

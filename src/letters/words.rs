@@ -54,7 +54,8 @@ pub fn number(n: i64) -> String {
 }
 
 pub fn maximum(max: Option<i64>, unit: &str) -> String {
-    max.map(|m| format!(" (maksimalt {} {unit})", number(m))).unwrap_or_default()
+    max.map(|m| format!(" (maksimalt {} {unit})", number(m)))
+        .unwrap_or_default()
 }
 
 pub fn decision(code: &str) -> &'static str {

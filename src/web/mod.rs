@@ -64,5 +64,8 @@ pub fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
 
 /// A page that only says what went wrong and what to do.
 pub fn notice(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
-    respond(status, page(heading, html! { h1 { (heading) } p { (text) } }))
+    respond(
+        status,
+        page(heading, html! { h1 { (heading) } p { (text) } }),
+    )
 }

@@ -36,7 +36,11 @@ impl Context {
     }
 
     fn lots(&self) -> Vec<&Lot> {
-        self.aggregate.lots.iter().filter(|l| l.area_list().iter().any(|a| a == self.municipality())).collect()
+        self.aggregate
+            .lots
+            .iter()
+            .filter(|l| l.area_list().iter().any(|a| a == self.municipality()))
+            .collect()
     }
 }
 
@@ -60,9 +64,18 @@ impl FormValues {
             v.mandate_id = p.mandate_id.clone().unwrap_or_default();
             v.note = p.note.clone().unwrap_or_default();
         }
-        for line in ctx.aggregate.volumes.iter().filter(|l| l.municipality == ctx.municipality()) {
-            let max = line.max_annual_quantity.map(|m| m.to_string()).unwrap_or_default();
-            v.quantities.insert(line.lot_id.clone(), (line.annual_quantity.to_string(), max));
+        for line in ctx
+            .aggregate
+            .volumes
+            .iter()
+            .filter(|l| l.municipality == ctx.municipality())
+        {
+            let max = line
+                .max_annual_quantity
+                .map(|m| m.to_string())
+                .unwrap_or_default();
+            v.quantities
+                .insert(line.lot_id.clone(), (line.annual_quantity.to_string(), max));
         }
         v
     }
@@ -91,24 +104,51 @@ impl FormValues {
     fn request(&self, lots: &[&Lot]) -> Result<DecisionRequest, String> {
         let note = Some(self.note.clone()).filter(|n| !n.trim().is_empty());
         match self.decision.as_str() {
-            "decline" => Ok(DecisionRequest { choice: Choice::Decline, note }),
+            "decline" => Ok(DecisionRequest {
+                choice: Choice::Decline,
+                note,
+            }),
             "join" => {
                 let mut volumes = Vec::new();
                 for lot in lots {
                     let (annual, max) = self.quantities.get(&lot.id).cloned().unwrap_or_default();
-                    let (annual, max) = (annual.trim().replace(' ', ""), max.trim().replace(' ', ""));
+                    let (annual, max) =
+                        (annual.trim().replace(' ', ""), max.trim().replace(' ', ""));
                     if annual.is_empty() && max.is_empty() {
                         continue;
                     }
                     let number = |s: &str| {
-                        s.parse::<i64>().map_err(|_| format!("Antallet for «{}» må være et helt tall, ikke «{s}».", lot.title))
+                        s.parse::<i64>().map_err(|_| {
+                            format!(
+                                "Antallet for «{}» må være et helt tall, ikke «{s}».",
+                                lot.title
+                            )
+                        })
                     };
-                    let annual_quantity = if annual.is_empty() { 0 } else { number(&annual)? };
-                    let max_annual_quantity = if max.is_empty() { None } else { Some(number(&max)?) };
-                    volumes.push(VolumeInput { lot_id: lot.id.clone(), annual_quantity, max_annual_quantity });
+                    let annual_quantity = if annual.is_empty() {
+                        0
+                    } else {
+                        number(&annual)?
+                    };
+                    let max_annual_quantity = if max.is_empty() {
+                        None
+                    } else {
+                        Some(number(&max)?)
+                    };
+                    volumes.push(VolumeInput {
+                        lot_id: lot.id.clone(),
+                        annual_quantity,
+                        max_annual_quantity,
+                    });
                 }
                 let mandate_id = Some(self.mandate_id.clone()).filter(|m| !m.is_empty());
-                Ok(DecisionRequest { choice: Choice::Join { mandate_id, volumes }, note })
+                Ok(DecisionRequest {
+                    choice: Choice::Join {
+                        mandate_id,
+                        volumes,
+                    },
+                    note,
+                })
             }
             _ => Err("Velg om kommunen vil delta eller ikke.".to_string()),
         }
@@ -155,27 +195,52 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
             Ok((link, aggregate, mandates::list_for(c, &number)?, leader))
         })
         .await
-        .map_err(|e| notice(e.status, "Noe gikk galt", "Vi kunne ikke hente invitasjonen. Prøv igjen om litt."))?;
+        .map_err(|e| {
+            notice(
+                e.status,
+                "Noe gikk galt",
+                "Vi kunne ikke hente invitasjonen. Prøv igjen om litt.",
+            )
+        })?;
     let (link, aggregate, mandates, leader) = loaded;
-    let Some(link) = link.filter(|l| l.procurement_id == claims.proc && l.municipality == claims.sub) else {
+    let Some(link) =
+        link.filter(|l| l.procurement_id == claims.proc && l.municipality == claims.sub)
+    else {
         return Err(refused(VoteTokenError::Invalid));
     };
     if link.used_at.is_some() {
         return Err(used_link());
     }
     let Some(aggregate) = aggregate else {
-        return Err(notice(StatusCode::NOT_FOUND, "Fant ikke anskaffelsen", "Anskaffelsen finnes ikke lenger."));
+        return Err(notice(
+            StatusCode::NOT_FOUND,
+            "Fant ikke anskaffelsen",
+            "Anskaffelsen finnes ikke lenger.",
+        ));
     };
     match aggregate.procurement.status.as_str() {
         "open" => {}
         "cancelled" => {
-            return Err(notice(StatusCode::GONE, "Anskaffelsen er avlyst", "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare."))
+            return Err(notice(
+                StatusCode::GONE,
+                "Anskaffelsen er avlyst",
+                "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare.",
+            ))
         }
         _ => {
-            return Err(notice(StatusCode::CONFLICT, "Påmeldingen er stengt", "Svarfristen er ute, og deltakerlisten er låst."))
+            return Err(notice(
+                StatusCode::CONFLICT,
+                "Påmeldingen er stengt",
+                "Svarfristen er ute, og deltakerlisten er låst.",
+            ))
         }
     }
-    Ok(Context { claims, aggregate, mandates, leader })
+    Ok(Context {
+        claims,
+        aggregate,
+        mandates,
+        leader,
+    })
 }
 
 pub async fn show(state: State, keys: web::Data<Keys>, token: web::Path<String>) -> HttpResponse {
@@ -199,14 +264,26 @@ pub async fn submit(
         Err(page) => return page,
     };
     let Ok(form) = form else {
-        return notice(StatusCode::BAD_REQUEST, "Skjemaet kunne ikke leses", "Gå tilbake og send skjemaet på nytt.");
+        return notice(
+            StatusCode::BAD_REQUEST,
+            "Skjemaet kunne ikke leses",
+            "Gå tilbake og send skjemaet på nytt.",
+        );
     };
     let values = FormValues::from_form(&form);
     let request = match values.request(&ctx.lots()) {
         Ok(r) => r,
-        Err(message) => return respond(StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, &values, Some((message, None)))),
+        Err(message) => {
+            return respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(&ctx, &values, Some((message, None))),
+            )
+        }
     };
-    let links = Links { keys: keys.get_ref().clone(), public_url: state.config.public_url.clone() };
+    let links = Links {
+        keys: keys.get_ref().clone(),
+        public_url: state.config.public_url.clone(),
+    };
     let claims = ctx.claims.clone();
     let deadline = ctx.aggregate.procurement.deadline();
     let title = ctx.aggregate.procurement.title.clone();
@@ -214,15 +291,27 @@ pub async fn submit(
         .db
         .write(move |c| {
             if !vote_links::use_once(c, &claims.jti, crate::db::now())? {
-                return Err(AppError::new(StatusCode::GONE, "vote_link_used", "the link has been used"));
+                return Err(AppError::new(
+                    StatusCode::GONE,
+                    "vote_link_used",
+                    "the link has been used",
+                ));
             }
             let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
             let actor = format!("municipality:{} (e-post)", claims.sub);
             let receipt = decide(c, &claims.proc, &municipality, request, "email", &actor)?;
             let fresh = links.issue(c, &claims.proc, &claims.sub, deadline)?;
-            if let Some(address) = municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email) {
+            if let Some(address) =
+                municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email)
+            {
                 let letter = receipt_letter(c, &claims.proc, &receipt, &title, deadline, &fresh)?;
-                outbox::enqueue(c, &address, &letter.subject, &letter.text, Some(&letter.html))?;
+                outbox::enqueue(
+                    c,
+                    &address,
+                    &letter.subject,
+                    &letter.text,
+                    Some(&letter.html),
+                )?;
             }
             Ok((receipt, fresh))
         })
@@ -230,13 +319,22 @@ pub async fn submit(
     match outcome {
         Ok((receipt, fresh)) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh)),
         Err(e) if e.code == "vote_link_used" => used_link(),
-        Err(e) if e.code == "participation_closed" => {
-            notice(StatusCode::CONFLICT, "Påmeldingen er stengt", "Svarfristen er ute, og svaret ble ikke registrert.")
-        }
+        Err(e) if e.code == "participation_closed" => notice(
+            StatusCode::CONFLICT,
+            "Påmeldingen er stengt",
+            "Svarfristen er ute, og svaret ble ikke registrert.",
+        ),
         Err(e) if e.status.is_server_error() || e.status == StatusCode::SERVICE_UNAVAILABLE => {
-            notice(e.status, "Noe gikk galt", "Svaret ble ikke registrert. Prøv igjen om litt.")
+            notice(
+                e.status,
+                "Noe gikk galt",
+                "Svaret ble ikke registrert. Prøv igjen om litt.",
+            )
         }
-        Err(e) => respond(e.status, form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone()))))),
+        Err(e) => respond(
+            e.status,
+            form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone())))),
+        ),
     }
 }
 
@@ -270,7 +368,16 @@ fn volume_lines(a: &Aggregate, municipality: &str) -> Vec<(String, i64, Option<i
     a.volumes
         .iter()
         .filter(|v| v.municipality == municipality)
-        .filter_map(|v| a.lot(&v.lot_id).map(|l| (l.title.clone(), v.annual_quantity, v.max_annual_quantity, l.unit.clone())))
+        .filter_map(|v| {
+            a.lot(&v.lot_id).map(|l| {
+                (
+                    l.title.clone(),
+                    v.annual_quantity,
+                    v.max_annual_quantity,
+                    l.unit.clone(),
+                )
+            })
+        })
         .collect()
 }
 

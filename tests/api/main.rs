@@ -3,6 +3,7 @@
 
 mod accounts;
 mod concurrency;
+mod deadlines;
 mod email;
 mod helpers;
 mod municipalities;

@@ -1,0 +1,167 @@
+//! What the clock triggers: closing at the deadline, reminders to
+//! municipalities that have not answered, warnings about mandates that run
+//! out. Each takes `now`, so that tests move the clock instead of sleeping,
+//! and each is safe to run twice: what it sends is claimed in `notices`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::invitations::{municipality_name, Links};
+use super::lifecycle;
+use crate::db::procurements::{self, Aggregate};
+use crate::db::{mandates, municipalities, notices, outbox, users, AnyConnection};
+use crate::domain::calendar::{oslo_date, oslo_display};
+use crate::domain::thresholds::ThresholdTable;
+use crate::error::AppResult;
+use crate::letters::{self, ClosingSummary, MandateWarning, Reminder};
+
+pub const SYSTEM: &str = "system";
+/// Reminders go out this many Oslo days before the deadline's day.
+pub const REMINDER_DAYS: [i64; 3] = [7, 2, 0];
+pub const MANDATE_WARNING_DAYS: i64 = 30;
+
+/// Closes every open procurement whose deadline has passed and sends its
+/// coordinators the outcome. Returns the ids closed.
+pub fn close_due(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    thresholds: &ThresholdTable,
+) -> AppResult<Vec<String>> {
+    let due = procurements::due_for_closing(conn, now.naive_utc())?;
+    for id in &due {
+        lifecycle::close(conn, id, None, SYSTEM, now)?;
+        if let Some(aggregate) = procurements::load(conn, id)? {
+            send_closing_summary(conn, &aggregate, thresholds, now)?;
+        }
+    }
+    Ok(due)
+}
+
+fn send_closing_summary(
+    conn: &mut AnyConnection,
+    aggregate: &Aggregate,
+    thresholds: &ThresholdTable,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let p = &aggregate.procurement;
+    let names = |decision: &str| -> Vec<String> {
+        aggregate
+            .participations
+            .iter()
+            .filter(|x| x.decision == decision)
+            .map(|x| municipality_name(&x.municipality))
+            .collect()
+    };
+    let summary = lifecycle::summary_of(aggregate, thresholds, now)?;
+    let letter = letters::closing_summary(&ClosingSummary {
+        title: &p.title,
+        joined: &names("join"),
+        declined: &names("decline"),
+        no_response: &names("no_response"),
+        total_max_value: summary.total_max_contract_value_ore,
+        regime: summary.regime.regime.as_str(),
+    });
+    for address in users::coordinator_emails(
+        conn,
+        p.organization_id.as_deref(),
+        p.host_municipality.as_deref(),
+    )? {
+        outbox::enqueue(
+            conn,
+            &address,
+            &letter.subject,
+            &letter.text,
+            Some(&letter.html),
+        )?;
+    }
+    Ok(())
+}
+
+/// Reminds each municipality that has not answered, 7 and 2 days before the
+/// deadline's day and on the day itself, each at most once.
+pub fn send_reminders(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    links: &Links,
+) -> AppResult<usize> {
+    let today = oslo_date(now);
+    let mut sent = 0;
+    for id in procurements::open_ids(conn)? {
+        let Some(aggregate) = procurements::load(conn, &id)? else {
+            continue;
+        };
+        let p = &aggregate.procurement;
+        if p.deadline() <= now {
+            continue;
+        }
+        let days_left = (oslo_date(p.deadline()) - today).num_days();
+        if !REMINDER_DAYS.contains(&days_left) {
+            continue;
+        }
+        for participation in aggregate
+            .participations
+            .iter()
+            .filter(|x| x.decision == "pending")
+        {
+            let number = participation.municipality.as_str();
+            let Some(address) = municipalities::find(conn, number)?.and_then(|m| m.contact_email)
+            else {
+                continue;
+            };
+            if !notices::claim(
+                conn,
+                "reminder",
+                &format!("{id}:{number}:{days_left}"),
+                now.naive_utc(),
+            )? {
+                continue;
+            }
+            let link = links.issue(conn, &id, number, p.deadline())?;
+            let letter = letters::reminder(&Reminder {
+                municipality: &municipality_name(number),
+                title: &p.title,
+                deadline: &oslo_display(p.deadline()),
+                days_left,
+                link: &link,
+            });
+            outbox::enqueue(
+                conn,
+                &address,
+                &letter.subject,
+                &letter.text,
+                Some(&letter.html),
+            )?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Warns a municipality once when one of its mandates runs out within 30 days.
+pub fn warn_expiring_mandates(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<usize> {
+    let today = oslo_date(now);
+    let mut sent = 0;
+    for m in mandates::expiring(conn, today, today + Duration::days(MANDATE_WARNING_DAYS))? {
+        let Some(address) =
+            municipalities::find(conn, &m.municipality)?.and_then(|x| x.contact_email)
+        else {
+            continue;
+        };
+        if !notices::claim(conn, "mandate_expiry", &m.id, now.naive_utc())? {
+            continue;
+        }
+        let letter = letters::mandate_warning(&MandateWarning {
+            municipality: &municipality_name(&m.municipality),
+            reference: &m.reference,
+            valid_until: &m.valid_until.format("%d.%m.%Y").to_string(),
+        });
+        outbox::enqueue(
+            conn,
+            &address,
+            &letter.subject,
+            &letter.text,
+            Some(&letter.html),
+        )?;
+        sent += 1;
+    }
+    Ok(sent)
+}

@@ -1,0 +1,300 @@
+//! What the clock triggers, with the clock moved by the test: closing at the
+//! deadline, reminders, mandate warnings; each at most once.
+
+use std::time::Duration as StdDuration;
+
+use awc::http::StatusCode;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use samkjop::auth::Keys;
+use samkjop::db::Db;
+use samkjop::flows::deadlines;
+use samkjop::flows::invitations::Links;
+use serde_json::json;
+
+use crate::helpers::{spawn_app_with, TestApp, JWT_SECRET};
+use crate::procurements::{
+    add_lot, days_from_today, decline, mandate, municipality_user, office, open, propose, Office,
+};
+use crate::smtp_server::SmtpServer;
+use crate::voting::{link_in, parse, Mail};
+
+async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |k| match k {
+        "SAMKJOP_SMTP_URL" => Some(url.clone()),
+        "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
+        _ => None,
+    })
+    .await
+}
+
+fn links(app: &TestApp) -> Links {
+    Links {
+        keys: Keys::new(JWT_SECRET.as_bytes(), 3600),
+        public_url: app.address.clone(),
+    }
+}
+
+async fn mails(smtp: &SmtpServer, subject_part: &str, n: usize) -> Vec<Mail> {
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
+    loop {
+        let got: Vec<Mail> = smtp
+            .received()
+            .iter()
+            .map(parse)
+            .filter(|m| m.subject.contains(subject_part))
+            .collect();
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {n} mails about '{subject_part}', got {}",
+            got.len()
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+/// Noon UTC `days` from today: the same Oslo date all day long.
+fn noon_in(days: i64) -> DateTime<Utc> {
+    (Utc::now().date_naive() + Duration::days(days))
+        .and_time(NaiveTime::from_hms_opt(11, 0, 0).unwrap_or_default())
+        .and_utc()
+}
+
+#[actix_web::test]
+async fn the_window_closes_at_the_deadline_and_the_coordinator_hears_the_outcome() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let Office { admin, coordinator } = office(&app).await;
+    let deadline = noon_in(3);
+    let id = propose(
+        &app,
+        &coordinator,
+        &["4601", "4631"],
+        &deadline.to_rfc3339(),
+        json!(null),
+    )
+    .await;
+    add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    open(&app, &coordinator, &id).await;
+    let alver = municipality_user(&app, &admin, "4631").await;
+    assert_eq!(
+        decline(&app, &alver, &id, "4631").await.status,
+        StatusCode::OK
+    );
+
+    let db = Db::connect(&app.database_url, 1).expect("db");
+    let thresholds = samkjop::config::Config::defaults_with(|_| None)
+        .expect("config")
+        .thresholds;
+    let t = thresholds.clone();
+    let before = db
+        .write(move |c| deadlines::close_due(c, deadline - Duration::seconds(1), &t))
+        .await
+        .expect("runs");
+    assert!(
+        before.is_empty(),
+        "a second before the deadline nothing closes"
+    );
+    let t = thresholds.clone();
+    let closed = db
+        .write(move |c| deadlines::close_due(c, deadline + Duration::seconds(30), &t))
+        .await
+        .expect("runs");
+    assert_eq!(closed, vec![id.clone()]);
+    let t = thresholds.clone();
+    let again = db
+        .write(move |c| deadlines::close_due(c, deadline + Duration::seconds(90), &t))
+        .await
+        .expect("runs");
+    assert!(again.is_empty(), "closing is done once");
+
+    let p = app
+        .get(
+            &format!("/api/v1/procurements/{id}/participation"),
+            Some(&coordinator),
+        )
+        .await;
+    let decisions: Vec<&str> = p
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions, vec!["no_response", "decline"]);
+    let summary = mails(&smtp, "Svarfristen er ute", 1).await.remove(0);
+    assert_eq!(summary.to, "koordinator@nhi.no");
+    assert!(
+        summary.text.contains("Deltar ikke (1): Alver"),
+        "{}",
+        summary.text
+    );
+    assert!(summary.text.contains("Ikke svart (1): Bergen"));
+    let events = app
+        .get(
+            &format!("/api/v1/procurements/{id}/events"),
+            Some(&coordinator),
+        )
+        .await
+        .body;
+    let last = events.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["kind"].as_str(), last["actor"].as_str()),
+        (Some("closed"), Some("system"))
+    );
+}
+
+#[actix_web::test]
+async fn reminders_go_out_seven_and_two_days_before_and_on_the_day_once_each() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let Office { admin, coordinator } = office(&app).await;
+    let deadline = noon_in(7);
+    let id = propose(
+        &app,
+        &coordinator,
+        &["4601", "4631"],
+        &deadline.to_rfc3339(),
+        json!(null),
+    )
+    .await;
+    add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    for (n, address) in [
+        ("4601", "innkjop@bergen.kommune.no"),
+        ("4631", "post@alver.kommune.no"),
+    ] {
+        let t = municipality_user(&app, &admin, n).await;
+        app.patch(
+            &format!("/api/v1/municipalities/{n}"),
+            Some(&t),
+            json!({"contact_email": address}),
+        )
+        .await;
+    }
+    open(&app, &coordinator, &id).await;
+    let db = Db::connect(&app.database_url, 1).expect("db");
+    let run = |now: DateTime<Utc>| {
+        let (db, links) = (db.clone(), links(&app));
+        async move {
+            db.write(move |c| deadlines::send_reminders(c, now, &links))
+                .await
+                .expect("runs")
+        }
+    };
+
+    assert_eq!(
+        run(deadline - Duration::days(7)).await,
+        2,
+        "a week before: both"
+    );
+    assert_eq!(
+        run(deadline - Duration::days(7) + Duration::hours(1)).await,
+        0,
+        "at most once"
+    );
+    assert_eq!(
+        run(deadline - Duration::days(5)).await,
+        0,
+        "no reminder on other days"
+    );
+    let reminders = mails(&smtp, "Påminnelse", 2).await;
+    assert!(
+        reminders[0].subject.ends_with("går ut om 7 dager"),
+        "{}",
+        reminders[0].subject
+    );
+
+    // Alver answers from its reminder's link; from then on only Bergen is reminded.
+    let alvers = reminders
+        .iter()
+        .find(|m| m.to.contains("alver"))
+        .expect("Alver's reminder");
+    let r = app
+        .raw(
+            awc::http::Method::POST,
+            &link_in(alvers),
+            None,
+            "application/x-www-form-urlencoded",
+            b"decision=decline".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(run(deadline - Duration::days(2)).await, 1);
+    assert_eq!(run(deadline - Duration::hours(3)).await, 1, "on the day");
+    let all = mails(&smtp, "Påminnelse", 4).await;
+    assert_eq!(all.iter().filter(|m| m.to.contains("bergen")).count(), 3);
+    assert!(all.iter().any(|m| m.subject.ends_with("går ut i dag")));
+}
+
+#[actix_web::test]
+async fn a_mandate_running_out_within_30_days_is_warned_about_once() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let admin = app.admin_token().await;
+    let bergen = municipality_user(&app, &admin, "4601").await;
+    app.patch(
+        "/api/v1/municipalities/4601",
+        Some(&bergen),
+        json!({"contact_email": "innkjop@bergen.kommune.no"}),
+    )
+    .await;
+    mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        1_000_000,
+        &days_from_today(20),
+    )
+    .await;
+    mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        1_000_000,
+        &days_from_today(200),
+    )
+    .await;
+    let db = Db::connect(&app.database_url, 1).expect("db");
+    let now = Utc::now();
+    assert_eq!(
+        db.write(move |c| deadlines::warn_expiring_mandates(c, now))
+            .await
+            .expect("runs"),
+        1
+    );
+    assert_eq!(
+        db.write(move |c| deadlines::warn_expiring_mandates(c, now))
+            .await
+            .expect("runs"),
+        0
+    );
+    let warning = mails(&smtp, "Fullmakten", 1).await.remove(0);
+    assert!(
+        warning.text.contains("gjelder til og med"),
+        "{}",
+        warning.text
+    );
+}
