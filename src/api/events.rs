@@ -36,7 +36,8 @@ impl From<Event> for EventView {
             seq: e.seq,
             kind: e.kind,
             actor: e.actor,
-            at: rfc3339(e.at),
+            // Microseconds, as hashed, so that anyone can recompute the chain.
+            at: e.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             prev_hash: e.prev_hash,
             hash: e.hash,
         }
