@@ -3,7 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::procurements::visible;
-use super::{rfc3339, Json, Page, State};
+use super::{Json, Page, State};
 use crate::auth::Caller;
 use crate::db::events::{self, Event};
 use crate::error::{AppResult, Problem};
