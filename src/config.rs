@@ -216,6 +216,26 @@ impl Config {
     }
 }
 
+impl Config {
+    /// In development without a configured secret, one random secret for the
+    /// life of the process: the API, the voting links and the jobs that make
+    /// links must all sign with the same key.
+    pub fn ensure_signing_secret(&mut self) {
+        if self.jwt_secret.is_none() {
+            tracing::warn!("no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process");
+            let bytes: [u8; 32] = rand::random();
+            self.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
+        }
+    }
+
+    pub fn signing_keys(&self) -> crate::auth::Keys {
+        match &self.jwt_secret {
+            Some(secret) => crate::auth::Keys::new(secret.as_bytes(), self.token_ttl_seconds),
+            None => crate::auth::Keys::random(self.token_ttl_seconds),
+        }
+    }
+}
+
 fn read_or(path: &Path, compiled_in: &str) -> Result<String, ConfigError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(text),

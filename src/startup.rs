@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, openapi::ApiDoc, AppState};
-use crate::auth::{password, Keys};
+use crate::auth::password;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::domain::{EmailAddress, Role};
@@ -31,17 +31,17 @@ impl Application {
     /// Migrates, seeds, and binds; the server runs when awaited. The outbox
     /// worker and the scheduled jobs start here and stop with the server.
     pub async fn build(config: Config) -> Result<Application, String> {
-        let jobs = jobs::registered(&config);
-        Application::build_with_jobs(config, jobs).await
+        Application::build_with_jobs(config, jobs::registered).await
     }
 
-    /// `build` with the given scheduled jobs instead of the registered ones.
+    /// `build` with other scheduled jobs than the registered ones; `jobs` gets
+    /// the configuration as settled (signing secret, public URL).
     pub async fn build_with_jobs(
         mut config: Config,
-        jobs: Vec<JobSpec>,
+        jobs: impl FnOnce(&Config) -> Vec<JobSpec>,
     ) -> Result<Application, String> {
+        config.ensure_signing_secret();
         let db = prepare_database(&config).await?;
-        let background = Background::start(&db, &config, jobs).await?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -50,13 +50,8 @@ impl Application {
         if config.public_url == format!("http://{}", config.bind) {
             config.public_url = format!("http://{}:{port}", listener_host(&config.bind));
         }
-        let keys = match &config.jwt_secret {
-            Some(secret) => Keys::new(secret.as_bytes(), config.token_ttl_seconds),
-            None => {
-                tracing::warn!("no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process");
-                Keys::random(config.token_ttl_seconds)
-            }
-        };
+        let keys = config.signing_keys();
+        let background = Background::start(&db, &config, jobs(&config)).await?;
         let state = web::Data::new(AppState {
             db,
             config: Arc::new(config),

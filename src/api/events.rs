@@ -37,7 +37,10 @@ impl From<Event> for EventView {
             kind: e.kind,
             actor: e.actor,
             // Microseconds, as hashed, so that anyone can recompute the chain.
-            at: e.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            at: e
+                .at
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             prev_hash: e.prev_hash,
             hash: e.hash,
         }

@@ -104,9 +104,11 @@ impl ManageConnection for Manager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the one writer; the busy timeout
                 // makes a second process wait for the lock instead of failing.
+                // The busy timeout comes first: switching a new file to WAL
+                // takes a lock that the pool's other new connections wait for.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(conn))
@@ -186,7 +188,7 @@ impl Db {
             Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        self.read(move |conn| conn.transaction(f)).await
+        self.read(move |conn| in_write_transaction(conn, f)).await
     }
 
     pub fn migrate(&self) -> Result<usize, String> {
@@ -212,6 +214,29 @@ pub fn new_id() -> String {
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::SubsecRound;
     chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// One transaction. On SQLite it begins IMMEDIATE: it takes the write lock
+/// at the start, waiting out the busy timeout if another process holds it,
+/// instead of reading first and failing at once when it later tries to
+/// write over a snapshot that another writer has moved on from.
+pub fn in_write_transaction<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let AnyConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    if let AnyConnection::Sqlite(sqlite) = conn {
+        match &result {
+            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite)?,
+            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite)?,
+        }
+    }
+    result
 }
 
 /// Whether a failed insert broke a unique constraint (a duplicate).

@@ -325,10 +325,11 @@ pub fn list(
             organization,
             host_municipality,
         } => {
+            // No id is empty: "" matches nothing (a NUL would be refused by PostgreSQL).
             let by_office =
-                procurements::organization_id.eq(organization.unwrap_or("\u{0}").to_string());
-            let by_host = procurements::host_municipality
-                .eq(host_municipality.unwrap_or("\u{0}").to_string());
+                procurements::organization_id.eq(organization.unwrap_or("").to_string());
+            let by_host =
+                procurements::host_municipality.eq(host_municipality.unwrap_or("").to_string());
             query.filter(by_office.or(by_host))
         }
         Scope::Inviting(municipality) => {

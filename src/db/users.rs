@@ -71,8 +71,9 @@ pub fn coordinator_emails(
     organization_id: Option<&str>,
     host_municipality: Option<&str>,
 ) -> AppResult<Vec<String>> {
-    let by_office = users::organization_id.eq(organization_id.unwrap_or("\u{0}").to_string());
-    let by_host = users::municipality.eq(host_municipality.unwrap_or("\u{0}").to_string());
+    // No id is empty: "" matches nothing (a NUL would be refused by PostgreSQL).
+    let by_office = users::organization_id.eq(organization_id.unwrap_or("").to_string());
+    let by_host = users::municipality.eq(host_municipality.unwrap_or("").to_string());
     Ok(users::table
         .filter(users::role.eq("coordinator"))
         .filter(by_office.or(by_host))

@@ -2,6 +2,7 @@
 //! database, the clock or the network; callers pass `now` and the data.
 
 pub mod access;
+pub mod analysis;
 pub mod calendar;
 pub mod contract;
 pub mod cpv;

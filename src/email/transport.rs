@@ -82,3 +82,36 @@ fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<(
     std::fs::write(&partial, bytes).map_err(fail)?;
     std::fs::rename(&partial, dir.join(name)).map_err(fail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smtp(url: &str) -> Result<Transport, String> {
+        Transport::new(Some(url), PathBuf::from("unused"))
+    }
+
+    #[test]
+    fn the_three_smtp_url_forms_are_understood() {
+        for url in [
+            "smtp://127.0.0.1:2525",
+            "smtp://bruker:passord@smtp.example.no:587?tls=required",
+            "smtps://bruker:passord@smtp.example.no",
+        ] {
+            assert!(matches!(smtp(url), Ok(Transport::Smtp(_))), "{url}");
+        }
+        assert!(matches!(
+            Transport::new(None, PathBuf::from("data/mail")),
+            Ok(Transport::Files(dir)) if dir == std::path::Path::new("data/mail")
+        ));
+    }
+
+    #[test]
+    fn a_bad_smtp_url_is_refused_without_showing_its_password() {
+        let err = smtp("ftp://bruker:hemmelig@smtp.example.no")
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("SAMKJOP_SMTP_URL"), "{err}");
+        assert!(!err.contains("hemmelig"), "{err}");
+    }
+}

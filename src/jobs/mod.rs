@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Timelike, Utc};
 use tokio::sync::{oneshot, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
@@ -22,10 +22,44 @@ use crate::config::Config;
 use crate::db::{job_runs, AnyConnection, Db};
 use crate::email::{self, Mailer};
 use crate::error::AppResult;
+use crate::flows::deadlines;
+use crate::flows::invitations::Links;
 
 /// The jobs this application runs on every instance.
-pub fn registered(_config: &Config) -> Vec<JobSpec> {
-    Vec::new()
+pub fn registered(config: &Config) -> Vec<JobSpec> {
+    let thresholds = config.thresholds.clone();
+    let links = Links {
+        keys: config.signing_keys(),
+        public_url: config.public_url.clone(),
+    };
+    vec![
+        // "Closes within a minute" of the deadline.
+        JobSpec::in_transaction(
+            "close_at_deadline",
+            "0 * * * * *",
+            slot::minute,
+            move |c, now| deadlines::close_due(c, now, &thresholds).map(|_| ()),
+        ),
+        // 08:00 in Oslo is 07:00 or 06:00 UTC by the season: both are tried,
+        // and the one that is eight o'clock in Oslo sends.
+        JobSpec::in_transaction(
+            "reminders",
+            "0 0 6,7 * * *",
+            slot::oslo_hour,
+            move |c, now| {
+                if now.with_timezone(&chrono_tz::Europe::Oslo).hour() == 8 {
+                    deadlines::send_reminders(c, now, &links)?;
+                }
+                Ok(())
+            },
+        ),
+        JobSpec::in_transaction(
+            "mandate_warnings",
+            "0 30 * * * *",
+            slot::oslo_date,
+            |c, now| deadlines::warn_expiring_mandates(c, now).map(|_| ()),
+        ),
+    ]
 }
 
 type AsyncBody =
@@ -239,6 +273,7 @@ async fn schedule_all(db: Db, jobs: Vec<JobSpec>) -> Result<JobScheduler, String
 /// The outbox worker and the scheduler of one server, stopped together.
 pub struct Background {
     stop: watch::Sender<()>,
+    worker: Option<tokio::task::JoinHandle<()>>,
     scheduler: Option<Scheduler>,
 }
 
@@ -248,25 +283,34 @@ impl Background {
     pub async fn start(db: &Db, config: &Config, jobs: Vec<JobSpec>) -> Result<Background, String> {
         let mailer = Arc::new(Mailer::from_config(config)?);
         let (stop, stopped) = watch::channel(());
-        if config.outbox_interval_ms > 0 {
+        let worker = (config.outbox_interval_ms > 0).then(|| {
             email::spawn_worker(
                 db.clone(),
                 mailer,
                 Duration::from_millis(config.outbox_interval_ms),
                 stopped,
-            );
-        }
+            )
+        });
         let scheduler = if jobs.is_empty() {
             None
         } else {
             Some(Scheduler::start(db.clone(), jobs).await?)
         };
-        Ok(Background { stop, scheduler })
+        Ok(Background {
+            stop,
+            worker,
+            scheduler,
+        })
     }
 
-    /// Stops both and waits for the scheduler's running jobs.
+    /// Stops both, letting a pump that is sending finish (a message sent
+    /// but not yet marked would go out again after its lease), and waits
+    /// for the scheduler's running jobs.
     pub async fn stop(self) {
         drop(self.stop);
+        if let Some(worker) = self.worker {
+            let _ = tokio::time::timeout(Duration::from_secs(60), worker).await;
+        }
         if let Some(s) = self.scheduler {
             s.stop().await;
         }

@@ -23,6 +23,11 @@ pub fn oslo_date(now: DateTime<Utc>) -> String {
     now.with_timezone(&Oslo).date_naive().to_string()
 }
 
+/// `2026-11-26T08`: one run per hour as Norway counts hours.
+pub fn oslo_hour(now: DateTime<Utc>) -> String {
+    now.with_timezone(&Oslo).format("%Y-%m-%dT%H").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

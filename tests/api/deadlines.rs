@@ -107,12 +107,23 @@ async fn the_window_closes_at_the_deadline_and_the_coordinator_hears_the_outcome
         before.is_empty(),
         "a second before the deadline nothing closes"
     );
-    let t = thresholds.clone();
-    let closed = db
-        .write(move |c| deadlines::close_due(c, deadline + Duration::seconds(30), &t))
+    // The registered job, fired half a minute after the deadline, closes it.
+    let config = samkjop::config::Config::defaults_with(|k| {
+        (k == "SAMKJOP_JWT_SECRET").then(|| JWT_SECRET.to_string())
+    })
+    .expect("config");
+    let job = samkjop::jobs::registered(&config)
+        .into_iter()
+        .find(|j| j.name == "close_at_deadline")
+        .expect("registered");
+    let ran = samkjop::jobs::run_once(&db, &job, deadline + Duration::seconds(30))
         .await
         .expect("runs");
-    assert_eq!(closed, vec![id.clone()]);
+    assert!(ran);
+    let p = app
+        .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
+        .await;
+    assert_eq!(p.body["status"], "closed");
     let t = thresholds.clone();
     let again = db
         .write(move |c| deadlines::close_due(c, deadline + Duration::seconds(90), &t))

@@ -310,6 +310,11 @@ async fn only_admins_read_the_outbox() {
         (r.status, r.code()),
         (StatusCode::BAD_REQUEST, "invalid_status")
     );
+    let doc = app.get("/api-docs/openapi.json", None).await;
+    assert!(
+        doc.body["paths"]["/api/v1/admin/outbox"]["get"].is_object(),
+        "the operator's view is documented"
+    );
 }
 
 #[actix_web::test]
@@ -370,7 +375,7 @@ async fn spawn_instance(database_url: &str, jobs: Vec<JobSpec>, extra: Vec<(&str
         .map(String::from)
     })
     .expect("test configuration");
-    let app = Application::build_with_jobs(config, jobs)
+    let app = Application::build_with_jobs(config, move |_| jobs)
         .await
         .expect("the instance builds");
     actix_web::rt::spawn(app.run_until_stopped());

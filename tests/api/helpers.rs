@@ -19,6 +19,7 @@ pub struct TestApp {
     pub client: awc::Client,
     pub database_url: String,
     sqlite_dir: Option<std::path::PathBuf>,
+    data_dir: std::path::PathBuf,
 }
 
 impl Drop for TestApp {
@@ -26,6 +27,7 @@ impl Drop for TestApp {
         if let Some(dir) = &self.sqlite_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }
 
@@ -74,8 +76,20 @@ pub async fn spawn_app() -> TestApp {
 
 /// With extra settings on top of the test defaults.
 pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
+    // RUST_LOG=debug cargo test shows the server's log with the failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "error".into()),
+        )
+        .with_test_writer()
+        .try_init();
     let (database_url, sqlite_dir) = fresh_database_url();
     let url = database_url.clone();
+    // Mail written as files when no SMTP server is set lands in the test's own folder.
+    let data_dir =
+        std::env::temp_dir().join(format!("samkjop_data_{}", uuid::Uuid::new_v4().simple()));
+    let data_dir_text = data_dir.display().to_string();
     let config = Config::defaults_with(|k| {
         extra(k).or_else(|| {
             match k {
@@ -85,6 +99,7 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
                 "SAMKJOP_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD),
                 "SAMKJOP_JWT_SECRET" => Some(JWT_SECRET),
                 "SAMKJOP_DB_POOL_SIZE" => Some("4"),
+                "SAMKJOP_DATA_DIR" => Some(data_dir_text.as_str()),
                 _ => None,
             }
             .map(String::from)
@@ -102,6 +117,7 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
         client,
         database_url,
         sqlite_dir,
+        data_dir,
     }
 }
 

@@ -1,0 +1,701 @@
+//! Who a procurement's lots shut out (api.md "Analysis: who is shut out";
+//! procurement-rules.md §3-4). Per lot: the local SMEs of its trade, how
+//! many its yearly value (size) and its area (geography) exclude, a flag
+//! when none or too few can bid, and splits that would let them in.
+//!
+//! Pure and deterministic: the same facts give the same answer in the same
+//! order, whatever the order of the suppliers. A supplier excluded both by
+//! size and by area is counted in both `excluded_by_size` and
+//! `excluded_by_area`, so the two may add up to more than the SMEs not
+//! eligible; `eligible_local_smes` counts those excluded by neither.
+//!
+//! Cost: the suppliers are indexed once (by CPV prefix, sorted by home);
+//! a lot then visits only the suppliers of its trade whose home lies in the
+//! span of municipality numbers its area covers, and "local" and "covers the
+//! area" are bitset operations. Splits are computed only for flagged lots.
+
+mod area;
+mod factor;
+mod grouping;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use self::area::{Area, Geo};
+use self::grouping::{fewest_groups, Carrier, Fewest};
+use super::{Cpv, CpvPrefix, Kommunenummer, Ore, ServiceArea, SizeClass};
+
+pub use self::factor::CapacityFactor;
+
+// ---- input ----
+
+/// A registered supplier as the analysis needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplierFacts {
+    pub id: String,
+    pub size_class: SizeClass,
+    pub annual_turnover: Ore,
+    pub home: Kommunenummer,
+    /// Taken as given: `SupplierProfile` always adds the home, and a firm
+    /// whose area lacked it would not cover a lot that includes its home.
+    pub service_area: ServiceArea,
+    pub cpv: Vec<CpvPrefix>,
+}
+
+/// One lot of a procurement, with its combined and per-municipality values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotFacts {
+    pub lot_id: String,
+    pub title: String,
+    pub cpv: Cpv,
+    pub area: Vec<Kommunenummer>,
+    /// The lot's combined `annual_value_ore`: what "big enough" compares with.
+    pub annual_value: Ore,
+    /// Per joined municipality, for the value of a sub-lot (the sum over its
+    /// municipalities). A municipality of the area missing here counts 0; one
+    /// outside the area is ignored; one given twice counts twice.
+    pub municipality_values: Vec<(Kommunenummer, Ore)>,
+    pub interested_suppliers: usize,
+}
+
+// ---- output: the JSON of api.md, field for field, plus title, notes and messages ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Analysis {
+    #[schema(value_type = f64, example = 1.0)]
+    pub capacity_factor: CapacityFactor,
+    pub lots: Vec<LotAnalysis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LotAnalysis {
+    pub lot_id: String,
+    pub title: String,
+    #[schema(value_type = i64)]
+    pub annual_value_ore: Ore,
+    /// SMEs whose home is in the lot's area and whose trade matches its CPV.
+    pub local_relevant_smes: usize,
+    /// Of those, the ones whose turnover is below `capacity_factor` x the
+    /// lot's yearly value.
+    pub excluded_by_size: usize,
+    /// Of those, the ones that do not deliver in every municipality of the
+    /// area (also counted here when too small as well).
+    pub excluded_by_area: usize,
+    /// Of those, the ones excluded by neither.
+    pub eligible_local_smes: usize,
+    pub interested_suppliers: usize,
+    pub flags: Vec<Finding>,
+    /// Facts worth knowing that are not a problem, such as a lot with no
+    /// local SME to shut out. Kept apart so that no flag means no problem.
+    pub notes: Vec<Finding>,
+    /// Only on a flagged lot.
+    pub suggestions: Vec<Suggestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    /// There are local relevant SMEs and none is eligible.
+    ShutsOutLocalSmes,
+    /// Some are eligible, but fewer than half.
+    FewLocalSmesCanBid,
+    /// No local relevant SME at all: nobody to shut out (a note).
+    NoLocalSmes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    High,
+    Medium,
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    pub kind: SuggestionKind,
+    pub message: String,
+    /// Empty only when no split of the kind exists (`fewest_sub_lots` when
+    /// no split gives every sub-lot an eligible local SME); `message` says why.
+    pub sub_lots: Vec<SubLotFigures>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionKind {
+    /// One sub-lot per county present in the area, in county order.
+    SplitByCounty,
+    /// One sub-lot per municipality, in number order.
+    SplitByMunicipality,
+    /// Few sub-lots, each with at least one eligible local SME, ordered by
+    /// their lowest municipality number. Only on lots that shut all local
+    /// SMEs out: where some can bid, the lot itself already is such a split.
+    FewestSubLots,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubLotFigures {
+    /// Sorted by number.
+    #[schema(value_type = Vec<String>, example = json!(["4601", "4602"]))]
+    pub area: Vec<Kommunenummer>,
+    /// The sum of the municipalities' yearly values.
+    #[schema(value_type = i64)]
+    pub annual_value_ore: Ore,
+    /// Local to the sub-lot, big enough for its value and covering its area.
+    pub eligible_local_smes: usize,
+}
+
+// ---- the analysis ----
+
+pub fn analyse(lots: &[LotFacts], suppliers: &[SupplierFacts], factor: CapacityFactor) -> Analysis {
+    let geo = Geo::get();
+    let index = SupplierIndex::build(suppliers, factor, geo);
+    Analysis {
+        capacity_factor: factor,
+        lots: lots
+            .iter()
+            .map(|lot| analyse_lot(lot, &index, factor, geo))
+            .collect(),
+    }
+}
+
+/// An SME reduced to what the comparisons need.
+struct Sme {
+    home: usize,
+    capacity: i128,
+    turnover: Ore,
+    service: Area,
+}
+
+struct SupplierIndex {
+    smes: Vec<Sme>,
+    /// Keyed by `prefix_key`; each list sorted by home, then position.
+    by_prefix: HashMap<u64, Vec<usize>>,
+}
+
+/// A prefix as (length, digits as a number): "05" and "5" must differ.
+fn prefix_key(digits: &[u8]) -> Option<u64> {
+    if !(2..=8).contains(&digits.len()) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = digits
+        .iter()
+        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+    Some(((digits.len() as u64) << 32) | n)
+}
+
+impl SupplierIndex {
+    fn build(suppliers: &[SupplierFacts], factor: CapacityFactor, geo: &Geo) -> SupplierIndex {
+        let mut smes = Vec::new();
+        let mut by_prefix: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut prefixes: Vec<&str> = Vec::new();
+        for s in suppliers {
+            // Large firms count nowhere in the analysis; a home outside the
+            // reference cannot be local to any lot.
+            let Some(home) = geo.index(&s.home).filter(|_| s.size_class.is_sme()) else {
+                continue;
+            };
+            // A prefix under another of the same firm's adds nothing, and
+            // without it a firm matches a lot through one prefix at most, so
+            // it is visited once per lot.
+            prefixes.clear();
+            prefixes.extend(s.cpv.iter().map(CpvPrefix::as_str));
+            prefixes.sort_by_key(|p| (p.len(), *p));
+            prefixes.dedup();
+            let mut kept: Vec<u64> = Vec::with_capacity(prefixes.len());
+            for (i, p) in prefixes.iter().enumerate() {
+                if prefixes[..i].iter().any(|q| p.starts_with(q)) {
+                    continue;
+                }
+                if let Some(key) = prefix_key(p.as_bytes()) {
+                    kept.push(key);
+                }
+            }
+            if kept.is_empty() {
+                continue;
+            }
+            let mut service = Area::default();
+            for c in &s.service_area.counties {
+                service = service.union(&geo.county_area(c));
+            }
+            for m in &s.service_area.municipalities {
+                if let Some(i) = geo.index(m) {
+                    service.insert(i);
+                }
+            }
+            let position = smes.len();
+            smes.push(Sme {
+                home,
+                capacity: factor.capacity(s.annual_turnover),
+                turnover: s.annual_turnover,
+                service,
+            });
+            for key in kept {
+                by_prefix.entry(key).or_default().push(position);
+            }
+        }
+        for list in by_prefix.values_mut() {
+            list.sort_by_key(|&i| (smes[i].home, i));
+        }
+        SupplierIndex { smes, by_prefix }
+    }
+
+    /// The local relevant SMEs of a lot, as positions in `smes`.
+    fn local_relevant(&self, cpv: &Cpv, area: &Area) -> Vec<usize> {
+        let mut out = Vec::new();
+        let (Some(low), Some(high)) = (area.first(), area.last()) else {
+            return out;
+        };
+        let digits = cpv.digits().as_bytes();
+        for len in 2..=digits.len().min(8) {
+            let Some(list) = prefix_key(&digits[..len]).and_then(|k| self.by_prefix.get(&k)) else {
+                continue;
+            };
+            let start = list.partition_point(|&i| self.smes[i].home < low);
+            for &i in &list[start..] {
+                let home = self.smes[i].home;
+                if home > high {
+                    break;
+                }
+                if area.contains(home) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The counts of one lot or sub-lot, with what the messages need.
+#[derive(Default)]
+struct Counts {
+    local_relevant: usize,
+    too_small: usize,
+    outside: usize,
+    eligible: usize,
+    largest_too_small: Option<Ore>,
+}
+
+fn analyse_lot(
+    lot: &LotFacts,
+    index: &SupplierIndex,
+    factor: CapacityFactor,
+    geo: &Geo,
+) -> LotAnalysis {
+    // Each area bit remembers the caller's number, to give it back in sub-lots.
+    let mut numbers: Vec<Option<&Kommunenummer>> = vec![None; geo.len()];
+    let mut area = Area::default();
+    for m in &lot.area {
+        if let Some(i) = geo.index(m) {
+            area.insert(i);
+            numbers[i] = Some(m);
+        }
+    }
+    let candidates = index.local_relevant(&lot.cpv, &area);
+    let value = i128::from(lot.annual_value.get());
+    let mut counts = Counts {
+        local_relevant: candidates.len(),
+        ..Counts::default()
+    };
+    for &i in &candidates {
+        let s = &index.smes[i];
+        let big_enough = value <= s.capacity;
+        let covers = area.is_subset(&s.service);
+        if !big_enough {
+            counts.too_small += 1;
+            counts.largest_too_small = counts.largest_too_small.max(Some(s.turnover));
+        }
+        if !covers {
+            counts.outside += 1;
+        }
+        if big_enough && covers {
+            counts.eligible += 1;
+        }
+    }
+
+    let text = Text {
+        lot,
+        factor,
+        trade: trade(&lot.cpv),
+        municipalities: area.len(),
+    };
+    let mut flags = Vec::new();
+    let mut notes = Vec::new();
+    if counts.local_relevant == 0 {
+        notes.push(Finding {
+            code: FindingCode::NoLocalSmes,
+            severity: Severity::Info,
+            message: text.no_local_smes(),
+        });
+    } else if counts.eligible == 0 {
+        flags.push(Finding {
+            code: FindingCode::ShutsOutLocalSmes,
+            severity: Severity::High,
+            message: text.shut_out(&counts),
+        });
+    } else if 2 * counts.eligible < counts.local_relevant {
+        flags.push(Finding {
+            code: FindingCode::FewLocalSmesCanBid,
+            severity: Severity::Medium,
+            message: text.shut_out(&counts),
+        });
+    }
+
+    let suggestions = if flags.is_empty() {
+        Vec::new()
+    } else {
+        let splitter = Splitter::new(lot, &area, &numbers, &candidates, index, geo);
+        let mut out = vec![splitter.by_county(), splitter.by_municipality()];
+        if counts.eligible == 0 {
+            out.push(splitter.fewest(&text));
+        }
+        out
+    };
+
+    LotAnalysis {
+        lot_id: lot.lot_id.clone(),
+        title: lot.title.clone(),
+        annual_value_ore: lot.annual_value,
+        local_relevant_smes: counts.local_relevant,
+        excluded_by_size: counts.too_small,
+        excluded_by_area: counts.outside,
+        eligible_local_smes: counts.eligible,
+        interested_suppliers: lot.interested_suppliers,
+        flags,
+        notes,
+        suggestions,
+    }
+}
+
+/// Sub-lots of one lot: their values and eligible counts.
+struct Splitter<'a> {
+    area: &'a Area,
+    numbers: &'a [Option<&'a Kommunenummer>],
+    values: Vec<i128>,
+    candidates: &'a [usize],
+    index: &'a SupplierIndex,
+    geo: &'a Geo,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(
+        lot: &LotFacts,
+        area: &'a Area,
+        numbers: &'a [Option<&'a Kommunenummer>],
+        candidates: &'a [usize],
+        index: &'a SupplierIndex,
+        geo: &'a Geo,
+    ) -> Self {
+        let mut values = vec![0i128; geo.len()];
+        for (m, v) in &lot.municipality_values {
+            if let Some(i) = geo.index(m).filter(|&i| area.contains(i)) {
+                values[i] += i128::from(v.get());
+            }
+        }
+        Splitter {
+            area,
+            numbers,
+            values,
+            candidates,
+            index,
+            geo,
+        }
+    }
+
+    /// Each group's figures. The eligible counts are recounted here for
+    /// every kind of split, so a suggestion's figures never rest on how it
+    /// was found.
+    fn figures(&self, groups: &[Area]) -> Vec<SubLotFigures> {
+        let mut group_of = vec![usize::MAX; self.geo.len()];
+        let mut totals = vec![0i128; groups.len()];
+        for (g, group) in groups.iter().enumerate() {
+            for m in group.iter() {
+                group_of[m] = g;
+                totals[g] += self.values[m];
+            }
+        }
+        let mut eligible = vec![0usize; groups.len()];
+        for &i in self.candidates {
+            let s = &self.index.smes[i];
+            let Some(&g) = group_of.get(s.home).filter(|&&g| g < groups.len()) else {
+                continue;
+            };
+            if totals[g] <= s.capacity && groups[g].is_subset(&s.service) {
+                eligible[g] += 1;
+            }
+        }
+        groups
+            .iter()
+            .zip(totals)
+            .zip(eligible)
+            .map(|((group, total), eligible)| SubLotFigures {
+                area: group
+                    .iter()
+                    .filter_map(|m| self.numbers.get(m).copied().flatten().cloned())
+                    .collect(),
+                // Sub-sums of non-negative i64 values that summed to an i64.
+                annual_value_ore: Ore::from_i128(total).unwrap_or(Ore::new(i64::MAX)),
+                eligible_local_smes: eligible,
+            })
+            .collect()
+    }
+
+    fn by_county(&self) -> Suggestion {
+        let groups: Vec<Area> = self
+            .geo
+            .county_areas()
+            .map(|c| self.area.intersection(c))
+            .filter(|g| !g.is_empty())
+            .collect();
+        let sub_lots = self.figures(&groups);
+        let message = if groups.len() == 1 {
+            "The area lies in one county: this is the lot as it stands.".to_string()
+        } else {
+            split_message("county", &sub_lots)
+        };
+        Suggestion {
+            kind: SuggestionKind::SplitByCounty,
+            message,
+            sub_lots,
+        }
+    }
+
+    fn by_municipality(&self) -> Suggestion {
+        let groups: Vec<Area> = self
+            .area
+            .iter()
+            .map(|m| {
+                let mut g = Area::default();
+                g.insert(m);
+                g
+            })
+            .collect();
+        let sub_lots = self.figures(&groups);
+        let message = if groups.len() == 1 {
+            "The area is one municipality: this is the lot as it stands.".to_string()
+        } else {
+            split_message("municipality", &sub_lots)
+        };
+        Suggestion {
+            kind: SuggestionKind::SplitByMunicipality,
+            message,
+            sub_lots,
+        }
+    }
+
+    fn fewest(&self, text: &Text) -> Suggestion {
+        let carriers = self.candidates.iter().map(|&i| {
+            let s = &self.index.smes[i];
+            Carrier {
+                home: s.home,
+                capacity: s.capacity,
+                service: s.service,
+            }
+        });
+        match fewest_groups(self.area, &self.values, carriers, self.geo) {
+            Fewest::Groups(groups) => {
+                let sub_lots = self.figures(&groups);
+                Suggestion {
+                    kind: SuggestionKind::FewestSubLots,
+                    message: format!(
+                        "{} in which each has at least one local SME that can bid: the fewest \
+                         this search found, not proven the fewest possible.",
+                        plural(sub_lots.len(), "sub-lot", "sub-lots")
+                    ),
+                    sub_lots,
+                }
+            }
+            Fewest::Unplaced {
+                unplaced,
+                impossible,
+            } => {
+                let message = if impossible.is_empty() {
+                    format!(
+                        "No split found in which every sub-lot keeps a local SME that can bid: \
+                         no group could take {}.",
+                        self.list(&unplaced)
+                    )
+                } else {
+                    format!(
+                        "No split lets every sub-lot keep a local SME that can bid: no local SME \
+                         in {} that delivers in {} is big enough to take it on.",
+                        text.trade,
+                        self.list(&impossible)
+                    )
+                };
+                Suggestion {
+                    kind: SuggestionKind::FewestSubLots,
+                    message,
+                    sub_lots: Vec::new(),
+                }
+            }
+        }
+    }
+
+    /// "4632 Austrheim, 4631 Alver and 3 more".
+    fn list(&self, municipalities: &[usize]) -> String {
+        const SHOWN: usize = 5;
+        let names: Vec<String> = municipalities
+            .iter()
+            .take(SHOWN)
+            .map(|&m| self.geo.label(m))
+            .collect();
+        let rest = municipalities.len().saturating_sub(SHOWN);
+        match (names.split_last(), rest) {
+            (None, _) => String::new(),
+            (Some((last, [])), 0) => last.clone(),
+            (Some((last, init)), 0) => format!("{} or {last}", init.join(", ")),
+            (Some(_), n) => format!("{} or {n} more", names.join(", ")),
+        }
+    }
+}
+
+fn split_message(per: &str, sub_lots: &[SubLotFigures]) -> String {
+    let open = sub_lots
+        .iter()
+        .filter(|s| s.eligible_local_smes > 0)
+        .count();
+    let total = sub_lots.len();
+    let with = if open == total {
+        "each with a local SME that can bid".to_string()
+    } else if open == 0 {
+        "none with a local SME that can bid".to_string()
+    } else {
+        format!("{open} of them with a local SME that can bid")
+    };
+    format!("One sub-lot per {per}: {total} sub-lots, {with}.")
+}
+
+// ---- messages ----
+
+/// What the messages of one lot say about it.
+struct Text<'a> {
+    lot: &'a LotFacts,
+    factor: CapacityFactor,
+    trade: String,
+    municipalities: usize,
+}
+
+impl Text<'_> {
+    fn no_local_smes(&self) -> String {
+        format!(
+            "No SME registered for {} has its home in the area of lot '{}' ({}), so the \
+             lot shuts no local SME out.",
+            self.trade,
+            self.lot.title,
+            plural(self.municipalities, "municipality", "municipalities")
+        )
+    }
+
+    /// "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the
+    /// 9 local SMEs in school catering services has a turnover of NOK
+    /// 6 100 000; none can bid."
+    fn shut_out(&self, c: &Counts) -> String {
+        let lot = self.lot;
+        let mut head = format!("Lot '{}' is worth {} a year", lot.title, lot.annual_value);
+        let required = self.factor.required_turnover(lot.annual_value);
+        if self.factor != CapacityFactor::ONE {
+            head.push_str(&format!(
+                ", and with capacity factor {} a bidder needs a turnover of {required}",
+                self.factor
+            ));
+        }
+        let smes = plural(c.local_relevant, "local SME", "local SMEs");
+        let largest = c.largest_too_small.unwrap_or_default();
+        let within = format!("all {}", area_words(self.municipalities));
+        let outside = |n: usize| {
+            format!(
+                "{n} {} not deliver in {within}",
+                if n == 1 { "does" } else { "do" }
+            )
+        };
+        let body = if c.too_small == c.local_relevant {
+            let largest_of = if c.local_relevant == 1 {
+                format!("the only local SME in {}", self.trade)
+            } else {
+                format!("the largest of the {smes} in {}", self.trade)
+            };
+            let mut body = format!("{largest_of} has a turnover of {largest}");
+            if c.outside > 0 {
+                body.push_str(&format!(", and {} of them", outside(c.outside)));
+            }
+            body
+        } else if c.too_small == 0 {
+            if c.outside == c.local_relevant {
+                format!(
+                    "{} {} in {} {} in {within}",
+                    if c.local_relevant == 1 {
+                        "the"
+                    } else {
+                        "none of the"
+                    },
+                    smes,
+                    self.trade,
+                    if c.local_relevant == 1 {
+                        "does not deliver"
+                    } else {
+                        "delivers"
+                    }
+                )
+            } else {
+                format!("of the {smes} in {}, {}", self.trade, outside(c.outside))
+            }
+        } else {
+            let mut body = format!(
+                "of the {smes} in {}, {} a turnover below {required} (the largest has {largest})",
+                self.trade,
+                if c.too_small == 1 {
+                    "1 has".to_string()
+                } else {
+                    format!("{} have", c.too_small)
+                },
+            );
+            if c.outside > 0 {
+                body.push_str(&format!(" and {}", outside(c.outside)));
+            }
+            body
+        };
+        let outcome = match c.eligible {
+            0 => "none can bid".to_string(),
+            n => format!("only {n} can bid"),
+        };
+        format!("{head}; {body}; {outcome}.")
+    }
+}
+
+fn area_words(municipalities: usize) -> String {
+    plural(municipalities, "municipality", "municipalities") + " of its area"
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The lot's trade as words that fit in a sentence: "school catering
+/// services". An initialism such as "IT" keeps its capitals.
+fn trade(cpv: &Cpv) -> String {
+    let name = cpv.name_en();
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => format!("CPV {cpv}"),
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
