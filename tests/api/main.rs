@@ -13,3 +13,4 @@ mod procurements;
 mod smtp_server;
 mod suppliers;
 mod voting;
+mod browser;

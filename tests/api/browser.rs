@@ -1,0 +1,213 @@
+//! A real browser in the tests: headless Chromium driven over WebDriver by
+//! chromedriver (Debian's `chromium` and `chromium-driver`), spoken to with
+//! plain HTTP. Where they are missing the tests say so and pass, except in
+//! CI (`CI` set), where a missing browser is a failure.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    client: awc::Client,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn find(binary: &str) -> Option<PathBuf> {
+    ["/usr/bin", "/usr/local/bin"].iter().map(|d| PathBuf::from(d).join(binary)).find(|p| p.exists())
+}
+
+/// Where screenshots are kept for people (and CI) to look at.
+pub fn screenshot_dir() -> PathBuf {
+    std::env::var("SAMKJOP_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots"))
+}
+
+impl Browser {
+    /// None (with a note) when no browser is installed outside CI.
+    pub async fn start() -> Option<Browser> {
+        let (Some(chromium), Some(driver)) = (find("chromium"), find("chromedriver")) else {
+            assert!(std::env::var("CI").is_err(), "CI must install chromium and chromium-driver");
+            eprintln!("note: chromium or chromedriver is not installed; the browser test is skipped");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a port").port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut browser = Browser { driver: child, base, session: String::new(), client };
+        for _ in 0..100 {
+            if browser.call("GET", "/status", None).await.map(|v| v["value"]["ready"] == true).unwrap_or(false) {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("samkjop_chromium_{}", uuid::Uuid::new_v4().simple()));
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1000,1600", format!("--user-data-dir={}", profile.display())]
+        }}}});
+        let session = browser.call("POST", "/session", Some(caps)).await.expect("a browser session");
+        browser.session = session["value"]["sessionId"].as_str().expect("session id").to_string();
+        Some(browser)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{}", self.base, path);
+        let req = match method {
+            "GET" => self.client.get(url),
+            "DELETE" => self.client.delete(url),
+            _ => self.client.post(url),
+        };
+        let sent = match body {
+            Some(b) => req.send_json(&b).await,
+            None => req.send().await,
+        };
+        let mut res = sent.map_err(|e| e.to_string())?;
+        let bytes = res.body().limit(50 * 1024 * 1024).await.map_err(|e| e.to_string())?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if res.status().is_success() {
+            Ok(value)
+        } else {
+            Err(format!("{}: {}", res.status(), value["value"]["message"]))
+        }
+    }
+
+    async fn session_call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let path = format!("/session/{}{}", self.session, path);
+        self.call(method, &path, body).await.unwrap_or_else(|e| panic!("webdriver {path}: {e}"))
+    }
+
+    pub async fn open(&self, url: &str) {
+        self.session_call("POST", "/url", Some(json!({"url": url}))).await;
+    }
+
+    /// Finds the element and acts on it; a page still settling after a
+    /// navigation is retried for a moment rather than failed.
+    async fn on_element(&self, css: &str, action: &str, body: Value) {
+        let mut last = String::new();
+        for _ in 0..50 {
+            let path = format!("/session/{}/element", self.session);
+            match self.call("POST", &path, Some(json!({"using": "css selector", "value": css}))).await {
+                Ok(found) => {
+                    let id = found["value"][ELEMENT].as_str().unwrap_or_default().to_string();
+                    let act = format!("/session/{}/element/{id}/{action}", self.session);
+                    match self.call("POST", &act, Some(body.clone())).await {
+                        Ok(_) => return,
+                        Err(e) => last = e,
+                    }
+                }
+                Err(e) => last = e,
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("webdriver {action} on {css}: {last}");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.on_element(css, "click", json!({})).await;
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.on_element(css, "value", json!({"text": text})).await;
+    }
+
+    /// The page's visible text, once the page has some.
+    pub async fn text(&self) -> String {
+        for _ in 0..50 {
+            let v = self
+                .session_call("POST", "/execute/sync", Some(json!({"script": "return document.body ? document.body.innerText : ''", "args": []})))
+                .await;
+            let text = v["value"].as_str().unwrap_or_default().to_string();
+            if !text.is_empty() {
+                return text;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        String::new()
+    }
+
+    /// Saves a PNG of the page and returns where.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let shot = self.session_call("GET", "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["value"].as_str().unwrap_or_default())
+            .expect("a base64 PNG");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        path
+    }
+}
+
+mod vote_page {
+    use serde_json::json;
+
+    use super::Browser;
+    use crate::procurements::{add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office};
+    use crate::smtp_server::SmtpServer;
+    use crate::voting::{link_in, parse};
+
+    #[actix_web::test]
+    async fn a_person_answers_an_invitation_in_a_real_browser() {
+        let Some(browser) = Browser::start().await else { return };
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let app = crate::helpers::spawn_app_with(move |k| match k {
+            "SAMKJOP_SMTP_URL" => Some(url.clone()),
+            "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
+            _ => None,
+        })
+        .await;
+        let Office { admin, coordinator } = office(&app).await;
+        let bergen = municipality_user(&app, &admin, "4601").await;
+        app.patch("/api/v1/municipalities/4601", Some(&bergen), json!({"contact_email": "innkjop@bergen.kommune.no"})).await;
+        mandate(&app, &bergen, "4601", json!([]), 10_000_000_000, &days_from_today(365)).await;
+        let id = propose(&app, &coordinator, &["4601", "4631"], &in_future(3600), json!(null)).await;
+        let lot = add_lot(&app, &coordinator, &id, "Skolemåltid", "porsjon", 4500, None).await;
+        open(&app, &coordinator, &id).await;
+        let mails = smtp.wait_for(1, std::time::Duration::from_secs(20)).await;
+        let link = link_in(&parse(&mails[0]));
+
+        browser.open(&format!("{}{link}", app.address)).await;
+        let form = browser.text().await;
+        assert!(form.contains("Bergen er invitert av Nordhordland innkjøp"), "{form}");
+        browser.screenshot("vote-form").await;
+        browser.click("input[name=decision][value=join]").await;
+        browser.click("select[name=mandate_id] option:nth-child(2)").await;
+        browser.type_into(&format!("input[name=annual_{lot}]"), "400000").await;
+        browser.type_into(&format!("input[name=max_{lot}]"), "500000").await;
+        browser.type_into("textarea[name=note]", "Gjelder alle grunnskoler").await;
+        browser.click("button[type=submit]").await;
+
+        let receipt = browser.text().await;
+        assert!(receipt.contains("Takk! Svaret er registrert."), "{receipt}");
+        assert!(receipt.contains("NOK 90 000 000"), "500 000 portions x NOK 45 x 4 years: {receipt}");
+        let shot = browser.screenshot("vote-receipt").await;
+        eprintln!("screenshot: {}", shot.display());
+        let p = app.get(&format!("/api/v1/procurements/{id}/participation"), Some(&coordinator)).await;
+        assert_eq!((p.body[0]["decision"].as_str(), p.body[0]["channel"].as_str()), (Some("join"), Some("email")));
+    }
+}
