@@ -27,7 +27,10 @@ impl Drop for Browser {
 }
 
 fn find(binary: &str) -> Option<PathBuf> {
-    ["/usr/bin", "/usr/local/bin"].iter().map(|d| PathBuf::from(d).join(binary)).find(|p| p.exists())
+    ["/usr/bin", "/usr/local/bin"]
+        .iter()
+        .map(|d| PathBuf::from(d).join(binary))
+        .find(|p| p.exists())
 }
 
 /// Where screenshots are kept for people (and CI) to look at.
@@ -41,35 +44,64 @@ impl Browser {
     /// None (with a note) when no browser is installed outside CI.
     pub async fn start() -> Option<Browser> {
         let (Some(chromium), Some(driver)) = (find("chromium"), find("chromedriver")) else {
-            assert!(std::env::var("CI").is_err(), "CI must install chromium and chromium-driver");
-            eprintln!("note: chromium or chromedriver is not installed; the browser test is skipped");
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must install chromium and chromium-driver"
+            );
+            eprintln!(
+                "note: chromium or chromedriver is not installed; the browser test is skipped"
+            );
             return None;
         };
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a port").port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a port")
+            .port();
         let child = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .finish();
         let base = format!("http://127.0.0.1:{port}");
-        let mut browser = Browser { driver: child, base, session: String::new(), client };
+        let mut browser = Browser {
+            driver: child,
+            base,
+            session: String::new(),
+            client,
+        };
         for _ in 0..100 {
-            if browser.call("GET", "/status", None).await.map(|v| v["value"]["ready"] == true).unwrap_or(false) {
+            if browser
+                .call("GET", "/status", None)
+                .await
+                .map(|v| v["value"]["ready"] == true)
+                .unwrap_or(false)
+            {
                 break;
             }
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
-        let profile = std::env::temp_dir().join(format!("samkjop_chromium_{}", uuid::Uuid::new_v4().simple()));
+        let profile = std::env::temp_dir().join(format!(
+            "samkjop_chromium_{}",
+            uuid::Uuid::new_v4().simple()
+        ));
         let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
             "binary": chromium,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--window-size=1000,1600", format!("--user-data-dir={}", profile.display())]
         }}}});
-        let session = browser.call("POST", "/session", Some(caps)).await.expect("a browser session");
-        browser.session = session["value"]["sessionId"].as_str().expect("session id").to_string();
+        let session = browser
+            .call("POST", "/session", Some(caps))
+            .await
+            .expect("a browser session");
+        browser.session = session["value"]["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_string();
         Some(browser)
     }
 
@@ -85,7 +117,11 @@ impl Browser {
             None => req.send().await,
         };
         let mut res = sent.map_err(|e| e.to_string())?;
-        let bytes = res.body().limit(50 * 1024 * 1024).await.map_err(|e| e.to_string())?;
+        let bytes = res
+            .body()
+            .limit(50 * 1024 * 1024)
+            .await
+            .map_err(|e| e.to_string())?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         if res.status().is_success() {
             Ok(value)
@@ -96,11 +132,14 @@ impl Browser {
 
     async fn session_call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let path = format!("/session/{}{}", self.session, path);
-        self.call(method, &path, body).await.unwrap_or_else(|e| panic!("webdriver {path}: {e}"))
+        self.call(method, &path, body)
+            .await
+            .unwrap_or_else(|e| panic!("webdriver {path}: {e}"))
     }
 
     pub async fn open(&self, url: &str) {
-        self.session_call("POST", "/url", Some(json!({"url": url}))).await;
+        self.session_call("POST", "/url", Some(json!({"url": url})))
+            .await;
     }
 
     /// Finds the element and acts on it; a page still settling after a
@@ -109,9 +148,19 @@ impl Browser {
         let mut last = String::new();
         for _ in 0..50 {
             let path = format!("/session/{}/element", self.session);
-            match self.call("POST", &path, Some(json!({"using": "css selector", "value": css}))).await {
+            match self
+                .call(
+                    "POST",
+                    &path,
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await
+            {
                 Ok(found) => {
-                    let id = found["value"][ELEMENT].as_str().unwrap_or_default().to_string();
+                    let id = found["value"][ELEMENT]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string();
                     let act = format!("/session/{}/element/{id}/{action}", self.session);
                     match self.call("POST", &act, Some(body.clone())).await {
                         Ok(_) => return,
@@ -166,13 +215,18 @@ mod vote_page {
     use serde_json::json;
 
     use super::Browser;
-    use crate::procurements::{add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office};
+    use crate::procurements::{
+        add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose,
+        Office,
+    };
     use crate::smtp_server::SmtpServer;
     use crate::voting::{link_in, parse};
 
     #[actix_web::test]
     async fn a_person_answers_an_invitation_in_a_real_browser() {
-        let Some(browser) = Browser::start().await else { return };
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
         let smtp = SmtpServer::start().await;
         let url = smtp.url();
         let app = crate::helpers::spawn_app_with(move |k| match k {
@@ -183,31 +237,85 @@ mod vote_page {
         .await;
         let Office { admin, coordinator } = office(&app).await;
         let bergen = municipality_user(&app, &admin, "4601").await;
-        app.patch("/api/v1/municipalities/4601", Some(&bergen), json!({"contact_email": "innkjop@bergen.kommune.no"})).await;
-        mandate(&app, &bergen, "4601", json!([]), 10_000_000_000, &days_from_today(365)).await;
-        let id = propose(&app, &coordinator, &["4601", "4631"], &in_future(3600), json!(null)).await;
-        let lot = add_lot(&app, &coordinator, &id, "Skolemåltid", "porsjon", 4500, None).await;
+        app.patch(
+            "/api/v1/municipalities/4601",
+            Some(&bergen),
+            json!({"contact_email": "innkjop@bergen.kommune.no"}),
+        )
+        .await;
+        mandate(
+            &app,
+            &bergen,
+            "4601",
+            json!([]),
+            10_000_000_000,
+            &days_from_today(365),
+        )
+        .await;
+        let id = propose(
+            &app,
+            &coordinator,
+            &["4601", "4631"],
+            &in_future(3600),
+            json!(null),
+        )
+        .await;
+        let lot = add_lot(
+            &app,
+            &coordinator,
+            &id,
+            "Skolemåltid",
+            "porsjon",
+            4500,
+            None,
+        )
+        .await;
         open(&app, &coordinator, &id).await;
         let mails = smtp.wait_for(1, std::time::Duration::from_secs(20)).await;
         let link = link_in(&parse(&mails[0]));
 
         browser.open(&format!("{}{link}", app.address)).await;
         let form = browser.text().await;
-        assert!(form.contains("Bergen er invitert av Nordhordland innkjøp"), "{form}");
+        assert!(
+            form.contains("Bergen er invitert av Nordhordland innkjøp"),
+            "{form}"
+        );
         browser.screenshot("vote-form").await;
         browser.click("input[name=decision][value=join]").await;
-        browser.click("select[name=mandate_id] option:nth-child(2)").await;
-        browser.type_into(&format!("input[name=annual_{lot}]"), "400000").await;
-        browser.type_into(&format!("input[name=max_{lot}]"), "500000").await;
-        browser.type_into("textarea[name=note]", "Gjelder alle grunnskoler").await;
+        browser
+            .click("select[name=mandate_id] option:nth-child(2)")
+            .await;
+        browser
+            .type_into(&format!("input[name=annual_{lot}]"), "400000")
+            .await;
+        browser
+            .type_into(&format!("input[name=max_{lot}]"), "500000")
+            .await;
+        browser
+            .type_into("textarea[name=note]", "Gjelder alle grunnskoler")
+            .await;
         browser.click("button[type=submit]").await;
 
         let receipt = browser.text().await;
         assert!(receipt.contains("Takk! Svaret er registrert."), "{receipt}");
-        assert!(receipt.contains("NOK 90 000 000"), "500 000 portions x NOK 45 x 4 years: {receipt}");
+        assert!(
+            receipt.contains("NOK 90 000 000"),
+            "500 000 portions x NOK 45 x 4 years: {receipt}"
+        );
         let shot = browser.screenshot("vote-receipt").await;
         eprintln!("screenshot: {}", shot.display());
-        let p = app.get(&format!("/api/v1/procurements/{id}/participation"), Some(&coordinator)).await;
-        assert_eq!((p.body[0]["decision"].as_str(), p.body[0]["channel"].as_str()), (Some("join"), Some("email")));
+        let p = app
+            .get(
+                &format!("/api/v1/procurements/{id}/participation"),
+                Some(&coordinator),
+            )
+            .await;
+        assert_eq!(
+            (
+                p.body[0]["decision"].as_str(),
+                p.body[0]["channel"].as_str()
+            ),
+            (Some("join"), Some("email"))
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
 mod accounts;
+mod browser;
 mod concurrency;
 mod deadlines;
 mod email;
@@ -13,4 +14,3 @@ mod procurements;
 mod smtp_server;
 mod suppliers;
 mod voting;
-mod browser;

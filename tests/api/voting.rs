@@ -410,10 +410,32 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
     .await;
     let Office { admin, coordinator } = office(&app).await;
     let bergen = municipality_user(&app, &admin, "4601").await;
-    app.patch("/api/v1/municipalities/4601", Some(&bergen), json!({"contact_email": "innkjop@bergen.kommune.no"})).await;
-    let m = mandate(&app, &bergen, "4601", json!([]), 10_000_000_000, &days_from_today(365)).await;
+    app.patch(
+        "/api/v1/municipalities/4601",
+        Some(&bergen),
+        json!({"contact_email": "innkjop@bergen.kommune.no"}),
+    )
+    .await;
+    let m = mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        10_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
     let id = propose(&app, &coordinator, &["4601"], &in_future(3600), json!(null)).await;
-    let lot = add_lot(&app, &coordinator, &id, "Skolemåltid", "porsjon", 4500, None).await;
+    let lot = add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
     open(&app, &coordinator, &id).await;
 
     // The invitation cannot go out; the municipality answers from its link all the same.
@@ -422,22 +444,44 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
         .read(|c| samkjop::db::outbox::list(c, None, 10, 0))
         .await
         .expect("outbox");
-    let text = queued.iter().find(|m| m.subject.starts_with("Invitasjon")).expect("queued").body_text.clone();
-    let link = link_in(&Mail { to: String::new(), subject: String::new(), text, html: String::new() });
+    let text = queued
+        .iter()
+        .find(|m| m.subject.starts_with("Invitasjon"))
+        .expect("queued")
+        .body_text
+        .clone();
+    let link = link_in(&Mail {
+        to: String::new(),
+        subject: String::new(),
+        text,
+        html: String::new(),
+    });
     let annual = format!("annual_{lot}");
-    let r = form_post(&app, &link, &[("decision", "join"), ("mandate_id", &m), (&annual, "1000")]).await;
+    let r = form_post(
+        &app,
+        &link,
+        &[("decision", "join"), ("mandate_id", &m), (&annual, "1000")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let admin_view = app.get("/api/v1/admin/outbox?status=pending", Some(&admin)).await;
+    let admin_view = app
+        .get("/api/v1/admin/outbox?status=pending", Some(&admin))
+        .await;
     let pending = admin_view.body.as_array().expect("list");
     assert_eq!(pending.len(), 2, "{}", admin_view.body);
-    assert!(pending.iter().all(|p| p["attempts"].as_i64().unwrap_or(0) >= 1 && p["last_error"].is_string()));
+    assert!(pending
+        .iter()
+        .all(|p| p["attempts"].as_i64().unwrap_or(0) >= 1 && p["last_error"].is_string()));
 
     let smtp = SmtpServer::start_on(port).await;
     let got = smtp.wait_for(2, WAIT).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let subjects: Vec<String> = smtp.received().iter().map(|m| parse(m).subject).collect();
     assert_eq!(subjects.len(), 2, "each message once: {subjects:?}");
-    assert!(subjects.iter().any(|s| s.starts_with("Invitasjon")) && subjects.iter().any(|s| s.starts_with("Kvittering")));
+    assert!(
+        subjects.iter().any(|s| s.starts_with("Invitasjon"))
+            && subjects.iter().any(|s| s.starts_with("Kvittering"))
+    );
     assert_eq!(got.len(), 2);
 }
