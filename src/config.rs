@@ -5,11 +5,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::domain::analysis::CapacityFactor;
+use crate::domain::clauses::ClauseLibrary;
 use crate::domain::thresholds::ThresholdTable;
 use crate::domain::EurNokRate;
 
 const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 const THRESHOLDS_TOML: &str = include_str!("../config/thresholds.toml");
+const CLAUSES_TOML: &str = include_str!("../config/clauses.toml");
 const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +38,22 @@ pub struct Config {
     pub eur_nok: EurNokRate,
     pub data_dir: PathBuf,
     pub thresholds: ThresholdTable,
+    /// The seriousness clauses, the climate rule and the follow-up timing.
+    pub clauses: ClauseLibrary,
+    /// How many times a lot's yearly value a supplier's turnover must be for
+    /// the SME analysis to count it as big enough.
+    pub capacity_factor: CapacityFactor,
     /// How often the outbox worker looks for due mail; zero turns it off.
     pub outbox_interval_ms: u64,
     /// The wait before the first retry of a failed mail; it doubles per failure.
     pub outbox_retry_first_ms: u64,
     /// The longest wait between retries.
     pub outbox_retry_max_ms: u64,
+    /// The prefix of every OCDS `ocid`: `{prefix}-{procurement id}`.
+    pub ocds_prefix: String,
+    /// Login attempts a minute from one client address, and for one account.
+    pub login_per_minute_per_address: u32,
+    pub login_per_minute_per_account: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -70,10 +83,13 @@ struct FileConfig {
     token_ttl_seconds: i64,
     eur_nok_ore: i64,
     data_dir: PathBuf,
+    // A number or a string ("1.5"); optional for config files from before it.
+    capacity_factor: Option<CapacityFactor>,
     // Optional so that a config file from before these keys still loads.
     outbox_interval_ms: Option<u64>,
     outbox_retry_first_ms: Option<u64>,
     outbox_retry_max_ms: Option<u64>,
+    ocds_prefix: Option<String>,
 }
 
 #[derive(Debug)]
@@ -94,7 +110,10 @@ impl Config {
             PathBuf::from(std::env::var("SAMKJOP_CONFIG_DIR").unwrap_or_else(|_| "config".into()));
         let default = read_or(&dir.join("default.toml"), DEFAULT_TOML)?;
         let thresholds = read_or(&dir.join("thresholds.toml"), THRESHOLDS_TOML)?;
-        Config::from_sources(&default, &thresholds, |k| std::env::var(k).ok())
+        let clauses = read_or(&dir.join("clauses.toml"), CLAUSES_TOML)?;
+        let mut config = Config::from_sources(&default, &thresholds, |k| std::env::var(k).ok())?;
+        config.clauses = clause_library(&clauses)?;
+        Ok(config)
     }
 
     /// The compiled-in defaults with the given overrides; what tests start from.
@@ -185,11 +204,31 @@ impl Config {
                     .into(),
             ));
         }
+        let ocds_prefix = env("SAMKJOP_OCDS_PREFIX")
+            .filter(|s| !s.is_empty())
+            .or(file.ocds_prefix)
+            .unwrap_or_else(|| DEFAULT_OCDS_PREFIX.to_string());
+        check_ocds_prefix(&ocds_prefix)?;
+        // Refused here, so that a mistyped factor stops the start instead of
+        // quietly changing who the analysis counts as big enough.
+        let capacity_factor = match env("SAMKJOP_CAPACITY_FACTOR") {
+            Some(v) => CapacityFactor::parse(&v)
+                .map_err(|e| ConfigError(format!("SAMKJOP_CAPACITY_FACTOR: {}", e.message)))?,
+            None => file.capacity_factor.unwrap_or_default(),
+        };
         if thresholds.rows.is_empty() {
             return Err(ConfigError(
                 "config/thresholds.toml has no [[threshold]] row".into(),
             ));
         }
+        let per_minute = |name: &str, fallback: i64| -> Result<u32, ConfigError> {
+            u32::try_from(parse_num(name, fallback)?)
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError(format!("{name} must be a positive number")))
+        };
+        let login_per_minute_per_address = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS", 30)?;
+        let login_per_minute_per_account = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT", 10)?;
         Ok(Config {
             environment,
             bind,
@@ -209,9 +248,14 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or(file.data_dir),
             thresholds,
+            clauses: clause_library(CLAUSES_TOML)?,
+            capacity_factor,
             outbox_interval_ms,
             outbox_retry_first_ms,
             outbox_retry_max_ms,
+            ocds_prefix,
+            login_per_minute_per_address,
+            login_per_minute_per_account,
         })
     }
 }
@@ -234,6 +278,36 @@ impl Config {
             None => crate::auth::Keys::random(self.token_ttl_seconds),
         }
     }
+}
+
+/// Used when neither the file nor the environment sets one; a real publisher
+/// registers its own prefix with the Open Contracting Partnership.
+pub const DEFAULT_OCDS_PREFIX: &str = "ocds-samkjop";
+
+/// The prefix becomes part of every `ocid` and of URLs built from it, so it
+/// is kept to the characters registered prefixes use.
+fn check_ocds_prefix(prefix: &str) -> Result<(), ConfigError> {
+    let ok = !prefix.is_empty()
+        && prefix.len() <= 64
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !prefix.starts_with('-')
+        && !prefix.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "SAMKJOP_OCDS_PREFIX: '{prefix}' must be 1-64 letters, digits and inner hyphens, such as 'ocds-a1b2c3'"
+        )))
+    }
+}
+
+/// A library that cannot be applied stops the start: procurements would
+/// otherwise be published without the checks they need.
+fn clause_library(text: &str) -> Result<ClauseLibrary, ConfigError> {
+    ClauseLibrary::from_toml(text)
+        .map_err(|e| ConfigError(format!("config/clauses.toml: {}", e.message)))
 }
 
 fn read_or(path: &Path, compiled_in: &str) -> Result<String, ConfigError> {
@@ -302,6 +376,31 @@ mod tests {
             ("SAMKJOP_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
         ]));
         assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn the_ocds_prefix_has_a_default_and_is_checked() {
+        let c = Config::defaults_with(env_of(&[])).unwrap();
+        assert_eq!(c.ocds_prefix, DEFAULT_OCDS_PREFIX);
+        let c = Config::defaults_with(env_of(&[("SAMKJOP_OCDS_PREFIX", "ocds-a1b2c3")])).unwrap();
+        assert_eq!(c.ocds_prefix, "ocds-a1b2c3");
+        for bad in ["ocds a", "ocds_1", "ocds/1", "-ocds", "ocds-"] {
+            let pairs: &'static [(&'static str, &'static str)] =
+                Box::leak(Box::new([("SAMKJOP_OCDS_PREFIX", bad)]));
+            assert!(Config::defaults_with(env_of(pairs)).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_capacity_factor_is_configured_and_checked() {
+        let c = Config::defaults_with(env_of(&[])).unwrap();
+        assert_eq!(c.capacity_factor, CapacityFactor::ONE);
+        let c = Config::defaults_with(env_of(&[("SAMKJOP_CAPACITY_FACTOR", "1.5")])).unwrap();
+        assert_eq!(c.capacity_factor.thousandths(), 1500);
+        let bad = Config::defaults_with(env_of(&[("SAMKJOP_CAPACITY_FACTOR", "0")]));
+        assert!(bad.err().unwrap().0.contains("SAMKJOP_CAPACITY_FACTOR"));
+        let toml = DEFAULT_TOML.replace("capacity_factor = \"1.0\"", "capacity_factor = \"abc\"");
+        assert!(Config::from_sources(&toml, THRESHOLDS_TOML, env_of(&[])).is_err());
     }
 
     #[test]

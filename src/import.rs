@@ -171,24 +171,53 @@ pub fn store(
     rate: EurNokRate,
     now: chrono::NaiveDateTime,
 ) -> AppResult<ImportReport> {
+    store_with_progress(conn, parsed, rate, now, |_, _| {})
+}
+
+/// Rows written between two calls of the progress callback: one multi-row
+/// insert's worth.
+pub const PROGRESS_STEP: usize = 500;
+
+/// `store`, calling `progress(rows written, rows to write)` as it goes, so
+/// that the command line can show how far a large register has come.
+pub fn store_with_progress(
+    conn: &mut AnyConnection,
+    parsed: ParsedRegister,
+    rate: EurNokRate,
+    now: chrono::NaiveDateTime,
+    mut progress: impl FnMut(usize, usize),
+) -> AppResult<ImportReport> {
     let known = suppliers::ids_by_org_number(conn)?;
     let mut report = ImportReport {
         rejected: parsed.rejected,
         ..ImportReport::default()
     };
-    let mut new_rows = Vec::new();
+    let total = parsed.rows.len();
+    let mut new_rows = Vec::with_capacity(PROGRESS_STEP);
     for (_, profile) in &parsed.rows {
         let class = profile.size_class(rate);
         match known.get(profile.org_number.as_str()) {
             Some(id) => {
                 suppliers::update_profile(conn, id, profile, class, now)?;
                 report.updated += 1;
+                if report.updated % PROGRESS_STEP == 0 {
+                    progress(report.updated + report.imported, total);
+                }
             }
-            None => new_rows.push(Supplier::new(new_id(), None, profile, class, now)),
+            None => {
+                new_rows.push(Supplier::new(new_id(), None, profile, class, now));
+                if new_rows.len() == PROGRESS_STEP {
+                    suppliers::insert_many(conn, &new_rows)?;
+                    report.imported += new_rows.len();
+                    new_rows.clear();
+                    progress(report.updated + report.imported, total);
+                }
+            }
         }
     }
     suppliers::insert_many(conn, &new_rows)?;
-    report.imported = new_rows.len();
+    report.imported += new_rows.len();
+    progress(total, total);
     report.rejected.sort_by_key(|r| r.line);
     Ok(report)
 }

@@ -3,11 +3,12 @@ use std::process::ExitCode;
 use samkjop::config::Config;
 use samkjop::startup::{prepare_database, Application};
 
-const USAGE: &str = "usage: samkjop [serve | migrate | import-suppliers FILE.csv | help]
+const USAGE: &str = "usage: samkjop [serve | migrate | import-suppliers FILE.csv | demo | help]
 
   serve              run the server (the default)
   migrate            apply database migrations and seed reference data, then exit
   import-suppliers   load a supplier register from CSV (same rules as POST /api/v1/suppliers/import)
+  demo               fill an empty database with a Vestland scenario to try things out
 
 Settings: config/default.toml, overridden by DATABASE_URL, SAMKJOP_BIND, ... (docs/operations.md).";
 
@@ -28,6 +29,7 @@ async fn main() -> ExitCode {
             Some(path) => import_suppliers(config, path).await,
             None => Err(format!("import-suppliers needs a file\n\n{USAGE}")),
         },
+        Some("demo") => demo(config).await,
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -53,22 +55,99 @@ async fn serve(config: Config) -> Result<(), String> {
 }
 
 async fn import_suppliers(config: Config, path: &str) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
     let db = prepare_database(&config).await?;
     let parsed = samkjop::import::parse(&bytes).map_err(|e| e.detail)?;
+    eprintln!(
+        "{path}: {} rows to write, {} rejected",
+        parsed.rows.len(),
+        parsed.rejected.len()
+    );
     let rate = config.eur_nok;
+    let mut bar = Progress::new();
     let report = db
-        .write(move |c| samkjop::import::store(c, parsed, rate, samkjop::db::now()))
+        .write(move |c| {
+            samkjop::import::store_with_progress(
+                c,
+                parsed,
+                rate,
+                samkjop::db::now(),
+                |done, total| bar.show(done, total),
+            )
+        })
         .await
         .map_err(|e| e.detail)?;
-    println!(
-        "imported {}, updated {}, rejected {}",
-        report.imported,
-        report.updated,
-        report.rejected.len()
-    );
+    // Every rejected line, so the file can be corrected, then the summary
+    // last, where a terminal leaves it in view.
     for r in &report.rejected {
         println!("  line {}: {} ({})", r.line, r.message, r.code);
     }
+    let mut codes = std::collections::BTreeMap::<&str, usize>::new();
+    for r in &report.rejected {
+        *codes.entry(r.code.as_str()).or_default() += 1;
+    }
+    let by_code: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    println!(
+        "imported {}, updated {}, rejected {}{} ({:.1} s)",
+        report.imported,
+        report.updated,
+        report.rejected.len(),
+        if by_code.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", by_code.join(", "))
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A percentage on stderr: redrawn in place on a terminal, a line per
+/// tenth otherwise (a log file should not fill with carriage returns).
+struct Progress {
+    terminal: bool,
+    shown: Option<usize>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            terminal: std::io::stderr().is_terminal(),
+            shown: None,
+        }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        let step = if self.terminal {
+            percent
+        } else {
+            percent / 10 * 10
+        };
+        if self.shown == Some(step) {
+            return;
+        }
+        self.shown = Some(step);
+        if self.terminal {
+            let filled = percent / 5;
+            eprint!(
+                "\r  [{}{}] {percent:>3}%  {done} of {total}",
+                "#".repeat(filled),
+                " ".repeat(20 - filled)
+            );
+            if done >= total {
+                eprintln!();
+            }
+        } else {
+            eprintln!("  {step}%  {done} of {total}");
+        }
+    }
+}
+
+async fn demo(config: Config) -> Result<(), String> {
+    let report = samkjop::demo::run(&config).await?;
+    println!("{}", samkjop::demo::next_steps(&config, &report));
     Ok(())
 }

@@ -10,6 +10,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::throttle::LoginThrottle;
 use crate::api::{self, openapi::ApiDoc, AppState};
 use crate::auth::password;
 use crate::config::Config;
@@ -57,6 +58,10 @@ impl Application {
             config: Arc::new(config),
         });
         let keys = web::Data::new(keys);
+        let throttle = web::Data::new(LoginThrottle::new(
+            state.config.login_per_minute_per_address,
+            state.config.login_per_minute_per_account,
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap_fn(|req, srv| {
@@ -75,6 +80,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(keys.clone())
+                .app_data(throttle.clone())
                 .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     AppError::bad_request(
@@ -93,9 +99,7 @@ impl Application {
                     SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()),
                 )
                 .service(web::redirect("/docs", "/docs/"))
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(AppError::not_found("this path"))
-                }))
+                .default_service(web::to(unrouted))
         })
         .listen(listener)
         .map_err(|e| e.to_string())?
@@ -190,4 +194,28 @@ async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
 
 fn listener_host(bind: &str) -> &str {
     bind.rsplit_once(':').map_or("127.0.0.1", |(host, _)| host)
+}
+
+/// 405 with `Allow` for a documented path asked with another method, 404 otherwise.
+async fn unrouted(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    match crate::api::problem_docs::allowed_methods(req.path()) {
+        Some(methods) => {
+            let problem = AppError::new(
+                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!(
+                    "{} is not allowed here; use {}",
+                    req.method(),
+                    methods.join(", ")
+                ),
+            );
+            let mut res = actix_web::ResponseError::error_response(&problem);
+            if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+                res.headers_mut()
+                    .insert(actix_web::http::header::ALLOW, value);
+            }
+            Ok(res)
+        }
+        None => Err(AppError::not_found("this path")),
+    }
 }

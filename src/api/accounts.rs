@@ -1,7 +1,8 @@
-use actix_web::web;
+use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
@@ -33,13 +34,17 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, body = Problem, description = "invalid_credentials: wrong email or password (the two are not told apart)"),
+              (status = 429, body = Problem, description = "too_many_requests: too many attempts from this address or for this account"),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
     state: State,
     keys: web::Data<Keys>,
+    throttle: web::Data<LoginThrottle>,
+    req: HttpRequest,
     body: Json<TokenRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
+    throttle.check(req.peer_addr().map(|a| a.ip()), &email)?;
     let user = state
         .db
         .read(move |c| users::find_by_email(c, &email))

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
-use super::{rfc3339, Json, State};
+use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::mandates::{self, Mandate};
 use crate::db::{new_id, now};
@@ -135,13 +135,14 @@ pub async fn record_mandate(
 
 /// The municipality's mandates, newest decision first.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer")), security(("bearer" = [])),
+    params(("number" = String, Path, description = "kommunenummer"), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
 pub async fn list_mandates(
     state: State,
     caller: Caller,
     number: web::Path<String>,
+    page: web::Query<Page>,
 ) -> AppResult<Json<Vec<MandateView>>> {
     let municipality = municipality_in_path(number.into_inner())?;
     if !(caller.may_act_for_municipality(municipality.as_str())
@@ -155,5 +156,11 @@ pub async fn list_mandates(
         .db
         .read(move |c| mandates::list_for(c, municipality.as_str()))
         .await?;
-    Ok(Json(list.into_iter().map(MandateView::from).collect()))
+    Ok(Json(
+        page.slice(&list, MAX_PAGE)
+            .iter()
+            .cloned()
+            .map(MandateView::from)
+            .collect(),
+    ))
 }

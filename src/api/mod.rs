@@ -4,7 +4,12 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analysis;
+pub mod award;
+pub mod clauses;
+pub mod compliance;
 pub mod events;
+pub mod exports;
 pub mod health;
 mod json;
 pub mod mandates;
@@ -12,8 +17,11 @@ pub mod municipalities;
 pub mod openapi;
 pub mod organizations;
 pub mod participation;
+pub mod problem_docs;
 pub mod procurements;
+pub mod public;
 pub mod suppliers;
+pub mod throttle;
 pub mod users;
 
 use std::sync::Arc;
@@ -46,8 +54,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(municipalities::routes)
             .configure(mandates::routes)
             .configure(procurements::routes)
+            .configure(clauses::routes)
+            .configure(compliance::routes)
+            .configure(award::routes)
+            .configure(analysis::routes)
+            .configure(public::routes)
             .configure(participation::routes)
-            .configure(events::routes),
+            .configure(events::routes)
+            .configure(exports::routes),
     )
     .configure(health::routes);
 }
@@ -67,7 +81,22 @@ pub struct Page {
 
 impl Page {
     pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+        self.limit_or(DEFAULT_PAGE)
+    }
+
+    /// For lists that are bounded by nature (357 municipalities) and whose
+    /// clients expect them whole unless they ask for a page.
+    pub fn limit_or(&self, default: i64) -> i64 {
+        self.limit.unwrap_or(default).clamp(1, MAX_PAGE)
+    }
+
+    /// The part of an already loaded list that the page asks for.
+    pub fn slice<'a, T>(&self, items: &'a [T], default_limit: i64) -> &'a [T] {
+        let start = usize::try_from(self.offset())
+            .unwrap_or(usize::MAX)
+            .min(items.len());
+        let len = usize::try_from(self.limit_or(default_limit)).unwrap_or(0);
+        &items[start..items.len().min(start.saturating_add(len))]
     }
 
     pub fn offset(&self) -> i64 {

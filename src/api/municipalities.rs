@@ -2,7 +2,7 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Json, State};
+use super::{Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::municipalities::{self, Municipality};
 use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
@@ -49,6 +49,10 @@ impl From<Municipality> for MunicipalityView {
 pub struct MunicipalityFilter {
     /// A county number (two digits), e.g. 46 for Vestland.
     pub county: Option<String>,
+    /// How many, 1 to 1000 (default all).
+    pub limit: Option<i64>,
+    /// How many to skip (default 0).
+    pub offset: Option<i64>,
 }
 
 /// The 357 municipalities of 2024, optionally those of one county.
@@ -59,8 +63,12 @@ pub async fn list_municipalities(
     state: State,
     filter: web::Query<MunicipalityFilter>,
 ) -> AppResult<Json<Vec<MunicipalityView>>> {
+    let filter = filter.into_inner();
+    let page = Page {
+        limit: filter.limit,
+        offset: filter.offset,
+    };
     let county = filter
-        .into_inner()
         .county
         .map(|c| Fylkesnummer::parse(&c))
         .transpose()
@@ -69,7 +77,13 @@ pub async fn list_municipalities(
         .db
         .read(move |c| municipalities::list(c, county.as_ref().map(Fylkesnummer::as_str)))
         .await?;
-    Ok(Json(list.into_iter().map(MunicipalityView::from).collect()))
+    Ok(Json(
+        page.slice(&list, MAX_PAGE)
+            .iter()
+            .cloned()
+            .map(MunicipalityView::from)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",

@@ -3,9 +3,11 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::problem_docs::ProblemResponses;
+
 use super::{
-    accounts, admin, events, health, mandates, municipalities, organizations, participation,
-    procurements, suppliers, users,
+    accounts, admin, analysis, award, clauses, compliance, events, exports, health, mandates,
+    municipalities, organizations, participation, procurements, public, suppliers, users,
 };
 
 #[derive(OpenApi)]
@@ -44,22 +46,40 @@ use super::{
         procurements::cancel_procurement,
         procurements::split_lot,
         procurements::summary,
+        clauses::list_clauses,
+        compliance::choose_clauses,
+        compliance::set_sustainability,
+        compliance::compliance_report,
+        compliance::justify,
+        award::award,
+        award::follow_up_plan,
+        award::record_result,
+        award::follow_up_report,
+        analysis::analysis,
+        public::list_published,
+        public::lot_division,
+        public::mark_interest,
         participation::record_decision,
         participation::list_participation,
         events::list_events,
         events::verify_events,
+        exports::ocds_package,
+        exports::volumes_csv,
         health::live,
         health::ready,
         admin::list_outbox,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "accounts", description = "Login, procurement offices and users"),
         (name = "municipalities", description = "The 357 municipalities and their mandates"),
         (name = "procurements", description = "Joint procurements, lots, summary and audit trail"),
         (name = "participation", description = "Municipalities join or decline"),
+        (name = "compliance", description = "Seriousness clauses, climate weight and SDGs, the compliance check before publishing, the award and contract follow-up"),
         (name = "suppliers", description = "Supplier registration and the supplier register"),
+        (name = "public", description = "What suppliers see: published procurements, their lot division, interest in a lot"),
+        (name = "exports", description = "Open formats: OCDS 1.1.5 for published procurements, the volume table as CSV"),
         (name = "operations", description = "Health checks and the outgoing-mail queue"),
     )
 )]

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::procurements::visible;
-use super::{rfc3339, Json, State};
+use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::domain::summary::VolumeInput;
 use crate::domain::{Kommunenummer, Role};
@@ -146,49 +146,36 @@ pub struct ParticipationView {
 
 /// Where every invited municipality stands.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/participation", tag = "participation",
-    params(("id" = String, Path)), security(("bearer" = [])),
+    params(("id" = String, Path), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<ParticipationView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_participation(
     state: State,
     caller: Caller,
     id: web::Path<String>,
+    page: web::Query<Page>,
 ) -> AppResult<Json<Vec<ParticipationView>>> {
     let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
-    let mandate_ids: Vec<String> = aggregate
-        .participations
-        .iter()
-        .filter_map(|p| p.mandate_id.clone())
-        .collect();
+    let rows = page.slice(&aggregate.participations, MAX_PAGE).to_vec();
+    let mandate_ids: Vec<String> = rows.iter().filter_map(|p| p.mandate_id.clone()).collect();
     let references = state
         .db
-        .read(move |c| {
-            mandate_ids
-                .iter()
-                .map(|m| Ok(crate::db::mandates::find(c, m)?.map(|x| (x.id, x.reference))))
-                .collect::<AppResult<Vec<_>>>()
-        })
+        .read(move |c| crate::db::mandates::references(c, &mandate_ids))
         .await?;
-    let reference_of = |id: &Option<String>| {
-        references
-            .iter()
-            .flatten()
-            .find(|(m, _)| Some(m) == id.as_ref())
-            .map(|(_, r)| r.clone())
-    };
     Ok(Json(
-        aggregate
-            .participations
-            .iter()
+        rows.into_iter()
             .map(|p| ParticipationView {
-                municipality: p.municipality.clone(),
                 name: crate::reference::reference()
                     .municipality(&p.municipality)
                     .map(|m| m.name.clone())
                     .unwrap_or_default(),
-                decision: p.decision.clone(),
-                channel: p.channel.clone(),
+                mandate_reference: p
+                    .mandate_id
+                    .as_ref()
+                    .and_then(|m| references.get(m).cloned()),
                 decided_at: p.decided_at.map(rfc3339),
-                mandate_reference: reference_of(&p.mandate_id),
+                municipality: p.municipality,
+                decision: p.decision,
+                channel: p.channel,
                 share_value_ore: p.share_value_ore,
             })
             .collect(),

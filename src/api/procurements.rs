@@ -431,7 +431,7 @@ pub async fn close_procurement(
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = StatusView),
-              (status = 409, body = Problem, description = "invalid_state, quorum_not_met"),
+              (status = 409, body = Problem, description = "invalid_state, quorum_not_met, compliance_missing (errors[] names each missing check; see GET …/compliance)"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn publish_procurement(
     state: State,
@@ -442,7 +442,16 @@ pub async fn publish_procurement(
     let (c2, id2, config) = (caller.clone(), id.clone(), state.config.clone());
     state
         .db
-        .write(move |c| lifecycle::publish(c, &id2, c2.who(), &c2.actor(), &config.thresholds))
+        .write(move |c| {
+            lifecycle::publish(
+                c,
+                &id2,
+                c2.who(),
+                &c2.actor(),
+                &config.thresholds,
+                &config.clauses,
+            )
+        })
         .await?;
     status_after(&state, &caller, id).await
 }

@@ -87,3 +87,20 @@ pub fn expiring(
         .order(mandates::valid_until.asc())
         .load(conn)?)
 }
+
+/// Mandate id → council decision reference, for the given ids, in one query.
+pub fn references(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> AppResult<std::collections::HashMap<String, String>> {
+    let mut found = std::collections::HashMap::new();
+    // Bounded chunks keep the IN list under every backend's parameter limit.
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, String)> = mandates::table
+            .filter(mandates::id.eq_any(chunk))
+            .select((mandates::id, mandates::reference))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}

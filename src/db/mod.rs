@@ -15,7 +15,9 @@ macro_rules! per_backend {
     };
 }
 
+pub mod compliance;
 pub mod events;
+pub mod interest;
 pub mod mandates;
 pub mod municipalities;
 pub mod notices;
@@ -28,7 +30,9 @@ pub mod vote_links;
 
 pub mod job_runs;
 pub mod outbox;
+pub mod schema_compliance;
 pub mod schema_jobs;
+pub mod schema_suppliers_view;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -476,3 +476,13 @@ pub fn open_ids(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
         .order(procurements::participation_deadline.asc())
         .load(conn)?)
 }
+
+/// The status and `event_seq` of one procurement: one primary-key read, what
+/// the public pages check before answering from their cache.
+pub fn version(conn: &mut AnyConnection, id: &str) -> AppResult<Option<(String, i64)>> {
+    Ok(procurements::table
+        .find(id)
+        .select((procurements::status, procurements::event_seq))
+        .first(conn)
+        .optional()?)
+}

@@ -625,7 +625,12 @@ impl Text<'_> {
             };
             let mut body = format!("{largest_of} has a turnover of {largest}");
             if c.outside > 0 {
-                body.push_str(&format!(", and {} of them", outside(c.outside)));
+                let who = match (c.local_relevant, c.outside) {
+                    (1, _) => "it does".to_string(),
+                    (_, 1) => "1 of them does".to_string(),
+                    (_, n) => format!("{n} of them do"),
+                };
+                body.push_str(&format!(", and {who} not deliver in {within}"));
             }
             body
         } else if c.too_small == 0 {

@@ -4,10 +4,12 @@
 pub mod access;
 pub mod analysis;
 pub mod calendar;
+pub mod clauses;
 pub mod contract;
 pub mod cpv;
 pub mod email_address;
 pub mod error;
+pub mod follow_up;
 pub mod kommune;
 pub mod mandate;
 pub mod money;

@@ -14,6 +14,9 @@ use super::{Cpv, Invalid, Kommunenummer, Ore};
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;
 pub const MAX_INVITED: usize = 357;
+/// Enough for a lot per municipality and more; a bound keeps every
+/// computation over a procurement small.
+pub const MAX_LOTS: usize = 500;
 
 /// A proposal as written, before checking.
 #[derive(Debug, Clone)]

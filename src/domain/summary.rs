@@ -82,12 +82,29 @@ impl Terms {
                 ),
             ));
         }
+        // Checked before adding, so that huge values cannot overflow the sum.
+        if self.duration_months > MAX_CONTRACT_MONTHS
+            || self.option_months > MAX_CONTRACT_MONTHS - self.duration_months
+        {
+            return Err(Invalid::new(
+                "invalid_duration",
+                format!(
+                    "the contract period with options must be at most {MAX_CONTRACT_MONTHS} months ({} years)",
+                    MAX_CONTRACT_MONTHS / 12
+                ),
+            ));
+        }
         if let Some(q) = &self.quorum {
             q.validate()?;
         }
         Ok(())
     }
 }
+
+/// Longer than any public contract the rules foresee (framework agreements
+/// are at most 4 years as a rule, FOA § 26-1; concessions and building
+/// leases run longer), short enough to catch a mistyped number.
+pub const MAX_CONTRACT_MONTHS: i64 = 600;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LotInput {

@@ -9,8 +9,9 @@ use super::{conflict, locked};
 use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
+use crate::domain::clauses::ClauseLibrary;
 use crate::domain::contract::{check, Action, ProcurementStatus};
-use crate::domain::procurement::{LotDraft, Proposal};
+use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::summarize;
 use crate::domain::thresholds::ThresholdTable;
@@ -163,6 +164,12 @@ pub fn add_lot(
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::AddLot)?;
+    if aggregate.lots.len() >= MAX_LOTS {
+        return Err(AppError::unprocessable(
+            "too_many_lots",
+            format!("a procurement has at most {MAX_LOTS} lots"),
+        ));
+    }
     let invited = aggregate.invited();
     if let Some(m) = draft
         .area
@@ -290,6 +297,7 @@ pub fn publish(
     who: Who<'_>,
     actor: &str,
     thresholds: &ThresholdTable,
+    clauses: &ClauseLibrary,
 ) -> AppResult<()> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -309,6 +317,7 @@ pub fn publish(
             ),
         ));
     }
+    super::compliance::require_compliant(conn, &aggregate, &summary, thresholds, clauses)?;
     let participants: Vec<&str> = aggregate
         .participations
         .iter()
@@ -373,6 +382,13 @@ pub fn split(
                 .map_err(AppError::internal)
         })
         .collect::<AppResult<_>>()?;
+    if aggregate.lots.len() - 1 + groups.len() > MAX_LOTS {
+        return Err(AppError::unprocessable(
+            "too_many_lots",
+            format!("a procurement has at most {MAX_LOTS} lots"),
+        )
+        .on_field("groups"));
+    }
     let sub_lots =
         split_lot(&area, groups, &volumes).map_err(|e| AppError::from(e).on_field("groups"))?;
     let at = crate::db::now();

@@ -3,7 +3,9 @@
 //! transaction: it locks the procurement, loads it, lets the domain decide,
 //! stores the result and appends the audit event.
 
+pub mod compliance;
 pub mod deadlines;
+pub mod follow_up;
 pub mod invitations;
 pub mod lifecycle;
 pub mod participation;

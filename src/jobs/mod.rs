@@ -22,12 +22,13 @@ use crate::config::Config;
 use crate::db::{job_runs, AnyConnection, Db};
 use crate::email::{self, Mailer};
 use crate::error::AppResult;
-use crate::flows::deadlines;
 use crate::flows::invitations::Links;
+use crate::flows::{deadlines, follow_up};
 
 /// The jobs this application runs on every instance.
 pub fn registered(config: &Config) -> Vec<JobSpec> {
     let thresholds = config.thresholds.clone();
+    let follow_up_rules = config.clauses.follow_up;
     let links = Links {
         keys: config.signing_keys(),
         public_url: config.public_url.clone(),
@@ -58,6 +59,18 @@ pub fn registered(config: &Config) -> Vec<JobSpec> {
             "0 30 * * * *",
             slot::oslo_date,
             |c, now| deadlines::warn_expiring_mandates(c, now).map(|_| ()),
+        ),
+        // Contract follow-up at 08:00 in Oslo, as the reminders.
+        JobSpec::in_transaction(
+            "follow_up_reminders",
+            "0 0 6,7 * * *",
+            slot::oslo_hour,
+            move |c, now| {
+                if now.with_timezone(&chrono_tz::Europe::Oslo).hour() == 8 {
+                    follow_up::send_reminders(c, now, follow_up_rules)?;
+                }
+                Ok(())
+            },
         ),
     ]
 }

@@ -1,7 +1,10 @@
 //! Server-rendered pages for people, in Norwegian: the voting page that
-//! email links open, and (later) the supplier's view. Escaped by maud,
+//! email links open, and the supplier's view of a published procurement
+//! (`supplier`, with its maps in `map`). Escaped by maud,
 //! readable on a phone, with no script and nothing fetched from elsewhere.
 
+pub mod map;
+pub mod supplier;
 pub mod vote;
 
 use actix_web::http::StatusCode;
@@ -11,7 +14,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/vote/{token}", web::get().to(vote::show))
         .route("/vote/{token}", web::head().to(vote::show))
-        .route("/vote/{token}", web::post().to(vote::submit));
+        .route("/vote/{token}", web::post().to(vote::submit))
+        .route("/procurements/{id}", web::get().to(supplier::show))
+        .route("/procurements/{id}", web::head().to(supplier::show));
 }
 
 const CSS: &str = "
@@ -26,6 +31,11 @@ input[type=number],select,textarea{width:100%;box-sizing:border-box;padding:.5em
 button{background:#0b5394;color:#fff;border:0;border-radius:4px;padding:.7em 1.4em;font-size:1em;cursor:pointer}
 .errors{background:#fde8e8;border:1px solid #c53030;border-radius:6px;padding:.6em 1em}.ok{background:#e6f4ea;border:1px solid #2f855a;border-radius:6px;padding:.6em 1em}
 .muted{color:#555;font-size:.92em}table{border-collapse:collapse}td,th{padding:.25em .6em .25em 0;text-align:left;vertical-align:top}
+th{font-weight:600}.num{white-space:nowrap;font-variant-numeric:tabular-nums}figure{margin:.6em 0}
+svg.defs{position:absolute;width:0;height:0;overflow:hidden}svg.map{display:block;width:100%;height:auto;max-height:26em}
+svg.map use{stroke:#fff;stroke-width:.6}svg.map use.off{fill:#d5dce4}svg.map use.on{fill:#0b5394}svg.map use:hover{fill:#e69138}
+table.chart{width:100%}table.chart th{font-weight:400;width:35%;overflow-wrap:anywhere}table.chart td.bar{width:50%}table.chart td.num{text-align:right}
+table.chart svg{display:block;width:100%;height:.9em}table.chart rect{fill:#0b5394}details summary{cursor:pointer;margin:.4em 0}
 ";
 
 pub fn page(title: &str, body: Markup) -> Markup {

@@ -356,3 +356,54 @@ async fn bad_bodies_are_problem_documents_naming_the_field() {
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
     );
 }
+
+#[actix_web::test]
+async fn password_guessing_is_throttled_per_account_and_per_address() {
+    let app = crate::helpers::spawn_app_with(|k| match k {
+        "SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT" => Some("3".into()),
+        "SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS" => Some("6".into()),
+        _ => None,
+    })
+    .await;
+    let guess = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": email, "password": "gjetting-123"}),
+            )
+            .await
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(guess(ADMIN_EMAIL).await.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = guess(ADMIN_EMAIL).await;
+    assert_eq!(
+        (blocked.status, blocked.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+    );
+    let right = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": ADMIN_EMAIL, "password": crate::helpers::ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "not even the right password gets through meanwhile"
+    );
+    // Every attempt counts against the address, refused ones too: five are
+    // spent, the sixth is allowed, then it is blocked for any account.
+    assert_eq!(
+        guess("annen@kommune.no").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        guess("tredje@kommune.no").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -13,7 +13,7 @@ use crate::procurements::{add_lot, days_from_today, in_future, office, open, pro
 
 /// A token for a municipality user, signed as the server would sign it: 357
 /// real logins would spend the test's time in argon2, not in what is tested.
-fn municipality_token(number: &str) -> String {
+pub fn municipality_token(number: &str) -> String {
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         sub: format!("test-user-{number}"),

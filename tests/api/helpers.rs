@@ -99,6 +99,8 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
                 "SAMKJOP_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD),
                 "SAMKJOP_JWT_SECRET" => Some(JWT_SECRET),
                 "SAMKJOP_DB_POOL_SIZE" => Some("4"),
+                // Scenarios log in many users from one address; the throttle has its own test.
+                "SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS" => Some("10000"),
                 "SAMKJOP_DATA_DIR" => Some(data_dir_text.as_str()),
                 _ => None,
             }
@@ -123,6 +125,22 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
 
 #[allow(dead_code)]
 impl TestApp {
+    /// A client of a server running in another process.
+    pub fn external(address: String, database_url: String) -> TestApp {
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
+            .finish();
+        let data_dir =
+            std::env::temp_dir().join(format!("samkjop_data_{}", uuid::Uuid::new_v4().simple()));
+        TestApp {
+            address,
+            client,
+            database_url,
+            sqlite_dir: None,
+            data_dir,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -2,15 +2,21 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
 mod accounts;
+mod authorization;
 mod browser;
+mod compliance;
 mod concurrency;
 mod deadlines;
+mod durability;
 mod email;
+mod exports;
 mod helpers;
+mod hostile;
 mod municipalities;
 mod operations;
 mod participation;
 mod procurements;
 mod smtp_server;
+mod supplier_view;
 mod suppliers;
 mod voting;

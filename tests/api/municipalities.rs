@@ -103,3 +103,30 @@ async fn a_municipality_sets_its_own_contact_address_only() {
         "a refused change loses nothing"
     );
 }
+
+#[actix_web::test]
+async fn long_lists_come_in_pages_when_asked() {
+    let app = spawn_app().await;
+    let page = app
+        .get("/api/v1/municipalities?limit=10&offset=350", None)
+        .await;
+    let items = page.body.as_array().expect("a list");
+    assert_eq!(items.len(), 7, "the last seven of 357");
+    assert_eq!(items[6]["number"], "5636");
+    let first = app
+        .get("/api/v1/municipalities?county=46&limit=2", None)
+        .await;
+    let numbers: Vec<&str> = first
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["number"].as_str())
+        .collect();
+    assert_eq!(numbers, vec!["4601", "4602"]);
+    let bad = app.get("/api/v1/municipalities?limit=ten", None).await;
+    assert_eq!(
+        (bad.status, bad.code()),
+        (StatusCode::BAD_REQUEST, "invalid_query")
+    );
+}

@@ -195,6 +195,16 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         Some(&["4601", "4626", "4627"]),
     )
     .await;
+    // Services far above the EEA threshold: pay and working conditions with
+    // sanctions, the tax certificate and a climate weight of at least 30 %
+    // are mandatory (tests/api/compliance.rs); publishing waits for them.
+    crate::compliance::comply(
+        &app,
+        &coordinator,
+        &id,
+        &crate::compliance::SCHOOL_MEAL_CLAUSES,
+    )
+    .await;
     open(&app, &coordinator, &id).await;
 
     let mut users = std::collections::HashMap::new();
@@ -447,6 +457,8 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         (Some(400_000), Some(1))
     );
 
+    let compliance = crate::compliance::compliance(&app, &coordinator, &id).await;
+    assert_eq!(compliance["missing"], json!([]), "{compliance}");
     let r = app
         .post(
             &format!("/api/v1/procurements/{id}/publish"),
@@ -513,7 +525,16 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds.first(), Some(&"proposed"));
+    assert_eq!(
+        &kinds[..5],
+        &[
+            "proposed",
+            "lot_added",
+            "lot_added",
+            "clauses_chosen",
+            "sustainability_set"
+        ]
+    );
     assert_eq!(
         kinds
             .iter()

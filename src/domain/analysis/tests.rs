@@ -389,6 +389,27 @@ fn a_supplier_excluded_by_size_and_area_counts_in_both() {
 }
 
 #[test]
+fn all_too_small_and_some_outside_reads_as_one_sentence() {
+    let meals = lot("Meals", MEALS, &[("4601", 5_000_000), ("4602", 5_000_000)]);
+    let suppliers = vec![
+        sme("a", 1_000_000, "4601", &["46"], &["5552"]),
+        sme("b", 2_000_000, "4602", &[], &["5552"]),
+    ];
+    assert_eq!(
+        one(meals.clone(), &suppliers).flags[0].message,
+        "Lot 'Meals' is worth NOK 10 000 000 a year; the largest of the 2 local SMEs in school \
+         catering services has a turnover of NOK 2 000 000, and 1 of them does not deliver in all \
+         2 municipalities of its area; none can bid."
+    );
+    assert_eq!(
+        one(meals, &suppliers[1..]).flags[0].message,
+        "Lot 'Meals' is worth NOK 10 000 000 a year; the only local SME in school catering \
+         services has a turnover of NOK 2 000 000, and it does not deliver in all 2 \
+         municipalities of its area; none can bid."
+    );
+}
+
+#[test]
 fn a_capacity_factor_of_two_halves_who_is_big_enough() {
     let meals = lot("Meals", MEALS, &[("4601", 2_000_000)]);
     let suppliers: Vec<SupplierFacts> = [2_000_000, 3_000_000, 4_000_000, 5_000_000]

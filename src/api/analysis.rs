@@ -1,0 +1,197 @@
+//! `GET /api/v1/procurements/{id}/analysis`: for each lot, the local SMEs
+//! of its trade that its size and its area shut out, with splits that would
+//! let them in (api.md "Analysis: who is shut out"). The handler gathers
+//! the facts; `domain::analysis::analyse` decides.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::web;
+use chrono::Utc;
+
+use super::procurements::visible;
+use super::{Json, State};
+use crate::auth::Caller;
+use crate::db::interest;
+use crate::db::procurements::Aggregate;
+use crate::db::suppliers::{self, Supplier};
+use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::summary::{Decision, Summary};
+use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea, SizeClass};
+use crate::error::{AppError, AppResult, Problem};
+use crate::flows::lifecycle;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/procurements/{id}/analysis", web::get().to(analysis));
+}
+
+/// Per lot: the local relevant SMEs, how many the lot's yearly value and
+/// its area exclude, how many can bid, suppliers' interest, flags with a
+/// plain-language message, and for flagged lots the splits by county, by
+/// municipality and into the fewest sub-lots that each keep an eligible
+/// local SME. A suggestion's `sub_lots[].area` lists can be posted as they
+/// are as the `groups` of the lot's `split` call.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Analysis), (status = 422, body = Problem, description = "value_overflow"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn analysis(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<Json<Analysis>> {
+    let id = id.into_inner();
+    let (aggregate, _) = visible(&state, &caller, id.clone()).await?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let (register, interest) = state
+        .db
+        .read(move |c| Ok((suppliers::list_all(c)?, interest::counts(c, &id)?)))
+        .await?;
+    let lots = lot_facts(&aggregate, &summary, &interest)?;
+    let factor = state.config.capacity_factor;
+    // Tens of milliseconds of CPU at national scale: off the async workers.
+    let answer = web::block(move || analyse(&lots, &supplier_facts(&register), factor)).await?;
+    Ok(Json(answer))
+}
+
+/// Each active lot with its combined yearly value (from the summary) and
+/// the yearly value of each joined municipality's volume on it, which the
+/// sub-lots of a suggested split add up.
+pub fn lot_facts(
+    aggregate: &Aggregate,
+    summary: &Summary,
+    interest: &HashMap<String, usize>,
+) -> AppResult<Vec<LotFacts>> {
+    let joined: BTreeSet<&str> = aggregate
+        .participations
+        .iter()
+        .filter(|p| p.decision == Decision::Join.as_str())
+        .map(|p| p.municipality.as_str())
+        .collect();
+    let values: HashMap<&str, Ore> = summary
+        .lots
+        .iter()
+        .map(|l| (l.lot_id.as_str(), l.annual_value_ore))
+        .collect();
+    aggregate
+        .lots
+        .iter()
+        .map(|lot| {
+            let stored = |e: Invalid| AppError::internal(format!("lot {}: {}", lot.id, e.message));
+            let area = lot
+                .area_list()
+                .iter()
+                .map(|m| Kommunenummer::parse(m))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(stored)?;
+            let mut municipality_values = Vec::new();
+            for v in aggregate.volumes.iter().filter(|v| v.lot_id == lot.id) {
+                if !joined.contains(v.municipality.as_str()) {
+                    continue;
+                }
+                let value =
+                    Ore::from_i128(i128::from(v.annual_quantity) * i128::from(lot.unit_price_ore))?;
+                let number = Kommunenummer::parse(&v.municipality).map_err(stored)?;
+                municipality_values.push((number, value));
+            }
+            Ok(LotFacts {
+                lot_id: lot.id.clone(),
+                title: lot.title.clone(),
+                cpv: Cpv::parse(&lot.cpv).map_err(stored)?,
+                area,
+                annual_value: values.get(lot.id.as_str()).copied().ok_or_else(|| {
+                    AppError::internal(format!("lot {} is missing from its summary", lot.id))
+                })?,
+                municipality_values,
+                interested_suppliers: interest.get(&lot.id).copied().unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// The supplier register as the analysis reads it. Every conversion goes
+/// through here, so that its result can be cached (keyed by the register's
+/// last change) when loading it per request becomes too slow. A row that
+/// no longer parses (it was checked on the way in) is left out and logged:
+/// one corrupt supplier must not take the analysis down for everyone.
+pub fn supplier_facts(register: &[Supplier]) -> Vec<SupplierFacts> {
+    let mut facts = Vec::with_capacity(register.len());
+    let mut corrupt = 0usize;
+    for row in register {
+        match supplier_fact(row) {
+            Ok(f) => facts.push(f),
+            Err(e) => {
+                corrupt += 1;
+                if corrupt <= 5 {
+                    tracing::warn!(supplier = %row.id, code = e.code, reason = %e.message,
+                        "a stored supplier does not parse; left out of the analysis");
+                }
+            }
+        }
+    }
+    if corrupt > 5 {
+        tracing::warn!(
+            corrupt,
+            "stored suppliers that do not parse were left out of the analysis"
+        );
+    }
+    facts
+}
+
+fn supplier_fact(s: &Supplier) -> Result<SupplierFacts, Invalid> {
+    Ok(SupplierFacts {
+        id: s.id.clone(),
+        size_class: s.size_class.parse::<SizeClass>()?,
+        annual_turnover: Ore::non_negative(s.annual_turnover_ore, "annual_turnover_ore")?,
+        home: Kommunenummer::parse(&s.home_municipality)?,
+        service_area: ServiceArea::parse(&s.service_area_list())?,
+        cpv: s
+            .cpv_list()
+            .iter()
+            .map(|c| CpvPrefix::parse(c))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, size_class: &str, home: &str, area: &str, cpv: &str) -> Supplier {
+        let at = chrono::DateTime::from_timestamp(0, 0)
+            .expect("the epoch")
+            .naive_utc();
+        Supplier {
+            id: id.into(),
+            org_number: "974760673".into(),
+            name: "Fjord Catering AS".into(),
+            email: None,
+            employees: 12,
+            annual_turnover_ore: 610_000_000,
+            size_class: size_class.into(),
+            home_municipality: home.into(),
+            service_area: area.into(),
+            cpv: cpv.into(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn stored_suppliers_become_facts_and_corrupt_rows_are_left_out() {
+        let register = [
+            row("a", "small", "4601", "46;4601", "5552;909"),
+            row("b", "giant", "4601", "46", "5552"),
+            row("c", "micro", "9999", "", "5552"),
+            row("d", "micro", "4601", "4601", "5x"),
+        ];
+        let facts = supplier_facts(&register);
+        assert_eq!(facts.len(), 1);
+        let a = &facts[0];
+        assert_eq!(
+            (a.id.as_str(), a.size_class, a.annual_turnover),
+            ("a", SizeClass::Small, Ore::new(610_000_000))
+        );
+        assert_eq!(a.service_area.entries(), vec!["46", "4601"]);
+        assert_eq!(a.cpv.len(), 2);
+    }
+}

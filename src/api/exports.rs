@@ -1,0 +1,208 @@
+//! Exports in open formats: a published procurement as OCDS for data users,
+//! and the volume table as CSV for the coordinator's spreadsheet.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+
+use super::procurements::visible;
+use super::State;
+use crate::auth::Caller;
+use crate::db::procurements::{self, Aggregate};
+use crate::db::{compliance, organizations, suppliers, AnyConnection};
+use crate::domain::Ore;
+use crate::error::{AppError, AppResult, Problem};
+use crate::flows::lifecycle::summary_of;
+use crate::ocds::{self, LotAward, ReleaseInput, SupplierParty};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/procurements/{id}/ocds", web::get().to(ocds_package))
+        .route("/procurements/{id}/volumes.csv", web::get().to(volumes_csv));
+}
+
+/// A published procurement as an OCDS 1.1.5 release package with the lots
+/// extension; open to anyone. Never published: 404.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/ocds", tag = "exports", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/json", body = Object,
+               description = "An OCDS 1.1.5 release package (https://standard.open-contracting.org/1.1/en/schema/release_package/) with one release: the tender, its lots and items, the coordinating office as procuringEntity and every joined municipality as buyer, and once awarded the awards with each supplier's size (details.scale); amounts in NOK"),
+              (status = 404, body = Problem, description = "not_found: no such procurement, or not published")))]
+pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (aggregate, office, awards) = state
+        .db
+        .read(move |c| {
+            let Some(a) = procurements::load(c, &id)? else {
+                return Err(AppError::not_found("the procurement"));
+            };
+            let office = match &a.procurement.organization_id {
+                Some(org) => organizations::find(c, org)?,
+                None => None,
+            };
+            let awards = lot_awards(c, &id)?;
+            Ok((a, office, awards))
+        })
+        .await?;
+    // Checked before the summary, so that nothing about an unpublished
+    // procurement (not even an error) leaks.
+    if aggregate.procurement.published_at.is_none() {
+        return Err(AppError::not_found("the procurement"));
+    }
+    let summary = summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let package = ocds::release_package(&ReleaseInput {
+        prefix: &state.config.ocds_prefix,
+        package_uri: format!(
+            "{}/api/v1/procurements/{}/ocds",
+            state.config.public_url, aggregate.procurement.id
+        ),
+        aggregate: &aggregate,
+        summary: &summary,
+        office: office.as_ref(),
+        awards: &awards,
+    })?;
+    Ok(HttpResponse::Ok().json(package))
+}
+
+/// The awarded lots with their suppliers; none before the award.
+fn lot_awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<LotAward>> {
+    let mut out = Vec::new();
+    for award in compliance::awards(conn, procurement_id)? {
+        let supplier = suppliers::find(conn, &award.supplier_id)?.ok_or_else(|| {
+            AppError::internal(format!("award of lot {} names no supplier", award.lot_id))
+        })?;
+        out.push(LotAward {
+            lot_id: award.lot_id,
+            supplier: SupplierParty {
+                size_class: supplier.size_class.parse().map_err(AppError::internal)?,
+                org_number: supplier.org_number,
+                name: supplier.name,
+            },
+            awarded_at: award.awarded_at.and_utc(),
+        });
+    }
+    Ok(out)
+}
+
+/// The volume table: one row per joined municipality and lot of its area,
+/// with estimated and maximum yearly quantities and values. UTF-8 with a
+/// byte order mark and `;` between cells, as Excel in Norwegian expects.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/volumes.csv", tag = "exports", params(("id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String,
+               description = "Header `lot_id;lot_title;cpv;unit;unit_price_ore;municipality;municipality_name;annual_quantity;max_annual_quantity;annual_value_ore;max_annual_value_ore`. Amounts are whole øre (no decimal separator to misread); a missing maximum is written as the estimate, so each column sums to the summary's figure for the lot."),
+              (status = 422, body = Problem, description = "value_overflow"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn volumes_csv(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
+    let body = volume_table(&aggregate)?;
+    let filename = format!("volumer-{}.csv", aggregate.procurement.id);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body))
+}
+
+pub const VOLUME_COLUMNS: [&str; 11] = [
+    "lot_id",
+    "lot_title",
+    "cpv",
+    "unit",
+    "unit_price_ore",
+    "municipality",
+    "municipality_name",
+    "annual_quantity",
+    "max_annual_quantity",
+    "annual_value_ore",
+    "max_annual_value_ore",
+];
+
+/// The CSV bytes. Per row, value = quantity × unit price exactly (no
+/// division, so no rounding): the rows of a lot add up to the summary's
+/// `annual_quantity`, `max_annual_quantity` and `annual_value_ore`.
+pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
+    let mut out = b"\xef\xbb\xbf".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(VOLUME_COLUMNS).map_err(AppError::internal)?;
+        let joined: Vec<&str> = aggregate
+            .participations
+            .iter()
+            .filter(|p| p.decision == "join")
+            .map(|p| p.municipality.as_str())
+            .collect();
+        for lot in &aggregate.lots {
+            let area = lot.area_list();
+            for &m in joined.iter().filter(|m| area.iter().any(|a| a == *m)) {
+                let line = aggregate
+                    .volumes
+                    .iter()
+                    .find(|v| v.lot_id == lot.id && v.municipality == m)
+                    .map(|v| v.input());
+                let annual = line.as_ref().map_or(0, |v| v.annual_quantity);
+                let max = line.as_ref().map_or(0, |v| v.effective_max());
+                let price = lot.unit_price_ore;
+                w.write_record([
+                    lot.id.clone(),
+                    spreadsheet_text(&lot.title),
+                    lot.cpv.clone(),
+                    spreadsheet_text(&lot.unit),
+                    price.to_string(),
+                    m.to_string(),
+                    crate::flows::invitations::municipality_name(m),
+                    annual.to_string(),
+                    max.to_string(),
+                    times(annual, price)?.get().to_string(),
+                    times(max, price)?.get().to_string(),
+                ])
+                .map_err(AppError::internal)?;
+            }
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok(out)
+}
+
+fn times(quantity: i64, price_ore: i64) -> AppResult<Ore> {
+    Ore::from_i128(i128::from(quantity) * i128::from(price_ore)).map_err(AppError::from)
+}
+
+/// Text that a spreadsheet would run as a formula (a lot titled "=1+1")
+/// gets a leading apostrophe, which spreadsheets show as text (OWASP's
+/// advice against CSV injection).
+fn spreadsheet_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_other_text_kept() {
+        assert_eq!(spreadsheet_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_text("-1"), "'-1");
+        assert_eq!(
+            spreadsheet_text("Skolemåltid – Bergen"),
+            "Skolemåltid – Bergen"
+        );
+    }
+
+    #[test]
+    fn a_product_too_large_is_a_value_overflow() {
+        assert_eq!(times(i64::MAX, 2).unwrap_err().code, "value_overflow");
+        assert_eq!(times(540_000, 4500).unwrap().get(), 2_430_000_000);
+    }
+}

@@ -1,0 +1,541 @@
+//! Whether a clause is mandatory for a procurement, with the figures that
+//! decided it, so that a coordinator can see why (and check the amounts).
+
+use chrono::{Days, Months, NaiveDate};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Amount, Clause};
+use crate::domain::contract::ContractType;
+use crate::domain::thresholds::ThresholdRow;
+use crate::domain::{Cpv, Invalid, Ore};
+
+/// What the rules look at.
+#[derive(Debug, Clone, Copy)]
+pub struct ContractFacts<'a> {
+    pub contract_type: ContractType,
+    /// The main CPV first, then the lots' CPVs: a cleaning lot inside a
+    /// broader procurement still brings the cleaning rules with it.
+    pub cpvs: &'a [Cpv],
+    /// The regime value (the combined maximum for a framework agreement).
+    pub value: Ore,
+    pub start: NaiveDate,
+    /// The end of the period with every option taken.
+    pub end: NaiveDate,
+}
+
+/// `start + months`, the end of a contract period. Options count: a rule on
+/// duration is about how long the supplier may be bound to work.
+pub fn contract_end(start: NaiveDate, months: i64) -> Result<NaiveDate, Invalid> {
+    u32::try_from(months)
+        .ok()
+        .and_then(|m| start.checked_add_months(Months::new(m)))
+        .ok_or_else(|| {
+            Invalid::new(
+                "invalid_duration",
+                format!("a contract of {months} months from {start} has no end date"),
+            )
+        })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    AtOrAbove,
+    Above,
+}
+
+/// The figures a decision was made on; shown with every check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Figures {
+    pub contract_type: ContractType,
+    /// The CPV under one of the rule's prefixes, or else the main CPV.
+    #[schema(example = "90910000-9")]
+    pub cpv: Option<String>,
+    #[schema(value_type = i64)]
+    pub value_ore: Ore,
+    /// The amount the value was compared with, when the rule has one.
+    #[schema(value_type = Option<i64>)]
+    pub threshold_ore: Option<Ore>,
+    /// Which row of the threshold table the amount came from, if any.
+    #[schema(example = "eea_goods_services")]
+    pub threshold: Option<String>,
+    pub comparison: Option<Comparison>,
+    pub contract_start: NaiveDate,
+    /// With options.
+    pub contract_end: NaiveDate,
+    /// A rule on duration: the contract must end after this date.
+    pub must_end_after: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub text: String,
+    pub figures: Figures,
+}
+
+/// `Ok` with the conditions met when the clause is mandatory, `Err` with the
+/// first condition that fails when it is not. Every figure is filled in
+/// either way.
+pub fn mandatory(
+    clause: &Clause,
+    facts: &ContractFacts<'_>,
+    thresholds: &ThresholdRow,
+) -> Result<Reason, Reason> {
+    let mut figures = Figures {
+        contract_type: facts.contract_type,
+        cpv: facts.cpvs.first().map(|c| c.as_str().to_string()),
+        value_ore: facts.value,
+        threshold_ore: None,
+        threshold: None,
+        comparison: None,
+        contract_start: facts.start,
+        contract_end: facts.end,
+        must_end_after: None,
+    };
+    let Some(rule) = &clause.mandatory_when else {
+        return Err(Reason {
+            text: "no rule makes this clause mandatory; it is recommended".into(),
+            figures,
+        });
+    };
+    let mut met = Vec::new();
+    let mut failed: Option<String> = None;
+    let mut fail = |why: String| {
+        failed.get_or_insert(why);
+    };
+
+    if !rule.contract_types.is_empty() {
+        let names: Vec<&str> = rule.contract_types.iter().map(|t| t.as_str()).collect();
+        if rule.contract_types.contains(&facts.contract_type) {
+            met.push(format!("a {} contract", facts.contract_type));
+        } else {
+            fail(format!(
+                "it applies to {} contracts, not {}",
+                names.join(" and "),
+                facts.contract_type
+            ));
+        }
+    }
+
+    if !rule.cpv_prefixes.is_empty() {
+        let hit = facts.cpvs.iter().find_map(|cpv| {
+            rule.cpv_prefixes
+                .iter()
+                .find(|p| cpv.is_under(p))
+                .map(|p| (cpv, p))
+        });
+        let prefixes: Vec<&str> = rule.cpv_prefixes.iter().map(|p| p.as_str()).collect();
+        match hit {
+            Some((cpv, prefix)) => {
+                figures.cpv = Some(cpv.as_str().to_string());
+                met.push(format!("CPV {cpv} is under {}", prefix.as_str()));
+            }
+            None => {
+                let cpvs: Vec<&str> = facts.cpvs.iter().map(Cpv::as_str).collect();
+                fail(format!(
+                    "no CPV of the procurement ({}) is under {}",
+                    cpvs.join(", "),
+                    prefixes.join(" or ")
+                ));
+            }
+        }
+    }
+
+    let value_rule = rule
+        .value_at_least
+        .map(|a| (a, Comparison::AtOrAbove))
+        .or(rule.value_above.map(|a| (a, Comparison::Above)));
+    if let Some((amount, comparison)) = value_rule {
+        let limit = amount.resolve(thresholds, facts.contract_type);
+        figures.threshold_ore = Some(limit);
+        figures.comparison = Some(comparison);
+        let named = match amount {
+            Amount::Threshold(t) => {
+                figures.threshold = Some(t.as_str().to_string());
+                format!(" ({t} threshold from {})", thresholds.valid_from)
+            }
+            Amount::Ore(_) => String::new(),
+        };
+        let value = facts.value;
+        match comparison {
+            Comparison::AtOrAbove if value >= limit => {
+                met.push(format!("the value {value} is at or above {limit}{named}"))
+            }
+            Comparison::AtOrAbove => fail(format!("the value {value} is below {limit}{named}")),
+            Comparison::Above if value > limit => {
+                met.push(format!("the value {value} is above {limit}{named}"))
+            }
+            Comparison::Above => fail(format!("the value {value} is not above {limit}{named}")),
+        }
+    }
+
+    if rule.longer_than_months.is_some() || rule.longer_than_days.is_some() {
+        let (months, days) = (
+            rule.longer_than_months.unwrap_or(0),
+            rule.longer_than_days.unwrap_or(0),
+        );
+        let limit = facts
+            .start
+            .checked_add_months(Months::new(months))
+            .and_then(|d| d.checked_add_days(Days::new(u64::from(days))));
+        let wanted = match (months, days) {
+            (m, 0) => format!("{m} months"),
+            (0, d) => format!("{d} days"),
+            (m, d) => format!("{m} months and {d} days"),
+        };
+        match limit {
+            Some(limit) => {
+                figures.must_end_after = Some(limit);
+                if facts.end > limit {
+                    met.push(format!("it runs until {}, longer than {wanted}", facts.end));
+                } else {
+                    fail(format!(
+                        "it runs until {}, not longer than {wanted} (it would have to end after {limit})",
+                        facts.end
+                    ));
+                }
+            }
+            // A limit past the calendar's end: no contract is that long.
+            None => fail(format!("no contract runs longer than {wanted}")),
+        }
+    }
+
+    match failed {
+        Some(why) => Err(Reason {
+            text: format!("not mandatory: {why}"),
+            figures,
+        }),
+        None if met.is_empty() => Ok(Reason {
+            text: "mandatory for every procurement".into(),
+            figures,
+        }),
+        None => Ok(Reason {
+            text: format!("mandatory: {}", met.join("; ")),
+            figures,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clauses::shipped;
+    use crate::domain::thresholds::test_row_2024;
+
+    fn cpv(code: &str) -> Cpv {
+        Cpv::parse(code).unwrap()
+    }
+
+    fn nok(kroner: i64) -> Ore {
+        Ore::from_nok(kroner).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    const START: (i32, u32, u32) = (2027, 1, 15);
+    /// Exactly three months, and a day more.
+    const THREE_MONTHS: NaiveDate = match NaiveDate::from_ymd_opt(2027, 4, 15) {
+        Some(d) => d,
+        None => panic!(),
+    };
+    const A_DAY_MORE: NaiveDate = match NaiveDate::from_ymd_opt(2027, 4, 16) {
+        Some(d) => d,
+        None => panic!(),
+    };
+
+    fn decide(
+        code: &str,
+        contract_type: ContractType,
+        cpvs: &[Cpv],
+        value: Ore,
+        end: NaiveDate,
+    ) -> Result<Reason, Reason> {
+        let library = shipped();
+        let clause = library.clause(code).unwrap();
+        let facts = ContractFacts {
+            contract_type,
+            cpvs,
+            value,
+            start: date(START.0, START.1, START.2),
+            end,
+        };
+        mandatory(clause, &facts, &test_row_2024())
+    }
+
+    /// What procurement-rules.md §7 says, written out independently of the
+    /// TOML: which types, which CPV prefixes, which value (and whether a
+    /// value equal to it counts), and whether it must last over 3 months.
+    struct Expected {
+        types: &'static [ContractType],
+        prefixes: &'static [&'static str],
+        value: Option<(i64, bool)>,
+        longer_than_three_months: bool,
+    }
+
+    const SERVICES_WORKS: &[ContractType] = &[ContractType::Services, ContractType::Works];
+    const EEA_GOODS_SERVICES_NOK: i64 = 2_300_000;
+
+    fn expected(code: &str) -> Option<Expected> {
+        let seriousness = |prefixes| Expected {
+            types: SERVICES_WORKS,
+            prefixes,
+            value: Some((EEA_GOODS_SERVICES_NOK, true)),
+            longer_than_three_months: false,
+        };
+        match code {
+            "lonns_og_arbeidsvilkar" | "sanksjoner" => Some(seriousness(&[])),
+            "hms_kort"
+            | "lonn_via_bank"
+            | "tjenestepensjon"
+            | "lovlige_ansettelsesformer"
+            | "underleverandorledd" => Some(seriousness(&["45", "909"])),
+            "laerlinger" => Some(Expected {
+                types: SERVICES_WORKS,
+                prefixes: &["45", "909"],
+                value: Some((2_000_000, true)),
+                longer_than_three_months: true,
+            }),
+            "skatteattest" => Some(Expected {
+                types: &[
+                    ContractType::Goods,
+                    ContractType::Services,
+                    ContractType::Works,
+                    ContractType::SocialServices,
+                ],
+                prefixes: &[],
+                value: Some((500_000, false)),
+                longer_than_three_months: false,
+            }),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_clause_against_types_cpvs_values_and_durations() {
+        let library = shipped();
+        let types = [
+            ContractType::Goods,
+            ContractType::Services,
+            ContractType::Works,
+            ContractType::SocialServices,
+        ];
+        let cpv_sets: Vec<Vec<Cpv>> = vec![
+            vec![cpv("55524000-9")],                    // school catering
+            vec![cpv("45210000-2")],                    // building construction
+            vec![cpv("90910000-9")],                    // cleaning
+            vec![cpv("79710000-4"), cpv("90911200-8")], // security with a cleaning lot
+        ];
+        // Both sides of every amount in the rules, in øre.
+        let mut values = vec![Ore::ZERO];
+        for kroner in [500_000, 2_000_000, EEA_GOODS_SERVICES_NOK] {
+            let at = nok(kroner).get();
+            values.extend([Ore::new(at - 1), Ore::new(at), Ore::new(at + 1)]);
+        }
+        let mut rows = 0;
+        for clause in &library.clauses {
+            let want = expected(&clause.code);
+            for t in types {
+                for cpvs in &cpv_sets {
+                    for &value in &values {
+                        for end in [THREE_MONTHS, A_DAY_MORE] {
+                            let got = decide(&clause.code, t, cpvs, value, end);
+                            let should = want.as_ref().is_some_and(|w| {
+                                w.types.contains(&t)
+                                    && (w.prefixes.is_empty()
+                                        || cpvs.iter().any(|c| {
+                                            w.prefixes.iter().any(|p| c.digits().starts_with(p))
+                                        }))
+                                    && w.value.is_none_or(|(kroner, inclusive)| {
+                                        let limit = nok(kroner);
+                                        if inclusive {
+                                            value >= limit
+                                        } else {
+                                            value > limit
+                                        }
+                                    })
+                                    && (!w.longer_than_three_months || end == A_DAY_MORE)
+                            });
+                            assert_eq!(
+                                got.is_ok(),
+                                should,
+                                "{} for {t} {:?} {value} until {end}: {:?}",
+                                clause.code,
+                                cpvs,
+                                got
+                            );
+                            rows += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(rows, library.clauses.len() * 4 * 4 * 10 * 2);
+    }
+
+    #[test]
+    fn pay_and_conditions_start_at_the_eea_threshold_in_force() {
+        let services = ContractType::Services;
+        let catering = [cpv("55524000-9")];
+        let below = decide(
+            "lonns_og_arbeidsvilkar",
+            services,
+            &catering,
+            Ore::new(229_999_999),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            below.text,
+            "not mandatory: the value NOK 2 299 999,99 is below NOK 2 300 000 (eea_goods_services threshold from 2024-03-14)"
+        );
+        assert_eq!(below.figures.threshold_ore, Some(nok(2_300_000)));
+        assert_eq!(below.figures.comparison, Some(Comparison::AtOrAbove));
+        let at = decide(
+            "lonns_og_arbeidsvilkar",
+            services,
+            &catering,
+            nok(2_300_000),
+            A_DAY_MORE,
+        )
+        .unwrap();
+        assert_eq!(
+            at.text,
+            "mandatory: a services contract; the value NOK 2 300 000 is at or above NOK 2 300 000 (eea_goods_services threshold from 2024-03-14)"
+        );
+        // Works follow the goods/services amount, not the works threshold.
+        assert!(decide(
+            "lonns_og_arbeidsvilkar",
+            ContractType::Works,
+            &[cpv("45210000-2")],
+            nok(2_300_000),
+            A_DAY_MORE
+        )
+        .is_ok());
+        let goods = decide(
+            "lonns_og_arbeidsvilkar",
+            ContractType::Goods,
+            &catering,
+            nok(50_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            goods.text,
+            "not mandatory: it applies to services and works contracts, not goods"
+        );
+    }
+
+    #[test]
+    fn a_cleaning_lot_brings_the_cleaning_rules_and_names_its_cpv() {
+        let cpvs = [cpv("79710000-4"), cpv("90911200-8")];
+        let r = decide(
+            "hms_kort",
+            ContractType::Services,
+            &cpvs,
+            nok(3_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap();
+        assert_eq!(r.figures.cpv.as_deref(), Some("90911200-8"));
+        assert!(r.text.contains("CPV 90911200-8 is under 909"), "{}", r.text);
+        let catering = decide(
+            "hms_kort",
+            ContractType::Services,
+            &[cpv("55524000-9")],
+            nok(3_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            catering.text,
+            "not mandatory: no CPV of the procurement (55524000-9) is under 45 or 909"
+        );
+        assert_eq!(catering.figures.cpv.as_deref(), Some("55524000-9"));
+    }
+
+    #[test]
+    fn apprentices_need_more_than_three_months() {
+        let building = [cpv("45210000-2")];
+        let three = decide(
+            "laerlinger",
+            ContractType::Works,
+            &building,
+            nok(2_000_000),
+            THREE_MONTHS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            three.text,
+            "not mandatory: it runs until 2027-04-15, not longer than 3 months (it would have to end after 2027-04-15)"
+        );
+        assert_eq!(three.figures.must_end_after, Some(THREE_MONTHS));
+        let more = decide(
+            "laerlinger",
+            ContractType::Works,
+            &building,
+            nok(2_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap();
+        assert!(
+            more.text
+                .ends_with("it runs until 2027-04-16, longer than 3 months"),
+            "{}",
+            more.text
+        );
+    }
+
+    #[test]
+    fn the_tax_certificate_is_for_contracts_over_500_000() {
+        let goods = ContractType::Goods;
+        let any = [cpv("55524000-9")];
+        let at = decide("skatteattest", goods, &any, nok(500_000), THREE_MONTHS).unwrap_err();
+        assert_eq!(
+            at.text,
+            "not mandatory: the value NOK 500 000 is not above NOK 500 000"
+        );
+        assert_eq!(at.figures.comparison, Some(Comparison::Above));
+        let over = decide(
+            "skatteattest",
+            goods,
+            &any,
+            Ore::new(50_000_001),
+            THREE_MONTHS,
+        )
+        .unwrap();
+        assert_eq!(
+            over.text,
+            "mandatory: the value NOK 500 000,01 is above NOK 500 000"
+        );
+    }
+
+    #[test]
+    fn a_clause_without_rules_is_recommended() {
+        let r = decide(
+            "innsyn_og_revisjon",
+            ContractType::Works,
+            &[cpv("45210000-2")],
+            nok(100_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            r.text,
+            "no rule makes this clause mandatory; it is recommended"
+        );
+    }
+
+    #[test]
+    fn contract_ends_count_calendar_months() {
+        assert_eq!(contract_end(date(2027, 1, 31), 1), Ok(date(2027, 2, 28)));
+        assert_eq!(contract_end(date(2027, 1, 15), 48), Ok(date(2031, 1, 15)));
+        assert_eq!(
+            contract_end(date(2027, 1, 15), -1).unwrap_err().code,
+            "invalid_duration"
+        );
+        assert!(contract_end(date(2027, 1, 15), i64::MAX).is_err());
+    }
+}

@@ -1,0 +1,425 @@
+//! Who may call what: every documented endpoint against every kind of
+//! caller, as one table. A new endpoint without a row fails the test.
+
+use std::collections::BTreeSet;
+
+use awc::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::procurements::{
+    add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office,
+};
+
+const ROLES: [&str; 7] = [
+    "anonymous",
+    "admin",
+    "coordinator",
+    "other_coordinator",
+    "invited",
+    "uninvited",
+    "supplier",
+];
+
+/// A valid organisation number from eight digits (MOD11; procurement-rules.md §8).
+fn org_number(prefix: u32) -> String {
+    for base in prefix.. {
+        let digits: Vec<u32> = format!("{base:08}")
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .collect();
+        let sum: u32 = [3, 2, 7, 6, 5, 4, 3, 2]
+            .iter()
+            .zip(&digits)
+            .map(|(w, d)| w * d)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => continue,
+            c => c,
+        };
+        return format!("{base:08}{check}");
+    }
+    unreachable!()
+}
+
+struct Row {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expected: [u16; 7],
+}
+
+fn row(method: Method, path: &str, body: Option<Value>, expected: [u16; 7]) -> Row {
+    Row {
+        method,
+        path: path.to_string(),
+        body,
+        expected,
+    }
+}
+
+async fn call(app: &TestApp, row: &Row, token: Option<&str>, body: Option<Value>) -> StatusCode {
+    match (row.path.ends_with("/import"), body) {
+        (true, _) => {
+            let csv = b"org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n".to_vec();
+            app.raw(row.method.clone(), &row.path, token, "text/csv", csv)
+                .await
+                .status
+        }
+        (false, Some(b)) => {
+            app.json(row.method.clone(), &row.path, token, b)
+                .await
+                .status
+        }
+        (false, None) => {
+            app.raw(
+                row.method.clone(),
+                &row.path,
+                token,
+                "application/json",
+                Vec::new(),
+            )
+            .await
+            .status
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_endpoint_answers_every_role_as_the_contract_says() {
+    let app = spawn_app().await;
+    let Office { admin, coordinator } = office(&app).await;
+    let other_office = app
+        .create_office(&admin, "Sunnhordland innkjøp", &org_number(91477820))
+        .await;
+    let other = app
+        .user_token(
+            &admin,
+            "k@sunnhordland.no",
+            "coordinator",
+            Some(&other_office),
+            None,
+        )
+        .await;
+    let invited = municipality_user(&app, &admin, "4601").await;
+    let uninvited = municipality_user(&app, &admin, "0301").await;
+    let r = app
+        .post("/api/v1/suppliers", None, json!({"org_number": org_number(92000000), "name": "Fjord AS", "email": "s@fjord.no",
+              "password": PASSWORD, "employees": 5, "annual_turnover_ore": 1_000_000, "home_municipality": "4601",
+              "service_area": ["46"], "cpv": ["555"]}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let supplier = app.login("s@fjord.no", PASSWORD).await;
+    let tokens: [Option<&str>; 7] = [
+        None,
+        Some(&admin),
+        Some(&coordinator),
+        Some(&other),
+        Some(&invited),
+        Some(&uninvited),
+        Some(&supplier),
+    ];
+
+    mandate(
+        &app,
+        &invited,
+        "4601",
+        json!([]),
+        10_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let id = propose(
+        &app,
+        &coordinator,
+        &["4601", "4602"],
+        &in_future(3600),
+        json!(null),
+    )
+    .await;
+    let lot = add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    open(&app, &coordinator, &id).await;
+    let p = format!("/api/v1/procurements/{id}");
+    let org_id = app.get("/api/v1/users/me", Some(&coordinator)).await.body["organization_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
+    let new_procurement = json!({"title": "Ny", "contract_type": "goods", "cpv": "34110000-1", "framework_agreement": false,
+        "contract_start": days_from_today(200), "duration_months": 12, "participation_deadline": in_future(3600), "invited": ["4601"]});
+    let new_mandate = json!({"reference": "PS 2/2026", "decided_by": "Formannskapet", "decided_on": days_from_today(-1),
+        "valid_from": days_from_today(-1), "valid_until": days_from_today(300), "cpv_scope": [], "max_value_ore": 1});
+    use Method as M;
+    let read = [401, 200, 200, 404, 200, 404, 404];
+    let run = [401, 403, 409, 404, 403, 404, 404];
+    let rows = vec![
+        row(M::GET, "/health/live", None, [200; 7]),
+        row(M::GET, "/health/ready", None, [200; 7]),
+        row(
+            M::POST,
+            "/api/v1/auth/token",
+            Some(json!({"email": "drift@samkjop.no", "password": "admin-passord-123"})),
+            [200; 7],
+        ),
+        row(
+            M::GET,
+            "/api/v1/users/me",
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            M::POST,
+            "/api/v1/users",
+            Some(json!({"email": "ny@k.no", "password": PASSWORD, "role": "admin"})),
+            [401, 201, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/admin/outbox",
+            None,
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/organizations",
+            None,
+            [401, 200, 200, 200, 403, 403, 403],
+        ),
+        row(
+            M::POST,
+            "/api/v1/organizations",
+            Some(
+                json!({"kind": "procurement_office", "name": "Ny", "org_number": org_number(93000000)}),
+            ),
+            [401, 201, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::GET,
+            &format!("/api/v1/organizations/{org_id}"),
+            None,
+            [401, 200, 200, 404, 404, 404, 404],
+        ),
+        row(M::GET, "/api/v1/municipalities", None, [200; 7]),
+        row(M::GET, "/api/v1/municipalities/4601", None, [200; 7]),
+        row(
+            M::PATCH,
+            "/api/v1/municipalities/4601",
+            Some(json!({"contact_email": "post@bergen.kommune.no"})),
+            [401, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/municipalities/4601/mandates",
+            None,
+            [401, 200, 200, 200, 200, 403, 403],
+        ),
+        row(
+            M::POST,
+            "/api/v1/municipalities/4601/mandates",
+            Some(new_mandate),
+            [401, 201, 403, 403, 201, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/suppliers/me",
+            None,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            M::PATCH,
+            "/api/v1/suppliers/me",
+            Some(json!({"employees": 6})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            M::POST,
+            "/api/v1/suppliers/import",
+            None,
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
+        row(M::GET, "/api/v1/clauses", None, [200; 7]),
+        row(
+            M::GET,
+            "/api/v1/procurements",
+            None,
+            [401, 200, 200, 200, 200, 200, 403],
+        ),
+        row(
+            M::POST,
+            "/api/v1/procurements",
+            Some(new_procurement),
+            [401, 403, 201, 201, 403, 403, 403],
+        ),
+        row(M::GET, &p, None, read),
+        row(M::PATCH, &p, Some(json!({"title": "Nytt navn"})), run),
+        row(
+            M::POST,
+            &format!("{p}/lots"),
+            Some(json!({"title": "X", "cpv": "55524000-9", "unit": "stk", "unit_price_ore": 1})),
+            run,
+        ),
+        row(
+            M::POST,
+            &format!("{p}/lots/{lot}/split"),
+            Some(json!({"groups": [["4601"], ["4602"]]})),
+            run,
+        ),
+        row(M::POST, &format!("{p}/open"), None, run),
+        row(M::POST, &format!("{p}/close"), None, run),
+        row(M::POST, &format!("{p}/publish"), None, run),
+        row(
+            M::POST,
+            &format!("{p}/award"),
+            Some(json!({"awards": []})),
+            run,
+        ),
+        row(M::GET, &format!("{p}/summary"), None, read),
+        row(M::GET, &format!("{p}/analysis"), None, read),
+        row(M::GET, &format!("{p}/participation"), None, read),
+        row(
+            M::PUT,
+            &format!("{p}/participation/4601"),
+            Some(json!({"decision": "decline"})),
+            [401, 403, 403, 403, 200, 403, 403],
+        ),
+        row(M::GET, &format!("{p}/events"), None, read),
+        row(M::GET, &format!("{p}/events/verify"), None, read),
+        row(M::GET, &format!("{p}/volumes.csv"), None, read),
+        row(M::GET, &format!("{p}/ocds"), None, [404; 7]),
+        row(
+            M::PUT,
+            &format!("{p}/clauses"),
+            Some(json!({"clauses": []})),
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+        row(
+            M::PUT,
+            &format!("{p}/sustainability"),
+            Some(json!({"climate_weight_percent": 30, "sdgs": [12]})),
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+        row(M::GET, &format!("{p}/compliance"), None, read),
+        row(
+            M::POST,
+            &format!("{p}/compliance/justifications"),
+            Some(json!({"check": "climate_weight", "text": "Begrunnelse"})),
+            [401, 403, 201, 404, 403, 404, 404],
+        ),
+        row(M::GET, &format!("{p}/follow-up"), None, read),
+        row(M::GET, &format!("{p}/follow-up/report"), None, read),
+        row(
+            M::POST,
+            &format!("{p}/follow-up/no-such-checkpoint"),
+            Some(json!({"result": "done"})),
+            run,
+        ),
+        row(M::GET, "/api/v1/public/procurements", None, [200; 7]),
+        row(
+            M::GET,
+            &format!("/api/v1/public/procurements/{id}"),
+            None,
+            [404; 7],
+        ),
+        row(
+            M::POST,
+            &format!("/api/v1/public/procurements/{id}/lots/{lot}/interest"),
+            None,
+            [401, 403, 403, 403, 403, 403, 404],
+        ),
+        row(M::POST, "/api/v1/suppliers", None, [201; 7]),
+        // Last: it ends the procurement.
+        row(
+            M::POST,
+            &format!("{p}/cancel"),
+            Some(json!({})),
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+    ];
+
+    let mut failures = Vec::new();
+    for r in &rows {
+        // The coordinator goes last where a call changes state for everyone after it.
+        let order: [usize; 7] = [0, 1, 3, 4, 5, 6, 2];
+        for &i in &order {
+            let body = if r.path == "/api/v1/suppliers" {
+                Some(
+                    json!({"org_number": org_number(94000000 + 10 * i as u32), "name": "Leverandør AS",
+                            "email": format!("l{i}@lev.no"), "password": PASSWORD, "employees": 1,
+                            "annual_turnover_ore": 100, "home_municipality": "4601", "service_area": [], "cpv": ["45"]}),
+                )
+            } else if r.path == "/api/v1/users" {
+                Some(json!({"email": format!("ny{i}@k.no"), "password": PASSWORD, "role": "admin"}))
+            } else {
+                r.body.clone()
+            };
+            let got = call(&app, r, tokens[i], body).await;
+            if got.as_u16() != r.expected[i] {
+                failures.push(format!(
+                    "{} {} as {}: {} (expected {})",
+                    r.method,
+                    r.path,
+                    ROLES[i],
+                    got.as_u16(),
+                    r.expected[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // Every documented operation has its row.
+    let doc = app.get("/api-docs/openapi.json", None).await.body;
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.as_str().to_string(), template_of(&r.path, &doc)))
+        .collect();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in item.as_object().into_iter().flat_map(|o| o.keys()) {
+            let m = method.to_uppercase();
+            if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str())
+                && !covered.contains(&(m.clone(), path.clone()))
+            {
+                missing.push(format!("{m} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in the matrix: {missing:?}"
+    );
+}
+
+/// The documented path template a concrete path belongs to.
+fn template_of(path: &str, doc: &Value) -> String {
+    let wanted: Vec<&str> = path.split('/').collect();
+    doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .find(|t| {
+            let parts: Vec<&str> = t.split('/').collect();
+            parts.len() == wanted.len()
+                && parts
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(a, b)| a.starts_with('{') || a == b)
+        })
+        .cloned()
+        .unwrap_or_else(|| path.to_string())
+}
