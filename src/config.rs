@@ -265,11 +265,28 @@ impl Config {
     /// life of the process: the API, the voting links and the jobs that make
     /// links must all sign with the same key.
     pub fn ensure_signing_secret(&mut self) {
-        if self.jwt_secret.is_none() {
-            tracing::warn!("no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process");
-            let bytes: [u8; 32] = rand::random();
-            self.jwt_secret = Some(bytes.iter().map(|b| format!("{b:02x}")).collect());
+        if self.jwt_secret.is_some() {
+            return;
         }
+        // Development only (production refuses to start without a secret):
+        // a secret kept in the data folder, so that logins and the voting
+        // links of `samkjop demo` survive a restart.
+        let file = self.data_dir.join(".dev-jwt-secret");
+        let kept = std::fs::read_to_string(&file)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| s.len() >= 32);
+        let secret = kept.unwrap_or_else(|| {
+            let bytes: [u8; 32] = rand::random();
+            let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let written = std::fs::create_dir_all(&self.data_dir).and_then(|_| write_private(&file, &fresh));
+            match written {
+                Ok(()) => tracing::warn!(file = %file.display(), "no SAMKJOP_JWT_SECRET: a development secret was made and kept"),
+                Err(e) => tracing::warn!(error = %e, "no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process"),
+            }
+            fresh
+        });
+        self.jwt_secret = Some(secret);
     }
 
     pub fn signing_keys(&self) -> crate::auth::Keys {
@@ -308,6 +325,18 @@ fn check_ocds_prefix(prefix: &str) -> Result<(), ConfigError> {
 fn clause_library(text: &str) -> Result<ClauseLibrary, ConfigError> {
     ClauseLibrary::from_toml(text)
         .map_err(|e| ConfigError(format!("config/clauses.toml: {}", e.message)))
+}
+
+/// Readable by the owner only: it signs everyone's tokens.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 fn read_or(path: &Path, compiled_in: &str) -> Result<String, ConfigError> {

@@ -1,6 +1,7 @@
 //! What suppliers see without an account: published procurements and their
 //! lot division (api.md "Supplier view"); and, with one, marking interest
-//! in a lot. Anything not published is a 404 here, whatever its state.
+//! in a lot. A draft, open, closed or cancelled procurement is a 404 on
+//! every path here; an awarded one stays readable.
 //!
 //! The lot division of a national procurement sums some 35 700 volume
 //! lines, and suppliers ask for it far more often than it changes; after
@@ -118,7 +119,13 @@ fn json_cache() -> &'static RenderCache {
 
 // ---- loading ----
 
-/// The `event_seq` of a published procurement; 404 for any other.
+/// Published procurements stay public once awarded: the notice and its lot
+/// division do not disappear with the award (only the list leaves them out).
+fn is_public(status: &str) -> bool {
+    status == ProcurementStatus::Published.as_str() || status == ProcurementStatus::Awarded.as_str()
+}
+
+/// The `event_seq` of a published (or awarded) procurement; 404 for any other.
 pub async fn published_version(state: &State, id: &str) -> AppResult<i64> {
     let key = id.to_string();
     match state
@@ -126,19 +133,19 @@ pub async fn published_version(state: &State, id: &str) -> AppResult<i64> {
         .read(move |c| procurements::version(c, &key))
         .await?
     {
-        Some((status, seq)) if status == ProcurementStatus::Published.as_str() => Ok(seq),
+        Some((status, seq)) if is_public(&status) => Ok(seq),
         _ => Err(AppError::not_found("the procurement")),
     }
 }
 
-/// A published procurement with its summary; 404 for any other.
+/// A published (or awarded) procurement with its summary; 404 for any other.
 pub async fn load_published(state: &State, id: &str) -> AppResult<(Aggregate, Summary)> {
     let key = id.to_string();
     let aggregate = state
         .db
         .read(move |c| procurements::load(c, &key))
         .await?
-        .filter(|a| a.procurement.status == ProcurementStatus::Published.as_str())
+        .filter(|a| is_public(&a.procurement.status))
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     // Published procurements are summed with the thresholds of their
     // publication day, so the answer depends on the stored data only.
@@ -268,7 +275,8 @@ fn json_answer(body: Bytes) -> HttpResponse {
 }
 
 /// The lot division of a published procurement: lots, their areas,
-/// combined yearly quantities and values. Anyone may read it.
+/// combined yearly quantities and values. Anyone may read it, also after
+/// the award.
 #[utoipa::path(get, path = "/api/v1/public/procurements/{id}", tag = "public", params(("id" = String, Path)),
     responses((status = 200, body = LotDivision),
               (status = 404, body = Problem, description = "no such procurement, or not published")))]
@@ -302,7 +310,8 @@ pub struct PublishedProcurement {
     pub published_at: Option<String>,
 }
 
-/// Published procurements, the latest first. Anyone may read them.
+/// Published procurements that are not yet awarded, the latest first.
+/// Anyone may read them.
 #[utoipa::path(get, path = "/api/v1/public/procurements", tag = "public", params(Page),
     responses((status = 200, body = Vec<PublishedProcurement>)))]
 pub async fn list_published(

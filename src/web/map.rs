@@ -18,6 +18,10 @@ use maud::{html, Markup};
 
 use crate::reference::{reference, MunicipalityRecord};
 
+/// The area, and the rest of its counties.
+const ON: &str = "#0b5394";
+const OFF: &str = "#d5dce4";
+
 const OUTLINES: &str = include_str!("../../data/reference/kommuner_2024_outlines.txt");
 
 struct Outline {
@@ -167,7 +171,10 @@ impl Atlas {
                     g id=(format!("area{drawing}")) transform=(format!("scale({squeeze:.5} 1)")) {
                         @for m in &context {
                             @let on = inside.contains(m.number.as_str());
-                            use href=(format!("#k{}", m.number)) class=(if on { "on" } else { "off" }) {
+                            // Attributes, not the page's CSS: a drawing placed again by
+                            // `<use>` is a copy in a shadow tree, which selectors do not reach.
+                            use href=(format!("#k{}", m.number)) class=(if on { "on" } else { "off" })
+                                fill=(if on { ON } else { OFF }) stroke="#fff" stroke-width="0.6" {
                                 title { (m.name) @if !on { " (ikke med)" } }
                             }
                         }
@@ -217,7 +224,11 @@ mod tests {
         assert!(svg.contains("<title>Bergen</title>"), "{svg}");
         let again = atlas.map(&area, "Område igjen").into_string();
         assert!(again.contains("<use href=\"#area0\">"), "{again}");
-        assert_eq!(again.matches("<use ").count(), 1, "the same area is drawn once");
+        assert_eq!(
+            again.matches("<use ").count(),
+            1,
+            "the same area is drawn once"
+        );
         let defs = outline_defs(context_of(&area).iter().map(|m| m.number.as_str())).into_string();
         assert_eq!(defs.matches("<path ").count(), vestland);
     }

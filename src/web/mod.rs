@@ -32,8 +32,9 @@ button{background:#0b5394;color:#fff;border:0;border-radius:4px;padding:.7em 1.4
 .errors{background:#fde8e8;border:1px solid #c53030;border-radius:6px;padding:.6em 1em}.ok{background:#e6f4ea;border:1px solid #2f855a;border-radius:6px;padding:.6em 1em}
 .muted{color:#555;font-size:.92em}table{border-collapse:collapse}td,th{padding:.25em .6em .25em 0;text-align:left;vertical-align:top}
 th{font-weight:600}.num{white-space:nowrap;font-variant-numeric:tabular-nums}figure{margin:.6em 0}
+table.facts{width:100%}table.facts th{width:40%}main{overflow-wrap:break-word}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}svg.map{display:block;width:100%;height:auto;max-height:26em}
-svg.map use{stroke:#fff;stroke-width:.6}svg.map use.off{fill:#d5dce4}svg.map use.on{fill:#0b5394}svg.map use:hover{fill:#e69138}
+svg.map use:hover{fill:#e69138}
 table.chart{width:100%}table.chart th{font-weight:400;width:35%;overflow-wrap:anywhere}table.chart td.bar{width:50%}table.chart td.num{text-align:right}
 table.chart svg{display:block;width:100%;height:.9em}table.chart rect{fill:#0b5394}details summary{cursor:pointer;margin:.4em 0}
 ";

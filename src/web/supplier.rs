@@ -204,14 +204,14 @@ fn procurement_page(
                 tr { th { "Opsjoner" } td { "Forlengelse med inntil " (d.option_months) " måneder" } }
             }
             tr { th { "Verdi per år" } td.num { (Ore::new(annual_total)) } }
-            tr { th { "Verdi for hele perioden" } td.num { (Ore::new(contract_total)) " (med opsjoner)" } }
+            tr { th { "Verdi for hele perioden" } td { span.num { (Ore::new(contract_total)) } " (med opsjoner)" } }
         }
         h2 { "Deltakere (" (kommuner(d.participants.len())) ")" }
         p { (names(&d.participants)) }
         h2 { "Delkontrakter (" (d.lots.len()) ")" }
         (outline_defs(drawn.iter().copied()))
         @for (n, lot) in d.lots.iter().enumerate() {
-            (lot_section(n + 1, lot, volumes.get(lot.id.as_str()).map_or(&[][..], Vec::as_slice), d.lots.len() <= 6, &mut atlas))
+            (lot_section(n + 1, lot, volumes.get(lot.id.as_str()).map_or(&[][..], Vec::as_slice), d, &mut atlas))
         }
         p.muted {
             "Beløp er i norske kroner uten merverdiavgift. Verdien for hele perioden regnes med opsjonene. "
@@ -225,7 +225,7 @@ fn lot_section(
     n: usize,
     lot: &PublicLot,
     volumes: &[(&str, i64)],
-    open: bool,
+    d: &LotDivision,
     atlas: &mut Atlas,
 ) -> Markup {
     let area: Vec<String> = lot.area.iter().map(|m| m.number.clone()).collect();
@@ -236,32 +236,43 @@ fn lot_section(
         .collect::<BTreeSet<_>>()
         .len();
     html! {
-        section.lot {
+        section.lot id=(format!("delkontrakt-{n}")) {
             h3 { "Delkontrakt " (n) ": " (lot.title) }
             p.muted { (cpv_line(&lot.cpv)) }
             table.facts {
-                tr { th { "Mengde per år" } td.num { (words::number(lot.annual_quantity)) " " (lot.unit) } }
+                tr { th { "Mengde per år" } td { span.num { (words::number(lot.annual_quantity)) } " " (lot.unit) } }
                 @if lot.max_annual_quantity > lot.annual_quantity {
-                    tr { th { "Inntil per år" } td.num { (words::number(lot.max_annual_quantity)) " " (lot.unit) } }
+                    tr { th { "Inntil per år" } td { span.num { (words::number(lot.max_annual_quantity)) } " " (lot.unit) } }
                 }
                 tr { th { "Verdi per år" } td.num { (Ore::new(lot.annual_value_ore)) } }
                 tr { th { "Verdi for hele perioden" } td.num { (Ore::new(lot.contract_value_ore)) } }
             }
             p {
                 strong { "Område (" (kommuner(lot.area.len())) "): " }
-                @if lot.area.is_empty() { "ingen av deltakerne" } @else { (names(&lot.area)) }
+                @if lot.area.is_empty() {
+                    "ingen av deltakerne"
+                } @else if lot.area.len() == d.participants.len() && lot.area.len() > 1 {
+                    // The area is a subset of the participants: the same size is all of them.
+                    "alle deltakerne"
+                } @else {
+                    (names(&lot.area))
+                }
             }
             @if !area.is_empty() {
                 figure.map {
                     (atlas.map(&area, &label))
                     figcaption.muted {
-                        "Mørk: kommunene i delkontrakten. Lys: resten av "
-                        (if counties > 1 { "fylkene" } else { "fylket" }) "."
+                        @if context_of(&area).len() == area.len() {
+                            "Kommunene i delkontrakten."
+                        } @else {
+                            "Mørk: kommunene i delkontrakten. Lys: resten av "
+                            (if counties > 1 { "fylkene" } else { "fylket" }) "."
+                        }
                     }
                 }
             }
             @if !volumes.is_empty() {
-                details open[open] {
+                details open[d.lots.len() <= 6] {
                     summary { "Mengde per år for hver kommune (" (lot.unit) ")" }
                     (volume_chart(volumes))
                 }

@@ -228,13 +228,7 @@ mod vote_page {
             return;
         };
         let smtp = SmtpServer::start().await;
-        let url = smtp.url();
-        let app = crate::helpers::spawn_app_with(move |k| match k {
-            "SAMKJOP_SMTP_URL" => Some(url.clone()),
-            "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
-            _ => None,
-        })
-        .await;
+        let app = crate::voting::app_with_mail(&smtp).await;
         let Office { admin, coordinator } = office(&app).await;
         let bergen = municipality_user(&app, &admin, "4601").await;
         app.patch(

@@ -10,12 +10,12 @@ use samkjop::db::Db;
 use samkjop::flows::follow_up;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, Reply, TestApp, JWT_SECRET, PASSWORD};
+use crate::helpers::{spawn_app, Reply, TestApp, JWT_SECRET, PASSWORD};
 use crate::procurements::{
     days_from_today, decline, in_future, join, mandate, municipality_user, office, open, Office,
 };
 use crate::smtp_server::SmtpServer;
-use crate::voting::{parse, Mail};
+use crate::voting::{app_with_mail, mails_about as mails};
 
 /// What the school-meals scenario (services, CPV 55524000-9, far above the
 /// EEA threshold) must have before it may be published.
@@ -724,37 +724,6 @@ async fn the_award_lays_out_the_follow_up_and_results_are_reported_per_municipal
         .await
         .body;
     assert_eq!(verify["intact"], true);
-}
-
-async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
-    let url = smtp.url();
-    spawn_app_with(move |k| match k {
-        "SAMKJOP_SMTP_URL" => Some(url.clone()),
-        "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
-        _ => None,
-    })
-    .await
-}
-
-async fn mails(smtp: &SmtpServer, subject_part: &str, n: usize) -> Vec<Mail> {
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
-    loop {
-        let got: Vec<Mail> = smtp
-            .received()
-            .iter()
-            .map(parse)
-            .filter(|m| m.subject.contains(subject_part))
-            .collect();
-        if got.len() >= n {
-            return got;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} mails about '{subject_part}', got {}",
-            got.len()
-        );
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
 }
 
 /// 08:00 in Oslo on `day`, when the registered job sends.

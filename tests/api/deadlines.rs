@@ -1,8 +1,6 @@
 //! What the clock triggers, with the clock moved by the test: closing at the
 //! deadline, reminders, mandate warnings; each at most once.
 
-use std::time::Duration as StdDuration;
-
 use awc::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use samkjop::auth::Keys;
@@ -11,48 +9,17 @@ use samkjop::flows::deadlines;
 use samkjop::flows::invitations::Links;
 use serde_json::json;
 
-use crate::helpers::{spawn_app_with, TestApp, JWT_SECRET};
+use crate::helpers::{TestApp, JWT_SECRET};
 use crate::procurements::{
     add_lot, days_from_today, decline, mandate, municipality_user, office, open, propose, Office,
 };
 use crate::smtp_server::SmtpServer;
-use crate::voting::{link_in, parse, Mail};
-
-async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
-    let url = smtp.url();
-    spawn_app_with(move |k| match k {
-        "SAMKJOP_SMTP_URL" => Some(url.clone()),
-        "SAMKJOP_OUTBOX_INTERVAL_MS" => Some("100".into()),
-        _ => None,
-    })
-    .await
-}
+use crate::voting::{app_with_mail, link_in, mails_about as mails};
 
 fn links(app: &TestApp) -> Links {
     Links {
         keys: Keys::new(JWT_SECRET.as_bytes(), 3600),
         public_url: app.address.clone(),
-    }
-}
-
-async fn mails(smtp: &SmtpServer, subject_part: &str, n: usize) -> Vec<Mail> {
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(20);
-    loop {
-        let got: Vec<Mail> = smtp
-            .received()
-            .iter()
-            .map(parse)
-            .filter(|m| m.subject.contains(subject_part))
-            .collect();
-        if got.len() >= n {
-            return got;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} mails about '{subject_part}', got {}",
-            got.len()
-        );
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
 }
 

@@ -459,6 +459,33 @@ async fn the_public_lot_division_is_exactly_the_published_numbers() {
     assert_eq!(list.body[0]["id"], s.id);
     assert_eq!(list.body[0]["title"], "Skolemat i Vestland og Rogaland");
     assert!(list.body[0]["published_at"].is_string());
+
+    // Awarded, the notice stays readable; it leaves the list of open competitions.
+    let supplier = supplier_a(&app).await;
+    let me = app.get("/api/v1/suppliers/me", Some(&supplier)).await;
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{}/award", s.id),
+            Some(&s.office.coordinator),
+            json!({"awards": [{"lot_id": ids[1], "supplier_id": me.body["id"]}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.get(&path, None).await;
+    assert_eq!((r.status, &r.body), (StatusCode::OK, &expected));
+    let page = app.get(&format!("/procurements/{}", s.id), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let list = app.get("/api/v1/public/procurements", None).await;
+    assert_eq!(list.body, json!([]));
+    let interest = format!(
+        "/api/v1/public/procurements/{}/lots/{}/interest",
+        s.id, ids[1]
+    );
+    assert_eq!(
+        app.post(&interest, Some(&supplier), json!({})).await.status,
+        StatusCode::NOT_FOUND,
+        "no interest in a lot already awarded"
+    );
 }
 
 #[actix_web::test]
@@ -544,14 +571,15 @@ async fn the_page_for_people_names_lots_and_municipalities_draws_maps_and_escape
         "Tjenester",
         "1. august 2027 – 31. juli 2029",
         "NOK 10 800 000",
-        "240 000 porsjon",
+        "<span class=\"num\">240 000</span> porsjon",
         "Kartverket",
     ] {
         assert!(html.contains(text), "the page shows {text:?}");
     }
     // A map per lot, placing the outlines of every municipality in the counties.
     assert_eq!(html.matches("<svg class=\"map\"").count(), 3);
-    assert!(html.contains("<use href=\"#k4601\" class=\"on\"><title>Bergen</title></use>"));
+    assert!(html.contains("<use href=\"#k4601\" class=\"on\" fill=\"#0b5394\""));
+    assert!(html.contains("<title>Bergen</title>"));
     assert!(html.contains("<title>Austrheim (ikke med)</title>"));
     assert!(html.contains("<path id=\"k4601\" d=\"M"));
     assert!(html.contains("<table class=\"chart\">"));

@@ -16,7 +16,8 @@ use crate::smtp_server::{Received, SmtpServer};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
+/// An app that sends its mail to the test's SMTP server, quickly.
+pub async fn app_with_mail(smtp: &SmtpServer) -> TestApp {
     let url = smtp.url();
     spawn_app_with(move |k| match k {
         "SAMKJOP_SMTP_URL" => Some(url.clone()),
@@ -52,6 +53,28 @@ pub fn link_in(mail: &Mail) -> String {
         .find(char::is_whitespace)
         .map_or(mail.text.len(), |e| start + e);
     mail.text[start..end].to_string()
+}
+
+/// Waits for `n` mails whose subject holds `subject_part`.
+pub async fn mails_about(smtp: &SmtpServer, subject_part: &str, n: usize) -> Vec<Mail> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got: Vec<Mail> = smtp
+            .received()
+            .iter()
+            .map(parse)
+            .filter(|m| m.subject.contains(subject_part))
+            .collect();
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {n} mails about '{subject_part}', got {}",
+            got.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn mails_to(smtp: &SmtpServer, n: usize, to: &str) -> Vec<Mail> {
