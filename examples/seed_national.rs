@@ -441,6 +441,7 @@ async fn seed() -> Result<String, String> {
     .await?;
 
     eprintln!("357 municipalities join");
+    let mut mandates: Vec<(&str, String)> = Vec::new();
     let populations: HashMap<&str, i64> = r
         .municipalities
         .iter()
@@ -476,12 +477,13 @@ async fn seed() -> Result<String, String> {
                     &token,
                     json!({"decision": "join", "mandate_id": mandate, "volumes": volumes}),
                 )
-                .await
+                .await?;
+                Ok::<_, String>((number, mandate))
             }
         }))
         .await;
         for a in answers {
-            a?;
+            mandates.push(a?);
         }
     }
     api.post(
@@ -523,7 +525,67 @@ async fn seed() -> Result<String, String> {
         "analysis over HTTP: {flagged} of 100 lots flagged; fastest {} ms, median {} ms of 5",
         times[0], times[2]
     );
+    if let Ok(file) = std::env::var("SEED_WRITES_FILE") {
+        write_scenario(&api, &keys, &coordinator, &mandates, &file).await?;
+    }
+    if let Ok(file) = std::env::var("SEED_ENV_FILE") {
+        std::fs::write(
+            &file,
+            format!("PUBLISHED_ID={id}\nCOORDINATOR_TOKEN={coordinator}\n"),
+        )
+        .map_err(|e| format!("{file}: {e}"))?;
+    }
     Ok(id)
+}
+
+/// For the write benchmark: a second procurement, open, every municipality
+/// invited with its mandate recorded; writes one line per municipality,
+/// `path<TAB>token<TAB>body`, for the load script to replay as decisions.
+async fn write_scenario(
+    api: &Api,
+    keys: &Keys,
+    coordinator: &str,
+    mandates: &[(&str, String)],
+    file: &str,
+) -> Result<(), String> {
+    let numbers: Vec<&str> = mandates.iter().map(|(n, _)| *n).collect();
+    let today = chrono::Utc::now().date_naive();
+    let id = id_of(
+        &api.post(
+            "/api/v1/procurements",
+            Some(coordinator),
+            json!({"title": "Skrivetest: skolemat", "contract_type": "services", "cpv": "55524000-9",
+                   "framework_agreement": true, "contract_start": (today + chrono::Duration::days(200)).to_string(),
+                   "duration_months": 24, "option_months": 24,
+                   "participation_deadline": (chrono::Utc::now() + chrono::Duration::hours(6)).to_rfc3339(),
+                   "invited": numbers}),
+        )
+        .await?,
+    )?;
+    let lot = id_of(
+        &api.post(
+            &format!("/api/v1/procurements/{id}/lots"),
+            Some(coordinator),
+            json!({"title": "Skolemåltid", "cpv": "55524000-9", "unit": "porsjon", "unit_price_ore": 4500}),
+        )
+        .await?,
+    )?;
+    api.post(
+        &format!("/api/v1/procurements/{id}/open"),
+        Some(coordinator),
+        json!({}),
+    )
+    .await?;
+    let mut lines = String::new();
+    for (i, (number, mandate)) in mandates.iter().enumerate() {
+        let token = municipality_token(keys, number)?;
+        let body = json!({"decision": "join", "mandate_id": mandate,
+                          "volumes": [{"lot_id": lot, "annual_quantity": 1000 + i, "max_annual_quantity": 1200 + i}]});
+        lines.push_str(&format!(
+            "/api/v1/procurements/{id}/participation/{number}\t{token}\t{body}\n"
+        ));
+    }
+    std::fs::write(file, lines).map_err(|e| format!("{file}: {e}"))
 }
 
 #[actix_web::main]

@@ -2,7 +2,7 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::procurements::visible;
+use super::procurements::visible_head;
 use super::{Json, Page, State};
 use crate::auth::Caller;
 use crate::db::events::{self, Event};
@@ -58,7 +58,7 @@ pub async fn list_events(
     page: web::Query<Page>,
 ) -> AppResult<Json<Vec<EventView>>> {
     let id = id.into_inner();
-    visible(&state, &caller, id.clone()).await?;
+    visible_head(&state, &caller, id.clone()).await?;
     let (limit, offset) = (page.limit(), page.offset());
     let list = state
         .db
@@ -86,7 +86,7 @@ pub async fn verify_events(
     id: web::Path<String>,
 ) -> AppResult<Json<ChainCheck>> {
     let id = id.into_inner();
-    let (aggregate, _) = visible(&state, &caller, id.clone()).await?;
+    let (aggregate, _) = visible_head(&state, &caller, id.clone()).await?;
     let all = state.db.read(move |c| events::all(c, &id)).await?;
     let broken = events::first_broken(&all, &aggregate.procurement.last_event_hash);
     Ok(Json(ChainCheck {

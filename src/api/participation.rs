@@ -2,7 +2,7 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::procurements::visible;
+use super::procurements::visible_head;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::domain::summary::VolumeInput;
@@ -154,7 +154,7 @@ pub async fn list_participation(
     id: web::Path<String>,
     page: web::Query<Page>,
 ) -> AppResult<Json<Vec<ParticipationView>>> {
-    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
+    let (aggregate, _) = visible_head(&state, &caller, id.into_inner()).await?;
     let rows = page.slice(&aggregate.participations, MAX_PAGE).to_vec();
     let mandate_ids: Vec<String> = rows.iter().filter_map(|p| p.mandate_id.clone()).collect();
     let references = state

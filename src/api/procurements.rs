@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::public::RenderCache;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -200,8 +201,26 @@ pub async fn visible(
     Ok((aggregate, standing))
 }
 
+/// `visible` without the volume lines, for calls that do not add them up.
+pub async fn visible_head(
+    state: &State,
+    caller: &Caller,
+    id: String,
+) -> AppResult<(Aggregate, Standing)> {
+    let aggregate = state
+        .db
+        .read(move |c| procurements::load_head(c, &id))
+        .await?
+        .ok_or_else(|| AppError::not_found("the procurement"))?;
+    let standing = standing_of(&aggregate, caller.who());
+    if !standing.may_read() {
+        return Err(AppError::not_found("the procurement"));
+    }
+    Ok((aggregate, standing))
+}
+
 async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<ProcurementView> {
-    visible(state, caller, id)
+    visible_head(state, caller, id)
         .await
         .map(|(a, _)| ProcurementView::from(&a))
 }
@@ -294,7 +313,7 @@ pub async fn update_procurement(
     body: Json<ProcurementUpdate>,
 ) -> AppResult<Json<ProcurementView>> {
     let id = id.into_inner();
-    let (current, _) = visible(&state, &caller, id.clone()).await?;
+    let (current, _) = visible_head(&state, &caller, id.clone()).await?;
     let p = &current.procurement;
     let u = body.0;
     let merged = NewProcurement {
@@ -351,7 +370,7 @@ pub async fn add_lot(
     body: Json<NewLot>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (current, _) = visible(&state, &caller, id.clone()).await?;
+    let (current, _) = visible_head(&state, &caller, id.clone()).await?;
     let b = body.0;
     let draft = check_lot(
         &b.title,
@@ -375,7 +394,7 @@ pub struct StatusView {
 }
 
 async fn status_after(state: &State, caller: &Caller, id: String) -> AppResult<Json<StatusView>> {
-    let (a, _) = visible(state, caller, id).await?;
+    let (a, _) = visible_head(state, caller, id).await?;
     Ok(Json(StatusView {
         status: a.procurement.status,
     }))
@@ -533,7 +552,36 @@ pub async fn summary(
     state: State,
     caller: Caller,
     id: web::Path<String>,
-) -> AppResult<Json<Summary>> {
-    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
-    lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now()).map(Json)
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (head, _) = visible_head(&state, &caller, id.clone()).await?;
+    // The summary changes with the procurement (every change moves event_seq)
+    // and, before it is announced, with the date that picks the thresholds.
+    let now = Utc::now();
+    let key = format!("{id}@{}", crate::domain::calendar::oslo_date(now));
+    let seq = head.procurement.event_seq;
+    if let Some(body) = summary_cache().get(&key, seq) {
+        return Ok(json_bytes(body));
+    }
+    let aggregate = state
+        .db
+        .read(move |c| procurements::load(c, &id))
+        .await?
+        .ok_or_else(|| AppError::not_found("the procurement"))?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, now)?;
+    let body =
+        actix_web::web::Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
+    summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
+    Ok(json_bytes(body))
+}
+
+fn summary_cache() -> &'static RenderCache {
+    static CACHE: std::sync::OnceLock<RenderCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| RenderCache::new(256))
+}
+
+fn json_bytes(body: actix_web::web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
 }

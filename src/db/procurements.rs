@@ -273,6 +273,20 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Procurement>
 }
 
 pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> {
+    load_with(conn, id, true)
+}
+
+/// The aggregate without its volume lines: what access checks and most views
+/// need, without the 35 700 rows of a national procurement.
+pub fn load_head(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> {
+    load_with(conn, id, false)
+}
+
+fn load_with(
+    conn: &mut AnyConnection,
+    id: &str,
+    with_volumes: bool,
+) -> AppResult<Option<Aggregate>> {
     let Some(procurement) = find(conn, id)? else {
         return Ok(None);
     };
@@ -286,11 +300,15 @@ pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> 
         .select(Participation::as_select())
         .order(participations::municipality.asc())
         .load(conn)?;
-    let volumes = volumes::table
-        .filter(volumes::procurement_id.eq(id))
-        .select(Volume::as_select())
-        .order((volumes::municipality.asc(), volumes::lot_id.asc()))
-        .load(conn)?;
+    let volumes = if with_volumes {
+        volumes::table
+            .filter(volumes::procurement_id.eq(id))
+            .select(Volume::as_select())
+            .order((volumes::municipality.asc(), volumes::lot_id.asc()))
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
     Ok(Some(Aggregate {
         procurement,
         lots,
