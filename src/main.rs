@@ -12,8 +12,19 @@ const USAGE: &str = "usage: samkjop [serve | migrate | import-suppliers FILE.csv
 
 Settings: config/default.toml, overridden by DATABASE_URL, SAMKJOP_BIND, ... (docs/operations.md).";
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    limit_malloc_arenas();
+    // Multi-threaded: the scheduler and the blocking pool need it.
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => fail(&format!("cannot start the runtime: {e}")),
+    }
+}
+
+async fn run() -> ExitCode {
     samkjop::telemetry::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match Config::load() {
@@ -151,3 +162,22 @@ async fn demo(config: Config) -> Result<(), String> {
     println!("{}", samkjop::demo::next_steps(&config, &report));
     Ok(())
 }
+
+/// glibc gives threads their own malloc arenas and keeps what each once
+/// held; with the blocking pool's many threads a national analysis or
+/// summary left its peak in several arenas at once (229 MB resident against
+/// 100 MB with two arenas, docs/performance.md). `MALLOC_ARENA_MAX` in the
+/// environment still wins.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only changes allocator settings; it is called
+        // first thing in main, before the runtime starts any thread.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}

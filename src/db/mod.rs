@@ -42,7 +42,7 @@ use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -137,6 +137,11 @@ pub struct Db {
     /// SQLite has one writer at a time; queueing writers here, inside the
     /// process, keeps them from failing on each other's locks.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// One permit per pooled connection, handed out in arrival order: a
+    /// request waits here, as a cheap task, rather than in a blocking thread
+    /// on the pool's lock, where a burst would spawn hundreds of threads and
+    /// some requests would wait far longer than others.
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Db {
@@ -161,6 +166,7 @@ impl Db {
             pool,
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            permits: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
         })
     }
 
@@ -175,6 +181,12 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let _permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
             f(&mut conn)

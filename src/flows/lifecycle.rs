@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::invitations::{invite_all, Links};
-use super::{conflict, locked};
+use super::{conflict, locked, locked_head};
 use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
@@ -117,7 +117,7 @@ pub fn edit(
     who: Who<'_>,
     actor: &str,
 ) -> AppResult<()> {
-    let aggregate = locked(conn, id)?;
+    let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::Edit)?;
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
@@ -161,7 +161,7 @@ pub fn add_lot(
     who: Who<'_>,
     actor: &str,
 ) -> AppResult<Lot> {
-    let aggregate = locked(conn, id)?;
+    let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::AddLot)?;
     if aggregate.lots.len() >= MAX_LOTS {
@@ -221,7 +221,7 @@ pub fn open(
     actor: &str,
     links: &Links,
 ) -> AppResult<Aggregate> {
-    let aggregate = locked(conn, id)?;
+    let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Open)?;
     if aggregate.lots.is_empty() {
@@ -260,7 +260,7 @@ pub fn close(
     actor: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let aggregate = locked(conn, id)?;
+    let aggregate = locked_head(conn, id)?;
     if let Some(who) = who {
         require_coordinator(&aggregate, who)?;
     }
@@ -345,7 +345,7 @@ pub fn cancel(
     actor: &str,
     reason: Option<String>,
 ) -> AppResult<()> {
-    let aggregate = locked(conn, id)?;
+    let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Cancel)?;
     let at = crate::db::now();

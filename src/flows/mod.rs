@@ -23,6 +23,17 @@ pub fn locked(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Aggre
     procurements::load(conn, procurement_id)?.ok_or_else(|| AppError::not_found("the procurement"))
 }
 
+/// `locked` without the volume lines, for steps that do not add them up:
+/// a decision on a national procurement then reads a few hundred rows, not
+/// tens of thousands.
+pub fn locked_head(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Aggregate> {
+    if !events::lock_procurement(conn, procurement_id)? {
+        return Err(AppError::not_found("the procurement"));
+    }
+    procurements::load_head(conn, procurement_id)?
+        .ok_or_else(|| AppError::not_found("the procurement"))
+}
+
 /// A refused state change is a conflict with the procurement's state, not bad input.
 pub fn conflict(e: Invalid) -> AppError {
     AppError::conflict(e.code, e.message)

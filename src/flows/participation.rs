@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{conflict, locked};
+use super::{conflict, locked_head};
 use crate::db::procurements::{self, Participation, Volume};
 use crate::db::{events, mandates, AnyConnection};
 use crate::domain::calendar::oslo_date;
@@ -52,7 +52,7 @@ pub fn decide(
     channel: &str,
     actor: &str,
 ) -> AppResult<Receipt> {
-    let aggregate = locked(conn, procurement_id)?;
+    let aggregate = locked_head(conn, procurement_id)?;
     if aggregate.participation(municipality.as_str()).is_none() {
         return Err(AppError::forbidden(format!(
             "{} is not invited to this procurement",
