@@ -77,8 +77,8 @@ pub struct DemoReport {
     pub vehicles_id: String,
     pub suppliers: usize,
     pub municipalities: usize,
-    /// The vote links in the invitations are signed with a key that dies
-    /// with this process when no SAMKJOP_JWT_SECRET is set.
+    /// Whether the vote links in the invitations are signed with a secret
+    /// that `serve` will use too (configured, or kept in the data folder).
     pub links_outlive_process: bool,
 }
 

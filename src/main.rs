@@ -157,7 +157,10 @@ impl Progress {
     }
 }
 
-async fn demo(config: Config) -> Result<(), String> {
+async fn demo(mut config: Config) -> Result<(), String> {
+    // In development the secret is kept in the data folder, so the demo's
+    // voting links still work when `serve` starts afterwards.
+    config.ensure_signing_secret();
     let report = samkjop::demo::run(&config).await?;
     println!("{}", samkjop::demo::next_steps(&config, &report));
     Ok(())
