@@ -313,29 +313,33 @@ pub async fn update_procurement(
     body: Json<ProcurementUpdate>,
 ) -> AppResult<Json<ProcurementView>> {
     let id = id.into_inner();
-    let (current, _) = visible_head(&state, &caller, id.clone()).await?;
-    let p = &current.procurement;
+    visible_head(&state, &caller, id.clone()).await?;
     let u = body.0;
-    let merged = NewProcurement {
-        title: u.title.unwrap_or_else(|| p.title.clone()),
-        description: u.description.unwrap_or_else(|| p.description.clone()),
-        contract_type: u.contract_type.unwrap_or_else(|| p.contract_type.clone()),
-        cpv: u.cpv.unwrap_or_else(|| p.cpv.clone()),
-        framework_agreement: u.framework_agreement.unwrap_or(p.framework_agreement),
-        contract_start: u.contract_start.unwrap_or(p.contract_start),
-        duration_months: u.duration_months.unwrap_or(p.duration_months),
-        option_months: u.option_months.unwrap_or(p.option_months),
-        participation_deadline: u
-            .participation_deadline
-            .unwrap_or_else(|| p.deadline().fixed_offset()),
-        invited: u.invited.unwrap_or_else(|| current.invited()),
-        quorum: u.quorum.or_else(|| p.quorum()),
-    };
-    let proposal = merged.check(p.host_municipality.as_deref())?;
     let (c2, id2) = (caller.clone(), id.clone());
     state
         .db
-        .write(move |c| lifecycle::edit(c, &id2, &proposal, c2.who(), &c2.actor()))
+        .write(move |c| {
+            let merge = |current: &Aggregate| {
+                let p = &current.procurement;
+                NewProcurement {
+                    title: u.title.unwrap_or_else(|| p.title.clone()),
+                    description: u.description.unwrap_or_else(|| p.description.clone()),
+                    contract_type: u.contract_type.unwrap_or_else(|| p.contract_type.clone()),
+                    cpv: u.cpv.unwrap_or_else(|| p.cpv.clone()),
+                    framework_agreement: u.framework_agreement.unwrap_or(p.framework_agreement),
+                    contract_start: u.contract_start.unwrap_or(p.contract_start),
+                    duration_months: u.duration_months.unwrap_or(p.duration_months),
+                    option_months: u.option_months.unwrap_or(p.option_months),
+                    participation_deadline: u
+                        .participation_deadline
+                        .unwrap_or_else(|| p.deadline().fixed_offset()),
+                    invited: u.invited.unwrap_or_else(|| current.invited()),
+                    quorum: u.quorum.or_else(|| p.quorum()),
+                }
+                .check(p.host_municipality.as_deref())
+            };
+            lifecycle::edit(c, &id2, merge, c2.who(), &c2.actor())
+        })
         .await?;
     view_of(&state, &caller, id).await.map(Json)
 }

@@ -4,6 +4,7 @@
 //! and each is safe to run twice: what it sends is claimed in `notices`.
 
 use chrono::{DateTime, Duration, Utc};
+use diesel::Connection;
 
 use super::invitations::{municipality_name, Links};
 use super::lifecycle;
@@ -26,14 +27,25 @@ pub fn close_due(
     now: DateTime<Utc>,
     thresholds: &ThresholdTable,
 ) -> AppResult<Vec<String>> {
-    let due = procurements::due_for_closing(conn, now.naive_utc())?;
-    for id in &due {
-        lifecycle::close(conn, id, None, SYSTEM, now)?;
-        if let Some(aggregate) = procurements::load(conn, id)? {
-            send_closing_summary(conn, &aggregate, thresholds, now)?;
+    let mut closed = Vec::new();
+    for id in procurements::due_for_closing(conn, now.naive_utc())? {
+        // Each in its own savepoint: one procurement that cannot be closed
+        // (say its summary overflows) must not keep the others open for ever.
+        let outcome = conn.transaction(|c| {
+            lifecycle::close(c, &id, None, SYSTEM, now)?;
+            match procurements::load(c, &id)? {
+                Some(aggregate) => send_closing_summary(c, &aggregate, thresholds, now),
+                None => Ok(()),
+            }
+        });
+        match outcome {
+            Ok(()) => closed.push(id),
+            Err(e) => {
+                tracing::error!(procurement = %id, error = %e, "cannot close at the deadline")
+            }
         }
     }
-    Ok(due)
+    Ok(closed)
 }
 
 fn send_closing_summary(

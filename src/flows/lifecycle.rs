@@ -110,16 +110,19 @@ pub fn propose(
     Ok(row.id)
 }
 
+/// `change` makes the new proposal from the procurement as it is once
+/// locked, so that two edits of different fields at the same time both land.
 pub fn edit(
     conn: &mut AnyConnection,
     id: &str,
-    proposal: &Proposal,
+    change: impl FnOnce(&Aggregate) -> AppResult<Proposal>,
     who: Who<'_>,
     actor: &str,
 ) -> AppResult<()> {
     let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::Edit)?;
+    let proposal = &change(&aggregate)?;
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     for lot in &aggregate.lots {
         if let Some(m) = lot.area_list().into_iter().find(|m| !invited.contains(m)) {
