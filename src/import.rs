@@ -49,6 +49,11 @@ pub struct ParsedRegister {
 /// Reads the whole file. Only a missing or wrong header refuses the file as a
 /// whole (422 `invalid_csv_header`); everything else is per row.
 pub fn parse(bytes: &[u8]) -> AppResult<ParsedRegister> {
+    parse_at_most(bytes, MAX_ROWS)
+}
+
+/// `parse` with another row limit.
+pub fn parse_at_most(bytes: &[u8], max_rows: usize) -> AppResult<ParsedRegister> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes); // spreadsheets write a BOM
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -75,11 +80,11 @@ pub fn parse(bytes: &[u8]) -> AppResult<ParsedRegister> {
             .ok()
             .and_then(|r| r.position())
             .map_or(index as u64 + 2, |p| p.line());
-        if parsed.rows.len() + parsed.rejected.len() >= MAX_ROWS {
+        if parsed.rows.len() + parsed.rejected.len() >= max_rows {
             return Err(AppError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "too_many_rows",
-                format!("a register import takes at most {MAX_ROWS} rows; split the file"),
+                format!("a register import takes at most {max_rows} rows; split the file"),
             ));
         }
         let outcome = record
@@ -224,6 +229,22 @@ pub fn store_with_progress(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_over_the_row_limit_is_refused_whole() {
+        let mut csv = String::from(
+            "org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n",
+        );
+        for _ in 0..4 {
+            csv.push_str("974760673,Fjord AS,1,100,4601,,5552\n");
+        }
+        let e = parse_at_most(csv.as_bytes(), 3).err().expect("refused");
+        assert_eq!((e.status.as_u16(), e.code), (413, "too_many_rows"));
+        assert!(
+            parse_at_most(csv.as_bytes(), 4).is_ok(),
+            "exactly at the limit is fine"
+        );
+    }
+
     use super::*;
 
     #[test]

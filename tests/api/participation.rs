@@ -675,3 +675,55 @@ async fn a_tampered_audit_trail_is_detected() {
         (Some(false), Some(2))
     );
 }
+
+#[actix_web::test]
+async fn participation_and_the_audit_trail_come_in_pages() {
+    let app = spawn_app().await;
+    let Office { coordinator, .. } = office(&app).await;
+    let id = propose(
+        &app,
+        &coordinator,
+        &["4601", "4602", "4611"],
+        &in_future(3600),
+        json!(null),
+    )
+    .await;
+    add_lot(
+        &app,
+        &coordinator,
+        &id,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    let page = app
+        .get(
+            &format!("/api/v1/procurements/{id}/participation?limit=2&offset=1"),
+            Some(&coordinator),
+        )
+        .await;
+    let numbers: Vec<&str> = page
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["municipality"].as_str())
+        .collect();
+    assert_eq!(numbers, vec!["4602", "4611"]);
+    let events = app
+        .get(
+            &format!("/api/v1/procurements/{id}/events?limit=1&offset=1"),
+            Some(&coordinator),
+        )
+        .await;
+    let kinds: Vec<&str> = events
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["lot_added"]);
+}

@@ -252,3 +252,35 @@ async fn the_register_import_is_for_operators_and_csv_only() {
     assert_eq!(r.body["rejected"][0]["code"], "invalid_utf8");
     assert_eq!(r.body["imported"], 0);
 }
+
+#[actix_web::test]
+async fn a_register_over_the_size_limit_is_refused_and_nothing_lands() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let mut csv = HEADER.as_bytes().to_vec();
+    csv.extend_from_slice(b"974760673,Fjord Catering AS,12,610000000,4601,46,5552\n");
+    csv.resize(65 * 1024 * 1024, b'\n');
+    let r = app
+        .raw(
+            Method::POST,
+            "/api/v1/suppliers/import",
+            Some(&admin),
+            "text/csv",
+            csv,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    // Nothing of the refused file was imported: the number registers afresh.
+    let registered = app
+        .post(
+            "/api/v1/suppliers",
+            None,
+            registration("974760673", "a@fjord.no"),
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::CREATED);
+    assert_eq!(registered.body["created_at"], registered.body["updated_at"]);
+}
