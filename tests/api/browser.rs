@@ -197,6 +197,20 @@ impl Browser {
         String::new()
     }
 
+    /// The page's text once it holds `needle` (a click's navigation may
+    /// still be on its way); the last text seen after ten seconds otherwise.
+    pub async fn text_with(&self, needle: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..100 {
+            text = self.text().await;
+            if text.contains(needle) {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        text
+    }
+
     /// Saves a PNG of the page and returns where.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let shot = self.session_call("GET", "/screenshot", None).await;
@@ -269,7 +283,7 @@ mod vote_page {
         let link = link_in(&parse(&mails[0]));
 
         browser.open(&format!("{}{link}", app.address)).await;
-        let form = browser.text().await;
+        let form = browser.text_with("Bergen er invitert").await;
         assert!(
             form.contains("Bergen er invitert av Nordhordland innkjøp"),
             "{form}"
@@ -290,7 +304,7 @@ mod vote_page {
             .await;
         browser.click("button[type=submit]").await;
 
-        let receipt = browser.text().await;
+        let receipt = browser.text_with("Takk! Svaret er registrert.").await;
         assert!(receipt.contains("Takk! Svaret er registrert."), "{receipt}");
         assert!(
             receipt.contains("NOK 90 000 000"),
