@@ -322,7 +322,7 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
         &app,
         &coordinator,
         &["4601", "4631"],
-        &in_future(2),
+        &in_future(4),
         json!(null),
     )
     .await;
@@ -349,7 +349,7 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
         (StatusCode::CONFLICT, "deadline_not_reached")
     );
 
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(2100)).await;
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(4100)).await;
     let late = decline(&app, &bergen, &id, "4601").await;
     assert_eq!(
         (late.status, late.code()),

@@ -487,15 +487,26 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let admin_view = app
-        .get("/api/v1/admin/outbox?status=pending", Some(&admin))
-        .await;
-    let pending = admin_view.body.as_array().expect("list");
-    assert_eq!(pending.len(), 2, "{}", admin_view.body);
-    assert!(pending
-        .iter()
-        .all(|p| p["attempts"].as_i64().unwrap_or(0) >= 1 && p["last_error"].is_string()));
+    // Both wait in the outbox, each tried and failed at least once.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let admin_view = app
+            .get("/api/v1/admin/outbox?status=pending", Some(&admin))
+            .await;
+        let pending = admin_view.body.as_array().cloned().unwrap_or_default();
+        let all_tried = pending
+            .iter()
+            .all(|p| p["attempts"].as_i64().unwrap_or(0) >= 1 && p["last_error"].is_string());
+        if pending.len() == 2 && all_tried {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}",
+            admin_view.body
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let smtp = SmtpServer::start_on(port).await;
     let got = smtp.wait_for(2, WAIT).await;
