@@ -3,6 +3,7 @@
 //! (`supplier`, with its maps in `map`). Escaped by maud,
 //! readable on a phone, with no script and nothing fetched from elsewhere.
 
+pub mod home;
 pub mod map;
 pub mod supplier;
 pub mod vote;
@@ -12,7 +13,8 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/vote/{token}", web::get().to(vote::show))
+    cfg.route("/", web::get().to(home::show))
+        .route("/vote/{token}", web::get().to(vote::show))
         .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))

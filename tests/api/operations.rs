@@ -60,3 +60,17 @@ async fn unknown_paths_are_problem_documents() {
     assert_eq!(r.content_type, "application/problem+json");
     assert_eq!(r.code(), "not_found");
 }
+
+#[actix_web::test]
+async fn the_front_page_lists_what_is_published_in_norwegian() {
+    let app = spawn_app().await;
+    let r = app.get("/", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/html"));
+    let html = r.body.as_str().unwrap_or_default();
+    assert!(html.contains("Felles anskaffelser i kommunene"));
+    assert!(
+        html.contains("Ingen anskaffelser er kunngjort ennå."),
+        "nothing is published in a fresh database"
+    );
+}

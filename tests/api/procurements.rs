@@ -467,6 +467,12 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         )
         .await;
     assert_eq!(r.body["status"], "published", "{}", r.body);
+    let front = app.get("/", None).await;
+    let front = front.body.as_str().unwrap_or_default();
+    assert!(
+        front.contains(&format!("href=\"/procurements/{id}\""))
+            && front.contains("Skolemat i Nordhordland")
+    );
     let frozen = join(
         &app,
         &users["4626"],
