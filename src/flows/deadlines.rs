@@ -9,7 +9,7 @@ use diesel::Connection;
 use super::invitations::{municipality_name, Links};
 use super::lifecycle;
 use crate::db::procurements::{self, Aggregate};
-use crate::db::{mandates, municipalities, notices, outbox, users, AnyConnection};
+use crate::db::{mandates, municipalities, notices, users, AnyConnection};
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::thresholds::ThresholdTable;
 use crate::error::AppResult;
@@ -77,13 +77,7 @@ fn send_closing_summary(
         p.organization_id.as_deref(),
         p.host_municipality.as_deref(),
     )? {
-        outbox::enqueue(
-            conn,
-            &address,
-            &letter.subject,
-            &letter.text,
-            Some(&letter.html),
-        )?;
+        super::send(conn, &address, &letter)?;
     }
     Ok(())
 }
@@ -135,13 +129,7 @@ pub fn send_reminders(
                 days_left,
                 link: &link,
             });
-            outbox::enqueue(
-                conn,
-                &address,
-                &letter.subject,
-                &letter.text,
-                Some(&letter.html),
-            )?;
+            super::send(conn, &address, &letter)?;
             sent += 1;
         }
     }
@@ -166,13 +154,7 @@ pub fn warn_expiring_mandates(conn: &mut AnyConnection, now: DateTime<Utc>) -> A
             reference: &m.reference,
             valid_until: &m.valid_until.format("%d.%m.%Y").to_string(),
         });
-        outbox::enqueue(
-            conn,
-            &address,
-            &letter.subject,
-            &letter.text,
-            Some(&letter.html),
-        )?;
+        super::send(conn, &address, &letter)?;
         sent += 1;
     }
     Ok(sent)

@@ -11,7 +11,7 @@ use super::lifecycle::require_coordinator;
 use super::{conflict, locked};
 use crate::db::compliance::{self, Award, Checkpoint};
 use crate::db::procurements;
-use crate::db::{events, new_id, notices, outbox, suppliers, users, AnyConnection};
+use crate::db::{events, new_id, notices, suppliers, users, AnyConnection};
 use crate::domain::access::Who;
 use crate::domain::calendar::oslo_date;
 use crate::domain::clauses::mandatory::contract_end;
@@ -255,13 +255,7 @@ pub fn send_reminders(
                 items: &items,
             });
             for address in &addresses {
-                outbox::enqueue(
-                    conn,
-                    address,
-                    &letter.subject,
-                    &letter.text,
-                    Some(&letter.html),
-                )?;
+                super::send(conn, address, &letter)?;
             }
             announced += list.len();
         }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::vote_token::{self, VoteClaims};
 use crate::auth::Keys;
 use crate::db::procurements::{Aggregate, Procurement};
-use crate::db::{municipalities, organizations, outbox, vote_links, AnyConnection};
+use crate::db::{municipalities, organizations, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::{Cpv, Ore};
 use crate::error::{AppError, AppResult};
@@ -113,13 +113,7 @@ pub fn invite_all(
             lots: &lots,
             link: &link,
         });
-        outbox::enqueue(
-            conn,
-            &address,
-            &letter.subject,
-            &letter.text,
-            Some(&letter.html),
-        )?;
+        super::send(conn, &address, &letter)?;
         invited.emailed.push(number.to_string());
     }
     Ok(invited)

@@ -61,6 +61,25 @@ fn proposal_json(p: &Proposal) -> serde_json::Value {
     })
 }
 
+/// The columns a proposal sets, the same whether it creates or edits.
+fn terms_of(proposal: &Proposal, at: chrono::NaiveDateTime) -> ProcurementChange {
+    let quorum = proposal.terms.quorum.unwrap_or_default();
+    ProcurementChange {
+        title: proposal.title.clone(),
+        description: proposal.description.clone(),
+        contract_type: proposal.terms.contract_type.as_str().to_string(),
+        cpv: proposal.cpv.to_string(),
+        framework_agreement: proposal.terms.framework_agreement,
+        contract_start: proposal.contract_start,
+        duration_months: proposal.terms.duration_months,
+        option_months: proposal.terms.option_months,
+        participation_deadline: proposal.participation_deadline.naive_utc(),
+        quorum_min_participants: quorum.min_participants,
+        quorum_min_population_share_percent: quorum.min_population_share_percent,
+        updated_at: at,
+    }
+}
+
 pub struct Leader {
     pub organization_id: Option<String>,
     pub host_municipality: Option<String>,
@@ -73,20 +92,20 @@ pub fn propose(
     actor: &str,
 ) -> AppResult<String> {
     let at = crate::db::now();
-    let quorum = proposal.terms.quorum.unwrap_or_default();
+    let terms = terms_of(proposal, at);
     let row = Procurement {
         id: new_id(),
-        title: proposal.title.clone(),
-        description: proposal.description.clone(),
-        contract_type: proposal.terms.contract_type.as_str().to_string(),
-        cpv: proposal.cpv.to_string(),
-        framework_agreement: proposal.terms.framework_agreement,
-        contract_start: proposal.contract_start,
-        duration_months: proposal.terms.duration_months,
-        option_months: proposal.terms.option_months,
-        participation_deadline: proposal.participation_deadline.naive_utc(),
-        quorum_min_participants: quorum.min_participants,
-        quorum_min_population_share_percent: quorum.min_population_share_percent,
+        title: terms.title,
+        description: terms.description,
+        contract_type: terms.contract_type,
+        cpv: terms.cpv,
+        framework_agreement: terms.framework_agreement,
+        contract_start: terms.contract_start,
+        duration_months: terms.duration_months,
+        option_months: terms.option_months,
+        participation_deadline: terms.participation_deadline,
+        quorum_min_participants: terms.quorum_min_participants,
+        quorum_min_population_share_percent: terms.quorum_min_population_share_percent,
         status: ProcurementStatus::Draft.as_str().to_string(),
         organization_id: leader.organization_id,
         host_municipality: leader.host_municipality,
@@ -137,21 +156,7 @@ pub fn edit(
         }
     }
     let at = crate::db::now();
-    let quorum = proposal.terms.quorum.unwrap_or_default();
-    let change = ProcurementChange {
-        title: proposal.title.clone(),
-        description: proposal.description.clone(),
-        contract_type: proposal.terms.contract_type.as_str().to_string(),
-        cpv: proposal.cpv.to_string(),
-        framework_agreement: proposal.terms.framework_agreement,
-        contract_start: proposal.contract_start,
-        duration_months: proposal.terms.duration_months,
-        option_months: proposal.terms.option_months,
-        participation_deadline: proposal.participation_deadline.naive_utc(),
-        quorum_min_participants: quorum.min_participants,
-        quorum_min_population_share_percent: quorum.min_population_share_percent,
-        updated_at: at,
-    };
+    let change = terms_of(proposal, at);
     procurements::update(conn, id, &change, &invited)?;
     events::append(conn, id, "edited", actor, at, &proposal_json(proposal))?;
     Ok(())

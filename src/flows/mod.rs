@@ -34,6 +34,12 @@ pub fn locked_head(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<
         .ok_or_else(|| AppError::not_found("the procurement"))
 }
 
+/// Queues a letter for `to` in the caller's transaction.
+pub fn send(conn: &mut AnyConnection, to: &str, letter: &crate::letters::Letter) -> AppResult<()> {
+    crate::db::outbox::enqueue(conn, to, &letter.subject, &letter.text, Some(&letter.html))
+        .map(|_| ())
+}
+
 /// A refused state change is a conflict with the procurement's state, not bad input.
 pub fn conflict(e: Invalid) -> AppError {
     AppError::conflict(e.code, e.message)

@@ -14,7 +14,7 @@ use crate::auth::vote_token::{self, VoteClaims, VoteTokenError};
 use crate::auth::Keys;
 use crate::db::mandates::{self, Mandate};
 use crate::db::procurements::{self, Aggregate, Lot};
-use crate::db::{municipalities, outbox, vote_links};
+use crate::db::{municipalities, vote_links};
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::summary::VolumeInput;
 use crate::domain::{Kommunenummer, Ore};
@@ -305,13 +305,7 @@ pub async fn submit(
                 municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email)
             {
                 let letter = receipt_letter(c, &claims.proc, &receipt, &title, deadline, &fresh)?;
-                outbox::enqueue(
-                    c,
-                    &address,
-                    &letter.subject,
-                    &letter.text,
-                    Some(&letter.html),
-                )?;
+                crate::flows::send(c, &address, &letter)?;
             }
             Ok((receipt, fresh))
         })

@@ -11,7 +11,8 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, JWT_SECRET};
 use crate::procurements::{
-    add_lot, days_from_today, decline, mandate, municipality_user, office, open, propose, Office,
+    add_lot, days_from_today, decisions, decline, mandate, municipality_user, office, open,
+    propose, Office,
 };
 use crate::smtp_server::SmtpServer;
 use crate::voting::{app_with_mail, link_in, mails_about as mails};
@@ -98,18 +99,10 @@ async fn the_window_closes_at_the_deadline_and_the_coordinator_hears_the_outcome
         .expect("runs");
     assert!(again.is_empty(), "closing is done once");
 
-    let p = app
-        .get(
-            &format!("/api/v1/procurements/{id}/participation"),
-            Some(&coordinator),
-        )
-        .await;
-    let decisions: Vec<&str> = p
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["decision"].as_str().unwrap())
+    let decisions: Vec<String> = decisions(&app, &coordinator, &id)
+        .await
+        .into_iter()
+        .map(|(_, d)| d)
         .collect();
     assert_eq!(decisions, vec!["no_response", "decline"]);
     let summary = mails(&smtp, "Svarfristen er ute", 1).await.remove(0);

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::helpers::spawn_app;
 use crate::procurements::{
-    add_lot, days_from_today, decline, in_future, join, mandate, municipality_user, office, open,
-    propose, Office,
+    add_lot, days_from_today, decisions, decline, in_future, join, mandate, municipality_user,
+    office, open, propose, Office,
 };
 
 #[actix_web::test]
@@ -169,21 +169,8 @@ async fn a_join_its_mandate_does_not_cover_is_refused_with_the_reason() {
     );
 
     // Nothing of the refusals was stored.
-    let list = app
-        .get(
-            &format!("/api/v1/procurements/{id}/participation"),
-            Some(&coordinator),
-        )
-        .await;
-    assert!(
-        list.body
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["decision"] == "pending"),
-        "{}",
-        list.body
-    );
+    let decided = decisions(&app, &coordinator, &id).await;
+    assert!(decided.iter().all(|(_, d)| d == "pending"), "{decided:?}");
     let events = app
         .get(
             &format!("/api/v1/procurements/{id}/events"),
@@ -366,20 +353,10 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
         )
         .await;
     assert_eq!(r.body["status"], "closed", "{}", r.body);
-    let list = app
-        .get(
-            &format!("/api/v1/procurements/{id}/participation"),
-            Some(&coordinator),
-        )
-        .await;
+    let decided = decisions(&app, &coordinator, &id).await;
     assert!(
-        list.body
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["decision"] == "no_response"),
-        "{}",
-        list.body
+        decided.iter().all(|(_, d)| d == "no_response"),
+        "{decided:?}"
     );
     let s = app
         .get(

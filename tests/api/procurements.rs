@@ -136,6 +136,27 @@ pub async fn open(app: &TestApp, coordinator: &str, id: &str) {
     );
 }
 
+/// Each invited municipality with its decision, in number order, as the
+/// caller sees the participation list.
+pub async fn decisions(app: &TestApp, token: &str, id: &str) -> Vec<(String, String)> {
+    let list = app
+        .get(
+            &format!("/api/v1/procurements/{id}/participation"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    list.body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            (text("municipality"), text("decision"))
+        })
+        .collect()
+}
+
 pub async fn join(
     app: &TestApp,
     token: &str,
@@ -488,23 +509,10 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         "no one joins a published procurement"
     );
 
-    let list = app
-        .get(
-            &format!("/api/v1/procurements/{id}/participation"),
-            Some(&users["4632"]),
-        )
-        .await;
-    let decisions: Vec<(&str, &str)> = list
-        .body
-        .as_array()
-        .unwrap()
+    let decisions = decisions(&app, &users["4632"], &id).await;
+    let decisions: Vec<(&str, &str)> = decisions
         .iter()
-        .map(|p| {
-            (
-                p["municipality"].as_str().unwrap(),
-                p["decision"].as_str().unwrap(),
-            )
-        })
+        .map(|(m, d)| (m.as_str(), d.as_str()))
         .collect();
     assert_eq!(
         decisions,
