@@ -8,7 +8,9 @@ use super::public::RenderCache;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
+use crate::db::AnyConnection;
 use crate::domain::access::Standing;
+use crate::domain::access::Who;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::{Quorum, Summary};
 use crate::domain::{Kommunenummer, Role};
@@ -404,6 +406,25 @@ async fn status_after(state: &State, caller: &Caller, id: String) -> AppResult<J
     }))
 }
 
+/// Runs one of the coordinator's steps in a transaction and answers the
+/// status it leaves the procurement in.
+async fn coordinator_step<F>(
+    state: &State,
+    caller: &Caller,
+    id: String,
+    step: F,
+) -> AppResult<Json<StatusView>>
+where
+    F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str) -> AppResult<()> + Send + 'static,
+{
+    let (c2, id2) = (caller.clone(), id.clone());
+    state
+        .db
+        .write(move |c| step(c, &id2, c2.who(), &c2.actor()))
+        .await?;
+    status_after(state, caller, id).await
+}
+
 /// The coordinator opens the participation window; every invited municipality is invited by email.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -416,17 +437,17 @@ pub async fn open_procurement(
     caller: Caller,
     id: web::Path<String>,
 ) -> AppResult<Json<StatusView>> {
-    let id = id.into_inner();
-    let (c2, id2) = (caller.clone(), id.clone());
     let links = Links {
         keys: keys.get_ref().clone(),
         public_url: state.config.public_url.clone(),
     };
-    state
-        .db
-        .write(move |c| lifecycle::open(c, &id2, c2.who(), &c2.actor(), &links).map(|_| ()))
-        .await?;
-    status_after(&state, &caller, id).await
+    coordinator_step(
+        &state,
+        &caller,
+        id.into_inner(),
+        move |c, id, who, actor| lifecycle::open(c, id, who, actor, &links).map(|_| ()),
+    )
+    .await
 }
 
 /// The coordinator closes the window: at or after the deadline, or earlier
@@ -441,13 +462,10 @@ pub async fn close_procurement(
     caller: Caller,
     id: web::Path<String>,
 ) -> AppResult<Json<StatusView>> {
-    let id = id.into_inner();
-    let (c2, id2) = (caller.clone(), id.clone());
-    state
-        .db
-        .write(move |c| lifecycle::close(c, &id2, Some(c2.who()), &c2.actor(), Utc::now()))
-        .await?;
-    status_after(&state, &caller, id).await
+    coordinator_step(&state, &caller, id.into_inner(), |c, id, who, actor| {
+        lifecycle::close(c, id, Some(who), actor, Utc::now())
+    })
+    .await
 }
 
 /// The coordinator publishes: the participant list is frozen.
@@ -461,22 +479,16 @@ pub async fn publish_procurement(
     caller: Caller,
     id: web::Path<String>,
 ) -> AppResult<Json<StatusView>> {
-    let id = id.into_inner();
-    let (c2, id2, config) = (caller.clone(), id.clone(), state.config.clone());
-    state
-        .db
-        .write(move |c| {
-            lifecycle::publish(
-                c,
-                &id2,
-                c2.who(),
-                &c2.actor(),
-                &config.thresholds,
-                &config.clauses,
-            )
-        })
-        .await?;
-    status_after(&state, &caller, id).await
+    let config = state.config.clone();
+    coordinator_step(
+        &state,
+        &caller,
+        id.into_inner(),
+        move |c, id, who, actor| {
+            lifecycle::publish(c, id, who, actor, &config.thresholds, &config.clauses)
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -496,14 +508,14 @@ pub async fn cancel_procurement(
     id: web::Path<String>,
     body: Json<CancelRequest>,
 ) -> AppResult<Json<StatusView>> {
-    let id = id.into_inner();
-    let (c2, id2) = (caller.clone(), id.clone());
     let reason = body.0.reason;
-    state
-        .db
-        .write(move |c| lifecycle::cancel(c, &id2, c2.who(), &c2.actor(), reason))
-        .await?;
-    status_after(&state, &caller, id).await
+    coordinator_step(
+        &state,
+        &caller,
+        id.into_inner(),
+        move |c, id, who, actor| lifecycle::cancel(c, id, who, actor, reason),
+    )
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
