@@ -93,7 +93,7 @@ pub async fn run(config: &Config) -> Result<DemoReport, String> {
     let already = db
         .read(|c| users::find_by_email(c, COORDINATOR_EMAIL))
         .await
-        .map_err(|e| e.detail)?;
+        .map_err(|e| e.to_string())?;
     if already.is_some() {
         return Err(format!(
             "this database already holds the demo (the account {COORDINATOR_EMAIL} exists); \

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::DbError;
 use crate::domain::Invalid;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -135,23 +136,26 @@ impl From<Invalid> for AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
+/// The one place where the database's failures become answers.
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
         match e {
-            diesel::result::Error::NotFound => AppError::not_found("the record"),
-            other => AppError::internal(other),
+            DbError::NotFound => AppError::not_found("the record"),
+            DbError::Conflict(detail) => {
+                tracing::info!(%detail, "a unique constraint refused a row");
+                AppError::conflict("conflict", "the record already exists")
+            }
+            DbError::Unavailable(cause) => {
+                tracing::error!(%cause, "database pool exhausted or unreachable");
+                AppError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "the database is not reachable",
+                )
+            }
+            DbError::Rejected { code, detail } => AppError::unprocessable(code, detail),
+            DbError::Other(cause) => AppError::internal(cause),
         }
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
-        tracing::error!(cause = %e, "database pool exhausted or unreachable");
-        AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
-            "the database is not reachable",
-        )
     }
 }
 

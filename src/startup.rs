@@ -136,7 +136,7 @@ pub async fn prepare_database(config: &Config) -> Result<Db, String> {
         tracing::info!(applied, "database migrations applied");
     }
     let seeded = db
-        .write(|c| Ok(db::municipalities::seed(c)?))
+        .write(|c| Ok::<_, db::DbError>(db::municipalities::seed(c)?))
         .await
         .map_err(|e| e.to_string())?;
     if seeded > 0 {

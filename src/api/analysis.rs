@@ -11,9 +11,9 @@ use chrono::Utc;
 use super::procurements::visible;
 use super::{Json, State};
 use crate::auth::Caller;
-use crate::db::interest;
 use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
+use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
 use crate::domain::summary::{Decision, Summary};
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea, SizeClass};
@@ -44,7 +44,7 @@ pub async fn analysis(
     let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
     let (register, interest) = state
         .db
-        .read(move |c| Ok((suppliers::list_all(c)?, interest::counts(c, &id)?)))
+        .read(move |c| Ok::<_, DbError>((suppliers::list_all(c)?, interest::counts(c, &id)?)))
         .await?;
     let lots = lot_facts(&aggregate, &summary, &interest)?;
     let factor = state.config.capacity_factor;

@@ -28,7 +28,7 @@ pub async fn live() -> HttpResponse {
 pub async fn ready(state: State) -> HttpResponse {
     let answer = state
         .db
-        .read(|c| Ok(c.batch_execute("SELECT 1").is_ok()))
+        .read(|c| Ok::<_, crate::db::DbError>(c.batch_execute("SELECT 1").is_ok()))
         .await;
     match answer {
         Ok(true) => HttpResponse::Ok().json(Health { status: "ok" }),

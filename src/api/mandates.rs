@@ -1,5 +1,5 @@
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -7,11 +7,11 @@ use super::json::created;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::mandates::{self, Mandate};
-use crate::db::{new_id, now};
 use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::supplier::parse_name;
 use crate::domain::{CpvPrefix, Kommunenummer, Ore, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::mandates as flow;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -109,26 +109,20 @@ pub async fn record_mandate(
         .map(|p| CpvPrefix::parse(p))
         .collect::<Result<Vec<_>, _>>()
         .field("cpv_scope")?;
-    let mandate = Mandate {
-        id: new_id(),
-        municipality: municipality.to_string(),
+    let mandate = flow::NewMandate {
+        municipality,
         reference,
         decided_by,
         decided_on: b.decided_on,
         valid_from: b.valid_from,
         valid_until: b.valid_until,
-        cpv_scope: scope
-            .iter()
-            .map(CpvPrefix::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-        max_value_ore: max_value.get(),
-        created_by: caller.actor(),
-        created_at: now(),
+        cpv_scope: scope,
+        max_value,
     };
+    let (actor, now) = (caller.actor(), Utc::now());
     let mandate = state
         .db
-        .write(move |c| mandates::insert(c, &mandate).map(|_| mandate))
+        .write(move |c| flow::record(c, mandate, &actor, now))
         .await?;
     Ok(created(MandateView::from(mandate)))
 }

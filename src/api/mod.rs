@@ -24,24 +24,13 @@ pub mod suppliers;
 pub mod throttle;
 pub mod users;
 
-use std::sync::Arc;
-
 use actix_web::web;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 pub use json::Json;
 
-use crate::config::Config;
-use crate::db::Db;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-}
-
-pub type State = web::Data<AppState>;
+pub use crate::state::{AppState, State};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

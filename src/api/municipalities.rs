@@ -7,6 +7,7 @@ use crate::auth::Caller;
 use crate::db::municipalities::{self, Municipality};
 use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::municipalities as flow;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/municipalities", web::get().to(list_municipalities))
@@ -139,16 +140,7 @@ pub async fn update_municipality(
         .field("contact_email")?;
     let updated = state
         .db
-        .write(move |c| {
-            municipalities::set_contact_email(
-                c,
-                number.as_str(),
-                email.as_ref().map(EmailAddress::as_str),
-            )?;
-            municipalities::find(c, number.as_str())
-        })
+        .write(move |c| flow::set_contact_email(c, &number, email.as_ref()))
         .await?;
-    updated
-        .map(|m| Json(m.into()))
-        .ok_or_else(|| AppError::not_found("the municipality"))
+    Ok(Json(updated.into()))
 }

@@ -1,4 +1,5 @@
 use actix_web::{web, HttpResponse};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -6,18 +7,17 @@ use super::json::created;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::organizations::{self, Organization};
-use crate::db::{new_id, now};
 use crate::domain::supplier::parse_name;
 use crate::domain::{OrgNumber, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::accounts;
+pub use crate::flows::accounts::PROCUREMENT_OFFICE;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organizations", web::post().to(create_organization))
         .route("/organizations", web::get().to(list_organizations))
         .route("/organizations/{id}", web::get().to(get_organization));
 }
-
-pub const PROCUREMENT_OFFICE: &str = "procurement_office";
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,18 +71,12 @@ pub async fn create_organization(
                 .on_field("kind"),
         );
     }
-    let org = Organization {
-        id: new_id(),
-        kind: body.kind,
-        name: parse_name(&body.name).field("name")?,
-        org_number: OrgNumber::parse(&body.org_number)
-            .field("org_number")?
-            .to_string(),
-        created_at: now(),
-    };
+    let name = parse_name(&body.name).field("name")?;
+    let org_number = OrgNumber::parse(&body.org_number).field("org_number")?;
+    let now = Utc::now();
     let org = state
         .db
-        .write(move |c| organizations::insert(c, &org).map(|_| org))
+        .write(move |c| accounts::create_organization(c, &name, &org_number, now))
         .await?;
     Ok(created(OrganizationView::from(org)))
 }

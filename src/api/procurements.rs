@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
-use super::public::RenderCache;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -17,6 +16,7 @@ use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
 use crate::flows::lifecycle::{self, standing_of, Leader};
+use crate::read::summary::summary_json;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements", web::post().to(create_procurement))
@@ -571,29 +571,8 @@ pub async fn summary(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (head, _) = visible_head(&state, &caller, id.clone()).await?;
-    // The summary changes with the procurement (every change moves event_seq)
-    // and, before it is announced, with the date that picks the thresholds.
-    let now = Utc::now();
-    let key = format!("{id}@{}", crate::domain::calendar::oslo_date(now));
-    let seq = head.procurement.event_seq;
-    if let Some(body) = summary_cache().get(&key, seq) {
-        return Ok(json_bytes(body));
-    }
-    let aggregate = state
-        .db
-        .read(move |c| procurements::load(c, &id))
-        .await?
-        .ok_or_else(|| AppError::not_found("the procurement"))?;
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, now)?;
-    let body =
-        actix_web::web::Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
-    summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
+    let body = summary_json(&state, &id, head.procurement.event_seq, Utc::now()).await?;
     Ok(json_bytes(body))
-}
-
-fn summary_cache() -> &'static RenderCache {
-    static CACHE: std::sync::OnceLock<RenderCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(|| RenderCache::new(256))
 }
 
 fn json_bytes(body: actix_web::web::Bytes) -> HttpResponse {

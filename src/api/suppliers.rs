@@ -1,5 +1,6 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -7,11 +8,10 @@ use super::json::{body_error, created};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::suppliers::{self, Supplier};
-use crate::db::users::{self, User};
-use crate::db::{new_id, now};
-use crate::domain::supplier::{RawProfile, SupplierProfile};
+use crate::domain::supplier::RawProfile;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
 use crate::import::{self, ImportReport};
 
 /// A national register is tens of megabytes of CSV.
@@ -86,10 +86,6 @@ impl From<Supplier> for SupplierView {
     }
 }
 
-fn profile_of(raw: &RawProfile<'_>) -> AppResult<SupplierProfile> {
-    SupplierProfile::parse(raw).map_err(|(field, e)| AppError::from(e).on_field(field))
-}
-
 /// A supplier registers itself and gets a login. A supplier already in the
 /// register (imported, without a login) is completed, not duplicated.
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
@@ -115,46 +111,15 @@ pub async fn register_supplier(
     let password_hash = web::block(move || password::hash(&b.password))
         .await?
         .map_err(AppError::internal)?;
-    let class = profile.size_class(state.config.eur_nok);
+    let registration = Registration {
+        profile,
+        email,
+        password_hash,
+    };
+    let (rate, now) = (state.config.eur_nok, Utc::now());
     let supplier = state
         .db
-        .write(move |c| {
-            let at = now();
-            let id = match suppliers::find_by_org_number(c, profile.org_number.as_str())? {
-                Some(existing) if users::find_by_supplier(c, &existing.id)?.is_some() => {
-                    return Err(AppError::conflict(
-                        "supplier_exists",
-                        format!("{} is already registered with a login", profile.org_number),
-                    )
-                    .on_field("org_number"))
-                }
-                Some(existing) => {
-                    suppliers::update_profile(c, &existing.id, &profile, class, at)?;
-                    suppliers::set_email(c, &existing.id, email.as_str())?;
-                    existing.id
-                }
-                None => {
-                    let row = Supplier::new(new_id(), Some(email.to_string()), &profile, class, at);
-                    suppliers::insert_many(c, std::slice::from_ref(&row))?;
-                    row.id
-                }
-            };
-            users::insert(
-                c,
-                &User {
-                    id: new_id(),
-                    email: email.into_string(),
-                    password_hash,
-                    role: Role::Supplier.as_str().into(),
-                    organization_id: None,
-                    municipality: None,
-                    supplier_id: Some(id.clone()),
-                    created_at: at,
-                },
-            )?;
-            suppliers::find(c, &id)?
-                .ok_or_else(|| AppError::internal("the supplier vanished in its own transaction"))
-        })
+        .write(move |c| flow::register(c, registration, rate, now))
         .await?;
     Ok(created(SupplierView::from(supplier)))
 }
@@ -201,43 +166,26 @@ pub async fn update_my_profile(
 ) -> AppResult<Json<SupplierView>> {
     let id = own_supplier_id(&caller)?;
     let rate = state.config.eur_nok;
-    let change = body.0;
+    let SupplierUpdate {
+        name,
+        employees,
+        annual_turnover_ore,
+        home_municipality,
+        service_area,
+        cpv,
+    } = body.0;
+    let change = ProfileChange {
+        name,
+        employees,
+        annual_turnover_ore,
+        home_municipality,
+        service_area,
+        cpv,
+    };
+    let now = Utc::now();
     let supplier = state
         .db
-        .write(move |c| {
-            let current =
-                suppliers::find(c, &id)?.ok_or_else(|| AppError::not_found("the supplier"))?;
-            let area = current.service_area_list();
-            let cpv = current.cpv_list();
-            let profile = profile_of(&RawProfile {
-                org_number: &current.org_number,
-                name: change.name.as_deref().unwrap_or(&current.name),
-                employees: change.employees.unwrap_or(current.employees),
-                annual_turnover_ore: change
-                    .annual_turnover_ore
-                    .unwrap_or(current.annual_turnover_ore),
-                home_municipality: change
-                    .home_municipality
-                    .as_deref()
-                    .unwrap_or(&current.home_municipality),
-                service_area: change
-                    .service_area
-                    .as_ref()
-                    .unwrap_or(&area)
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
-                cpv: change
-                    .cpv
-                    .as_ref()
-                    .unwrap_or(&cpv)
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
-            })?;
-            suppliers::update_profile(c, &id, &profile, profile.size_class(rate), now())?;
-            suppliers::find(c, &id)?.ok_or_else(|| AppError::not_found("the supplier"))
-        })
+        .write(move |c| flow::update_profile(c, &id, change, rate, now))
         .await?;
     Ok(Json(supplier.into()))
 }
@@ -283,9 +231,10 @@ pub async fn import_register(
     let bytes = bytes.map_err(body_error)?;
     let rate = state.config.eur_nok;
     let parsed = web::block(move || import::parse(&bytes)).await??;
+    let now = Utc::now();
     let report = state
         .db
-        .write(move |c| import::store(c, parsed, rate, now()))
+        .write(move |c| flow::import(c, parsed, rate, now))
         .await?;
     Ok(Json(report))
 }

@@ -1,15 +1,15 @@
 use actix_web::{web, HttpResponse};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
-use super::organizations::PROCUREMENT_OFFICE;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::users::{self, User};
-use crate::db::{new_id, now, organizations};
 use crate::domain::{EmailAddress, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::accounts::{self, NewAccount};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::post().to(create_user))
@@ -85,32 +85,17 @@ pub async fn create_user(
     let password_hash = web::block(move || password::hash(&body.password))
         .await?
         .map_err(AppError::internal)?;
-    let user = User {
-        id: new_id(),
-        email: email.into_string(),
+    let account = NewAccount {
+        email,
         password_hash,
-        role: role.as_str().to_string(),
+        role,
         organization_id,
-        municipality: municipality.map(String::from),
-        supplier_id: None,
-        created_at: now(),
+        municipality,
     };
+    let now = Utc::now();
     let user = state
         .db
-        .write(move |c| {
-            if let Some(org_id) = &user.organization_id {
-                let office =
-                    organizations::find(c, org_id)?.filter(|o| o.kind == PROCUREMENT_OFFICE);
-                if office.is_none() {
-                    return Err(AppError::unprocessable(
-                        "organization_not_found",
-                        format!("no procurement office has the id {org_id}"),
-                    )
-                    .on_field("organization_id"));
-                }
-            }
-            users::insert(c, &user).map(|_| user)
-        })
+        .write(move |c| accounts::create_user(c, account, now))
         .await?;
     Ok(created(UserView::from(user)))
 }

@@ -10,9 +10,9 @@ use super::schema_compliance::{
 };
 use super::suppliers::split_cell;
 use super::AnyConnection;
+use super::{DbError, DbResult};
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::follow_up::CheckpointResult;
-use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = compliance_settings, treat_none_as_null = true)]
@@ -40,16 +40,16 @@ impl Settings {
         split_cell(&self.clauses)
     }
 
-    pub fn sdg_list(&self) -> AppResult<Vec<i64>> {
+    pub fn sdg_list(&self) -> DbResult<Vec<i64>> {
         split_cell(&self.sdgs)
             .iter()
             // Stored values were checked on the way in; a failure here is corruption.
-            .map(|s| s.parse().map_err(AppError::internal))
+            .map(|s| s.parse().map_err(DbError::corrupt))
             .collect()
     }
 }
 
-pub fn settings(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Option<Settings>> {
+pub fn settings(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<Option<Settings>> {
     Ok(compliance_settings::table
         .find(procurement_id)
         .select(Settings::as_select())
@@ -58,7 +58,7 @@ pub fn settings(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Opt
 }
 
 /// Callers hold the procurement's lock, so nobody inserts in between.
-pub fn save_settings(conn: &mut AnyConnection, row: &Settings) -> AppResult<()> {
+pub fn save_settings(conn: &mut AnyConnection, row: &Settings) -> DbResult<()> {
     let updated = diesel::update(compliance_settings::table.find(&row.procurement_id))
         .set(row)
         .execute(conn)?;
@@ -83,7 +83,7 @@ pub struct Justification {
 pub fn justifications(
     conn: &mut AnyConnection,
     procurement_id: &str,
-) -> AppResult<Vec<Justification>> {
+) -> DbResult<Vec<Justification>> {
     Ok(compliance_justifications::table
         .filter(compliance_justifications::procurement_id.eq(procurement_id))
         .select(Justification::as_select())
@@ -93,7 +93,7 @@ pub fn justifications(
 
 /// A new justification of the same check replaces the old one here; the
 /// audit trail keeps both.
-pub fn save_justification(conn: &mut AnyConnection, row: &Justification) -> AppResult<()> {
+pub fn save_justification(conn: &mut AnyConnection, row: &Justification) -> DbResult<()> {
     diesel::delete(compliance_justifications::table.find((&row.procurement_id, &row.check_code)))
         .execute(conn)?;
     diesel::insert_into(compliance_justifications::table)
@@ -111,7 +111,7 @@ pub struct Award {
     pub awarded_at: NaiveDateTime,
 }
 
-pub fn insert_awards(conn: &mut AnyConnection, rows: &[Award]) -> AppResult<()> {
+pub fn insert_awards(conn: &mut AnyConnection, rows: &[Award]) -> DbResult<()> {
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(contract_awards::table)
             .values(chunk)
@@ -120,7 +120,7 @@ pub fn insert_awards(conn: &mut AnyConnection, rows: &[Award]) -> AppResult<()> 
     Ok(())
 }
 
-pub fn awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<Award>> {
+pub fn awards(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<Vec<Award>> {
     Ok(contract_awards::table
         .filter(contract_awards::procurement_id.eq(procurement_id))
         .select(Award::as_select())
@@ -148,15 +148,15 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    pub fn result(&self) -> AppResult<Option<CheckpointResult>> {
+    pub fn result(&self) -> DbResult<Option<CheckpointResult>> {
         self.result
             .as_deref()
-            .map(|r| r.parse().map_err(AppError::internal))
+            .map(|r| r.parse().map_err(DbError::corrupt))
             .transpose()
     }
 }
 
-pub fn insert_checkpoints(conn: &mut AnyConnection, rows: &[Checkpoint]) -> AppResult<()> {
+pub fn insert_checkpoints(conn: &mut AnyConnection, rows: &[Checkpoint]) -> DbResult<()> {
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(follow_up_checkpoints::table)
             .values(chunk)
@@ -166,7 +166,7 @@ pub fn insert_checkpoints(conn: &mut AnyConnection, rows: &[Checkpoint]) -> AppR
 }
 
 /// The plan of one procurement, by date.
-pub fn checkpoints(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<Checkpoint>> {
+pub fn checkpoints(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<Vec<Checkpoint>> {
     Ok(follow_up_checkpoints::table
         .filter(follow_up_checkpoints::procurement_id.eq(procurement_id))
         .select(Checkpoint::as_select())
@@ -181,7 +181,7 @@ pub fn find_checkpoint(
     conn: &mut AnyConnection,
     procurement_id: &str,
     checkpoint_id: &str,
-) -> AppResult<Option<Checkpoint>> {
+) -> DbResult<Option<Checkpoint>> {
     Ok(follow_up_checkpoints::table
         .find(checkpoint_id)
         .filter(follow_up_checkpoints::procurement_id.eq(procurement_id))
@@ -197,7 +197,7 @@ pub fn record_result(
     note: Option<&str>,
     by: &str,
     at: NaiveDateTime,
-) -> AppResult<()> {
+) -> DbResult<()> {
     diesel::update(follow_up_checkpoints::table.find(checkpoint_id))
         .set((
             follow_up_checkpoints::result.eq(Some(result.as_str())),
@@ -211,7 +211,7 @@ pub fn record_result(
 
 /// Open checkpoints of awarded procurements dated on or before `by`: those
 /// the reminder job may have something to say about.
-pub fn open_until(conn: &mut AnyConnection, by: NaiveDate) -> AppResult<Vec<Checkpoint>> {
+pub fn open_until(conn: &mut AnyConnection, by: NaiveDate) -> DbResult<Vec<Checkpoint>> {
     Ok(follow_up_checkpoints::table
         .inner_join(procurements::table)
         .filter(procurements::status.eq(ProcurementStatus::Awarded.as_str()))

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::{events, procurements};
 use super::AnyConnection;
-use crate::error::AppResult;
+use super::DbResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events)]
@@ -49,7 +49,7 @@ pub fn hash_of(
 /// Takes the procurement's row lock (on PostgreSQL; SQLite's writer is already
 /// alone), so that everything read after it in the transaction is current
 /// and concurrent writers of the same procurement queue here.
-pub fn lock_procurement(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<bool> {
+pub fn lock_procurement(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<bool> {
     let n = diesel::update(procurements::table.find(procurement_id))
         .set(procurements::event_seq.eq(procurements::event_seq))
         .execute(conn)?;
@@ -65,7 +65,7 @@ pub fn append(
     actor: &str,
     at: NaiveDateTime,
     data: &serde_json::Value,
-) -> AppResult<Event> {
+) -> DbResult<Event> {
     diesel::update(procurements::table.find(procurement_id))
         .set(procurements::event_seq.eq(procurements::event_seq + 1))
         .execute(conn)?;
@@ -99,7 +99,7 @@ pub fn list(
     procurement_id: &str,
     limit: i64,
     offset: i64,
-) -> AppResult<Vec<Event>> {
+) -> DbResult<Vec<Event>> {
     Ok(events::table
         .filter(events::procurement_id.eq(procurement_id))
         .select(Event::as_select())
@@ -109,7 +109,7 @@ pub fn list(
         .load(conn)?)
 }
 
-pub fn all(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<Event>> {
+pub fn all(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<Vec<Event>> {
     list(conn, procurement_id, i64::MAX, 0)
 }
 

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::schema::lots;
 use super::schema_suppliers_view::supplier_interest;
 use super::AnyConnection;
-use crate::error::AppResult;
+use super::DbResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = supplier_interest)]
@@ -22,7 +22,7 @@ pub struct Interest {
 
 /// Records the interest; a second mark of the same lot keeps the first,
 /// with its time, so that marking is safe to repeat.
-pub fn mark(conn: &mut AnyConnection, interest: &Interest) -> AppResult<()> {
+pub fn mark(conn: &mut AnyConnection, interest: &Interest) -> DbResult<()> {
     per_backend!(conn, |c| diesel::insert_into(supplier_interest::table)
         .values(interest)
         .on_conflict((supplier_interest::supplier_id, supplier_interest::lot_id))
@@ -32,7 +32,7 @@ pub fn mark(conn: &mut AnyConnection, interest: &Interest) -> AppResult<()> {
 }
 
 /// Lot id → how many suppliers marked interest, for one procurement.
-pub fn counts(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<HashMap<String, usize>> {
+pub fn counts(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<HashMap<String, usize>> {
     let rows: Vec<(String, i64)> = supplier_interest::table
         .filter(supplier_interest::procurement_id.eq(procurement_id))
         .group_by(supplier_interest::lot_id)
@@ -49,7 +49,7 @@ pub fn is_active_lot(
     conn: &mut AnyConnection,
     procurement_id: &str,
     lot_id: &str,
-) -> AppResult<bool> {
+) -> DbResult<bool> {
     let n: i64 = lots::table
         .filter(lots::id.eq(lot_id))
         .filter(lots::procurement_id.eq(procurement_id))

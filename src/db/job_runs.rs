@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema_jobs::job_runs;
+use super::DbResult;
 use super::{now, AnyConnection};
-use crate::error::AppResult;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = job_runs)]
@@ -21,7 +21,7 @@ pub struct JobRun {
 /// Claims `(job, slot)` for this process; false when it is already taken.
 /// Inside a transaction the claim commits or rolls back with it, and another
 /// instance inserting the same key waits for that outcome.
-pub fn claim(conn: &mut AnyConnection, job: &str, slot: &str) -> AppResult<bool> {
+pub fn claim(conn: &mut AnyConnection, job: &str, slot: &str) -> DbResult<bool> {
     let row = (
         job_runs::job.eq(job),
         job_runs::slot.eq(slot),
@@ -38,7 +38,7 @@ pub fn claim(conn: &mut AnyConnection, job: &str, slot: &str) -> AppResult<bool>
 }
 
 /// Gives a claim back, so that a later tick in the same slot can try again.
-pub fn release(conn: &mut AnyConnection, job: &str, slot: &str) -> AppResult<()> {
+pub fn release(conn: &mut AnyConnection, job: &str, slot: &str) -> DbResult<()> {
     diesel::delete(
         job_runs::table
             .filter(job_runs::job.eq(job))
@@ -49,7 +49,7 @@ pub fn release(conn: &mut AnyConnection, job: &str, slot: &str) -> AppResult<()>
     Ok(())
 }
 
-pub fn list(conn: &mut AnyConnection, job: &str) -> AppResult<Vec<JobRun>> {
+pub fn list(conn: &mut AnyConnection, job: &str) -> DbResult<Vec<JobRun>> {
     Ok(job_runs::table
         .select(JobRun::as_select())
         .filter(job_runs::job.eq(job))

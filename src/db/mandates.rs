@@ -4,9 +4,9 @@ use diesel::prelude::*;
 use super::schema::mandates;
 use super::suppliers::split_cell;
 use super::AnyConnection;
+use super::{DbError, DbResult};
 use crate::domain::mandate::MandateTerms;
 use crate::domain::{CpvPrefix, Ore};
-use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = mandates)]
@@ -30,13 +30,13 @@ impl Mandate {
     }
 
     /// The terms the domain checks a join against.
-    pub fn terms(&self) -> AppResult<MandateTerms> {
+    pub fn terms(&self) -> DbResult<MandateTerms> {
         let cpv_scope = self
             .cpv_scope_list()
             .iter()
             .map(|p| CpvPrefix::parse(p))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(AppError::internal)?;
+            .map_err(DbError::corrupt)?;
         Ok(MandateTerms {
             id: self.id.clone(),
             reference: self.reference.clone(),
@@ -48,14 +48,14 @@ impl Mandate {
     }
 }
 
-pub fn insert(conn: &mut AnyConnection, mandate: &Mandate) -> AppResult<()> {
+pub fn insert(conn: &mut AnyConnection, mandate: &Mandate) -> DbResult<()> {
     diesel::insert_into(mandates::table)
         .values(mandate)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Mandate>> {
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Mandate>> {
     Ok(mandates::table
         .find(id)
         .select(Mandate::as_select())
@@ -63,7 +63,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Mandate>> {
         .optional()?)
 }
 
-pub fn list_for(conn: &mut AnyConnection, municipality: &str) -> AppResult<Vec<Mandate>> {
+pub fn list_for(conn: &mut AnyConnection, municipality: &str) -> DbResult<Vec<Mandate>> {
     Ok(mandates::table
         .filter(mandates::municipality.eq(municipality))
         .select(Mandate::as_select())
@@ -76,7 +76,7 @@ pub fn expiring(
     conn: &mut AnyConnection,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Vec<Mandate>> {
+) -> DbResult<Vec<Mandate>> {
     Ok(mandates::table
         .filter(
             mandates::valid_until
@@ -92,7 +92,7 @@ pub fn expiring(
 pub fn references(
     conn: &mut AnyConnection,
     ids: &[String],
-) -> AppResult<std::collections::HashMap<String, String>> {
+) -> DbResult<std::collections::HashMap<String, String>> {
     let mut found = std::collections::HashMap::new();
     // Bounded chunks keep the IN list under every backend's parameter limit.
     for chunk in ids.chunks(500) {

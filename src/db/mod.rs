@@ -2,7 +2,8 @@
 //! pool, the embedded migrations, and a module per aggregate.
 //!
 //! Diesel is synchronous, so every call runs on the blocking pool
-//! (`Db::read`, `Db::write`), never on an actix worker.
+//! (`Db::read`, `Db::write`), never on an async worker. Failures are
+//! `DbError`; the shells map it to what their callers see.
 
 /// Runs the same diesel code on the concrete connection: for what
 /// `MultiConnection` cannot express, such as multi-row inserts and upserts.
@@ -16,6 +17,7 @@ macro_rules! per_backend {
 }
 
 pub mod compliance;
+mod error;
 pub mod events;
 pub mod interest;
 pub mod mandates;
@@ -42,7 +44,7 @@ use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::error::{AppError, AppResult};
+pub use error::{DbError, DbResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -170,15 +172,17 @@ impl Db {
         })
     }
 
-    pub fn conn(&self) -> AppResult<PooledConnection<Manager>> {
+    pub fn conn(&self) -> DbResult<PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` on a pooled connection on the blocking pool.
-    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    /// Runs `f` on a pooled connection on the blocking pool. `f` fails with
+    /// its caller's error type, which a `DbError` of the pool converts into.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.pool.clone();
         let _permit = self
@@ -186,19 +190,21 @@ impl Db {
             .clone()
             .acquire_owned()
             .await
-            .map_err(AppError::internal)?;
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
+            .map_err(|e| DbError::Other(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
             f(&mut conn)
         })
-        .await?
+        .await
+        .map_err(|e| DbError::Other(format!("the database task failed: {e}")))?
     }
 
     /// Runs `f` in one transaction: everything it writes lands, or nothing.
-    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
         let _turn = match self.backend {
             Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
@@ -236,23 +242,49 @@ pub fn now() -> chrono::NaiveDateTime {
 /// at the start, waiting out the busy timeout if another process holds it,
 /// instead of reading first and failing at once when it later tries to
 /// write over a snapshot that another writer has moved on from.
-pub fn in_write_transaction<T>(
+pub fn in_write_transaction<T, E: From<DbError>>(
     conn: &mut AnyConnection,
-    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
-) -> AppResult<T> {
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let sql = |e: diesel::result::Error| E::from(DbError::from(e));
     let AnyConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
+        return transaction(conn, f);
     };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(sql)?;
     let result = f(conn);
     if let AnyConnection::Sqlite(sqlite) = conn {
         match &result {
-            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite)?,
-            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite)?,
+            Ok(_) => AnsiTransactionManager::commit_transaction(sqlite).map_err(sql)?,
+            Err(_) => AnsiTransactionManager::rollback_transaction(sqlite).map_err(sql)?,
         }
     }
     result
+}
+
+/// A transaction, or a savepoint inside one, failing with the caller's error.
+pub fn transaction<T, E: From<DbError>>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    // diesel's `transaction` wants an error it can build from its own; the
+    // caller's error passes through it unchanged.
+    match conn.transaction(|c| f(c).map_err(Rolled::Caller)) {
+        Ok(t) => Ok(t),
+        Err(Rolled::Caller(e)) => Err(e),
+        Err(Rolled::Diesel(e)) => Err(E::from(DbError::from(e))),
+    }
+}
+
+enum Rolled<E> {
+    Caller(E),
+    Diesel(diesel::result::Error),
+}
+
+impl<E> From<diesel::result::Error> for Rolled<E> {
+    fn from(e: diesel::result::Error) -> Self {
+        Rolled::Diesel(e)
+    }
 }
 
 /// Whether a failed insert broke a unique constraint (a duplicate).

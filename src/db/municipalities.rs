@@ -2,7 +2,7 @@ use diesel::prelude::*;
 
 use super::schema::municipalities;
 use super::AnyConnection;
-use crate::error::AppResult;
+use super::DbResult;
 use crate::reference::reference;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -45,7 +45,7 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
     Ok(missing.len())
 }
 
-pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> AppResult<Vec<Municipality>> {
+pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> DbResult<Vec<Municipality>> {
     let mut query = municipalities::table
         .select(Municipality::as_select())
         .into_boxed();
@@ -55,7 +55,7 @@ pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> AppResult<Vec<Mun
     Ok(query.order(municipalities::number.asc()).load(conn)?)
 }
 
-pub fn find(conn: &mut AnyConnection, number: &str) -> AppResult<Option<Municipality>> {
+pub fn find(conn: &mut AnyConnection, number: &str) -> DbResult<Option<Municipality>> {
     Ok(municipalities::table
         .find(number)
         .select(Municipality::as_select())
@@ -67,7 +67,7 @@ pub fn set_contact_email(
     conn: &mut AnyConnection,
     number: &str,
     email: Option<&str>,
-) -> AppResult<usize> {
+) -> DbResult<usize> {
     Ok(diesel::update(municipalities::table.find(number))
         .set(municipalities::contact_email.eq(email))
         .execute(conn)?)

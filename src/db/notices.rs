@@ -3,16 +3,11 @@ use diesel::prelude::*;
 
 use super::schema::notices;
 use super::AnyConnection;
-use crate::error::AppResult;
+use super::DbResult;
 
 /// Claims the notice `(kind, key)`; false when it was sent before. Inside the
 /// sending transaction, a failed send releases the claim with the rollback.
-pub fn claim(
-    conn: &mut AnyConnection,
-    kind: &str,
-    key: &str,
-    at: NaiveDateTime,
-) -> AppResult<bool> {
+pub fn claim(conn: &mut AnyConnection, kind: &str, key: &str, at: NaiveDateTime) -> DbResult<bool> {
     let exists: i64 = notices::table
         .filter(notices::kind.eq(kind).and(notices::key.eq(key)))
         .count()

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use super::schema::organizations;
 use super::AnyConnection;
-use crate::error::{AppError, AppResult};
+use super::DbResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organizations)]
@@ -15,27 +15,24 @@ pub struct Organization {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut AnyConnection, org: &Organization) -> AppResult<()> {
-    let exists = organizations::table
-        .filter(organizations::org_number.eq(&org.org_number))
-        .count()
-        .get_result::<i64>(conn)?;
-    if exists > 0 {
-        return Err(AppError::conflict(
-            "organization_exists",
-            format!(
-                "an organisation with number {} is already registered",
-                org.org_number
-            ),
-        ));
-    }
+/// A second organisation with the same number breaks the unique constraint
+/// (`DbError::Conflict`); `exists_with_number` lets a flow say so first.
+pub fn insert(conn: &mut AnyConnection, org: &Organization) -> DbResult<()> {
     diesel::insert_into(organizations::table)
         .values(org)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Organization>> {
+pub fn exists_with_number(conn: &mut AnyConnection, org_number: &str) -> DbResult<bool> {
+    let n = organizations::table
+        .filter(organizations::org_number.eq(org_number))
+        .count()
+        .get_result::<i64>(conn)?;
+    Ok(n > 0)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Organization>> {
     Ok(organizations::table
         .find(id)
         .select(Organization::as_select())
@@ -43,7 +40,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Organization
         .optional()?)
 }
 
-pub fn list(conn: &mut AnyConnection, limit: i64, offset: i64) -> AppResult<Vec<Organization>> {
+pub fn list(conn: &mut AnyConnection, limit: i64, offset: i64) -> DbResult<Vec<Organization>> {
     Ok(organizations::table
         .select(Organization::as_select())
         .order(organizations::name.asc())

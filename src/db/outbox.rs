@@ -14,7 +14,7 @@ use diesel::prelude::*;
 
 use super::schema_jobs::outbox;
 use super::{new_id, now, AnyConnection};
-use crate::error::{AppError, AppResult};
+use super::{DbError, DbResult};
 
 /// After this many failed tries a message is shown as failing. It is still
 /// retried at the longest interval: an operator may fix the cause.
@@ -126,16 +126,15 @@ pub fn enqueue(
     subject: &str,
     text: &str,
     html: Option<&str>,
-) -> AppResult<String> {
+) -> DbResult<String> {
     let to = to.trim();
     // Refused here rather than by the worker: a message that can never be
     // built would otherwise fail for ever, far from the code that made it.
-    to.parse::<lettre::Address>().map_err(|e| {
-        AppError::unprocessable(
-            "invalid_recipient",
-            format!("'{to}' cannot receive mail: {e}"),
-        )
-    })?;
+    to.parse::<lettre::Address>()
+        .map_err(|e| DbError::Rejected {
+            code: "invalid_recipient",
+            detail: format!("'{to}' cannot receive mail: {e}"),
+        })?;
     // A line break in a header would end it early; subjects come from
     // templates with user data in them.
     let subject = subject
@@ -171,7 +170,7 @@ pub fn claim_due(
     conn: &mut AnyConnection,
     at: NaiveDateTime,
     batch: i64,
-) -> AppResult<Vec<OutboxMessage>> {
+) -> DbResult<Vec<OutboxMessage>> {
     let token = new_id();
     let due = diesel::alias!(outbox as due);
     let due_ids = due
@@ -208,7 +207,7 @@ pub fn claim_due(
 
 /// Records a delivery. Not guarded by the claim: once a message went out,
 /// no later lease of it should send it again.
-pub fn mark_sent(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> AppResult<bool> {
+pub fn mark_sent(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> DbResult<bool> {
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
@@ -233,7 +232,7 @@ pub fn mark_failed(
     permanent: bool,
     policy: &RetryPolicy,
     at: NaiveDateTime,
-) -> AppResult<bool> {
+) -> DbResult<bool> {
     let Some(token) = &message.claim_token else {
         return Ok(false);
     };
@@ -266,7 +265,7 @@ pub fn mark_failed(
     Ok(n == 1)
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<OutboxMessage>> {
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<OutboxMessage>> {
     Ok(outbox::table
         .find(id)
         .select(OutboxMessage::as_select())
@@ -280,7 +279,7 @@ pub fn list(
     status: Option<Status>,
     limit: i64,
     offset: i64,
-) -> AppResult<Vec<OutboxMessage>> {
+) -> DbResult<Vec<OutboxMessage>> {
     let mut query = outbox::table
         .select(OutboxMessage::as_select())
         .into_boxed();

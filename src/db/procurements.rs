@@ -7,10 +7,10 @@ use diesel::prelude::*;
 use super::schema::{lots, participations, procurements, volumes};
 use super::suppliers::split_cell;
 use super::AnyConnection;
+use super::{DbError, DbResult};
 use crate::domain::contract::{ContractType, ProcurementStatus};
 use crate::domain::summary::{Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput};
 use crate::domain::{Cpv, Kommunenummer, Ore};
-use crate::error::{AppError, AppResult};
 use crate::reference::reference;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -106,17 +106,17 @@ pub struct Aggregate {
     pub volumes: Vec<Volume>,
 }
 
-fn stored<T, E: std::fmt::Display>(r: Result<T, E>) -> AppResult<T> {
+fn stored<T, E: std::fmt::Display>(r: Result<T, E>) -> DbResult<T> {
     // Stored values were checked on the way in; a failure here is corruption.
-    r.map_err(AppError::internal)
+    r.map_err(DbError::corrupt)
 }
 
 impl Procurement {
-    pub fn status(&self) -> AppResult<ProcurementStatus> {
+    pub fn status(&self) -> DbResult<ProcurementStatus> {
         stored(self.status.parse())
     }
 
-    pub fn contract_type(&self) -> AppResult<ContractType> {
+    pub fn contract_type(&self) -> DbResult<ContractType> {
         stored(self.contract_type.parse())
     }
 
@@ -133,7 +133,7 @@ impl Procurement {
         })
     }
 
-    pub fn terms(&self) -> AppResult<Terms> {
+    pub fn terms(&self) -> DbResult<Terms> {
         Ok(Terms {
             contract_type: self.contract_type()?,
             framework_agreement: self.framework_agreement,
@@ -149,7 +149,7 @@ impl Lot {
         split_cell(&self.area)
     }
 
-    pub fn input(&self) -> AppResult<LotInput> {
+    pub fn input(&self) -> DbResult<LotInput> {
         Ok(LotInput {
             id: self.id.clone(),
             title: self.title.clone(),
@@ -188,7 +188,7 @@ impl Aggregate {
         self.lots.iter().find(|l| l.id == lot_id)
     }
 
-    pub fn lot_inputs(&self) -> AppResult<Vec<LotInput>> {
+    pub fn lot_inputs(&self) -> DbResult<Vec<LotInput>> {
         self.lots.iter().map(Lot::input).collect()
     }
 
@@ -201,7 +201,7 @@ impl Aggregate {
     }
 
     /// Every invited municipality with its decision, population and volumes.
-    pub fn participant_inputs(&self) -> AppResult<Vec<ParticipantInput>> {
+    pub fn participant_inputs(&self) -> DbResult<Vec<ParticipantInput>> {
         self.participations
             .iter()
             .map(|p| {
@@ -218,7 +218,7 @@ impl Aggregate {
     }
 }
 
-pub fn insert(conn: &mut AnyConnection, p: &Procurement, invited: &[String]) -> AppResult<()> {
+pub fn insert(conn: &mut AnyConnection, p: &Procurement, invited: &[String]) -> DbResult<()> {
     diesel::insert_into(procurements::table)
         .values(p)
         .execute(conn)?;
@@ -239,7 +239,7 @@ fn pending(procurement_id: &str, municipality: &str) -> Participation {
     }
 }
 
-fn insert_participations(conn: &mut AnyConnection, rows: &[Participation]) -> AppResult<()> {
+fn insert_participations(conn: &mut AnyConnection, rows: &[Participation]) -> DbResult<()> {
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(participations::table)
             .values(chunk)
@@ -253,7 +253,7 @@ pub fn update(
     id: &str,
     change: &ProcurementChange,
     invited: &[String],
-) -> AppResult<()> {
+) -> DbResult<()> {
     diesel::update(procurements::table.find(id))
         .set(change)
         .execute(conn)?;
@@ -264,7 +264,7 @@ pub fn update(
     insert_participations(conn, &rows)
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Procurement>> {
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Procurement>> {
     Ok(procurements::table
         .find(id)
         .select(Procurement::as_select())
@@ -272,13 +272,13 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Procurement>
         .optional()?)
 }
 
-pub fn load(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> {
+pub fn load(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Aggregate>> {
     load_with(conn, id, true)
 }
 
 /// The aggregate without its volume lines: what access checks and most views
 /// need, without the 35 700 rows of a national procurement.
-pub fn load_head(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Aggregate>> {
+pub fn load_head(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Aggregate>> {
     load_with(conn, id, false)
 }
 
@@ -286,7 +286,7 @@ fn load_with(
     conn: &mut AnyConnection,
     id: &str,
     with_volumes: bool,
-) -> AppResult<Option<Aggregate>> {
+) -> DbResult<Option<Aggregate>> {
     let Some(procurement) = find(conn, id)? else {
         return Ok(None);
     };
@@ -333,7 +333,7 @@ pub fn list(
     scope: Scope<'_>,
     limit: i64,
     offset: i64,
-) -> AppResult<Vec<Procurement>> {
+) -> DbResult<Vec<Procurement>> {
     let mut query = procurements::table
         .select(Procurement::as_select())
         .into_boxed();
@@ -368,7 +368,7 @@ pub fn list_published(
     conn: &mut AnyConnection,
     limit: i64,
     offset: i64,
-) -> AppResult<Vec<Procurement>> {
+) -> DbResult<Vec<Procurement>> {
     Ok(procurements::table
         .filter(procurements::status.eq(ProcurementStatus::Published.as_str()))
         .select(Procurement::as_select())
@@ -383,7 +383,7 @@ pub fn set_status(
     id: &str,
     status: ProcurementStatus,
     at: NaiveDateTime,
-) -> AppResult<()> {
+) -> DbResult<()> {
     diesel::update(procurements::table.find(id))
         .set((
             procurements::status.eq(status.as_str()),
@@ -398,7 +398,7 @@ pub fn set_status(
     Ok(())
 }
 
-pub fn next_lot_position(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<i64> {
+pub fn next_lot_position(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<i64> {
     let max: Option<i64> = lots::table
         .filter(lots::procurement_id.eq(procurement_id))
         .select(diesel::dsl::max(lots::position))
@@ -406,12 +406,12 @@ pub fn next_lot_position(conn: &mut AnyConnection, procurement_id: &str) -> AppR
     Ok(max.unwrap_or(0) + 1)
 }
 
-pub fn insert_lot(conn: &mut AnyConnection, lot: &Lot) -> AppResult<()> {
+pub fn insert_lot(conn: &mut AnyConnection, lot: &Lot) -> DbResult<()> {
     diesel::insert_into(lots::table).values(lot).execute(conn)?;
     Ok(())
 }
 
-pub fn retire_lot(conn: &mut AnyConnection, lot_id: &str) -> AppResult<()> {
+pub fn retire_lot(conn: &mut AnyConnection, lot_id: &str) -> DbResult<()> {
     diesel::update(lots::table.find(lot_id))
         .set(lots::active.eq(false))
         .execute(conn)?;
@@ -423,7 +423,7 @@ pub fn record_decision(
     conn: &mut AnyConnection,
     decision: &Participation,
     lines: &[Volume],
-) -> AppResult<()> {
+) -> DbResult<()> {
     let key = (
         decision.procurement_id.as_str(),
         decision.municipality.as_str(),
@@ -449,7 +449,7 @@ pub fn record_decision(
     insert_volumes(conn, lines)
 }
 
-pub fn insert_volumes(conn: &mut AnyConnection, lines: &[Volume]) -> AppResult<()> {
+pub fn insert_volumes(conn: &mut AnyConnection, lines: &[Volume]) -> DbResult<()> {
     for chunk in lines.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(volumes::table)
             .values(chunk)
@@ -459,13 +459,13 @@ pub fn insert_volumes(conn: &mut AnyConnection, lines: &[Volume]) -> AppResult<(
 }
 
 /// Moves volume lines from a split lot to its sub-lots.
-pub fn delete_volumes_of_lot(conn: &mut AnyConnection, lot_id: &str) -> AppResult<()> {
+pub fn delete_volumes_of_lot(conn: &mut AnyConnection, lot_id: &str) -> DbResult<()> {
     diesel::delete(volumes::table.filter(volumes::lot_id.eq(lot_id))).execute(conn)?;
     Ok(())
 }
 
 /// At closing, whoever has not answered has not responded.
-pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<usize> {
+pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<usize> {
     Ok(diesel::update(
         participations::table.filter(
             participations::procurement_id
@@ -478,7 +478,7 @@ pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> AppRe
 }
 
 /// Open procurements whose participation deadline has passed.
-pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Vec<String>> {
+pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> DbResult<Vec<String>> {
     Ok(procurements::table
         .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
         .filter(procurements::participation_deadline.le(now))
@@ -487,7 +487,7 @@ pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResul
         .load(conn)?)
 }
 
-pub fn open_ids(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
+pub fn open_ids(conn: &mut AnyConnection) -> DbResult<Vec<String>> {
     Ok(procurements::table
         .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
         .select(procurements::id)
@@ -497,7 +497,7 @@ pub fn open_ids(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
 
 /// The status and `event_seq` of one procurement: one primary-key read, what
 /// the public pages check before answering from their cache.
-pub fn version(conn: &mut AnyConnection, id: &str) -> AppResult<Option<(String, i64)>> {
+pub fn version(conn: &mut AnyConnection, id: &str) -> DbResult<Option<(String, i64)>> {
     Ok(procurements::table
         .find(id)
         .select((procurements::status, procurements::event_seq))

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::schema::suppliers;
 use super::AnyConnection;
+use super::DbResult;
 use crate::domain::supplier::SupplierProfile;
 use crate::domain::SizeClass;
-use crate::error::AppResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = suppliers)]
@@ -89,7 +89,7 @@ pub fn split_cell(cell: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn insert_many(conn: &mut AnyConnection, rows: &[Supplier]) -> AppResult<()> {
+pub fn insert_many(conn: &mut AnyConnection, rows: &[Supplier]) -> DbResult<()> {
     // 12 columns a row keeps a chunk far below SQLite's bound-parameter limit.
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(suppliers::table)
@@ -105,7 +105,7 @@ pub fn update_profile(
     profile: &SupplierProfile,
     class: SizeClass,
     now: NaiveDateTime,
-) -> AppResult<()> {
+) -> DbResult<()> {
     let change = ProfileChange {
         name: &profile.name,
         employees: profile.employees,
@@ -122,14 +122,14 @@ pub fn update_profile(
     Ok(())
 }
 
-pub fn set_email(conn: &mut AnyConnection, id: &str, email: &str) -> AppResult<()> {
+pub fn set_email(conn: &mut AnyConnection, id: &str, email: &str) -> DbResult<()> {
     diesel::update(suppliers::table.find(id))
         .set(suppliers::email.eq(email))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Supplier>> {
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<Supplier>> {
     Ok(suppliers::table
         .find(id)
         .select(Supplier::as_select())
@@ -140,7 +140,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<Supplier>> {
 pub fn find_by_org_number(
     conn: &mut AnyConnection,
     org_number: &str,
-) -> AppResult<Option<Supplier>> {
+) -> DbResult<Option<Supplier>> {
     Ok(suppliers::table
         .filter(suppliers::org_number.eq(org_number))
         .select(Supplier::as_select())
@@ -149,7 +149,7 @@ pub fn find_by_org_number(
 }
 
 /// Organisation number → id of every registered supplier, for imports.
-pub fn ids_by_org_number(conn: &mut AnyConnection) -> AppResult<HashMap<String, String>> {
+pub fn ids_by_org_number(conn: &mut AnyConnection) -> DbResult<HashMap<String, String>> {
     Ok(suppliers::table
         .select((suppliers::org_number, suppliers::id))
         .load::<(String, String)>(conn)?
@@ -157,6 +157,6 @@ pub fn ids_by_org_number(conn: &mut AnyConnection) -> AppResult<HashMap<String, 
         .collect())
 }
 
-pub fn list_all(conn: &mut AnyConnection) -> AppResult<Vec<Supplier>> {
+pub fn list_all(conn: &mut AnyConnection) -> DbResult<Vec<Supplier>> {
     Ok(suppliers::table.select(Supplier::as_select()).load(conn)?)
 }

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 
 use super::schema::users;
 use super::AnyConnection;
-use crate::error::{AppError, AppResult};
+use super::DbResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -18,22 +18,16 @@ pub struct User {
     pub created_at: NaiveDateTime,
 }
 
-/// Emails are unique without regard to case, so they are stored lower-cased.
-pub fn insert(conn: &mut AnyConnection, user: &User) -> AppResult<()> {
-    if find_by_email(conn, &user.email)?.is_some() {
-        return Err(AppError::conflict(
-            "email_taken",
-            format!("{} already has an account", user.email),
-        )
-        .on_field("email"));
-    }
+/// Emails are unique without regard to case, so they are stored lower-cased;
+/// a taken one breaks the unique constraint (`DbError::Conflict`).
+pub fn insert(conn: &mut AnyConnection, user: &User) -> DbResult<()> {
     diesel::insert_into(users::table)
         .values(user)
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Option<User>> {
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> DbResult<Option<User>> {
     Ok(users::table
         .filter(users::email.eq(email.to_lowercase()))
         .select(User::as_select())
@@ -41,7 +35,7 @@ pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Option<
         .optional()?)
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<User>> {
+pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<User>> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
@@ -49,7 +43,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> AppResult<Option<User>> {
         .optional()?)
 }
 
-pub fn admin_exists(conn: &mut AnyConnection) -> AppResult<bool> {
+pub fn admin_exists(conn: &mut AnyConnection) -> DbResult<bool> {
     let n: i64 = users::table
         .filter(users::role.eq("admin"))
         .count()
@@ -57,7 +51,7 @@ pub fn admin_exists(conn: &mut AnyConnection) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-pub fn find_by_supplier(conn: &mut AnyConnection, supplier_id: &str) -> AppResult<Option<User>> {
+pub fn find_by_supplier(conn: &mut AnyConnection, supplier_id: &str) -> DbResult<Option<User>> {
     Ok(users::table
         .filter(users::supplier_id.eq(supplier_id))
         .select(User::as_select())
@@ -70,7 +64,7 @@ pub fn coordinator_emails(
     conn: &mut AnyConnection,
     organization_id: Option<&str>,
     host_municipality: Option<&str>,
-) -> AppResult<Vec<String>> {
+) -> DbResult<Vec<String>> {
     // No id is empty: "" matches nothing (a NUL would be refused by PostgreSQL).
     let by_office = users::organization_id.eq(organization_id.unwrap_or("").to_string());
     let by_host = users::municipality.eq(host_municipality.unwrap_or("").to_string());

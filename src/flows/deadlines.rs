@@ -4,7 +4,6 @@
 //! and each is safe to run twice: what it sends is claimed in `notices`.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::Connection;
 
 use super::invitations::{municipality_name, Links};
 use super::lifecycle;
@@ -31,7 +30,7 @@ pub fn close_due(
     for id in procurements::due_for_closing(conn, now.naive_utc())? {
         // Each in its own savepoint: one procurement that cannot be closed
         // (say its summary overflows) must not keep the others open for ever.
-        let outcome = conn.transaction(|c| {
+        let outcome = crate::db::transaction(conn, |c| {
             lifecycle::close(c, &id, None, SYSTEM, now)?;
             match procurements::load(c, &id)? {
                 Some(aggregate) => send_closing_summary(c, &aggregate, thresholds, now),

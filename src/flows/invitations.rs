@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::vote_token::{self, VoteClaims};
 use crate::auth::Keys;
 use crate::db::procurements::{Aggregate, Procurement};
+use crate::db::vote_links::VoteLink;
 use crate::db::{municipalities, organizations, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::{Cpv, Ore};
@@ -32,7 +33,19 @@ impl Links {
     ) -> AppResult<String> {
         let claims = VoteClaims::new(procurement_id, municipality, deadline);
         let token = vote_token::sign(&self.keys, &claims).map_err(AppError::internal)?;
-        vote_links::record(conn, &claims, crate::db::now())?;
+        let issued_at = crate::db::now();
+        vote_links::record(
+            conn,
+            &VoteLink {
+                jti: claims.jti.clone(),
+                procurement_id: claims.proc.clone(),
+                municipality: claims.sub.clone(),
+                issued_at,
+                expires_at: DateTime::from_timestamp(claims.exp, 0)
+                    .map_or(issued_at, |t| t.naive_utc()),
+                used_at: None,
+            },
+        )?;
         Ok(format!("{}/vote/{token}", self.public_url))
     }
 }

@@ -2,13 +2,24 @@
 //! that email links open, and the scheduler. Each runs inside the caller's
 //! transaction: it locks the procurement, loads it, lets the domain decide,
 //! stores the result and appends the audit event.
+//!
+//! Every change goes through here, whichever door it comes by; a flow that
+//! answers with the state after the change reads it in its own transaction.
 
+pub mod accounts;
 pub mod compliance;
 pub mod deadlines;
 pub mod follow_up;
+pub mod interest;
 pub mod invitations;
 pub mod lifecycle;
+pub mod mandates;
+pub mod municipalities;
 pub mod participation;
+pub mod suppliers;
+pub mod vote_link;
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{events, AnyConnection};
@@ -36,8 +47,14 @@ pub fn locked_head(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<
 
 /// Queues a letter for `to` in the caller's transaction.
 pub fn send(conn: &mut AnyConnection, to: &str, letter: &crate::letters::Letter) -> AppResult<()> {
-    crate::db::outbox::enqueue(conn, to, &letter.subject, &letter.text, Some(&letter.html))
-        .map(|_| ())
+    crate::db::outbox::enqueue(conn, to, &letter.subject, &letter.text, Some(&letter.html))?;
+    Ok(())
+}
+
+/// A time as stored: microseconds, what PostgreSQL keeps, so that it reads
+/// back exactly as written on both backends.
+pub fn stored_time(now: DateTime<Utc>) -> NaiveDateTime {
+    now.naive_utc().trunc_subsecs(6)
 }
 
 /// A refused state change is a conflict with the procurement's state, not bad input.

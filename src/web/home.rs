@@ -6,9 +6,9 @@ use actix_web::HttpResponse;
 use maud::html;
 
 use super::{notice, page, respond};
-use crate::api::State;
 use crate::db::procurements;
 use crate::domain::calendar::oslo_date;
+use crate::state::State;
 
 const SHOWN: i64 = 50;
 

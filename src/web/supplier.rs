@@ -2,7 +2,7 @@
 //! page for people, in Norwegian. Each lot shows its area as names and as a
 //! map, its combined quantities and values, and a bar chart of what each
 //! municipality buys a year. Rendered once per state of the procurement and
-//! cached like the JSON answer (see `api::public`).
+//! cached like the JSON answer (see `read::cache`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -15,18 +15,18 @@ use maud::{html, Markup, PreEscaped};
 
 use super::map::{context_of, outline_defs, Atlas};
 use super::{notice, page, respond};
-use crate::api::public::{
-    division_of, load_published, published_version, LotDivision, PublicLot, RenderCache,
-    CACHED_PROCUREMENTS,
-};
-use crate::api::State;
 use crate::db::procurements::Aggregate;
 use crate::domain::calendar::oslo_date;
 use crate::domain::summary::Decision;
 use crate::domain::{Cpv, Ore};
 use crate::error::AppError;
 use crate::letters::words;
+use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
+use crate::read::public::{
+    division_of, load_published, published_version, LotDivision, NamedMunicipality, PublicLot,
+};
 use crate::reference::reference;
+use crate::state::State;
 
 fn html_cache() -> &'static RenderCache {
     static CACHE: OnceLock<RenderCache> = OnceLock::new();
@@ -164,7 +164,7 @@ fn kommuner(n: usize) -> String {
     }
 }
 
-fn names(list: &[crate::api::public::NamedMunicipality]) -> String {
+fn names(list: &[NamedMunicipality]) -> String {
     list.iter()
         .map(|m| m.name.as_str())
         .collect::<Vec<_>>()

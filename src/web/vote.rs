@@ -1,27 +1,30 @@
 //! The page an invitation link opens. GET and HEAD only show (mail scanners
-//! fetch links before people do); the form's POST records the decision under
-//! exactly the rules of the API, uses up the link, and hands out a fresh one.
+//! fetch links before people do); the form's POST hands the decision to
+//! `flows::vote_link`, which records it under exactly the rules of the API,
+//! uses up the link, and hands out a fresh one.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::Utc;
 use maud::{html, Markup};
 
 use super::{notice, page, respond};
-use crate::api::State;
 use crate::auth::vote_token::{self, VoteClaims, VoteTokenError};
 use crate::auth::Keys;
 use crate::db::mandates::{self, Mandate};
 use crate::db::procurements::{self, Aggregate, Lot};
-use crate::db::{municipalities, vote_links};
+use crate::db::vote_links;
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::summary::VolumeInput;
-use crate::domain::{Kommunenummer, Ore};
-use crate::error::{AppError, AppResult};
+use crate::domain::Ore;
+use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
-use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
-use crate::letters::{self, words, ReceiptLetter};
+use crate::flows::participation::{Choice, DecisionRequest, Receipt};
+use crate::flows::vote_link::{self, Voted};
+use crate::letters::words;
+use crate::state::State;
 
 struct Context {
     claims: VoteClaims,
@@ -195,7 +198,7 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
             Ok((link, aggregate, mandates::list_for(c, &number)?, leader))
         })
         .await
-        .map_err(|e| {
+        .map_err(|e: AppError| {
             notice(
                 e.status,
                 "Noe gikk galt",
@@ -284,34 +287,16 @@ pub async fn submit(
         keys: keys.get_ref().clone(),
         public_url: state.config.public_url.clone(),
     };
-    let claims = ctx.claims.clone();
-    let deadline = ctx.aggregate.procurement.deadline();
-    let title = ctx.aggregate.procurement.title.clone();
+    let (claims, now) = (ctx.claims.clone(), Utc::now());
     let outcome = state
         .db
-        .write(move |c| {
-            if !vote_links::use_once(c, &claims.jti, crate::db::now())? {
-                return Err(AppError::new(
-                    StatusCode::GONE,
-                    "vote_link_used",
-                    "the link has been used",
-                ));
-            }
-            let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
-            let actor = format!("municipality:{} (e-post)", claims.sub);
-            let receipt = decide(c, &claims.proc, &municipality, request, "email", &actor)?;
-            let fresh = links.issue(c, &claims.proc, &claims.sub, deadline)?;
-            if let Some(address) =
-                municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email)
-            {
-                let letter = receipt_letter(c, &claims.proc, &receipt, &title, deadline, &fresh)?;
-                crate::flows::send(c, &address, &letter)?;
-            }
-            Ok((receipt, fresh))
-        })
+        .write(move |c| vote_link::vote(c, &claims, request, &links, now))
         .await;
     match outcome {
-        Ok((receipt, fresh)) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh)),
+        Ok(Voted {
+            receipt,
+            fresh_link,
+        }) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh_link)),
         Err(e) if e.code == "vote_link_used" => used_link(),
         Err(e) if e.code == "participation_closed" => notice(
             StatusCode::CONFLICT,
@@ -330,49 +315,6 @@ pub async fn submit(
             form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone())))),
         ),
     }
-}
-
-/// The receipt email, with the volumes as now stored.
-fn receipt_letter(
-    conn: &mut crate::db::AnyConnection,
-    procurement_id: &str,
-    receipt: &Receipt,
-    title: &str,
-    deadline: chrono::DateTime<chrono::Utc>,
-    link: &str,
-) -> AppResult<letters::Letter> {
-    let lines = procurements::load(conn, procurement_id)?
-        .map(|a| volume_lines(&a, &receipt.municipality))
-        .unwrap_or_default();
-    let name = municipality_name(&receipt.municipality);
-    Ok(letters::receipt(&ReceiptLetter {
-        municipality: &name,
-        title,
-        joined: receipt.decision.as_str() == "join",
-        mandate_reference: receipt.mandate_reference.as_deref(),
-        share: receipt.share_value_ore.map(Ore::new),
-        volumes: &lines,
-        decided_at: &oslo_display(receipt.decided_at),
-        deadline: &oslo_display(deadline),
-        link,
-    }))
-}
-
-fn volume_lines(a: &Aggregate, municipality: &str) -> Vec<(String, i64, Option<i64>, String)> {
-    a.volumes
-        .iter()
-        .filter(|v| v.municipality == municipality)
-        .filter_map(|v| {
-            a.lot(&v.lot_id).map(|l| {
-                (
-                    l.title.clone(),
-                    v.annual_quantity,
-                    v.max_annual_quantity,
-                    l.unit.clone(),
-                )
-            })
-        })
-        .collect()
 }
 
 /// The refusal in Norwegian; the API's English detail, with its figures, follows it.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use mail_parser::MessageParser;
 use samkjop::config::Config;
-use samkjop::db::{job_runs, outbox, Db};
+use samkjop::db::{job_runs, outbox, Db, DbError};
 use samkjop::error::AppError;
 use samkjop::jobs::{run_once, slot, JobSpec};
 use samkjop::startup::Application;
@@ -324,7 +324,10 @@ async fn an_invalid_recipient_is_refused_at_enqueue() {
     let r = db
         .write(|c| outbox::enqueue(c, "ikke en adresse", SUBJECT, TEXT, None))
         .await;
-    assert_eq!(r.err().map(|e| e.code), Some("invalid_recipient"));
+    assert_eq!(
+        r.map_err(AppError::from).err().map(|e| e.code),
+        Some("invalid_recipient")
+    );
 }
 
 #[actix_web::test]
@@ -350,7 +353,7 @@ async fn one_claim_of_a_job_slot_wins_across_connections() {
         .write(|c| {
             let won = job_runs::claim(c, "reminders", "2026-11-26")?;
             let id = outbox::enqueue(c, TO, SUBJECT, TEXT, None)?;
-            Ok((won, id))
+            Ok::<_, DbError>((won, id))
         })
         .await;
     assert_eq!(after_loss.map(|(won, _)| won).ok(), Some(false));
@@ -409,7 +412,8 @@ async fn two_instances_run_a_scheduled_slot_once() {
                     |_| "once".into(),
                     move |c, _now| {
                         t.fetch_add(1, Ordering::SeqCst);
-                        outbox::enqueue(c, TO, "Fra en planlagt jobb", TEXT, None).map(|_| ())
+                        outbox::enqueue(c, TO, "Fra en planlagt jobb", TEXT, None)?;
+                        Ok(())
                     },
                 ),
             ]
@@ -425,7 +429,7 @@ async fn two_instances_run_a_scheduled_slot_once() {
     let db = connect(&app);
     let runs = db
         .read(|c| {
-            Ok((
+            Ok::<_, DbError>((
                 job_runs::list(c, "test-async")?,
                 job_runs::list(c, "test-tx")?,
                 outbox::list(c, None, 10, 0)?,

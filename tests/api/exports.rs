@@ -1038,7 +1038,7 @@ async fn the_demo_fills_a_fresh_database_with_valid_data() {
             let a = samkjop::db::procurements::load(c, &id)?.expect("the procurement");
             let org = a.procurement.organization_id.clone().unwrap_or_default();
             let office = samkjop::db::organizations::find(c, &org)?;
-            Ok((a, office, samkjop::db::suppliers::list_all(c)?))
+            Ok::<_, samkjop::db::DbError>((a, office, samkjop::db::suppliers::list_all(c)?))
         })
         .await
         .expect("loads");

@@ -1,0 +1,18 @@
+//! A municipality's own settings.
+
+use crate::db::municipalities::{self, Municipality};
+use crate::db::AnyConnection;
+use crate::domain::{EmailAddress, Kommunenummer};
+use crate::error::{AppError, AppResult};
+
+/// Sets (or, with `None`, removes) where invitations are sent; answers the
+/// municipality as stored.
+pub fn set_contact_email(
+    conn: &mut AnyConnection,
+    number: &Kommunenummer,
+    email: Option<&EmailAddress>,
+) -> AppResult<Municipality> {
+    municipalities::set_contact_email(conn, number.as_str(), email.map(EmailAddress::as_str))?;
+    municipalities::find(conn, number.as_str())?
+        .ok_or_else(|| AppError::not_found("the municipality"))
+}

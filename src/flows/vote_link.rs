@@ -1,0 +1,97 @@
+//! A municipality answers by the personal link in its invitation: the link
+//! is used up, the decision recorded under exactly the rules of the API, and
+//! a receipt with a fresh link is sent, all in one transaction.
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+
+use super::invitations::{municipality_name, Links};
+use super::participation::{decide, DecisionRequest, Receipt};
+use super::stored_time;
+use crate::auth::vote_token::VoteClaims;
+use crate::db::procurements::{self, Aggregate};
+use crate::db::{municipalities, vote_links, AnyConnection};
+use crate::domain::calendar::oslo_display;
+use crate::domain::summary::Decision;
+use crate::domain::{Kommunenummer, Ore};
+use crate::error::{AppError, AppResult};
+use crate::letters::{self, ReceiptLetter};
+
+/// What the page shows after a recorded answer.
+pub struct Voted {
+    pub receipt: Receipt,
+    /// The link for changing the answer, as also sent in the receipt.
+    pub fresh_link: String,
+}
+
+/// Uses the link of `claims` (410 `vote_link_used` when it was used
+/// already), records the decision, issues a fresh link and queues the
+/// receipt to the municipality's contact address.
+pub fn vote(
+    conn: &mut AnyConnection,
+    claims: &VoteClaims,
+    request: DecisionRequest,
+    links: &Links,
+    now: DateTime<Utc>,
+) -> AppResult<Voted> {
+    if !vote_links::use_once(conn, &claims.jti, stored_time(now))? {
+        return Err(AppError::new(
+            StatusCode::GONE,
+            "vote_link_used",
+            "the link has been used",
+        ));
+    }
+    let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
+    let actor = format!("municipality:{} (e-post)", claims.sub);
+    let receipt = decide(conn, &claims.proc, &municipality, request, "email", &actor)?;
+    let deadline = procurements::find(conn, &claims.proc)?
+        .ok_or_else(|| AppError::not_found("the procurement"))?
+        .deadline();
+    let fresh_link = links.issue(conn, &claims.proc, &claims.sub, deadline)?;
+    if let Some(address) = municipalities::find(conn, &claims.sub)?.and_then(|m| m.contact_email) {
+        // The whole procurement only for a letter: its volume lines are many.
+        let aggregate = procurements::load(conn, &claims.proc)?
+            .ok_or_else(|| AppError::not_found("the procurement"))?;
+        let letter = receipt_letter(&aggregate, &receipt, &fresh_link);
+        super::send(conn, &address, &letter)?;
+    }
+    Ok(Voted {
+        receipt,
+        fresh_link,
+    })
+}
+
+/// The receipt email, with the volumes as now stored.
+fn receipt_letter(aggregate: &Aggregate, receipt: &Receipt, link: &str) -> letters::Letter {
+    let p = &aggregate.procurement;
+    let lines = volume_lines(aggregate, &receipt.municipality);
+    let name = municipality_name(&receipt.municipality);
+    letters::receipt(&ReceiptLetter {
+        municipality: &name,
+        title: &p.title,
+        joined: receipt.decision == Decision::Join,
+        mandate_reference: receipt.mandate_reference.as_deref(),
+        share: receipt.share_value_ore.map(Ore::new),
+        volumes: &lines,
+        decided_at: &oslo_display(receipt.decided_at),
+        deadline: &oslo_display(p.deadline()),
+        link,
+    })
+}
+
+fn volume_lines(a: &Aggregate, municipality: &str) -> Vec<(String, i64, Option<i64>, String)> {
+    a.volumes
+        .iter()
+        .filter(|v| v.municipality == municipality)
+        .filter_map(|v| {
+            a.lot(&v.lot_id).map(|l| {
+                (
+                    l.title.clone(),
+                    v.annual_quantity,
+                    v.max_annual_quantity,
+                    l.unit.clone(),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! Rendered answers kept for as long as the procurement they show does not
+//! change.
+//!
+//! The lot division of a national procurement sums some 35 700 volume
+//! lines, and suppliers ask for it far more often than it changes; after
+//! publishing it changes only when the procurement is cancelled or awarded.
+//! So an answer is rendered once and kept in a `RenderCache`, keyed by the
+//! procurement's id and its `event_seq`, which every change of the
+//! procurement increments (each change appends to its audit trail). A
+//! request costs one primary-key read of (status, event_seq); a changed
+//! procurement simply misses the cache. The key is the database's own
+//! counter, so several instances behind one load balancer never serve a
+//! stale answer, each keeping its own copy.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
+
+use actix_web::web::Bytes;
+
+/// Rendered answers of published procurements, valid for one `event_seq`.
+/// Bounded: when full, the entry stored longest ago makes room.
+pub struct RenderCache {
+    entries: RwLock<HashMap<String, Entry>>,
+    stored: AtomicU64,
+    capacity: usize,
+}
+
+struct Entry {
+    seq: i64,
+    body: Bytes,
+    stored: u64,
+}
+
+impl RenderCache {
+    pub fn new(capacity: usize) -> RenderCache {
+        RenderCache {
+            entries: RwLock::new(HashMap::new()),
+            stored: AtomicU64::new(0),
+            capacity: capacity.max(1),
+        }
+    }
+
+    pub fn get(&self, id: &str, seq: i64) -> Option<Bytes> {
+        // A poisoned lock only means a writer panicked: the map is still whole.
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(id)
+            .filter(|e| e.seq == seq)
+            .map(|e| e.body.clone())
+    }
+
+    pub fn put(&self, id: &str, seq: i64, body: Bytes) {
+        let stored = self.stored.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= self.capacity && !entries.contains_key(id) {
+            let oldest = entries
+                .iter()
+                .min_by_key(|(_, e)| e.stored)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                entries.remove(&k);
+            }
+        }
+        // Two requests that missed together may both store; keep the newer state.
+        match entries.get(id) {
+            Some(e) if e.seq > seq => {}
+            _ => {
+                entries.insert(id.to_string(), Entry { seq, body, stored });
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Per answer: a lot division is some kilobytes of JSON per lot, so a few
+/// hundred procurements stay within a few tens of megabytes.
+pub const CACHED_PROCUREMENTS: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_answers_only_for_the_seq_it_holds_and_stays_bounded() {
+        let cache = RenderCache::new(2);
+        cache.put("a", 3, Bytes::from_static(b"a3"));
+        assert_eq!(cache.get("a", 3).as_deref(), Some(&b"a3"[..]));
+        assert_eq!(cache.get("a", 4), None, "a changed procurement misses");
+        cache.put("a", 4, Bytes::from_static(b"a4"));
+        cache.put("a", 3, Bytes::from_static(b"late"));
+        assert_eq!(
+            cache.get("a", 4).as_deref(),
+            Some(&b"a4"[..]),
+            "an older state never replaces a newer one"
+        );
+        cache.put("b", 1, Bytes::from_static(b"b1"));
+        cache.put("c", 1, Bytes::from_static(b"c1"));
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.get("a", 4), None, "the oldest entry made room");
+        assert!(cache.get("c", 1).is_some());
+    }
+}

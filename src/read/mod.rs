@@ -1,0 +1,7 @@
+//! The read model: shapes that both doors show, the API to systems and the
+//! pages to people, with their loaders and caches. Both `api` and `web`
+//! read through here; neither imports the other.
+
+pub mod cache;
+pub mod public;
+pub mod summary;

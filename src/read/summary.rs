@@ -1,0 +1,45 @@
+//! A procurement's summary (combined volumes and values, regime, quorum) as
+//! JSON, rendered once per state of the procurement and day.
+
+use std::sync::OnceLock;
+
+use actix_web::web::Bytes;
+use chrono::{DateTime, Utc};
+
+use super::cache::RenderCache;
+use crate::db::procurements;
+use crate::domain::calendar::oslo_date;
+use crate::error::{AppError, AppResult};
+use crate::flows::lifecycle;
+use crate::state::AppState;
+
+fn summary_cache() -> &'static RenderCache {
+    static CACHE: OnceLock<RenderCache> = OnceLock::new();
+    CACHE.get_or_init(|| RenderCache::new(256))
+}
+
+/// The summary of procurement `id`, whose head was read at `event_seq`, as
+/// of `now`. Access is the caller's to check first.
+pub async fn summary_json(
+    state: &AppState,
+    id: &str,
+    event_seq: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Bytes> {
+    // The summary changes with the procurement (every change moves event_seq)
+    // and, before it is announced, with the date that picks the thresholds.
+    let key = format!("{id}@{}", oslo_date(now));
+    if let Some(body) = summary_cache().get(&key, event_seq) {
+        return Ok(body);
+    }
+    let load_id = id.to_string();
+    let aggregate = state
+        .db
+        .read(move |c| procurements::load(c, &load_id))
+        .await?
+        .ok_or_else(|| AppError::not_found("the procurement"))?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, now)?;
+    let body = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
+    summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
+    Ok(body)
+}
