@@ -79,11 +79,11 @@ async fn import_suppliers(config: Config, path: &str) -> Result<(), String> {
     let mut bar = Progress::new();
     let report = db
         .write(move |c| {
-            samkjop::import::store_with_progress(
+            samkjop::flows::suppliers::import_with_progress(
                 c,
                 parsed,
                 rate,
-                samkjop::db::now(),
+                chrono::Utc::now(),
                 |done, total| bar.show(done, total),
             )
         })

@@ -227,14 +227,25 @@ pub async fn award(
             supplier_id: a.supplier_id,
         })
         .collect();
-    let (c2, id2, config) = (caller.clone(), id.clone(), state.config.clone());
-    state
+    let config = state.config.clone();
+    let today = oslo_date(Utc::now());
+    let plan = state
         .db
         .write(move |c| {
-            follow_up::award(c, &id2, &lines, &config.clauses, c2.who(), &c2.actor()).map(|_| ())
+            follow_up::award(
+                c,
+                &id,
+                &lines,
+                &config.clauses,
+                caller.who(),
+                &caller.actor(),
+            )?;
+            let aggregate = crate::db::procurements::load(c, &id)?
+                .ok_or_else(|| AppError::not_found("the procurement"))?;
+            load_plan(c, &aggregate, config.clauses.follow_up, today)
         })
         .await?;
-    plan_now(&state, &caller, id).await.map(Json)
+    Ok(Json(plan))
 }
 
 /// The follow-up plan and where each checkpoint stands.

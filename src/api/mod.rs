@@ -1,6 +1,7 @@
 //! The HTTP shell: one module per resource. A handler parses the request into
-//! domain types, loads through `db`, decides through `domain`, stores through
-//! `db`, and maps the answer.
+//! domain types, checks the caller's access, and either reads (through `db`
+//! and the shared read model in `read`) or makes one change through a flow
+//! in `flows`, in one transaction; then it maps the answer.
 
 pub mod accounts;
 pub mod admin;

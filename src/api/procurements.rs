@@ -245,11 +245,14 @@ pub async fn create_procurement(
     };
     let proposal = body.0.check(leader.host_municipality.as_deref())?;
     let actor = caller.actor();
-    let id = state
+    let created_now = state
         .db
-        .write(move |c| lifecycle::propose(c, &proposal, leader, &actor))
+        .write(move |c| {
+            let id = lifecycle::propose(c, &proposal, leader, &actor)?;
+            head_after(c, &id)
+        })
         .await?;
-    Ok(created(view_of(&state, &caller, id).await?))
+    Ok(created(ProcurementView::from(&created_now)))
 }
 
 /// The procurements the caller takes part in: its office's or host
@@ -340,10 +343,11 @@ pub async fn update_procurement(
                 }
                 .check(p.host_municipality.as_deref())
             };
-            lifecycle::edit(c, &id2, merge, c2.who(), &c2.actor())
+            lifecycle::edit(c, &id2, merge, c2.who(), &c2.actor())?;
+            head_after(c, &id2)
         })
-        .await?;
-    view_of(&state, &caller, id).await.map(Json)
+        .await
+        .map(|a| Json(ProcurementView::from(&a)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -399,11 +403,9 @@ pub struct StatusView {
     pub status: String,
 }
 
-async fn status_after(state: &State, caller: &Caller, id: String) -> AppResult<Json<StatusView>> {
-    let (a, _) = visible_head(state, caller, id).await?;
-    Ok(Json(StatusView {
-        status: a.procurement.status,
-    }))
+/// The procurement as a change left it, read in the change's transaction.
+fn head_after(conn: &mut AnyConnection, id: &str) -> AppResult<Aggregate> {
+    procurements::load_head(conn, id)?.ok_or_else(|| AppError::not_found("the procurement"))
 }
 
 /// Runs one of the coordinator's steps in a transaction and answers the
@@ -417,12 +419,18 @@ async fn coordinator_step<F>(
 where
     F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str) -> AppResult<()> + Send + 'static,
 {
-    let (c2, id2) = (caller.clone(), id.clone());
-    state
+    let caller = caller.clone();
+    let status = state
         .db
-        .write(move |c| step(c, &id2, c2.who(), &c2.actor()))
+        .write(move |c| {
+            step(c, &id, caller.who(), &caller.actor())?;
+            let status = procurements::find(c, &id)?
+                .ok_or_else(|| AppError::not_found("the procurement"))?
+                .status;
+            Ok::<_, AppError>(status)
+        })
         .await?;
-    status_after(state, caller, id).await
+    Ok(Json(StatusView { status }))
 }
 
 /// The coordinator opens the participation window; every invited municipality is invited by email.

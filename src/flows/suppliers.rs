@@ -144,5 +144,16 @@ pub fn import(
     rate: EurNokRate,
     now: DateTime<Utc>,
 ) -> AppResult<ImportReport> {
-    import::store(conn, parsed, rate, stored_time(now))
+    import_with_progress(conn, parsed, rate, now, |_, _| {})
+}
+
+/// `import`, calling `progress(rows written, rows to write)` as it goes.
+pub fn import_with_progress(
+    conn: &mut AnyConnection,
+    parsed: ParsedRegister,
+    rate: EurNokRate,
+    now: DateTime<Utc>,
+    progress: impl FnMut(usize, usize),
+) -> AppResult<ImportReport> {
+    import::store_with_progress(conn, parsed, rate, stored_time(now), progress)
 }
