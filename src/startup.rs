@@ -181,7 +181,7 @@ async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
             if db::users::admin_exists(c)? {
                 return Ok(false);
             }
-            db::users::insert(c, &user).map(|_| true)
+            crate::flows::accounts::insert_user(c, &user).map(|_| true)
         })
         .await;
     match created {
