@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::domain::{Fylkesnummer, Kommunenummer};
+use crate::{Fylkesnummer, Kommunenummer};
 use crate::reference::reference;
 
 const WORDS: usize = 6;

@@ -21,7 +21,6 @@ use super::{Invalid, Ore};
     Hash,
     Serialize,
     Deserialize,
-    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SizeClass {

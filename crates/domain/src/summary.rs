@@ -20,7 +20,7 @@ use super::{Cpv, Invalid, Kommunenummer, Ore};
 
 /// The minimum turnout a coordinator may require before publishing (the SKI
 /// practice of procurement-rules.md §6). Either criterion may be left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Quorum {
     #[serde(default)]
     pub min_participants: Option<i64>,
@@ -115,7 +115,7 @@ pub struct LotInput {
     pub unit_price: Ore,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Invited, the window is open, no answer yet.
@@ -170,7 +170,7 @@ pub struct ParticipantInput {
 }
 
 /// A municipality's declared need on one lot, per year, in the lot's unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolumeInput {
     pub lot_id: String,
     pub annual_quantity: i64,
@@ -195,21 +195,19 @@ impl VolumeInput {
 
 // ---- output: the JSON of api.md "Summary", field for field ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub status: ProcurementStatus,
     pub participants: ParticipantCounts,
     pub quorum: QuorumStatus,
     pub lots: Vec<LotSummary>,
-    #[schema(value_type = i64)]
     pub total_contract_value_ore: Ore,
-    #[schema(value_type = i64)]
     pub total_max_contract_value_ore: Ore,
     pub regime: RegimeSummary,
     pub small_lots: SmallLots,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantCounts {
     pub invited: usize,
     pub joined: usize,
@@ -218,7 +216,7 @@ pub struct ParticipantCounts {
     pub no_response: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuorumStatus {
     pub min_participants: Option<i64>,
     pub min_population_share_percent: Option<i64>,
@@ -229,28 +227,23 @@ pub struct QuorumStatus {
     pub met: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotSummary {
     pub lot_id: String,
     pub title: String,
-    #[schema(value_type = String, example = "55524000-9")]
     pub cpv: Cpv,
     pub unit: String,
-    #[schema(value_type = i64)]
     pub unit_price_ore: Ore,
     /// Joined municipalities with a non-zero volume on this lot.
     pub participants: usize,
     pub annual_quantity: i64,
     pub max_annual_quantity: i64,
-    #[schema(value_type = i64)]
     pub annual_value_ore: Ore,
-    #[schema(value_type = i64)]
     pub contract_value_ore: Ore,
-    #[schema(value_type = i64)]
     pub max_contract_value_ore: Ore,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The estimated total, for an ordinary contract.
@@ -259,28 +252,23 @@ pub enum Basis {
     Maximum,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegimeSummary {
     pub basis: Basis,
-    #[schema(value_type = i64)]
     pub value_ore: Ore,
     pub thresholds_valid_from: NaiveDate,
     pub regime: Regime,
-    #[schema(value_type = i64)]
     pub national_threshold_ore: Ore,
-    #[schema(value_type = i64)]
     pub eea_threshold_ore: Ore,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmallLots {
-    #[schema(value_type = i64)]
     pub limit_ore: Ore,
     /// Lots whose value (on the regime's basis) is above zero and below the
     /// limit. A lot worth nothing (nobody joined it) is left out: it has
     /// nothing to tender and adds nothing to the 20 % anyway.
     pub eligible_lot_ids: Vec<String>,
-    #[schema(value_type = i64)]
     pub eligible_value_ore: Ore,
     /// The eligible lots together are at most 20 % of all lots' value.
     pub within_20_percent: bool,
@@ -530,8 +518,8 @@ pub fn share_value(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::thresholds::test_row_2024;
-    use crate::domain::Fylkesnummer;
+    use crate::thresholds::test_row_2024;
+    use crate::Fylkesnummer;
     use proptest::prelude::*;
 
     fn kn(n: &str) -> Kommunenummer {
