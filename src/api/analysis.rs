@@ -9,8 +9,8 @@ use actix_web::web;
 use chrono::Utc;
 
 use super::procurements::visible;
-use super::{Json, State};
 use super::schemas;
+use super::{Json, State};
 use crate::auth::Caller;
 use crate::db::interest;
 use crate::db::procurements::Aggregate;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::procurements::visible;
-use super::{rfc3339, Json, State};
 use super::schemas;
+use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{self, Award, Checkpoint};
 use crate::db::procurements::Aggregate;

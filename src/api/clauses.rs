@@ -2,8 +2,8 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Json, State};
 use super::schemas;
+use super::{Json, State};
 use crate::domain::clauses::{Clause, ClimateRule, FollowUpRules};
 use crate::error::AppResult;
 

@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 
 use super::json::created;
 use super::procurements::visible;
-use super::{rfc3339, Json, State};
 use super::schemas;
+use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{Justification, Settings};
 use crate::domain::clauses::compliance::missing;

@@ -5,8 +5,8 @@ use utoipa::ToSchema;
 
 use super::json::created;
 use super::public::RenderCache;
-use super::{rfc3339, Json, Page, State};
 use super::schemas;
+use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
 use crate::db::AnyConnection;

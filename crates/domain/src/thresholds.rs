@@ -122,18 +122,7 @@ pub fn small_lot_limit(row: &ThresholdRow, contract_type: ContractType) -> Ore {
 
 /// Ordered from the least to the most regulated, so that `<` reads as
 /// "a lower regime".
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {
     /// Below the lower limit of LOA § 2: the procurement rules do not apply.

@@ -30,3 +30,6 @@ pub use follow_up::{CheckpointResult, CheckpointState, Totals};
 pub use summary::{
     Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots, Summary,
 };
+
+#[cfg(test)]
+mod tests;
