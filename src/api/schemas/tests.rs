@@ -309,7 +309,7 @@ fn nok(n: i64) -> Ore {
 }
 
 /// The school-meals framework of the summary tests, cut down: Bergen and
-/// Askøy join, Voss declines, Osterøy has not answered.
+/// Askøy join, Voss declines, Osterøy has not answered, Austrheim never did.
 fn summary_of_school_meals(row: &ThresholdRow) -> crate::domain::summary::Summary {
     let lots = [
         ("lunch", "Skolelunsj", "55524000-9", "meal", 4_549),
