@@ -1,13 +1,14 @@
 //! Samkjøp: joint procurement for Norwegian municipalities.
 //!
-//! `domain` is the pure core; `api`, `db`, `auth` are the shell around it.
+//! `domain` is the pure core (the `samkjop-domain` crate, re-exported here);
+//! `api`, `db`, `auth` are the shell around it.
 
 pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
+pub use samkjop_domain as domain;
 pub mod email;
 pub mod error;
 pub mod flows;
@@ -16,7 +17,7 @@ pub mod jobs;
 pub mod letters;
 pub mod ocds;
 pub mod read;
-pub mod reference;
+pub use samkjop_domain::reference;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -9,6 +9,7 @@ use actix_web::web;
 use chrono::Utc;
 
 use super::procurements::visible;
+use super::schemas;
 use super::{Json, State};
 use crate::auth::Caller;
 use crate::db::procurements::Aggregate;
@@ -32,7 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// are as the `groups` of the lot's `split` call.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Analysis), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem, description = "value_overflow"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn analysis(
     state: State,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::procurements::visible;
+use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{self, Award, Checkpoint};
@@ -74,7 +75,9 @@ pub struct CheckpointView {
     pub description: String,
     pub due_on: NaiveDate,
     /// `upcoming`, `due`, `overdue`, `done` or `deviation`, as of today (Oslo).
+    #[schema(value_type = schemas::CheckpointState)]
     pub state: CheckpointState,
+    #[schema(value_type = Option<schemas::CheckpointResult>)]
     pub result: Option<CheckpointResult>,
     pub note: Option<String>,
     pub recorded_by: Option<String>,
@@ -88,6 +91,7 @@ pub struct FollowUpView {
     /// The Oslo date the states are computed for.
     pub as_of: NaiveDate,
     pub awards: Vec<AwardView>,
+    #[schema(value_type = schemas::Totals)]
     pub totals: Totals,
     /// By due date.
     pub checkpoints: Vec<CheckpointView>,
@@ -264,6 +268,7 @@ pub async fn follow_up_plan(
 #[serde(deny_unknown_fields)]
 pub struct ResultInput {
     /// `done` or `deviation`.
+    #[schema(value_type = schemas::CheckpointResult)]
     pub result: CheckpointResult,
     /// Required with a deviation: what was wrong.
     #[serde(default)]
@@ -329,6 +334,7 @@ pub struct MunicipalityRef {
 pub struct ClauseTotals {
     pub clause: String,
     pub title: String,
+    #[schema(value_type = schemas::Totals)]
     pub totals: Totals,
 }
 
@@ -342,6 +348,7 @@ pub struct FollowUpReport {
     pub municipality: Option<MunicipalityRef>,
     /// The awarded lots the report covers.
     pub lots: Vec<AwardView>,
+    #[schema(value_type = schemas::Totals)]
     pub totals: Totals,
     /// In the clause library's order.
     pub by_clause: Vec<ClauseTotals>,

@@ -2,6 +2,7 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::schemas;
 use super::{Json, State};
 use crate::domain::clauses::{Clause, ClimateRule, FollowUpRules};
 use crate::error::AppResult;
@@ -13,10 +14,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Serialize, ToSchema)]
 pub struct ClauseLibraryView {
     /// In the library's order, which is the order of the compliance report.
+    #[schema(value_type = Vec<schemas::Clause>)]
     pub clauses: Vec<Clause>,
     /// The `climate_weight` check (FOA § 7-9).
+    #[schema(value_type = schemas::ClimateRule)]
     pub climate: ClimateRule,
     /// When checkpoints of the follow-up plan are due and overdue.
+    #[schema(value_type = schemas::FollowUpRules)]
     pub follow_up: FollowUpRules,
 }
 

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::json::created;
 use super::procurements::visible;
+use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{Justification, Settings};
@@ -165,6 +166,7 @@ pub struct ComplianceView {
     /// Every clause of the library, then `climate_weight`: `ok`, `missing`,
     /// `justified` or `not_applicable`, with the reason and the figures
     /// that decided it. The value is the summary's regime value.
+    #[schema(value_type = Vec<schemas::Check>)]
     pub checks: Vec<Check>,
     /// The checks that stop publishing.
     pub missing: Vec<String>,

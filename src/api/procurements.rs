@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::schemas;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -11,7 +12,7 @@ use crate::db::AnyConnection;
 use crate::domain::access::Standing;
 use crate::domain::access::Who;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
-use crate::domain::summary::{Quorum, Summary};
+use crate::domain::summary::Quorum;
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
@@ -68,6 +69,7 @@ pub struct NewProcurement {
     /// Municipality numbers; a host municipality leading it is added.
     #[schema(example = json!(["4601", "4631"]))]
     pub invited: Vec<String>,
+    #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
 }
 
@@ -104,6 +106,7 @@ pub struct ProcurementUpdate {
     pub option_months: Option<i64>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
     pub invited: Option<Vec<String>>,
+    #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
 }
 
@@ -151,6 +154,7 @@ pub struct ProcurementView {
     pub organization_id: Option<String>,
     pub host_municipality: Option<String>,
     pub invited: Vec<String>,
+    #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
     pub lots: Vec<LotView>,
     pub published_at: Option<String>,
@@ -570,7 +574,7 @@ pub async fn split_lot(
 /// the small-lots exemption and the quorum, as of now.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = Summary), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Summary), (status = 422, body = Problem, description = "value_overflow"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,

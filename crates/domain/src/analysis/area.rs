@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use crate::domain::{Fylkesnummer, Kommunenummer};
 use crate::reference::reference;
+use crate::{Fylkesnummer, Kommunenummer};
 
 const WORDS: usize = 6;
 /// 384 bits: room for the 357 municipalities of 2024 (a test holds the

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Invalid;
 
 /// Who a user is to the platform. What each may do is decided per call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

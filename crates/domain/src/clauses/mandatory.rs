@@ -3,12 +3,11 @@
 
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::{Amount, Clause};
-use crate::domain::contract::ContractType;
-use crate::domain::thresholds::ThresholdRow;
-use crate::domain::{Cpv, Invalid, Ore};
+use crate::contract::ContractType;
+use crate::thresholds::ThresholdRow;
+use crate::{Cpv, Invalid, Ore};
 
 /// What the rules look at.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +37,7 @@ pub fn contract_end(start: NaiveDate, months: i64) -> Result<NaiveDate, Invalid>
         })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     AtOrAbove,
@@ -46,19 +45,15 @@ pub enum Comparison {
 }
 
 /// The figures a decision was made on; shown with every check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Figures {
     pub contract_type: ContractType,
     /// The CPV under one of the rule's prefixes, or else the main CPV.
-    #[schema(example = "90910000-9")]
     pub cpv: Option<String>,
-    #[schema(value_type = i64)]
     pub value_ore: Ore,
     /// The amount the value was compared with, when the rule has one.
-    #[schema(value_type = Option<i64>)]
     pub threshold_ore: Option<Ore>,
     /// Which row of the threshold table the amount came from, if any.
-    #[schema(example = "eea_goods_services")]
     pub threshold: Option<String>,
     pub comparison: Option<Comparison>,
     pub contract_start: NaiveDate,
@@ -220,8 +215,8 @@ pub fn mandatory(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clauses::shipped;
-    use crate::domain::thresholds::test_row_2024;
+    use crate::clauses::shipped;
+    use crate::thresholds::test_row_2024;
 
     fn cpv(code: &str) -> Cpv {
         Cpv::parse(code).unwrap()

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const MUNICIPALITIES_CSV: &str = include_str!("../data/reference/kommuner_2024.csv");
-const COUNTIES_CSV: &str = include_str!("../data/reference/fylker_2024.csv");
-const CPV_CSV: &str = include_str!("../data/reference/cpv_2008_en_nb.csv");
+const MUNICIPALITIES_CSV: &str = include_str!("../../../data/reference/kommuner_2024.csv");
+const COUNTIES_CSV: &str = include_str!("../../../data/reference/fylker_2024.csv");
+const CPV_CSV: &str = include_str!("../../../data/reference/cpv_2008_en_nb.csv");
 
 #[derive(Debug, Clone)]
 pub struct MunicipalityRecord {

@@ -61,18 +61,16 @@ pub struct LotFacts {
 
 // ---- output: the JSON of api.md, field for field, plus title, notes and messages ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analysis {
-    #[schema(value_type = f64, example = 1.0)]
     pub capacity_factor: CapacityFactor,
     pub lots: Vec<LotAnalysis>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotAnalysis {
     pub lot_id: String,
     pub title: String,
-    #[schema(value_type = i64)]
     pub annual_value_ore: Ore,
     /// SMEs whose home is in the lot's area and whose trade matches its CPV.
     pub local_relevant_smes: usize,
@@ -93,14 +91,14 @@ pub struct LotAnalysis {
     pub suggestions: Vec<Suggestion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub code: FindingCode,
     pub severity: Severity,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingCode {
     /// There are local relevant SMEs and none is eligible.
@@ -111,7 +109,7 @@ pub enum FindingCode {
     NoLocalSmes,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     High,
@@ -119,7 +117,7 @@ pub enum Severity {
     Info,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub kind: SuggestionKind,
     pub message: String,
@@ -128,7 +126,7 @@ pub struct Suggestion {
     pub sub_lots: Vec<SubLotFigures>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
     /// One sub-lot per county present in the area, in county order.
@@ -141,13 +139,11 @@ pub enum SuggestionKind {
     FewestSubLots,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubLotFigures {
     /// Sorted by number.
-    #[schema(value_type = Vec<String>, example = json!(["4601", "4602"]))]
     pub area: Vec<Kommunenummer>,
     /// The sum of the municipalities' yearly values.
-    #[schema(value_type = i64)]
     pub annual_value_ore: Ore,
     /// Local to the sub-lot, big enough for its value and covering its area.
     pub eligible_local_smes: usize,

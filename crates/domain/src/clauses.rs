@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::contract::ContractType;
 use super::thresholds::{eea_threshold, ThresholdRow};
@@ -21,7 +20,7 @@ pub use mandatory::{mandatory, ContractFacts, Figures, Reason};
 
 /// A row of the threshold table, named, so that a rule follows the amounts
 /// in force instead of copying them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdRef {
     LowerLimit,
@@ -53,7 +52,7 @@ impl fmt::Display for ThresholdRef {
 }
 
 /// An amount of a rule: fixed in the library, or a threshold of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Amount {
     /// In øre.
@@ -79,7 +78,7 @@ impl Amount {
 
 /// When a clause is mandatory. Every condition given must hold; one left
 /// out does not restrict.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MandatoryWhen {
     /// Empty: every contract type.
@@ -87,7 +86,6 @@ pub struct MandatoryWhen {
     pub contract_types: Vec<ContractType>,
     /// Empty: every CPV. The main CPV or any lot's CPV under one matches.
     #[serde(default)]
-    #[schema(value_type = Vec<String>, example = json!(["45", "909"]))]
     pub cpv_prefixes: Vec<CpvPrefix>,
     /// The regime value at or above this amount.
     #[serde(default)]
@@ -103,7 +101,7 @@ pub struct MandatoryWhen {
 }
 
 /// Something the follow-up plan checks after the award.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckpointSpec {
     pub code: String,
@@ -120,12 +118,10 @@ pub struct CheckpointSpec {
     pub every_months: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
-    #[schema(example = "hms_kort")]
     pub code: String,
-    #[schema(example = "HMS-kort")]
     pub title: String,
     pub text: String,
     pub legal_basis: String,
@@ -137,7 +133,7 @@ pub struct Clause {
 }
 
 /// FOA § 7-9: the climate and environment weight in the award.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClimateRule {
     pub min_weight_percent: i64,
@@ -147,7 +143,7 @@ pub struct ClimateRule {
 }
 
 /// When the coordinator hears about a checkpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpRules {
     /// A checkpoint is due (and announced) this many days before its date.
@@ -341,7 +337,7 @@ fn is_code(code: &str) -> bool {
 /// The shipped library, for the tests of the modules that use it.
 #[cfg(test)]
 pub(crate) fn shipped() -> ClauseLibrary {
-    ClauseLibrary::from_toml(include_str!("../../config/clauses.toml"))
+    ClauseLibrary::from_toml(include_str!("../../../config/clauses.toml"))
         .expect("the shipped clause library is valid")
 }
 

@@ -1,5 +1,9 @@
 //! The pure core: procurement logic over plain data. Nothing here touches the
 //! database, the clock or the network; callers pass `now` and the data.
+//!
+//! A crate of its own so that the compiler keeps it so: its `Cargo.toml` has
+//! no database, web, OpenAPI, async runtime or mail dependency. The server
+//! re-exports it as `samkjop::domain` (and `samkjop::reference`).
 
 pub mod access;
 pub mod analysis;
@@ -15,6 +19,7 @@ pub mod mandate;
 pub mod money;
 pub mod org_number;
 pub mod procurement;
+pub mod reference;
 pub mod role;
 pub mod size_class;
 pub mod split;

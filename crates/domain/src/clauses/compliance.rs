@@ -3,16 +3,15 @@
 //! Publishing waits until no check is `missing`.
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::mandatory::{mandatory, Comparison, ContractFacts, Figures};
 use super::ClauseLibrary;
-use crate::domain::thresholds::ThresholdRow;
+use crate::thresholds::ThresholdRow;
 
 /// The check of FOA § 7-9, beside one check per clause code.
 pub const CLIMATE_WEIGHT: &str = "climate_weight";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     /// Mandatory and fulfilled.
@@ -45,17 +44,16 @@ pub struct Choices<'a> {
     pub justified: &'a [String],
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClimateFigures {
     /// As set for the procurement; null when not set.
     pub weight_percent: Option<i64>,
     pub min_weight_percent: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// A clause code, or `climate_weight`.
-    #[schema(example = "lonns_og_arbeidsvilkar")]
     pub check: String,
     pub title: String,
     pub status: CheckStatus,
@@ -200,10 +198,10 @@ pub fn missing(checks: &[Check]) -> Vec<&Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clauses::shipped;
-    use crate::domain::contract::ContractType;
-    use crate::domain::thresholds::test_row_2024;
-    use crate::domain::{Cpv, Ore};
+    use crate::clauses::shipped;
+    use crate::contract::ContractType;
+    use crate::thresholds::test_row_2024;
+    use crate::{Cpv, Ore};
     use chrono::NaiveDate;
 
     fn facts(cpvs: &[Cpv], value: Ore) -> ContractFacts<'_> {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::Fylkesnummer;
+use crate::Fylkesnummer;
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

@@ -7,13 +7,12 @@ use std::str::FromStr;
 
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::clauses::{CheckpointSpec, ClauseLibrary, FollowUpRules};
 use super::Invalid;
 
 /// What the coordinator found at a checkpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckpointResult {
     Done,
@@ -70,7 +69,7 @@ pub fn check_result(result: CheckpointResult, note: Option<&str>) -> Result<(), 
 
 pub const MAX_NOTE_CHARS: usize = 4000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckpointState {
     /// Not yet due.
@@ -186,7 +185,7 @@ pub fn plan(
 }
 
 /// How many checkpoints are in each state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub total: usize,
     pub upcoming: usize,
@@ -220,7 +219,7 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clauses::shipped;
+    use crate::clauses::shipped;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

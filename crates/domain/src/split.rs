@@ -83,7 +83,7 @@ pub fn split_lot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Fylkesnummer;
+    use crate::Fylkesnummer;
     use proptest::prelude::*;
 
     fn kn(n: &str) -> Kommunenummer {

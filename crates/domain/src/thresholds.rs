@@ -122,19 +122,7 @@ pub fn small_lot_limit(row: &ThresholdRow, contract_type: ContractType) -> Ore {
 
 /// Ordered from the least to the most regulated, so that `<` reads as
 /// "a lower regime".
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {
     /// Below the lower limit of LOA § 2: the procurement rules do not apply.
@@ -207,7 +195,7 @@ fn date_or_toml_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Naive
 /// The shipped 2024 row, for the tests of the modules that use thresholds.
 #[cfg(test)]
 pub(crate) fn test_row_2024() -> ThresholdRow {
-    let table = ThresholdTable::from_toml(include_str!("../../config/thresholds.toml"))
+    let table = ThresholdTable::from_toml(include_str!("../../../config/thresholds.toml"))
         .expect("the shipped threshold table is valid");
     table
         .in_force(NaiveDate::from_ymd_opt(2025, 1, 1).expect("a real date"))
@@ -234,7 +222,7 @@ mod tests {
 
     #[test]
     fn the_configuration_file_loads_with_the_2024_amounts() {
-        let text = include_str!("../../config/thresholds.toml");
+        let text = include_str!("../../../config/thresholds.toml");
         let table: ThresholdTable = toml::from_str(text).unwrap();
         table.validate().unwrap();
         let row = table.in_force(date(2024, 3, 14)).unwrap();

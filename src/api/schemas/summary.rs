@@ -1,0 +1,106 @@
+//! The shapes of `GET /procurements/{id}/summary` and the quorum of a
+//! procurement (`domain::summary`).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::common::{ProcurementStatus, Regime};
+
+/// The minimum turnout a coordinator may require before publishing (the SKI
+/// practice of procurement-rules.md §6). Either criterion may be left out.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Quorum)]
+pub struct Quorum {
+    #[serde(default)]
+    pub min_participants: Option<i64>,
+    #[serde(default)]
+    pub min_population_share_percent: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = Summary)]
+pub struct Summary {
+    pub status: ProcurementStatus,
+    pub participants: ParticipantCounts,
+    pub quorum: QuorumStatus,
+    pub lots: Vec<LotSummary>,
+    pub total_contract_value_ore: i64,
+    pub total_max_contract_value_ore: i64,
+    pub regime: RegimeSummary,
+    pub small_lots: SmallLots,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = ParticipantCounts)]
+pub struct ParticipantCounts {
+    pub invited: usize,
+    pub joined: usize,
+    pub declined: usize,
+    pub pending: usize,
+    pub no_response: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = QuorumStatus)]
+pub struct QuorumStatus {
+    pub min_participants: Option<i64>,
+    pub min_population_share_percent: Option<i64>,
+    /// Rounded down, so that a share shown as meeting the quorum does. Shown
+    /// with or without a quorum; null only when no invited municipality has
+    /// a known population.
+    pub joined_population_share_percent: Option<i64>,
+    pub met: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = LotSummary)]
+pub struct LotSummary {
+    pub lot_id: String,
+    pub title: String,
+    #[schema(example = "55524000-9")]
+    pub cpv: String,
+    pub unit: String,
+    pub unit_price_ore: i64,
+    /// Joined municipalities with a non-zero volume on this lot.
+    pub participants: usize,
+    pub annual_quantity: i64,
+    pub max_annual_quantity: i64,
+    pub annual_value_ore: i64,
+    pub contract_value_ore: i64,
+    pub max_contract_value_ore: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = Basis)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The estimated total, for an ordinary contract.
+    Estimate,
+    /// The maximum total, for a framework agreement.
+    Maximum,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = RegimeSummary)]
+pub struct RegimeSummary {
+    pub basis: Basis,
+    pub value_ore: i64,
+    pub thresholds_valid_from: NaiveDate,
+    pub regime: Regime,
+    pub national_threshold_ore: i64,
+    pub eea_threshold_ore: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = SmallLots)]
+pub struct SmallLots {
+    pub limit_ore: i64,
+    /// Lots whose value (on the regime's basis) is above zero and below the
+    /// limit. A lot worth nothing (nobody joined it) is left out: it has
+    /// nothing to tender and adds nothing to the 20 % anyway.
+    pub eligible_lot_ids: Vec<String>,
+    pub eligible_value_ore: i64,
+    /// The eligible lots together are at most 20 % of all lots' value.
+    pub within_20_percent: bool,
+}
