@@ -6,7 +6,6 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod email;
 pub mod error;
