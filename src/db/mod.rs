@@ -30,9 +30,6 @@ pub mod vote_links;
 
 pub mod job_runs;
 pub mod outbox;
-pub mod schema_compliance;
-pub mod schema_jobs;
-pub mod schema_suppliers_view;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,8 +41,9 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::{AppError, AppResult};
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// One tree for both engines while their SQL is the same; docs/architecture.md
+/// says what to do when a migration needs engine-specific SQL.
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -209,15 +207,9 @@ impl Db {
 
     pub fn migrate(&self) -> Result<usize, String> {
         let mut conn = self.pool.get().map_err(|e| e.to_string())?;
-        let applied = match &mut *conn {
-            AnyConnection::Sqlite(c) => {
-                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
-            }
-            AnyConnection::Postgresql(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-        };
-        applied.map_err(|e| format!("migration failed: {e}"))
+        conn.run_pending_migrations(MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(|e| format!("migration failed: {e}"))
     }
 }
 
