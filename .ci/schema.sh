@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 # check compares bytes. Move it with the diesel of Cargo.lock.
 version=2.3.14
 diesel="${CARGO_HOME:-$HOME/.cargo}/bin/diesel"
-if ! "$diesel" --version 2>/dev/null | grep -qx " *Version: $version"; then
+installed=$("$diesel" --version 2>/dev/null || true)
+if ! grep -qx " *Version: $version" <<< "$installed"; then
   echo "== installing diesel_cli $version (SQLite only) into ${CARGO_HOME:-$HOME/.cargo}/bin"
   # Its own temporary target folder: not the project's build cache.
   env -u CARGO_TARGET_DIR cargo install --quiet --locked --force --version "$version" \
