@@ -7,7 +7,6 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub use samkjop_domain as domain;
 pub mod email;
 pub mod error;

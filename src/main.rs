@@ -1,3 +1,5 @@
+mod cli;
+
 use std::process::ExitCode;
 
 use samkjop::config::Config;
@@ -161,8 +163,8 @@ async fn demo(mut config: Config) -> Result<(), String> {
     // In development the secret is kept in the data folder, so the demo's
     // voting links still work when `serve` starts afterwards.
     config.ensure_signing_secret();
-    let report = samkjop::demo::run(&config).await?;
-    println!("{}", samkjop::demo::next_steps(&config, &report));
+    let report = cli::demo::run(&config).await?;
+    println!("{}", cli::demo::next_steps(&config, &report));
     Ok(())
 }
 

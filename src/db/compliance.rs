@@ -4,9 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::procurements;
-use super::schema_compliance::{
+use super::schema::{
     compliance_justifications, compliance_settings, contract_awards, follow_up_checkpoints,
+    procurements,
 };
 use super::suppliers::split_cell;
 use super::AnyConnection;

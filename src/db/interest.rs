@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::lots;
-use super::schema_suppliers_view::supplier_interest;
+use super::schema::supplier_interest;
 use super::AnyConnection;
 use super::DbResult;
 

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema_jobs::job_runs;
+use super::schema::job_runs;
 use super::DbResult;
 use super::{now, AnyConnection};
 

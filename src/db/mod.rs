@@ -32,9 +32,6 @@ pub mod vote_links;
 
 pub mod job_runs;
 pub mod outbox;
-pub mod schema_compliance;
-pub mod schema_jobs;
-pub mod schema_suppliers_view;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,8 +43,9 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use error::{DbError, DbResult};
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// One tree for both engines while their SQL is the same; docs/architecture.md
+/// says what to do when a migration needs engine-specific SQL.
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -215,15 +213,9 @@ impl Db {
 
     pub fn migrate(&self) -> Result<usize, String> {
         let mut conn = self.pool.get().map_err(|e| e.to_string())?;
-        let applied = match &mut *conn {
-            AnyConnection::Sqlite(c) => {
-                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len())
-            }
-            AnyConnection::Postgresql(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-        };
-        applied.map_err(|e| format!("migration failed: {e}"))
+        conn.run_pending_migrations(MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(|e| format!("migration failed: {e}"))
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema_jobs::outbox;
+use super::schema::outbox;
 use super::{new_id, now, AnyConnection};
 use super::{DbError, DbResult};
 

@@ -1,5 +1,106 @@
-// The tables, by hand to match both migration trees (migrations/sqlite and
-// migrations/postgres); only types that both backends map alike are used.
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    compliance_justifications (procurement_id, check_code) {
+        procurement_id -> Text,
+        check_code -> Text,
+        text -> Text,
+        justified_by -> Text,
+        justified_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    compliance_settings (procurement_id) {
+        procurement_id -> Text,
+        clauses -> Text,
+        climate_weight_percent -> Nullable<BigInt>,
+        sdgs -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_awards (procurement_id, lot_id) {
+        procurement_id -> Text,
+        lot_id -> Text,
+        supplier_id -> Text,
+        awarded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (procurement_id, seq) {
+        procurement_id -> Text,
+        seq -> BigInt,
+        kind -> Text,
+        actor -> Text,
+        at -> Timestamp,
+        data -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    follow_up_checkpoints (id) {
+        id -> Text,
+        procurement_id -> Text,
+        lot_id -> Text,
+        supplier_id -> Text,
+        clause_code -> Text,
+        checkpoint_code -> Text,
+        title -> Text,
+        description -> Text,
+        due_on -> Date,
+        result -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_runs (job, slot) {
+        job -> Text,
+        slot -> Text,
+        claimed_at -> Timestamp,
+        instance -> Text,
+    }
+}
+
+diesel::table! {
+    lots (id) {
+        id -> Text,
+        procurement_id -> Text,
+        position -> BigInt,
+        title -> Text,
+        cpv -> Text,
+        unit -> Text,
+        unit_price_ore -> BigInt,
+        area -> Text,
+        active -> Bool,
+        split_from -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandates (id) {
+        id -> Text,
+        municipality -> Text,
+        reference -> Text,
+        decided_by -> Text,
+        decided_on -> Date,
+        valid_from -> Date,
+        valid_until -> Date,
+        cpv_scope -> Text,
+        max_value_ore -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     municipalities (number) {
@@ -13,11 +114,85 @@ diesel::table! {
 }
 
 diesel::table! {
+    notices (kind, key) {
+        kind -> Text,
+        key -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     organizations (id) {
         id -> Text,
         kind -> Text,
         name -> Text,
         org_number -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        to_address -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claim_token -> Nullable<Text>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    participations (procurement_id, municipality) {
+        procurement_id -> Text,
+        municipality -> Text,
+        decision -> Text,
+        channel -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        mandate_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        share_value_ore -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    procurements (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+        contract_type -> Text,
+        cpv -> Text,
+        framework_agreement -> Bool,
+        contract_start -> Date,
+        duration_months -> BigInt,
+        option_months -> BigInt,
+        participation_deadline -> Timestamp,
+        quorum_min_participants -> Nullable<BigInt>,
+        quorum_min_population_share_percent -> Nullable<BigInt>,
+        status -> Text,
+        organization_id -> Nullable<Text>,
+        host_municipality -> Nullable<Text>,
+        created_by -> Text,
+        event_seq -> BigInt,
+        last_event_hash -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_interest (supplier_id, lot_id) {
+        supplier_id -> Text,
+        procurement_id -> Text,
+        lot_id -> Text,
         created_at -> Timestamp,
     }
 }
@@ -53,96 +228,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    mandates (id) {
-        id -> Text,
-        municipality -> Text,
-        reference -> Text,
-        decided_by -> Text,
-        decided_on -> Date,
-        valid_from -> Date,
-        valid_until -> Date,
-        cpv_scope -> Text,
-        max_value_ore -> BigInt,
-        created_by -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    procurements (id) {
-        id -> Text,
-        title -> Text,
-        description -> Text,
-        contract_type -> Text,
-        cpv -> Text,
-        framework_agreement -> Bool,
-        contract_start -> Date,
-        duration_months -> BigInt,
-        option_months -> BigInt,
-        participation_deadline -> Timestamp,
-        quorum_min_participants -> Nullable<BigInt>,
-        quorum_min_population_share_percent -> Nullable<BigInt>,
-        status -> Text,
-        organization_id -> Nullable<Text>,
-        host_municipality -> Nullable<Text>,
-        created_by -> Text,
-        event_seq -> BigInt,
-        last_event_hash -> Text,
-        published_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    lots (id) {
-        id -> Text,
-        procurement_id -> Text,
-        position -> BigInt,
-        title -> Text,
-        cpv -> Text,
-        unit -> Text,
-        unit_price_ore -> BigInt,
-        area -> Text,
-        active -> Bool,
-        split_from -> Nullable<Text>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    participations (procurement_id, municipality) {
-        procurement_id -> Text,
-        municipality -> Text,
-        decision -> Text,
-        channel -> Nullable<Text>,
-        decided_at -> Nullable<Timestamp>,
-        mandate_id -> Nullable<Text>,
-        note -> Nullable<Text>,
-        share_value_ore -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
     volumes (procurement_id, municipality, lot_id) {
         procurement_id -> Text,
         municipality -> Text,
         lot_id -> Text,
         annual_quantity -> BigInt,
         max_annual_quantity -> Nullable<BigInt>,
-    }
-}
-
-diesel::table! {
-    events (procurement_id, seq) {
-        procurement_id -> Text,
-        seq -> BigInt,
-        kind -> Text,
-        actor -> Text,
-        at -> Timestamp,
-        data -> Text,
-        prev_hash -> Text,
-        hash -> Text,
     }
 }
 
@@ -157,31 +248,52 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    notices (kind, key) {
-        kind -> Text,
-        key -> Text,
-        sent_at -> Timestamp,
-    }
-}
-
+diesel::joinable!(compliance_justifications -> procurements (procurement_id));
+diesel::joinable!(compliance_settings -> procurements (procurement_id));
+diesel::joinable!(contract_awards -> lots (lot_id));
+diesel::joinable!(contract_awards -> procurements (procurement_id));
+diesel::joinable!(contract_awards -> suppliers (supplier_id));
+diesel::joinable!(events -> procurements (procurement_id));
+diesel::joinable!(follow_up_checkpoints -> lots (lot_id));
+diesel::joinable!(follow_up_checkpoints -> procurements (procurement_id));
+diesel::joinable!(follow_up_checkpoints -> suppliers (supplier_id));
+diesel::joinable!(lots -> procurements (procurement_id));
+diesel::joinable!(mandates -> municipalities (municipality));
+diesel::joinable!(participations -> mandates (mandate_id));
+diesel::joinable!(participations -> municipalities (municipality));
+diesel::joinable!(participations -> procurements (procurement_id));
+diesel::joinable!(procurements -> municipalities (host_municipality));
+diesel::joinable!(procurements -> organizations (organization_id));
+diesel::joinable!(supplier_interest -> lots (lot_id));
+diesel::joinable!(supplier_interest -> procurements (procurement_id));
+diesel::joinable!(supplier_interest -> suppliers (supplier_id));
+diesel::joinable!(suppliers -> municipalities (home_municipality));
+diesel::joinable!(users -> municipalities (municipality));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> suppliers (supplier_id));
-
-diesel::joinable!(participations -> municipalities (municipality));
-diesel::joinable!(participations -> mandates (mandate_id));
+diesel::joinable!(volumes -> lots (lot_id));
+diesel::joinable!(volumes -> procurements (procurement_id));
+diesel::joinable!(vote_links -> municipalities (municipality));
+diesel::joinable!(vote_links -> procurements (procurement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    compliance_justifications,
+    compliance_settings,
+    contract_awards,
+    events,
+    follow_up_checkpoints,
+    job_runs,
+    lots,
+    mandates,
     municipalities,
+    notices,
     organizations,
+    outbox,
+    participations,
+    procurements,
+    supplier_interest,
     suppliers,
     users,
-    mandates,
-    procurements,
-    lots,
-    participations,
     volumes,
-    events,
     vote_links,
-    notices,
 );

@@ -873,9 +873,81 @@ async fn the_volume_table_reads_back_to_the_summary() {
     );
 }
 
+/// `samkjop demo` as a person runs it: the binary, with its settings in the
+/// environment (the demo is part of the binary, not of the library).
+fn run_demo(database_url: &str, data_dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_samkjop"))
+        .arg("demo")
+        .env("DATABASE_URL", database_url)
+        .env("SAMKJOP_DATA_DIR", data_dir)
+        .env("SAMKJOP_JWT_SECRET", crate::helpers::JWT_SECRET)
+        .env("SAMKJOP_DB_POOL_SIZE", "2")
+        .env(
+            "SAMKJOP_CONFIG_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+        )
+        .env("RUST_LOG", "error")
+        .env_remove("SAMKJOP_ENV")
+        .env_remove("SAMKJOP_SMTP_URL")
+        .output()
+        .expect("the binary runs")
+}
+
+/// What `samkjop demo` prints for the newcomer, read back.
+struct DemoPrinted {
+    municipalities: usize,
+    suppliers: usize,
+    school_meals_id: String,
+    vehicles_id: String,
+    coordinator: (String, String),
+    bergen: (String, String),
+}
+
+impl DemoPrinted {
+    fn read(text: &str) -> DemoPrinted {
+        let word_before = |marker: &str| -> usize {
+            let at = text
+                .find(marker)
+                .unwrap_or_else(|| panic!("{marker}: {text}"));
+            let word = text[..at].rsplit(' ').next().unwrap_or_default();
+            word.parse()
+                .unwrap_or_else(|_| panic!("a count before {marker}: {text}"))
+        };
+        let procurement = |end: &str| -> String {
+            text.lines()
+                .find_map(|line| {
+                    let rest = &line[line.find("/api/v1/procurements/")? + 21..];
+                    Some(rest[..rest.find(end)?].to_string())
+                })
+                .unwrap_or_else(|| panic!("a procurement link ending {end}: {text}"))
+        };
+        let login = |role: &str| -> (String, String) {
+            text.lines()
+                .find_map(
+                    |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                        [r, email, "/", password] if r == role => {
+                            Some((email.to_string(), password.to_string()))
+                        }
+                        _ => None,
+                    },
+                )
+                .unwrap_or_else(|| panic!("the {role}'s login: {text}"))
+        };
+        DemoPrinted {
+            municipalities: word_before(" municipalities in Vestland"),
+            suppliers: word_before(" suppliers,"),
+            school_meals_id: procurement("/ocds"),
+            vehicles_id: procurement("/summary"),
+            coordinator: login("coordinator"),
+            bergen: login("municipality"),
+        }
+    }
+}
+
 /// The demo on a fresh database (SQLite, or PostgreSQL with
-/// `TEST_DATABASE_URL`): it runs once, refuses a second time, and what it
-/// publishes is valid OCDS whose volume table reads back to its summary.
+/// `TEST_DATABASE_URL`): it runs once, refuses a second time, prints the
+/// logins and links that work, and what it publishes is valid OCDS whose
+/// volume table reads back to its summary.
 #[actix_web::test]
 async fn the_demo_fills_a_fresh_database_with_valid_data() {
     let (database_url, sqlite_dir) = crate::helpers::fresh_database_url();
@@ -894,21 +966,21 @@ async fn the_demo_fills_a_fresh_database_with_valid_data() {
         .map(String::from)
     })
     .expect("configuration");
-    let report = samkjop::demo::run(&config).await.expect("the demo runs");
+    let first = run_demo(&database_url, &data_dir);
+    let printed = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        first.status.success(),
+        "the demo runs: {}{printed}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let report = DemoPrinted::read(&printed);
     assert_eq!(report.municipalities, 12);
     assert!(report.suppliers >= 300, "{}", report.suppliers);
-    let again = samkjop::demo::run(&config)
-        .await
-        .expect_err("a second run refuses");
-    assert!(again.contains("already holds the demo"), "{again}");
-    let next = samkjop::demo::next_steps(&config, &report);
-    assert!(
-        next.contains(&format!(
-            "/api/v1/procurements/{}/ocds",
-            report.school_meals_id
-        )),
-        "{next}"
-    );
+    assert_eq!(report.bergen.0, "innkjop@bergen.kommune.example");
+    let again = run_demo(&database_url, &data_dir);
+    assert!(!again.status.success(), "a second run refuses");
+    let refusal = String::from_utf8_lossy(&again.stderr);
+    assert!(refusal.contains("already holds the demo"), "{refusal}");
 
     let url = database_url.clone();
     let app = spawn_app_with(move |k| (k == "DATABASE_URL").then(|| url.clone())).await;
@@ -945,10 +1017,7 @@ async fn the_demo_fills_a_fresh_database_with_valid_data() {
     );
 
     let coordinator = app
-        .login(
-            samkjop::demo::COORDINATOR_EMAIL,
-            samkjop::demo::COORDINATOR_PASSWORD,
-        )
+        .login(&report.coordinator.0, &report.coordinator.1)
         .await;
     let summary = app
         .get(
@@ -973,12 +1042,7 @@ async fn the_demo_fills_a_fresh_database_with_valid_data() {
         open["participants"],
         json!({"invited": 12, "joined": 5, "declined": 1, "pending": 6, "no_response": 0})
     );
-    let bergen = app
-        .login(
-            &samkjop::demo::municipality_email("4601"),
-            samkjop::demo::MUNICIPALITY_PASSWORD,
-        )
-        .await;
+    let bergen = app.login(&report.bergen.0, &report.bergen.1).await;
     let table = csv_reply(&app, vehicles, Some(&bergen)).await;
     assert_table_matches_summary(&read_volume_csv(&table.text), &open, 66);
     // 217 x NOK 9 499.99 a year x 66 / 12 ends in half an øre: rounded up once.

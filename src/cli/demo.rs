@@ -16,24 +16,24 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 
-use crate::auth::password;
-use crate::config::{Config, Environment};
-use crate::db::mandates::{self, Mandate};
-use crate::db::organizations::{self, Organization};
-use crate::db::users::{self, User};
-use crate::db::{municipalities, new_id, now, AnyConnection, Db};
-use crate::domain::access::Who;
-use crate::domain::mandate::validate_mandate_terms;
-use crate::domain::procurement::{check_lot, check_proposal, ProposalInput};
-use crate::domain::summary::{Quorum, VolumeInput};
-use crate::domain::supplier::parse_name;
-use crate::domain::{CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, Role};
-use crate::error::{AppError, AppResult};
-use crate::flows::invitations::Links;
-use crate::flows::lifecycle::{self, Leader};
-use crate::flows::participation::{decide, Choice, DecisionRequest};
-use crate::reference::reference;
-use crate::startup::prepare_database;
+use samkjop::auth::password;
+use samkjop::config::{Config, Environment};
+use samkjop::db::mandates::{self, Mandate};
+use samkjop::db::organizations::{self, Organization};
+use samkjop::db::users::{self, User};
+use samkjop::db::{municipalities, new_id, now, AnyConnection, Db};
+use samkjop::domain::access::Who;
+use samkjop::domain::mandate::validate_mandate_terms;
+use samkjop::domain::procurement::{check_lot, check_proposal, ProposalInput};
+use samkjop::domain::summary::{Quorum, VolumeInput};
+use samkjop::domain::supplier::parse_name;
+use samkjop::domain::{CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, Role};
+use samkjop::error::{AppError, AppResult};
+use samkjop::flows::invitations::Links;
+use samkjop::flows::lifecycle::{self, Leader};
+use samkjop::flows::participation::{decide, Choice, DecisionRequest};
+use samkjop::reference::reference;
+use samkjop::startup::prepare_database;
 
 pub const OFFICE_NAME: &str = "Vestland innkjøpssamarbeid (demo)";
 /// Invented; a valid check digit only.
@@ -218,7 +218,7 @@ fn user(
 }
 
 fn today() -> NaiveDate {
-    crate::domain::calendar::oslo_date(Utc::now())
+    samkjop::domain::calendar::oslo_date(Utc::now())
 }
 
 /// A council decision, checked as `POST /municipalities/{n}/mandates` checks it.
@@ -270,7 +270,7 @@ fn ceilings(number: &str) -> (i64, i64) {
 fn create_accounts(conn: &mut AnyConnection, hashes: &Hashes) -> AppResult<Accounts> {
     let office = Organization {
         id: new_id(),
-        kind: crate::api::organizations::PROCUREMENT_OFFICE.to_string(),
+        kind: samkjop::api::organizations::PROCUREMENT_OFFICE.to_string(),
         name: parse_name(OFFICE_NAME).map_err(AppError::from)?,
         org_number: OrgNumber::parse(OFFICE_ORG_NUMBER)
             .map_err(AppError::from)?
@@ -357,7 +357,7 @@ fn create_accounts(conn: &mut AnyConnection, hashes: &Hashes) -> AppResult<Accou
 // ---- the supplier register ----
 
 const SSB_SIZES: &str =
-    include_str!("../data/reference/ssb_virksomheter_etter_storrelse_og_naering_2023.csv");
+    include_str!("../../data/reference/ssb_virksomheter_etter_storrelse_og_naering_2023.csv");
 /// The employee bands of the SSB table, from 1 employee (firms with none
 /// rarely bid for public contracts, so the demo leaves them out).
 const BANDS: [(i64, i64); 7] = [
@@ -551,7 +551,7 @@ pub fn supplier_register_csv() -> Result<String, String> {
 
 async fn import_register(db: &Db, config: &Config) -> Result<usize, String> {
     let csv = supplier_register_csv()?;
-    let parsed = crate::import::parse(csv.as_bytes()).map_err(|e| e.detail)?;
+    let parsed = samkjop::import::parse(csv.as_bytes()).map_err(|e| e.detail)?;
     if let Some(r) = parsed.rejected.first() {
         return Err(format!(
             "the demo register has a bad line {}: {}",
@@ -560,7 +560,7 @@ async fn import_register(db: &Db, config: &Config) -> Result<usize, String> {
     }
     let rate = config.eur_nok;
     let report = db
-        .write(move |c| crate::import::store(c, parsed, rate, now()))
+        .write(move |c| samkjop::import::store(c, parsed, rate, now()))
         .await
         .map_err(|e| e.detail)?;
     Ok(report.imported + report.updated)
@@ -728,8 +728,8 @@ async fn compliance(
         config.clauses.clone(),
     );
     db.write(move |c| {
-        crate::flows::compliance::set_clauses(c, &pid, &clauses, &library, k.who(), &k.actor)?;
-        crate::flows::compliance::set_sustainability(
+        samkjop::flows::compliance::set_clauses(c, &pid, &clauses, &library, k.who(), &k.actor)?;
+        samkjop::flows::compliance::set_sustainability(
             c,
             &pid,
             Some(climate_weight_percent),
@@ -996,7 +996,7 @@ As the coordinator, in a shell:
   # the volume table, for Excel
   curl -s -O -J {base}/api/v1/procurements/{meals}/volumes.csv {auth}
 ",
-        db = crate::config::redact_url(&config.database_url),
+        db = samkjop::config::redact_url(&config.database_url),
         n = report.municipalities,
         s = report.suppliers,
         bergen = municipality_email("4601"),
@@ -1020,7 +1020,7 @@ mod tests {
     fn the_register_is_valid_and_the_same_every_time() {
         let a = supplier_register_csv().unwrap();
         assert_eq!(a, supplier_register_csv().unwrap());
-        let parsed = crate::import::parse(a.as_bytes()).unwrap();
+        let parsed = samkjop::import::parse(a.as_bytes()).unwrap();
         assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected.first());
         assert_eq!(
             parsed.rows.len(),

@@ -1,4 +1,0 @@
-DROP TABLE users;
-DROP TABLE suppliers;
-DROP TABLE organizations;
-DROP TABLE municipalities;

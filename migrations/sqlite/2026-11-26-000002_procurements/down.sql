@@ -1,6 +1,0 @@
-DROP TABLE events;
-DROP TABLE volumes;
-DROP TABLE participations;
-DROP TABLE lots;
-DROP TABLE procurements;
-DROP TABLE mandates;
