@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::web;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -194,7 +194,7 @@ fn load_plan(
 async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<FollowUpView> {
     let (aggregate, _) = visible(state, caller, id).await?;
     let rules = state.config.clauses.follow_up;
-    let today = oslo_date(Utc::now());
+    let today = oslo_date(state.clock.now());
     state
         .db
         .read(move |c| load_plan(c, &aggregate, rules, today))
@@ -228,10 +228,13 @@ pub async fn award(
         })
         .collect();
     let (c2, id2, config) = (caller.clone(), id.clone(), state.config.clone());
+    let clock = state.clock.clone();
     state
         .db
         .write(move |c| {
-            follow_up::award(c, &id2, &lines, &config.clauses, c2.who(), &c2.actor()).map(|_| ())
+            let now = clock.now();
+            follow_up::award(c, &id2, &lines, &config.clauses, c2.who(), &c2.actor(), now)
+                .map(|_| ())
         })
         .await?;
     plan_now(&state, &caller, id).await.map(Json)
@@ -277,10 +280,12 @@ pub async fn record_result(
     let (id, checkpoint_id) = path.into_inner();
     let ResultInput { result, note } = body.0;
     let rules = state.config.clauses.follow_up;
-    let today = oslo_date(Utc::now());
+    let clock = state.clock.clone();
     let view = state
         .db
         .write(move |c| {
+            let now = clock.now();
+            let today = oslo_date(now);
             let checkpoint = follow_up::record(
                 c,
                 &id,
@@ -289,6 +294,7 @@ pub async fn record_result(
                 note.as_deref(),
                 caller.who(),
                 &caller.actor(),
+                now,
             )?;
             let aggregate = crate::db::procurements::load(c, &id)?
                 .ok_or_else(|| AppError::not_found("the procurement"))?;
@@ -442,7 +448,7 @@ pub async fn follow_up_report(
         .map(|m| lots_of(&aggregate, m))
         .transpose()?;
     let config = state.config.clone();
-    let today = oslo_date(Utc::now());
+    let today = oslo_date(state.clock.now());
     let rules = config.clauses.follow_up;
     let a2 = aggregate.clone();
     let plan = state

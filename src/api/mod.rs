@@ -32,6 +32,7 @@ use utoipa::IntoParams;
 
 pub use json::Json;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 
@@ -39,6 +40,8 @@ use crate::db::Db;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The time every handler, page and job decides by.
+    pub clock: Clock,
 }
 
 pub type State = web::Data<AppState>;

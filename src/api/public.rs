@@ -20,7 +20,7 @@ use std::sync::{OnceLock, RwLock};
 
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -149,7 +149,7 @@ pub async fn load_published(state: &State, id: &str) -> AppResult<(Aggregate, Su
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     // Published procurements are summed with the thresholds of their
     // publication day, so the answer depends on the stored data only.
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
     Ok((aggregate, summary))
 }
 

@@ -41,6 +41,7 @@ pub fn award(
     library: &ClauseLibrary,
     who: Who<'_>,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<usize> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -81,7 +82,7 @@ pub fn award(
         .unwrap_or_default();
     let end = contract_end(p.contract_start, p.duration_months)?;
     let planned = plan(library, &chosen, p.contract_start, end);
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let awards: Vec<Award> = lines
         .iter()
         .map(|l| Award {
@@ -140,6 +141,7 @@ pub fn record(
     note: Option<&str>,
     who: Who<'_>,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<Checkpoint> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -154,7 +156,7 @@ pub fn record(
         .ok_or_else(|| AppError::not_found("the checkpoint"))?;
     check_result(result, note).map_err(|e| AppError::from(e).on_field("note"))?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     compliance::record_result(conn, checkpoint_id, result, note, actor, at)?;
     events::append(
         conn,
@@ -255,7 +257,7 @@ pub fn send_reminders(
                 items: &items,
             });
             for address in &addresses {
-                super::send(conn, address, &letter)?;
+                super::send(conn, address, &letter, now)?;
             }
             announced += list.len();
         }

@@ -29,10 +29,11 @@ impl Links {
         procurement_id: &str,
         municipality: &str,
         deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> AppResult<String> {
-        let claims = VoteClaims::new(procurement_id, municipality, deadline);
+        let claims = VoteClaims::new(procurement_id, municipality, deadline, now);
         let token = vote_token::sign(&self.keys, &claims).map_err(AppError::internal)?;
-        vote_links::record(conn, &claims, crate::db::now())?;
+        vote_links::record(conn, &claims, crate::db::stamp(now))?;
         Ok(format!("{}/vote/{token}", self.public_url))
     }
 }
@@ -68,6 +69,7 @@ pub fn invite_all(
     conn: &mut AnyConnection,
     aggregate: &Aggregate,
     links: &Links,
+    now: DateTime<Utc>,
 ) -> AppResult<Invited> {
     let p = &aggregate.procurement;
     let leader = leader_name(conn, p)?;
@@ -95,7 +97,7 @@ pub fn invite_all(
                 unit_price: Ore::new(l.unit_price_ore),
             })
             .collect();
-        let link = links.issue(conn, &p.id, number, p.deadline())?;
+        let link = links.issue(conn, &p.id, number, p.deadline(), now)?;
         let name = municipality_name(number);
         let letter = letters::invitation(&Invitation {
             municipality: &name,
@@ -113,7 +115,7 @@ pub fn invite_all(
             lots: &lots,
             link: &link,
         });
-        super::send(conn, &address, &letter)?;
+        super::send(conn, &address, &letter, now)?;
         invited.emailed.push(number.to_string());
     }
     Ok(invited)

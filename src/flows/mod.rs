@@ -2,6 +2,10 @@
 //! that email links open, and the scheduler. Each runs inside the caller's
 //! transaction: it locks the procurement, loads it, lets the domain decide,
 //! stores the result and appends the audit event.
+//!
+//! A flow never reads the clock: the caller passes `now` (from
+//! `AppState::clock`, or the job's tick), and every time the flow judges or
+//! writes is that one reading.
 
 pub mod compliance;
 pub mod deadlines;
@@ -9,6 +13,8 @@ pub mod follow_up;
 pub mod invitations;
 pub mod lifecycle;
 pub mod participation;
+
+use chrono::{DateTime, Utc};
 
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{events, AnyConnection};
@@ -34,10 +40,23 @@ pub fn locked_head(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<
         .ok_or_else(|| AppError::not_found("the procurement"))
 }
 
-/// Queues a letter for `to` in the caller's transaction.
-pub fn send(conn: &mut AnyConnection, to: &str, letter: &crate::letters::Letter) -> AppResult<()> {
-    crate::db::outbox::enqueue(conn, to, &letter.subject, &letter.text, Some(&letter.html))
-        .map(|_| ())
+/// Queues a letter for `to` in the caller's transaction, due at once.
+pub fn send(
+    conn: &mut AnyConnection,
+    to: &str,
+    letter: &crate::letters::Letter,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let at = crate::db::stamp(now);
+    crate::db::outbox::enqueue(
+        conn,
+        to,
+        &letter.subject,
+        &letter.text,
+        Some(&letter.html),
+        at,
+    )
+    .map(|_| ())
 }
 
 /// A refused state change is a conflict with the procurement's state, not bad input.

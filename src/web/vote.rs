@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::{notice, page, respond};
@@ -28,6 +29,8 @@ struct Context {
     aggregate: Aggregate,
     mandates: Vec<Mandate>,
     leader: String,
+    /// When the page was asked for, by the application's clock.
+    now: DateTime<Utc>,
 }
 
 impl Context {
@@ -240,6 +243,7 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
         aggregate,
         mandates,
         leader,
+        now: state.clock.now(),
     })
 }
 
@@ -287,10 +291,13 @@ pub async fn submit(
     let claims = ctx.claims.clone();
     let deadline = ctx.aggregate.procurement.deadline();
     let title = ctx.aggregate.procurement.title.clone();
+    let clock = state.clock.clone();
     let outcome = state
         .db
         .write(move |c| {
-            if !vote_links::use_once(c, &claims.jti, crate::db::now())? {
+            // Read inside the transaction, as the API does for a decision.
+            let now = clock.now();
+            if !vote_links::use_once(c, &claims.jti, crate::db::stamp(now))? {
                 return Err(AppError::new(
                     StatusCode::GONE,
                     "vote_link_used",
@@ -299,13 +306,21 @@ pub async fn submit(
             }
             let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
             let actor = format!("municipality:{} (e-post)", claims.sub);
-            let receipt = decide(c, &claims.proc, &municipality, request, "email", &actor)?;
-            let fresh = links.issue(c, &claims.proc, &claims.sub, deadline)?;
+            let receipt = decide(
+                c,
+                &claims.proc,
+                &municipality,
+                request,
+                "email",
+                &actor,
+                now,
+            )?;
+            let fresh = links.issue(c, &claims.proc, &claims.sub, deadline, now)?;
             if let Some(address) =
                 municipalities::find(c, &claims.sub)?.and_then(|m| m.contact_email)
             {
                 let letter = receipt_letter(c, &claims.proc, &receipt, &title, deadline, &fresh)?;
-                crate::flows::send(c, &address, &letter)?;
+                crate::flows::send(c, &address, &letter, now)?;
             }
             Ok((receipt, fresh))
         })
@@ -407,7 +422,7 @@ fn mandate_label(m: &Mandate) -> String {
 fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String>)>) -> Markup {
     let p = &ctx.aggregate.procurement;
     let name = municipality_name(ctx.municipality());
-    let today = oslo_date(chrono::Utc::now());
+    let today = oslo_date(ctx.now);
     let current = ctx.aggregate.participation(ctx.municipality());
     page(
         &p.title,
