@@ -121,6 +121,9 @@ pub fn set_sustainability(
 }
 
 /// Records why a check is not met; the text goes into the audit chain.
+// Every flow ends in who acts, as whom, and when; bundling them for the
+// two longest would make these two unlike the rest.
+#[allow(clippy::too_many_arguments)]
 pub fn justify(
     conn: &mut AnyConnection,
     id: &str,

@@ -316,7 +316,7 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
     let early_close = app
         .post(
             &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
+            Some(coordinator),
             json!({}),
         )
         .await;
@@ -337,12 +337,12 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
     let r = app
         .post(
             &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
+            Some(coordinator),
             json!({}),
         )
         .await;
     assert_eq!(r.body["status"], "closed", "{}", r.body);
-    let decided = decisions(&app, &coordinator, &id).await;
+    let decided = decisions(&app, coordinator, id).await;
     assert!(
         decided.iter().all(|(_, d)| d == "no_response"),
         "{decided:?}"
@@ -393,7 +393,7 @@ async fn a_quorum_that_is_not_met_blocks_publishing() {
         .unwrap_or("")
         .contains("1 joined (at least 2 needed)"));
     let p = app
-        .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
+        .get(&format!("/api/v1/procurements/{id}"), Some(coordinator))
         .await;
     assert_eq!(p.body["status"], "closed");
 }
