@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api::throttle::LoginThrottle;
 use crate::api::{self, openapi::ApiDoc, AppState};
 use crate::auth::password;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::domain::{EmailAddress, Role};
@@ -31,14 +32,17 @@ pub struct Application {
 impl Application {
     /// Migrates, seeds, and binds; the server runs when awaited. The outbox
     /// worker and the scheduled jobs start here and stop with the server.
+    /// The server runs on the system clock.
     pub async fn build(config: Config) -> Result<Application, String> {
-        Application::build_with_jobs(config, jobs::registered).await
+        Application::build_with(config, Clock::system(), jobs::registered).await
     }
 
-    /// `build` with other scheduled jobs than the registered ones; `jobs` gets
-    /// the configuration as settled (signing secret, public URL).
-    pub async fn build_with_jobs(
+    /// `build` on another clock (a test's) and with other scheduled jobs
+    /// than the registered ones; `jobs` gets the configuration as settled
+    /// (signing secret, public URL).
+    pub async fn build_with(
         mut config: Config,
+        clock: Clock,
         jobs: impl FnOnce(&Config) -> Vec<JobSpec>,
     ) -> Result<Application, String> {
         config.ensure_signing_secret();
@@ -52,10 +56,11 @@ impl Application {
             config.public_url = format!("http://{}:{port}", listener_host(&config.bind));
         }
         let keys = config.signing_keys();
-        let background = Background::start(&db, &config, jobs(&config)).await?;
+        let background = Background::start(&db, &config, jobs(&config), &clock).await?;
         let state = web::Data::new(AppState {
             db,
             config: Arc::new(config),
+            clock,
         });
         let keys = web::Data::new(keys);
         let throttle = web::Data::new(LoginThrottle::new(
@@ -113,6 +118,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server (and with it the background work) from outside.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// Dropping this future (as a test's runtime does at its end) also

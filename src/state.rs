@@ -4,12 +4,15 @@ use std::sync::Arc;
 
 use actix_web::web;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
 
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The time every handler, page and job decides by.
+    pub clock: Clock,
 }
 
 pub type State = web::Data<AppState>;

@@ -6,7 +6,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
-use chrono::Utc;
 
 use super::procurements::visible;
 use super::schemas;
@@ -42,7 +41,7 @@ pub async fn analysis(
 ) -> AppResult<Json<Analysis>> {
     let id = id.into_inner();
     let (aggregate, _) = visible(&state, &caller, id.clone()).await?;
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
     let (register, interest) = state
         .db
         .read(move |c| Ok::<_, DbError>((suppliers::list_all(c)?, interest::counts(c, &id)?)))

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::web;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -198,7 +198,7 @@ fn load_plan(
 async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<FollowUpView> {
     let (aggregate, _) = visible(state, caller, id).await?;
     let rules = state.config.clauses.follow_up;
-    let today = oslo_date(Utc::now());
+    let today = oslo_date(state.clock.now());
     state
         .db
         .read(move |c| load_plan(c, &aggregate, rules, today))
@@ -232,10 +232,12 @@ pub async fn award(
         })
         .collect();
     let config = state.config.clone();
-    let today = oslo_date(Utc::now());
+    let clock = state.clock.clone();
     let plan = state
         .db
         .write(move |c| {
+            let now = clock.now();
+            let today = oslo_date(now);
             follow_up::award(
                 c,
                 &id,
@@ -243,6 +245,7 @@ pub async fn award(
                 &config.clauses,
                 caller.who(),
                 &caller.actor(),
+                now,
             )?;
             let aggregate = crate::db::procurements::load(c, &id)?
                 .ok_or_else(|| AppError::not_found("the procurement"))?;
@@ -293,10 +296,12 @@ pub async fn record_result(
     let (id, checkpoint_id) = path.into_inner();
     let ResultInput { result, note } = body.0;
     let rules = state.config.clauses.follow_up;
-    let today = oslo_date(Utc::now());
+    let clock = state.clock.clone();
     let view = state
         .db
         .write(move |c| {
+            let now = clock.now();
+            let today = oslo_date(now);
             let checkpoint = follow_up::record(
                 c,
                 &id,
@@ -305,6 +310,7 @@ pub async fn record_result(
                 note.as_deref(),
                 caller.who(),
                 &caller.actor(),
+                now,
             )?;
             let aggregate = crate::db::procurements::load(c, &id)?
                 .ok_or_else(|| AppError::not_found("the procurement"))?;
@@ -460,7 +466,7 @@ pub async fn follow_up_report(
         .map(|m| lots_of(&aggregate, m))
         .transpose()?;
     let config = state.config.clone();
-    let today = oslo_date(Utc::now());
+    let today = oslo_date(state.clock.now());
     let rules = config.clauses.follow_up;
     let a2 = aggregate.clone();
     let plan = state

@@ -1,5 +1,4 @@
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -59,6 +58,7 @@ pub async fn choose_clauses(
 ) -> AppResult<Json<ClauseChoiceView>> {
     let (id, config) = (id.into_inner(), state.config.clone());
     let codes = body.0.clauses;
+    let clock = state.clock.clone();
     let settings = state
         .db
         .write(move |c| {
@@ -69,6 +69,7 @@ pub async fn choose_clauses(
                 &config.clauses,
                 caller.who(),
                 &caller.actor(),
+                clock.now(),
             )
         })
         .await?;
@@ -119,6 +120,7 @@ pub async fn set_sustainability(
         climate_weight_percent,
         sdgs,
     } = body.0;
+    let clock = state.clock.clone();
     let settings = state
         .db
         .write(move |c| {
@@ -129,6 +131,7 @@ pub async fn set_sustainability(
                 &sdgs,
                 caller.who(),
                 &caller.actor(),
+                clock.now(),
             )
         })
         .await?;
@@ -202,17 +205,10 @@ pub async fn compliance_report(
 ) -> AppResult<Json<ComplianceView>> {
     let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
     let config = state.config.clone();
+    let now = state.clock.now();
     let report = state
         .db
-        .read(move |c| {
-            compliance::report(
-                c,
-                &aggregate,
-                &config.thresholds,
-                &config.clauses,
-                Utc::now(),
-            )
-        })
+        .read(move |c| compliance::report(c, &aggregate, &config.thresholds, &config.clauses, now))
         .await?;
     view(&report.settings, &report.justifications, report.checks).map(Json)
 }
@@ -247,6 +243,7 @@ pub async fn justify(
 ) -> AppResult<HttpResponse> {
     let (id, config) = (id.into_inner(), state.config.clone());
     let NewJustification { check, text } = body.0;
+    let clock = state.clock.clone();
     let row = state
         .db
         .write(move |c| {
@@ -258,6 +255,7 @@ pub async fn justify(
                 &config.clauses,
                 caller.who(),
                 &caller.actor(),
+                clock.now(),
             )
         })
         .await?;

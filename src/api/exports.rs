@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 
 use super::procurements::visible;
 use super::State;
@@ -47,7 +46,7 @@ pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<Http
     if aggregate.procurement.published_at.is_none() {
         return Err(AppError::not_found("the procurement"));
     }
-    let summary = summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let summary = summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
     let package = ocds::release_package(&ReleaseInput {
         prefix: &state.config.ocds_prefix,
         package_uri: format!(

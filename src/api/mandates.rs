@@ -1,5 +1,5 @@
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -119,7 +119,7 @@ pub async fn record_mandate(
         cpv_scope: scope,
         max_value,
     };
-    let (actor, now) = (caller.actor(), Utc::now());
+    let (actor, now) = (caller.actor(), state.clock.now());
     let mandate = state
         .db
         .write(move |c| flow::record(c, mandate, &actor, now))

@@ -1,5 +1,4 @@
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -73,7 +72,7 @@ pub async fn create_organization(
     }
     let name = parse_name(&body.name).field("name")?;
     let org_number = OrgNumber::parse(&body.org_number).field("org_number")?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let org = state
         .db
         .write(move |c| accounts::create_organization(c, &name, &org_number, now))

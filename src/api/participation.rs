@@ -125,9 +125,15 @@ pub async fn record_decision(
     }
     let request = body.0.into_request()?;
     let actor = caller.actor();
+    let clock = state.clock.clone();
+    // Read inside the transaction: a decision is judged by the time it
+    // reaches the database, not the time it was sent.
     let receipt = state
         .db
-        .write(move |c| decide(c, &id, &municipality, request, "api", &actor))
+        .write(move |c| {
+            let now = clock.now();
+            decide(c, &id, &municipality, request, "api", &actor, now)
+        })
         .await?;
     Ok(Json(receipt.into()))
 }

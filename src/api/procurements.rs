@@ -74,7 +74,7 @@ pub struct NewProcurement {
 }
 
 impl NewProcurement {
-    fn check(&self, host: Option<&str>) -> AppResult<Proposal> {
+    fn check(&self, host: Option<&str>, now: DateTime<Utc>) -> AppResult<Proposal> {
         let input = ProposalInput {
             title: &self.title,
             description: &self.description,
@@ -89,7 +89,7 @@ impl NewProcurement {
             quorum: self.quorum,
             host_municipality: host,
         };
-        check_proposal(&input, Utc::now()).map_err(|(field, e)| AppError::from(e).on_field(field))
+        check_proposal(&input, now).map_err(|(field, e)| AppError::from(e).on_field(field))
     }
 }
 
@@ -247,12 +247,13 @@ pub async fn create_procurement(
         organization_id: caller.organization().map(String::from),
         host_municipality: caller.municipality().map(String::from),
     };
-    let proposal = body.0.check(leader.host_municipality.as_deref())?;
+    let now = state.clock.now();
+    let proposal = body.0.check(leader.host_municipality.as_deref(), now)?;
     let actor = caller.actor();
     let created_now = state
         .db
         .write(move |c| {
-            let id = lifecycle::propose(c, &proposal, leader, &actor)?;
+            let id = lifecycle::propose(c, &proposal, leader, &actor, now)?;
             head_after(c, &id)
         })
         .await?;
@@ -325,9 +326,11 @@ pub async fn update_procurement(
     visible_head(&state, &caller, id.clone()).await?;
     let u = body.0;
     let (c2, id2) = (caller.clone(), id.clone());
+    let clock = state.clock.clone();
     state
         .db
         .write(move |c| {
+            let now = clock.now();
             let merge = |current: &Aggregate| {
                 let p = &current.procurement;
                 NewProcurement {
@@ -345,9 +348,9 @@ pub async fn update_procurement(
                     invited: u.invited.unwrap_or_else(|| current.invited()),
                     quorum: u.quorum.or_else(|| p.quorum()),
                 }
-                .check(p.host_municipality.as_deref())
+                .check(p.host_municipality.as_deref(), now)
             };
-            lifecycle::edit(c, &id2, merge, c2.who(), &c2.actor())?;
+            lifecycle::edit(c, &id2, merge, c2.who(), &c2.actor(), now)?;
             head_after(c, &id2)
         })
         .await
@@ -395,9 +398,12 @@ pub async fn add_lot(
         &current.invited(),
     )
     .map_err(|(field, e)| AppError::from(e).on_field(field))?;
+    let clock = state.clock.clone();
     let lot = state
         .db
-        .write(move |c| lifecycle::add_lot(c, &id, &draft, caller.who(), &caller.actor()))
+        .write(move |c| {
+            lifecycle::add_lot(c, &id, &draft, caller.who(), &caller.actor(), clock.now())
+        })
         .await?;
     Ok(created(LotView::from(&lot)))
 }
@@ -421,13 +427,18 @@ async fn coordinator_step<F>(
     step: F,
 ) -> AppResult<Json<StatusView>>
 where
-    F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str) -> AppResult<()> + Send + 'static,
+    F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str, DateTime<Utc>) -> AppResult<()>
+        + Send
+        + 'static,
 {
     let caller = caller.clone();
+    let clock = state.clock.clone();
     let status = state
         .db
         .write(move |c| {
-            step(c, &id, caller.who(), &caller.actor())?;
+            // Read inside the transaction, as a decision is: a step is judged by
+            // the time it reaches the database.
+            step(c, &id, caller.who(), &caller.actor(), clock.now())?;
             let status = procurements::find(c, &id)?
                 .ok_or_else(|| AppError::not_found("the procurement"))?
                 .status;
@@ -457,7 +468,7 @@ pub async fn open_procurement(
         &state,
         &caller,
         id.into_inner(),
-        move |c, id, who, actor| lifecycle::open(c, id, who, actor, &links).map(|_| ()),
+        move |c, id, who, actor, now| lifecycle::open(c, id, who, actor, &links, now).map(|_| ()),
     )
     .await
 }
@@ -474,9 +485,12 @@ pub async fn close_procurement(
     caller: Caller,
     id: web::Path<String>,
 ) -> AppResult<Json<StatusView>> {
-    coordinator_step(&state, &caller, id.into_inner(), |c, id, who, actor| {
-        lifecycle::close(c, id, Some(who), actor, Utc::now())
-    })
+    coordinator_step(
+        &state,
+        &caller,
+        id.into_inner(),
+        |c, id, who, actor, now| lifecycle::close(c, id, Some(who), actor, now),
+    )
     .await
 }
 
@@ -496,8 +510,8 @@ pub async fn publish_procurement(
         &state,
         &caller,
         id.into_inner(),
-        move |c, id, who, actor| {
-            lifecycle::publish(c, id, who, actor, &config.thresholds, &config.clauses)
+        move |c, id, who, actor, now| {
+            lifecycle::publish(c, id, who, actor, &config.thresholds, &config.clauses, now)
         },
     )
     .await
@@ -525,7 +539,7 @@ pub async fn cancel_procurement(
         &state,
         &caller,
         id.into_inner(),
-        move |c, id, who, actor| lifecycle::cancel(c, id, who, actor, reason),
+        move |c, id, who, actor, now| lifecycle::cancel(c, id, who, actor, reason, now),
     )
     .await
 }
@@ -563,9 +577,20 @@ pub async fn split_lot(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| AppError::from(e).on_field("groups"))?;
+    let clock = state.clock.clone();
     let lots = state
         .db
-        .write(move |c| lifecycle::split(c, &id, &lot_id, &groups, caller.who(), &caller.actor()))
+        .write(move |c| {
+            lifecycle::split(
+                c,
+                &id,
+                &lot_id,
+                &groups,
+                caller.who(),
+                &caller.actor(),
+                clock.now(),
+            )
+        })
         .await?;
     Ok(created(lots.iter().map(LotView::from).collect::<Vec<_>>()))
 }
@@ -583,7 +608,8 @@ pub async fn summary(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (head, _) = visible_head(&state, &caller, id.clone()).await?;
-    let body = summary_json(&state, &id, head.procurement.event_seq, Utc::now()).await?;
+    let now = state.clock.now();
+    let body = summary_json(&state, &id, head.procurement.event_seq, now).await?;
     Ok(json_bytes(body))
 }
 

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -129,7 +129,7 @@ pub async fn mark_interest(
         .ok_or_else(|| AppError::forbidden("this account is not linked to a supplier"))?
         .to_string();
     let (id, lot_id) = path.into_inner();
-    let now = Utc::now();
+    let now = state.clock.now();
     state
         .db
         .write(move |c| interest::mark(c, &supplier_id, &id, &lot_id, now))

@@ -1,6 +1,5 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -116,7 +115,7 @@ pub async fn register_supplier(
         email,
         password_hash,
     };
-    let (rate, now) = (state.config.eur_nok, Utc::now());
+    let (rate, now) = (state.config.eur_nok, state.clock.now());
     let supplier = state
         .db
         .write(move |c| flow::register(c, registration, rate, now))
@@ -182,7 +181,7 @@ pub async fn update_my_profile(
         service_area,
         cpv,
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let supplier = state
         .db
         .write(move |c| flow::update_profile(c, &id, change, rate, now))
@@ -231,7 +230,7 @@ pub async fn import_register(
     let bytes = bytes.map_err(body_error)?;
     let rate = state.config.eur_nok;
     let parsed = web::block(move || import::parse(&bytes)).await??;
-    let now = Utc::now();
+    let now = state.clock.now();
     let report = state
         .db
         .write(move |c| flow::import(c, parsed, rate, now))

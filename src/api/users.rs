@@ -1,5 +1,4 @@
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -92,7 +91,7 @@ pub async fn create_user(
         organization_id,
         municipality,
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let user = state
         .db
         .write(move |c| accounts::create_user(c, account, now))

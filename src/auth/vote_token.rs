@@ -29,13 +29,19 @@ pub enum VoteTokenError {
 }
 
 impl VoteClaims {
-    pub fn new(procurement_id: &str, municipality: &str, deadline: DateTime<Utc>) -> VoteClaims {
+    /// A link issued at `now` that dies at `deadline`.
+    pub fn new(
+        procurement_id: &str,
+        municipality: &str,
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> VoteClaims {
         VoteClaims {
             sub: municipality.to_string(),
             proc: procurement_id.to_string(),
             aud: VOTE_AUDIENCE.to_string(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
-            iat: Utc::now().timestamp(),
+            iat: now.timestamp(),
             exp: deadline.timestamp(),
         }
     }
@@ -61,14 +67,24 @@ mod tests {
     #[test]
     fn a_link_is_for_its_audience_and_dies_at_the_deadline() {
         let keys = Keys::random(60);
-        let claims = VoteClaims::new("p1", "4601", Utc::now() + chrono::Duration::hours(1));
+        let claims = VoteClaims::new(
+            "p1",
+            "4601",
+            Utc::now() + chrono::Duration::hours(1),
+            Utc::now(),
+        );
         let token = sign(&keys, &claims).unwrap();
         let back = verify(&keys, &token).unwrap();
         assert_eq!(
             (back.sub.as_str(), back.proc.as_str(), back.jti.as_str()),
             ("4601", "p1", claims.jti.as_str())
         );
-        let past = VoteClaims::new("p1", "4601", Utc::now() - chrono::Duration::seconds(1));
+        let past = VoteClaims::new(
+            "p1",
+            "4601",
+            Utc::now() - chrono::Duration::seconds(1),
+            Utc::now(),
+        );
         assert_eq!(
             verify(&keys, &sign(&keys, &past).unwrap()).unwrap_err(),
             VoteTokenError::Expired

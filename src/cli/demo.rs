@@ -603,7 +603,7 @@ async fn propose(db: &Db, accounts: &Accounts, plan: &Plan<'_>) -> AppResult<Str
         host_municipality: None,
     };
     let actor = accounts.coordinator().actor;
-    db.write(move |c| lifecycle::propose(c, &proposal, leader, &actor))
+    db.write(move |c| lifecycle::propose(c, &proposal, leader, &actor, Utc::now()))
         .await
 }
 
@@ -625,7 +625,7 @@ async fn add_lots(
             .map_err(|(_, e)| AppError::from(e))?;
         let (id, k) = (id.to_string(), accounts.coordinator());
         let lot = db
-            .write(move |c| lifecycle::add_lot(c, &id, &draft, k.who(), &k.actor))
+            .write(move |c| lifecycle::add_lot(c, &id, &draft, k.who(), &k.actor, Utc::now()))
             .await?;
         ids.push(lot.id);
     }
@@ -634,7 +634,7 @@ async fn add_lots(
 
 async fn open(db: &Db, accounts: &Accounts, id: &str, links: &Links) -> AppResult<()> {
     let (id, k, links) = (id.to_string(), accounts.coordinator(), links.clone());
-    db.write(move |c| lifecycle::open(c, &id, k.who(), &k.actor, &links).map(|_| ()))
+    db.write(move |c| lifecycle::open(c, &id, k.who(), &k.actor, &links, Utc::now()).map(|_| ()))
         .await
 }
 
@@ -703,7 +703,9 @@ impl Answers<'_> {
             format!("{}:{user_id}", Role::Municipality),
         );
         self.db
-            .write(move |c| decide(c, &id, &municipality, request, "api", &actor).map(|_| ()))
+            .write(move |c| {
+                decide(c, &id, &municipality, request, "api", &actor, Utc::now()).map(|_| ())
+            })
             .await
     }
 }
@@ -728,7 +730,15 @@ async fn compliance(
         config.clauses.clone(),
     );
     db.write(move |c| {
-        samkjop::flows::compliance::set_clauses(c, &pid, &clauses, &library, k.who(), &k.actor)?;
+        samkjop::flows::compliance::set_clauses(
+            c,
+            &pid,
+            &clauses,
+            &library,
+            k.who(),
+            &k.actor,
+            Utc::now(),
+        )?;
         samkjop::flows::compliance::set_sustainability(
             c,
             &pid,
@@ -736,6 +746,7 @@ async fn compliance(
             sdgs,
             k.who(),
             &k.actor,
+            Utc::now(),
         )
         .map(|_| ())
     })
@@ -849,16 +860,28 @@ async fn school_meals(
         .collect::<Result<_, _>>()
         .map_err(AppError::from)?;
         let (pid, k) = (id.clone(), accounts.coordinator());
-        db.write(move |c| lifecycle::split(c, &pid, &meals, &groups, k.who(), &k.actor))
-            .await?;
+        db.write(move |c| {
+            lifecycle::split(c, &pid, &meals, &groups, k.who(), &k.actor, Utc::now())
+        })
+        .await?;
         let (pid, k, thresholds, clauses) = (
             id.clone(),
             accounts.coordinator(),
             config.thresholds.clone(),
             config.clauses.clone(),
         );
-        db.write(move |c| lifecycle::publish(c, &pid, k.who(), &k.actor, &thresholds, &clauses))
-            .await?;
+        db.write(move |c| {
+            lifecycle::publish(
+                c,
+                &pid,
+                k.who(),
+                &k.actor,
+                &thresholds,
+                &clauses,
+                Utc::now(),
+            )
+        })
+        .await?;
         Ok::<_, AppError>(id)
     };
     steps

@@ -226,8 +226,14 @@ pub fn new_id() -> String {
 /// Microseconds: what PostgreSQL keeps, so that a timestamp reads back
 /// exactly as written on both backends (the audit chain hashes it).
 pub fn now() -> chrono::NaiveDateTime {
+    stamp(chrono::Utc::now())
+}
+
+/// `now` as a column value, in whole microseconds as `now()`: flows write
+/// the time they were given, not a second reading of the clock.
+pub fn stamp(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     use chrono::SubsecRound;
-    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+    now.naive_utc().trunc_subsecs(6)
 }
 
 /// One transaction. On SQLite it begins IMMEDIATE: it takes the write lock

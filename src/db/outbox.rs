@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::outbox;
-use super::{new_id, now, AnyConnection};
+use super::{new_id, AnyConnection};
 use super::{DbError, DbResult};
 
 /// After this many failed tries a message is shown as failing. It is still
@@ -118,14 +118,15 @@ fn after(t: NaiveDateTime, d: Duration) -> NaiveDateTime {
         .unwrap_or(NaiveDateTime::MAX)
 }
 
-/// Queues a message on `conn`; call it inside the transaction of the change
-/// that causes the mail. Returns the message id.
+/// Queues a message on `conn`, due from `at`; call it inside the
+/// transaction of the change that causes the mail. Returns the message id.
 pub fn enqueue(
     conn: &mut AnyConnection,
     to: &str,
     subject: &str,
     text: &str,
     html: Option<&str>,
+    at: NaiveDateTime,
 ) -> DbResult<String> {
     let to = to.trim();
     // Refused here rather than by the worker: a message that can never be
@@ -143,7 +144,6 @@ pub fn enqueue(
         .collect::<Vec<_>>()
         .join(" ");
     let id = new_id();
-    let at = now();
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(&id),

@@ -13,9 +13,10 @@ use tokio::sync::watch;
 
 pub use transport::{SendError, Transport};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::outbox::{self, OutboxMessage, RetryPolicy};
-use crate::db::{now, Db};
+use crate::db::{stamp, Db};
 use crate::error::AppResult;
 
 /// Messages one claim takes; small enough that the last of them is sent well
@@ -102,18 +103,20 @@ pub struct PumpReport {
     pub failed: usize,
 }
 
-/// Sends every message that is due now, then returns. The worker calls it
-/// on each tick; code and tests may call it to send at once.
-pub async fn pump_once(db: &Db, mailer: &Mailer) -> AppResult<PumpReport> {
+/// Sends every message that is due by `clock`, then returns. The worker
+/// calls it on each tick; code and tests may call it to send at once.
+pub async fn pump_once(db: &Db, mailer: &Mailer, clock: &Clock) -> AppResult<PumpReport> {
     let mut report = PumpReport::default();
     for _ in 0..MAX_BATCHES {
-        let claimed = db.write(|c| outbox::claim_due(c, now(), BATCH)).await?;
+        let at = stamp(clock.now());
+        let claimed = db.write(move |c| outbox::claim_due(c, at, BATCH)).await?;
         let full = claimed.len() as i64 == BATCH;
         for message in claimed {
             match mailer.deliver(&message).await {
                 Ok(()) => {
                     let id = message.id.clone();
-                    if !db.write(move |c| outbox::mark_sent(c, &id, now())).await? {
+                    let at = stamp(clock.now());
+                    if !db.write(move |c| outbox::mark_sent(c, &id, at)).await? {
                         tracing::warn!(id = %message.id, "mail was already marked sent by another worker");
                     }
                     tracing::info!(id = %message.id, attempts = message.attempts, "mail sent");
@@ -122,8 +125,9 @@ pub async fn pump_once(db: &Db, mailer: &Mailer) -> AppResult<PumpReport> {
                 Err(e) => {
                     tracing::warn!(id = %message.id, attempts = message.attempts, permanent = e.permanent, error = %e, "mail not sent; will retry");
                     let retry = mailer.retry;
+                    let at = stamp(clock.now());
                     db.write(move |c| {
-                        outbox::mark_failed(c, &message, &e.message, e.permanent, &retry, now())
+                        outbox::mark_failed(c, &message, &e.message, e.permanent, &retry, at)
                     })
                     .await?;
                     report.failed += 1;
@@ -145,6 +149,7 @@ pub fn spawn_worker(
     mailer: Arc<Mailer>,
     every: Duration,
     mut stop: watch::Receiver<()>,
+    clock: Clock,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -154,7 +159,7 @@ pub fn spawn_worker(
                 _ = stop.changed() => break,
                 _ = tick.tick() => {}
             }
-            if let Err(e) = pump_once(&db, &mailer).await {
+            if let Err(e) = pump_once(&db, &mailer, &clock).await {
                 tracing::warn!(error = %e, "outbox pump failed; retrying on the next tick");
             }
         }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::stored_time;
 use crate::db::organizations::{self, Organization};
+use crate::db::stamp;
 use crate::db::users::{self, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, Role};
@@ -32,7 +32,7 @@ pub fn create_organization(
         kind: PROCUREMENT_OFFICE.to_string(),
         name: name.to_string(),
         org_number: org_number.to_string(),
-        created_at: stored_time(now),
+        created_at: stamp(now),
     };
     organizations::insert(conn, &org)?;
     Ok(org)
@@ -73,7 +73,7 @@ pub fn create_user(
         organization_id: account.organization_id,
         municipality: account.municipality.map(String::from),
         supplier_id: None,
-        created_at: stored_time(now),
+        created_at: stamp(now),
     };
     insert_user(conn, &user)?;
     Ok(user)

@@ -76,7 +76,7 @@ fn send_closing_summary(
         p.organization_id.as_deref(),
         p.host_municipality.as_deref(),
     )? {
-        super::send(conn, &address, &letter)?;
+        super::send(conn, &address, &letter, now)?;
     }
     Ok(())
 }
@@ -120,7 +120,7 @@ pub fn send_reminders(
             )? {
                 continue;
             }
-            let link = links.issue(conn, &id, number, p.deadline())?;
+            let link = links.issue(conn, &id, number, p.deadline(), now)?;
             let letter = letters::reminder(&Reminder {
                 municipality: &municipality_name(number),
                 title: &p.title,
@@ -128,7 +128,7 @@ pub fn send_reminders(
                 days_left,
                 link: &link,
             });
-            super::send(conn, &address, &letter)?;
+            super::send(conn, &address, &letter, now)?;
             sent += 1;
         }
     }
@@ -153,7 +153,7 @@ pub fn warn_expiring_mandates(conn: &mut AnyConnection, now: DateTime<Utc>) -> A
             reference: &m.reference,
             valid_until: &m.valid_until.format("%d.%m.%Y").to_string(),
         });
-        super::send(conn, &address, &letter)?;
+        super::send(conn, &address, &letter, now)?;
         sent += 1;
     }
     Ok(sent)

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::stored_time;
 use crate::db::interest::{self, Interest};
+use crate::db::stamp;
 use crate::db::{procurements, AnyConnection};
 use crate::domain::contract::ProcurementStatus;
 use crate::error::{AppError, AppResult};
@@ -31,7 +31,7 @@ pub fn mark(
             supplier_id: supplier_id.to_string(),
             procurement_id: procurement_id.to_string(),
             lot_id: lot_id.to_string(),
-            created_at: stored_time(now),
+            created_at: stamp(now),
         },
     )?;
     Ok(())

@@ -30,10 +30,11 @@ impl Links {
         procurement_id: &str,
         municipality: &str,
         deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> AppResult<String> {
-        let claims = VoteClaims::new(procurement_id, municipality, deadline);
+        let claims = VoteClaims::new(procurement_id, municipality, deadline, now);
         let token = vote_token::sign(&self.keys, &claims).map_err(AppError::internal)?;
-        let issued_at = crate::db::now();
+        let issued_at = crate::db::stamp(now);
         vote_links::record(
             conn,
             &VoteLink {
@@ -81,6 +82,7 @@ pub fn invite_all(
     conn: &mut AnyConnection,
     aggregate: &Aggregate,
     links: &Links,
+    now: DateTime<Utc>,
 ) -> AppResult<Invited> {
     let p = &aggregate.procurement;
     let leader = leader_name(conn, p)?;
@@ -108,7 +110,7 @@ pub fn invite_all(
                 unit_price: Ore::new(l.unit_price_ore),
             })
             .collect();
-        let link = links.issue(conn, &p.id, number, p.deadline())?;
+        let link = links.issue(conn, &p.id, number, p.deadline(), now)?;
         let name = municipality_name(number);
         let letter = letters::invitation(&Invitation {
             municipality: &name,
@@ -126,7 +128,7 @@ pub fn invite_all(
             lots: &lots,
             link: &link,
         });
-        super::send(conn, &address, &letter)?;
+        super::send(conn, &address, &letter, now)?;
         invited.emailed.push(number.to_string());
     }
     Ok(invited)

@@ -90,8 +90,9 @@ pub fn propose(
     proposal: &Proposal,
     leader: Leader,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<String> {
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let terms = terms_of(proposal, at);
     let row = Procurement {
         id: new_id(),
@@ -137,6 +138,7 @@ pub fn edit(
     change: impl FnOnce(&Aggregate) -> AppResult<Proposal>,
     who: Who<'_>,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -155,7 +157,7 @@ pub fn edit(
             .on_field("invited"));
         }
     }
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let change = terms_of(proposal, at);
     procurements::update(conn, id, &change, &invited)?;
     events::append(conn, id, "edited", actor, at, &proposal_json(proposal))?;
@@ -168,6 +170,7 @@ pub fn add_lot(
     draft: &LotDraft,
     who: Who<'_>,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<Lot> {
     let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -189,7 +192,7 @@ pub fn add_lot(
                 .on_field("area"),
         );
     }
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let lot = Lot {
         id: new_id(),
         procurement_id: id.to_string(),
@@ -228,6 +231,7 @@ pub fn open(
     who: Who<'_>,
     actor: &str,
     links: &Links,
+    now: DateTime<Utc>,
 ) -> AppResult<Aggregate> {
     let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -238,15 +242,15 @@ pub fn open(
             "add at least one lot before opening the procurement",
         ));
     }
-    if aggregate.procurement.deadline() <= Utc::now() {
+    if aggregate.procurement.deadline() <= now {
         return Err(AppError::conflict(
             "deadline_passed",
             "the participation deadline has passed; set a new one before opening",
         ));
     }
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     procurements::set_status(conn, id, next, at)?;
-    let invited = invite_all(conn, &aggregate, links)?;
+    let invited = invite_all(conn, &aggregate, links, now)?;
     events::append(
         conn,
         id,
@@ -284,7 +288,7 @@ pub fn close(
             format!("{pending} municipalities have not answered and the deadline has not passed"),
         ));
     }
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let no_response = procurements::mark_no_response(conn, id)?;
     procurements::set_status(conn, id, next, at)?;
     events::append(
@@ -306,11 +310,11 @@ pub fn publish(
     actor: &str,
     thresholds: &ThresholdTable,
     clauses: &ClauseLibrary,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Publish)?;
-    let now = Utc::now();
     let summary = summary_of(&aggregate, thresholds, now)?;
     if !summary.quorum.met {
         let q = &summary.quorum;
@@ -325,14 +329,14 @@ pub fn publish(
             ),
         ));
     }
-    super::compliance::require_compliant(conn, &aggregate, &summary, thresholds, clauses)?;
+    super::compliance::require_compliant(conn, &aggregate, &summary, thresholds, clauses, now)?;
     let participants: Vec<&str> = aggregate
         .participations
         .iter()
         .filter(|p| p.decision == "join")
         .map(|p| p.municipality.as_str())
         .collect();
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     procurements::set_status(conn, id, next, at)?;
     events::append(
         conn,
@@ -352,11 +356,12 @@ pub fn cancel(
     who: Who<'_>,
     actor: &str,
     reason: Option<String>,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let aggregate = locked_head(conn, id)?;
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Cancel)?;
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     procurements::set_status(conn, id, next, at)?;
     events::append(conn, id, "cancelled", actor, at, &json!({"reason": reason}))?;
     Ok(())
@@ -371,6 +376,7 @@ pub fn split(
     groups: &[Vec<Kommunenummer>],
     who: Who<'_>,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<Lot>> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
@@ -399,7 +405,7 @@ pub fn split(
     }
     let sub_lots =
         split_lot(&area, groups, &volumes).map_err(|e| AppError::from(e).on_field("groups"))?;
-    let at = crate::db::now();
+    let at = crate::db::stamp(now);
     let mut created = Vec::with_capacity(sub_lots.len());
     for (n, sub) in sub_lots.iter().enumerate() {
         let new_lot = Lot {

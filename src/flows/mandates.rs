@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::stored_time;
 use crate::db::mandates::{self, Mandate};
+use crate::db::stamp;
 use crate::db::{new_id, AnyConnection};
 use crate::domain::{CpvPrefix, Kommunenummer, Ore};
 use crate::error::AppResult;
@@ -44,7 +44,7 @@ pub fn record(
             .join(";"),
         max_value_ore: mandate.max_value.get(),
         created_by: actor.to_string(),
-        created_at: stored_time(now),
+        created_at: stamp(now),
     };
     mandates::insert(conn, &row)?;
     Ok(row)

@@ -5,6 +5,10 @@
 //!
 //! Every change goes through here, whichever door it comes by; a flow that
 //! answers with the state after the change reads it in its own transaction.
+//!
+//! A flow never reads the clock: the caller passes `now` (from
+//! `AppState::clock`, or the job's tick), and every time the flow judges or
+//! writes is that one reading.
 
 pub mod accounts;
 pub mod compliance;
@@ -19,7 +23,7 @@ pub mod participation;
 pub mod suppliers;
 pub mod vote_link;
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{events, AnyConnection};
@@ -45,16 +49,24 @@ pub fn locked_head(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<
         .ok_or_else(|| AppError::not_found("the procurement"))
 }
 
-/// Queues a letter for `to` in the caller's transaction.
-pub fn send(conn: &mut AnyConnection, to: &str, letter: &crate::letters::Letter) -> AppResult<()> {
-    crate::db::outbox::enqueue(conn, to, &letter.subject, &letter.text, Some(&letter.html))?;
-    Ok(())
-}
-
-/// A time as stored: microseconds, what PostgreSQL keeps, so that it reads
-/// back exactly as written on both backends.
-pub fn stored_time(now: DateTime<Utc>) -> NaiveDateTime {
-    now.naive_utc().trunc_subsecs(6)
+/// Queues a letter for `to` in the caller's transaction, due at once.
+pub fn send(
+    conn: &mut AnyConnection,
+    to: &str,
+    letter: &crate::letters::Letter,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let at = crate::db::stamp(now);
+    crate::db::outbox::enqueue(
+        conn,
+        to,
+        &letter.subject,
+        &letter.text,
+        Some(&letter.html),
+        at,
+    )
+    .map(|_| ())
+    .map_err(AppError::from)
 }
 
 /// A refused state change is a conflict with the procurement's state, not bad input.

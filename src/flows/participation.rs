@@ -41,9 +41,9 @@ pub struct Receipt {
     pub share_value_ore: Option<i64>,
 }
 
-/// Records the decision of `municipality` on the procurement. The deadline is
-/// judged by the server's clock after the procurement's lock is taken, so a
-/// decision that reaches the database a moment late is refused.
+/// Records the decision of `municipality` on the procurement at `now`. The
+/// caller reads `now` inside its write transaction, so that a decision that
+/// reaches the database a moment late is refused.
 pub fn decide(
     conn: &mut AnyConnection,
     procurement_id: &str,
@@ -51,6 +51,7 @@ pub fn decide(
     request: DecisionRequest,
     channel: &str,
     actor: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<Receipt> {
     let aggregate = locked_head(conn, procurement_id)?;
     if aggregate.participation(municipality.as_str()).is_none() {
@@ -59,11 +60,10 @@ pub fn decide(
             municipality.name()
         )));
     }
-    let now = Utc::now();
     let p = &aggregate.procurement;
     check_participation(p.status()?, p.deadline(), now).map_err(conflict)?;
     let note = check_note(request.note)?;
-    let decided_at = crate::db::now();
+    let decided_at = crate::db::stamp(now);
 
     let (decision, mandate, share, lines) = match request.choice {
         Choice::Decline => (Decision::Decline, None, None, Vec::new()),

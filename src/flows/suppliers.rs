@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::accounts::insert_user;
-use super::stored_time;
+use crate::db::stamp;
 use crate::db::suppliers::{self, Supplier};
 use crate::db::users::{self, User};
 use crate::db::{new_id, AnyConnection};
@@ -38,7 +38,7 @@ pub fn register(
         email,
         password_hash,
     } = registration;
-    let at = stored_time(now);
+    let at = stamp(now);
     let class = profile.size_class(rate);
     let id = match suppliers::find_by_org_number(conn, profile.org_number.as_str())? {
         Some(existing) if users::find_by_supplier(conn, &existing.id)?.is_some() => {
@@ -131,7 +131,7 @@ pub fn update_profile(
         supplier_id,
         &profile,
         profile.size_class(rate),
-        stored_time(now),
+        stamp(now),
     )?;
     suppliers::find(conn, supplier_id)?.ok_or_else(|| AppError::not_found("the supplier"))
 }
@@ -155,5 +155,5 @@ pub fn import_with_progress(
     now: DateTime<Utc>,
     progress: impl FnMut(usize, usize),
 ) -> AppResult<ImportReport> {
-    import::store_with_progress(conn, parsed, rate, stored_time(now), progress)
+    import::store_with_progress(conn, parsed, rate, stamp(now), progress)
 }

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::invitations::{municipality_name, Links};
 use super::participation::{decide, DecisionRequest, Receipt};
-use super::stored_time;
 use crate::auth::vote_token::VoteClaims;
 use crate::db::procurements::{self, Aggregate};
+use crate::db::stamp;
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::summary::Decision;
@@ -34,7 +34,7 @@ pub fn vote(
     links: &Links,
     now: DateTime<Utc>,
 ) -> AppResult<Voted> {
-    if !vote_links::use_once(conn, &claims.jti, stored_time(now))? {
+    if !vote_links::use_once(conn, &claims.jti, stamp(now))? {
         return Err(AppError::new(
             StatusCode::GONE,
             "vote_link_used",
@@ -43,17 +43,25 @@ pub fn vote(
     }
     let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
     let actor = format!("municipality:{} (e-post)", claims.sub);
-    let receipt = decide(conn, &claims.proc, &municipality, request, "email", &actor)?;
+    let receipt = decide(
+        conn,
+        &claims.proc,
+        &municipality,
+        request,
+        "email",
+        &actor,
+        now,
+    )?;
     let deadline = procurements::find(conn, &claims.proc)?
         .ok_or_else(|| AppError::not_found("the procurement"))?
         .deadline();
-    let fresh_link = links.issue(conn, &claims.proc, &claims.sub, deadline)?;
+    let fresh_link = links.issue(conn, &claims.proc, &claims.sub, deadline, now)?;
     if let Some(address) = municipalities::find(conn, &claims.sub)?.and_then(|m| m.contact_email) {
         // The whole procurement only for a letter: its volume lines are many.
         let aggregate = procurements::load(conn, &claims.proc)?
             .ok_or_else(|| AppError::not_found("the procurement"))?;
         let letter = receipt_letter(&aggregate, &receipt, &fresh_link);
-        super::send(conn, &address, &letter)?;
+        super::send(conn, &address, &letter, now)?;
     }
     Ok(Voted {
         receipt,

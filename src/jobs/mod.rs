@@ -18,6 +18,7 @@ use chrono::{DateTime, SubsecRound, Timelike, Utc};
 use tokio::sync::{oneshot, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{job_runs, AnyConnection, Db};
 use crate::email::{self, Mailer};
@@ -190,7 +191,7 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// Starts the jobs; fails on a schedule that does not parse.
-    pub async fn start(db: Db, jobs: Vec<JobSpec>) -> Result<Scheduler, String> {
+    pub async fn start(db: Db, jobs: Vec<JobSpec>, clock: Clock) -> Result<Scheduler, String> {
         let (stop, stopped) = watch::channel(());
         let (ready, started) = oneshot::channel();
         let thread = std::thread::Builder::new()
@@ -208,7 +209,7 @@ impl Scheduler {
                         return;
                     }
                 };
-                runtime.block_on(run_scheduler(db, jobs, ready, stopped));
+                runtime.block_on(run_scheduler(db, jobs, clock, ready, stopped));
                 // A job stuck in a database call must not hold the process.
                 runtime.shutdown_timeout(Duration::from_secs(5));
             })
@@ -230,10 +231,11 @@ impl Scheduler {
 async fn run_scheduler(
     db: Db,
     jobs: Vec<JobSpec>,
+    clock: Clock,
     ready: oneshot::Sender<Result<(), String>>,
     mut stopped: watch::Receiver<()>,
 ) {
-    let mut scheduler = match schedule_all(db, jobs).await {
+    let mut scheduler = match schedule_all(db, jobs, clock).await {
         Ok(s) => s,
         Err(e) => {
             let _ = ready.send(Err(e));
@@ -248,7 +250,7 @@ async fn run_scheduler(
     }
 }
 
-async fn schedule_all(db: Db, jobs: Vec<JobSpec>) -> Result<JobScheduler, String> {
+async fn schedule_all(db: Db, jobs: Vec<JobSpec>, clock: Clock) -> Result<JobScheduler, String> {
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| format!("cannot create the job scheduler: {e}"))?;
@@ -256,13 +258,17 @@ async fn schedule_all(db: Db, jobs: Vec<JobSpec>) -> Result<JobScheduler, String
         let name = job.name;
         let schedule = job.schedule.clone();
         let db = db.clone();
+        let clock = clock.clone();
         let cron = Job::new_async(schedule.as_str(), move |_id, _scheduler| {
             let db = db.clone();
             let job = job.clone();
+            let clock = clock.clone();
             Box::pin(async move {
-                // Whole seconds: the tick itself, give or take the
-                // scheduler's half-second polling.
-                let now = Utc::now().trunc_subsecs(0);
+                // The tick comes in real time; what the job decides (its
+                // slot, what is due) goes by the application's clock. Whole
+                // seconds: the tick itself, give or take the scheduler's
+                // half-second polling.
+                let now = clock.now().trunc_subsecs(0);
                 match run_once(&db, &job, now).await {
                     Ok(true) => tracing::info!(job = job.name, "job ran"),
                     Ok(false) => tracing::debug!(job = job.name, "job slot taken elsewhere"),
@@ -293,7 +299,12 @@ pub struct Background {
 impl Background {
     /// Starts the outbox worker on the current runtime (unless
     /// `outbox_interval_ms` is 0) and, when there are jobs, the scheduler.
-    pub async fn start(db: &Db, config: &Config, jobs: Vec<JobSpec>) -> Result<Background, String> {
+    pub async fn start(
+        db: &Db,
+        config: &Config,
+        jobs: Vec<JobSpec>,
+        clock: &Clock,
+    ) -> Result<Background, String> {
         let mailer = Arc::new(Mailer::from_config(config)?);
         let (stop, stopped) = watch::channel(());
         let worker = (config.outbox_interval_ms > 0).then(|| {
@@ -302,12 +313,13 @@ impl Background {
                 mailer,
                 Duration::from_millis(config.outbox_interval_ms),
                 stopped,
+                clock.clone(),
             )
         });
         let scheduler = if jobs.is_empty() {
             None
         } else {
-            Some(Scheduler::start(db.clone(), jobs).await?)
+            Some(Scheduler::start(db.clone(), jobs, clock.clone()).await?)
         };
         Ok(Background {
             stop,

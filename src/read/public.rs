@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,7 +47,7 @@ pub async fn load_published(state: &AppState, id: &str) -> AppResult<(Aggregate,
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     // Published procurements are summed with the thresholds of their
     // publication day, so the answer depends on the stored data only.
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, Utc::now())?;
+    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
     Ok((aggregate, summary))
 }
 

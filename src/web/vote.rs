@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
 use super::{notice, page, respond};
@@ -31,6 +31,8 @@ struct Context {
     aggregate: Aggregate,
     mandates: Vec<Mandate>,
     leader: String,
+    /// When the page was asked for, by the application's clock.
+    now: DateTime<Utc>,
 }
 
 impl Context {
@@ -243,6 +245,7 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
         aggregate,
         mandates,
         leader,
+        now: state.clock.now(),
     })
 }
 
@@ -287,10 +290,12 @@ pub async fn submit(
         keys: keys.get_ref().clone(),
         public_url: state.config.public_url.clone(),
     };
-    let (claims, now) = (ctx.claims.clone(), Utc::now());
+    let claims = ctx.claims.clone();
+    let clock = state.clock.clone();
     let outcome = state
         .db
-        .write(move |c| vote_link::vote(c, &claims, request, &links, now))
+        // Read inside the transaction, as the API does for a decision.
+        .write(move |c| vote_link::vote(c, &claims, request, &links, clock.now()))
         .await;
     match outcome {
         Ok(Voted {
@@ -349,7 +354,7 @@ fn mandate_label(m: &Mandate) -> String {
 fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String>)>) -> Markup {
     let p = &ctx.aggregate.procurement;
     let name = municipality_name(ctx.municipality());
-    let today = oslo_date(chrono::Utc::now());
+    let today = oslo_date(ctx.now);
     let current = ctx.aggregate.participation(ctx.municipality());
     page(
         &p.title,

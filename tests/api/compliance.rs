@@ -1,8 +1,6 @@
 //! Seriousness clauses, the climate weight and SDGs, the compliance gate on
 //! publishing, the award and contract follow-up with its reminders.
 
-use std::time::Duration as StdDuration;
-
 use awc::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
@@ -10,10 +8,9 @@ use samkjop::db::Db;
 use samkjop::flows::follow_up;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Reply, TestApp, JWT_SECRET, PASSWORD};
-use crate::procurements::{
-    days_from_today, decline, in_future, join, mandate, municipality_user, office, open, Office,
-};
+use crate::helpers::{spawn_app, Reply, TestApp, PASSWORD};
+use crate::procurements::days_from_today;
+use crate::scenario::{lot, LotSpec};
 use crate::smtp_server::SmtpServer;
 use crate::voting::{app_with_mail, mails_about as mails};
 
@@ -116,79 +113,48 @@ struct Cleaning {
 /// Cleaning for Bergen and Alver, a lot each, 24 months, NOK 500 an hour;
 /// closed after both joined with `hours` (Bergen, Alver) a year.
 async fn cleaning_closed(app: &TestApp, hours: (i64, i64)) -> Cleaning {
-    let Office { admin, coordinator } = office(app).await;
     let start = days_from_today(200);
-    let r = app
-        .post(
-            "/api/v1/procurements",
-            Some(&coordinator),
-            json!({"title": "Renhold i Nordhordland", "contract_type": "services", "cpv": "90910000-9",
-                   "framework_agreement": false, "contract_start": start, "duration_months": 24,
-                   "participation_deadline": in_future(3600), "invited": ["4601", "4631", "4626"]}),
-        )
+    let s = app
+        .scenario()
+        .municipalities(&["4601", "4631"])
+        .users(&["4626"])
+        .with(json!({"title": "Renhold i Nordhordland", "description": null, "contract_type": "services",
+                     "cpv": "90910000-9", "framework_agreement": false, "contract_start": start,
+                     "duration_months": 24, "option_months": null}))
+        .lot(cleaning_lot("Renhold Bergen", "4601"))
+        .lot(cleaning_lot("Renhold Alver", "4631"))
+        .opened()
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.body["id"].as_str().expect("id").to_string();
-    let mut lots = Vec::new();
-    for (title, area) in [("Renhold Bergen", "4601"), ("Renhold Alver", "4631")] {
-        let r = app
-            .post(
-                &format!("/api/v1/procurements/{id}/lots"),
-                Some(&coordinator),
-                json!({"title": title, "cpv": "90911200-8", "unit": "time", "unit_price_ore": 50_000, "area": [area]}),
+    for (number, lot, annual) in [("4601", s.lot(0), hours.0), ("4631", s.lot(1), hours.1)] {
+        let r = s
+            .join(
+                app,
+                number,
+                json!([{"lot_id": lot, "annual_quantity": annual}]),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        lots.push(r.body["id"].as_str().expect("id").to_string());
-    }
-    open(app, &coordinator, &id).await;
-    let bergen = municipality_user(app, &admin, "4601").await;
-    let alver = municipality_user(app, &admin, "4631").await;
-    let oygarden = municipality_user(app, &admin, "4626").await;
-    for (token, number, lot, annual) in [
-        (&bergen, "4601", &lots[0], hours.0),
-        (&alver, "4631", &lots[1], hours.1),
-    ] {
-        let m = mandate(
-            app,
-            token,
-            number,
-            json!([]),
-            10_000_000_000,
-            &days_from_today(365),
-        )
-        .await;
-        let r = join(
-            app,
-            token,
-            &id,
-            number,
-            &m,
-            json!([{"lot_id": lot, "annual_quantity": annual}]),
-        )
-        .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    assert_eq!(
-        decline(app, &oygarden, &id, "4626").await.status,
-        StatusCode::OK
-    );
-    let r = app
-        .post(
-            &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
-            json!({}),
-        )
-        .await;
+    assert_eq!(s.decline(app, "4626").await.status, StatusCode::OK);
+    let r = s.step(app, "close").await;
     assert_eq!(r.body["status"], "closed", "{}", r.body);
     Cleaning {
-        id,
-        coordinator,
-        bergen,
-        bergen_lot: lots[0].clone(),
-        alver_lot: lots[1].clone(),
+        id: s.id.clone(),
+        coordinator: s.coordinator.clone(),
+        bergen: s.user("4601").to_string(),
+        bergen_lot: s.lot(0).to_string(),
+        alver_lot: s.lot(1).to_string(),
         contract_start: NaiveDate::parse_from_str(&start, "%Y-%m-%d").expect("a date"),
     }
+}
+
+/// NOK 500 an hour of cleaning in one municipality.
+fn cleaning_lot(title: &str, area: &str) -> LotSpec {
+    lot(title)
+        .cpv("90911200-8")
+        .unit("time")
+        .price(50_000)
+        .area(&[area])
 }
 
 #[actix_web::test]
@@ -751,15 +717,13 @@ async fn the_coordinator_hears_when_a_checkpoint_is_due_and_again_when_overdue_o
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     let db = Db::connect(&app.database_url, 1).expect("db");
-    let config = samkjop::config::Config::defaults_with(|k| {
-        (k == "SAMKJOP_JWT_SECRET").then(|| JWT_SECRET.to_string())
-    })
-    .expect("config");
-    let rules = config.clauses.follow_up;
+    let rules = app.config.clauses.follow_up;
     assert_eq!(rules.remind_days_before, 7);
+    // The app's clock goes with the run, so that what it queues is due.
     let run = |now: DateTime<Utc>| {
-        let db = db.clone();
+        let (db, clock) = (db.clone(), app.clock.clone());
         async move {
+            clock.set(now);
             db.write(move |c| follow_up::send_reminders(c, now, rules))
                 .await
                 .expect("runs")
@@ -769,15 +733,8 @@ async fn the_coordinator_hears_when_a_checkpoint_is_due_and_again_when_overdue_o
     let start = s.contract_start;
     assert_eq!(run(eight_in_oslo(start - Duration::days(8))).await, 0);
     // The registered job, at 08:00 in Oslo a week before, announces both.
-    let job = samkjop::jobs::registered(&config)
-        .into_iter()
-        .find(|j| j.name == "follow_up_reminders")
-        .expect("registered");
-    assert!(
-        samkjop::jobs::run_once(&db, &job, eight_in_oslo(start - Duration::days(7)))
-            .await
-            .expect("runs")
-    );
+    app.clock.set(eight_in_oslo(start - Duration::days(7)));
+    assert!(app.run_job("follow_up_reminders").await);
     assert_eq!(
         run(eight_in_oslo(start - Duration::days(7)) + Duration::hours(1)).await,
         0,
@@ -841,7 +798,8 @@ async fn the_coordinator_hears_when_a_checkpoint_is_due_and_again_when_overdue_o
     );
     assert!(overdue[0].text.contains("delkontrakt Renhold Alver"));
     assert!(!overdue[0].text.contains("delkontrakt Renhold Bergen"));
-    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    // Everything the runs queued has gone out.
+    app.drain_outbox().await;
     assert_eq!(
         mails(&smtp, "kontrollpunkt", 2).await.len(),
         2,

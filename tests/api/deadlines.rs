@@ -76,18 +76,8 @@ async fn the_window_closes_at_the_deadline_and_the_coordinator_hears_the_outcome
         "a second before the deadline nothing closes"
     );
     // The registered job, fired half a minute after the deadline, closes it.
-    let config = samkjop::config::Config::defaults_with(|k| {
-        (k == "SAMKJOP_JWT_SECRET").then(|| JWT_SECRET.to_string())
-    })
-    .expect("config");
-    let job = samkjop::jobs::registered(&config)
-        .into_iter()
-        .find(|j| j.name == "close_at_deadline")
-        .expect("registered");
-    let ran = samkjop::jobs::run_once(&db, &job, deadline + Duration::seconds(30))
-        .await
-        .expect("runs");
-    assert!(ran);
+    app.clock.set(deadline + Duration::seconds(30));
+    assert!(app.run_job("close_at_deadline").await);
     let p = app
         .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
         .await;
@@ -165,9 +155,11 @@ async fn reminders_go_out_seven_and_two_days_before_and_on_the_day_once_each() {
     }
     open(&app, &coordinator, &id).await;
     let db = Db::connect(&app.database_url, 1).expect("db");
+    // The app's clock goes with the run, so that what it queues is due.
     let run = |now: DateTime<Utc>| {
-        let (db, links) = (db.clone(), links(&app));
+        let (db, links, clock) = (db.clone(), links(&app), app.clock.clone());
         async move {
+            clock.set(now);
             db.write(move |c| deadlines::send_reminders(c, now, &links))
                 .await
                 .expect("runs")

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use awc::http::StatusCode;
 use mail_parser::MessageParser;
+use samkjop::clock::Clock;
 use samkjop::config::Config;
 use samkjop::db::{job_runs, outbox, Db, DbError};
 use samkjop::error::AppError;
@@ -52,8 +53,12 @@ fn connect(app: &TestApp) -> Db {
     Db::connect(&app.database_url, 2).expect("the test reaches the app's database")
 }
 
+fn now() -> chrono::NaiveDateTime {
+    samkjop::db::now()
+}
+
 async fn enqueue(db: &Db, to: &'static str, subject: &'static str) -> String {
-    db.write(move |c| outbox::enqueue(c, to, subject, TEXT, Some(HTML)))
+    db.write(move |c| outbox::enqueue(c, to, subject, TEXT, Some(HTML), now()))
         .await
         .expect("enqueued")
 }
@@ -143,7 +148,8 @@ async fn a_committed_mail_is_delivered_over_smtp_with_norwegian_letters_intact()
     assert_eq!(item["attempts"], 1);
     assert!(item["sent_at"].is_string());
     assert!(item["last_error"].is_null());
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Whatever is due goes out now; the sent message is not among it.
+    app.drain_outbox().await;
     assert_eq!(smtp.received().len(), 1, "sent once, not on every tick");
 }
 
@@ -162,6 +168,7 @@ async fn a_mail_enqueued_in_a_rolled_back_transaction_is_never_sent() {
                 "Skal aldri sendes",
                 TEXT,
                 None,
+                now(),
             )?;
             Err::<(), _>(AppError::conflict("test_rollback", "the change is refused"))
         })
@@ -171,7 +178,7 @@ async fn a_mail_enqueued_in_a_rolled_back_transaction_is_never_sent() {
     enqueue(&db, TO, "Etter tilbakerullingen").await;
 
     let got = smtp.wait_for(1, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.drain_outbox().await;
     let got_later = smtp.received();
     assert_eq!(got_later.len(), 1, "only the committed message");
     assert_eq!(got[0].rcpt_to, [TO]);
@@ -322,7 +329,7 @@ async fn an_invalid_recipient_is_refused_at_enqueue() {
     let app = spawn_app_with(without_worker).await;
     let db = connect(&app);
     let r = db
-        .write(|c| outbox::enqueue(c, "ikke en adresse", SUBJECT, TEXT, None))
+        .write(|c| outbox::enqueue(c, "ikke en adresse", SUBJECT, TEXT, None, now()))
         .await;
     assert_eq!(
         r.map_err(AppError::from).err().map(|e| e.code),
@@ -352,7 +359,7 @@ async fn one_claim_of_a_job_slot_wins_across_connections() {
     let after_loss = a
         .write(|c| {
             let won = job_runs::claim(c, "reminders", "2026-11-26")?;
-            let id = outbox::enqueue(c, TO, SUBJECT, TEXT, None)?;
+            let id = outbox::enqueue(c, TO, SUBJECT, TEXT, None, now())?;
             Ok::<_, DbError>((won, id))
         })
         .await;
@@ -361,7 +368,12 @@ async fn one_claim_of_a_job_slot_wins_across_connections() {
 
 /// Another server instance on an existing database, running `jobs`, with
 /// `extra` settings (its outbox worker is off unless they turn it on).
-async fn spawn_instance(database_url: &str, jobs: Vec<JobSpec>, extra: Vec<(&str, String)>) {
+/// Stopping it with the handle waits for its background work.
+async fn spawn_instance(
+    database_url: &str,
+    jobs: Vec<JobSpec>,
+    extra: Vec<(&str, String)>,
+) -> Instance {
     let url = database_url.to_string();
     let config = Config::defaults_with(|k| {
         if let Some((_, v)) = extra.iter().find(|(name, _)| *name == k) {
@@ -378,10 +390,39 @@ async fn spawn_instance(database_url: &str, jobs: Vec<JobSpec>, extra: Vec<(&str
         .map(String::from)
     })
     .expect("test configuration");
-    let app = Application::build_with_jobs(config, move |_| jobs)
+    let app = Application::build_with(config, Clock::system(), move |_| jobs)
         .await
         .expect("the instance builds");
-    actix_web::rt::spawn(app.run_until_stopped());
+    let handle = app.handle();
+    let task = actix_web::rt::spawn(app.run_until_stopped());
+    Instance { handle, task }
+}
+
+struct Instance {
+    handle: actix_web::dev::ServerHandle,
+    task: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Instance {
+    async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+}
+
+/// Slot functions that count their calls, one per instance and job: a
+/// call means that instance's tick for that job has fired and asked for
+/// its slot.
+static SLOT_CALLS: [AtomicUsize; 4] = [
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+];
+
+fn counted_slot<const N: usize>(_: chrono::DateTime<chrono::Utc>) -> String {
+    SLOT_CALLS[N].fetch_add(1, Ordering::SeqCst);
+    "once".into()
 }
 
 #[actix_web::test]
@@ -389,41 +430,49 @@ async fn two_instances_run_a_scheduled_slot_once() {
     let app = spawn_app_with(without_worker).await;
     let async_runs = Arc::new(AtomicUsize::new(0));
     let tx_runs = Arc::new(AtomicUsize::new(0));
-    let jobs = {
-        let (async_runs, tx_runs) = (async_runs.clone(), tx_runs.clone());
-        move || {
-            let (a, t) = (async_runs.clone(), tx_runs.clone());
-            vec![
-                JobSpec::new(
-                    "test-async",
-                    "* * * * * *",
-                    |_| "once".into(),
-                    move |_db, _now| {
-                        let a = a.clone();
-                        async move {
-                            a.fetch_add(1, Ordering::SeqCst);
-                            Ok(())
-                        }
-                    },
-                ),
-                JobSpec::in_transaction(
-                    "test-tx",
-                    "* * * * * *",
-                    |_| "once".into(),
-                    move |c, _now| {
-                        t.fetch_add(1, Ordering::SeqCst);
-                        outbox::enqueue(c, TO, "Fra en planlagt jobb", TEXT, None)?;
-                        Ok(())
-                    },
-                ),
-            ]
-        }
+    type Slot = fn(chrono::DateTime<chrono::Utc>) -> String;
+    let jobs = |slots: [Slot; 2]| {
+        let (a, t) = (async_runs.clone(), tx_runs.clone());
+        vec![
+            JobSpec::new("test-async", "* * * * * *", slots[0], move |_db, _now| {
+                let a = a.clone();
+                async move {
+                    a.fetch_add(1, Ordering::SeqCst);
+                    Ok(())
+                }
+            }),
+            JobSpec::in_transaction("test-tx", "* * * * * *", slots[1], move |c, _now| {
+                t.fetch_add(1, Ordering::SeqCst);
+                outbox::enqueue(c, TO, "Fra en planlagt jobb", TEXT, None, now())?;
+                Ok(())
+            }),
+        ]
     };
-    spawn_instance(&app.database_url, jobs(), Vec::new()).await;
-    spawn_instance(&app.database_url, jobs(), Vec::new()).await;
+    let first = spawn_instance(
+        &app.database_url,
+        jobs([counted_slot::<0>, counted_slot::<1>]),
+        Vec::new(),
+    )
+    .await;
+    let second = spawn_instance(
+        &app.database_url,
+        jobs([counted_slot::<2>, counted_slot::<3>]),
+        Vec::new(),
+    )
+    .await;
 
-    // Every instance fires every second; each slot runs once.
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+    // Every instance fires every second. Once each instance has fired each
+    // job, stopping both waits for those runs to end; each slot ran once.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while SLOT_CALLS.iter().any(|c| c.load(Ordering::SeqCst) == 0) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the instances never fired: {SLOT_CALLS:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.stop().await;
+    second.stop().await;
     assert_eq!(async_runs.load(Ordering::SeqCst), 1);
     assert_eq!(tx_runs.load(Ordering::SeqCst), 1);
     let db = connect(&app);
@@ -450,8 +499,8 @@ async fn two_instances_sending_from_one_outbox_send_each_mail_once() {
             ("SAMKJOP_OUTBOX_INTERVAL_MS", "20".to_string()),
         ]
     };
-    let app = spawn_app_with(settings(worker())).await;
-    spawn_instance(&app.database_url, Vec::new(), worker()).await;
+    let mut app = spawn_app_with(settings(worker())).await;
+    let other = spawn_instance(&app.database_url, Vec::new(), worker()).await;
     let db = connect(&app);
     const COUNT: usize = 40;
     for _ in 0..COUNT {
@@ -459,7 +508,10 @@ async fn two_instances_sending_from_one_outbox_send_each_mail_once() {
     }
 
     smtp.wait_for(COUNT, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Both workers stopped, no send is under way: a message sent twice has
+    // arrived twice by now.
+    other.stop().await;
+    app.stop().await;
     let ids: std::collections::BTreeSet<String> = smtp
         .received()
         .iter()
@@ -501,7 +553,7 @@ async fn a_failed_run_leaves_its_slot_to_the_next_tick() {
         "0 0 6 * * *",
         slot::oslo_date,
         move |c, _now| {
-            outbox::enqueue(c, TO, SUBJECT, TEXT, None)?;
+            outbox::enqueue(c, TO, SUBJECT, TEXT, None, now())?;
             if first_fails() {
                 return Err(AppError::internal("the first run fails"));
             }

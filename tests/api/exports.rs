@@ -8,9 +8,9 @@ use serde_json::{json, Map, Value};
 
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 use crate::procurements::{
-    add_lot, days_from_today, decline, in_future, join, mandate, municipality_user, office, open,
-    propose, Office, SIX,
+    days_from_today, in_future, municipality_user, office, propose, Office, SIX,
 };
+use crate::scenario::lot;
 
 const RELEASE_SCHEMA_URL: &str =
     "https://standard.open-contracting.org/schema/1__1__5/release-schema.json";
@@ -213,32 +213,23 @@ pub struct Scenario {
 /// The school-meals scenario of `procurements.rs` (domain.md §11) up to
 /// closing: four join, two decline.
 async fn school_meals_closed(app: &TestApp) -> Scenario {
-    let Office { admin, coordinator } = office(app).await;
-    let id = propose(
-        app,
-        &coordinator,
-        &SIX,
-        &in_future(3600),
-        json!({"min_participants": 3, "min_population_share_percent": 50}),
-    )
-    .await;
-    let meals = add_lot(app, &coordinator, &id, "Skolemåltid", "porsjon", 4500, None).await;
-    let milk = add_lot(
-        app,
-        &coordinator,
-        &id,
-        "Melk og drikke",
-        "liter",
-        1250,
-        Some(&["4601", "4626", "4627"]),
-    )
-    .await;
-    open(app, &coordinator, &id).await;
-    let mut users = HashMap::new();
-    for number in SIX {
-        users.insert(number, municipality_user(app, &admin, number).await);
-    }
-    let until = days_from_today(365);
+    let s = app
+        .scenario()
+        .municipalities(&["4601", "4631", "4627", "4624"])
+        .users(&["4626", "4632"])
+        .invited(&SIX)
+        .quorum(json!({"min_participants": 3, "min_population_share_percent": 50}))
+        .mandate_max(12_000_000_000)
+        .lot(lot("Skolemåltid"))
+        .lot(
+            lot("Melk og drikke")
+                .unit("liter")
+                .price(1250)
+                .area(&["4601", "4626", "4627"]),
+        )
+        .opened()
+        .await;
+    let (meals, milk) = (s.lot(0), s.lot(1));
     let lines: [(&str, Value); 4] = [
         (
             "4601",
@@ -260,38 +251,20 @@ async fn school_meals_closed(app: &TestApp) -> Scenario {
         ),
     ];
     for (number, volumes) in lines {
-        let m = mandate(
-            app,
-            &users[number],
-            number,
-            json!([]),
-            12_000_000_000,
-            &until,
-        )
-        .await;
-        let r = join(app, &users[number], &id, number, &m, volumes).await;
+        let r = s.join(app, number, volumes).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     for number in ["4626", "4632"] {
-        assert_eq!(
-            decline(app, &users[number], &id, number).await.status,
-            StatusCode::OK
-        );
+        assert_eq!(s.decline(app, number).await.status, StatusCode::OK);
     }
-    let r = app
-        .post(
-            &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
-            json!({}),
-        )
-        .await;
+    let r = s.step(app, "close").await;
     assert_eq!(r.body["status"], "closed", "{}", r.body);
     Scenario {
-        id,
-        coordinator,
-        admin,
-        users,
-        meals,
+        users: SIX.iter().map(|n| (*n, s.user(n).to_string())).collect(),
+        meals: meals.to_string(),
+        id: s.id,
+        coordinator: s.coordinator,
+        admin: s.admin,
     }
 }
 

@@ -2,9 +2,15 @@
 //! database: a SQLite file, or a new PostgreSQL database on the server of
 //! `TEST_DATABASE_URL` when that is set.
 
+use std::time::Duration;
+
 use awc::http::StatusCode;
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use samkjop::clock::TestClock;
 use samkjop::config::Config;
+use samkjop::db::{outbox, Db};
+use samkjop::email::{pump_once, Mailer, PumpReport};
+use samkjop::jobs::{self, run_once};
 use samkjop::startup::Application;
 use serde_json::{json, Value};
 
@@ -18,8 +24,18 @@ pub struct TestApp {
     pub address: String,
     pub client: awc::Client,
     pub database_url: String,
+    /// The application's clock: move it instead of sleeping.
+    pub clock: TestClock,
+    /// The configuration the app was built with, its public URL settled.
+    pub config: Config,
+    server: Option<Running>,
     sqlite_dir: Option<std::path::PathBuf>,
     data_dir: std::path::PathBuf,
+}
+
+struct Running {
+    handle: actix_web::dev::ServerHandle,
+    task: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Drop for TestApp {
@@ -108,20 +124,33 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
         })
     })
     .expect("test configuration");
-    let app = Application::build(config).await.expect("the app builds");
+    let clock = TestClock::new();
+    let app = Application::build_with(config.clone(), clock.clock(), jobs::registered)
+        .await
+        .expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let mut config = config;
+    // As the app settles it: links in mail point at the port it bound.
+    config.public_url = address.clone();
+    let handle = app.handle();
+    let task = actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(Duration::from_secs(120))
         .finish();
     TestApp {
         address,
         client,
         database_url,
+        clock,
+        config,
+        server: Some(Running { handle, task }),
         sqlite_dir,
         data_dir,
     }
 }
+
+/// How long a test waits for a condition before it fails.
+const WAIT: Duration = Duration::from_secs(20);
 
 #[allow(dead_code)]
 impl TestApp {
@@ -132,12 +161,82 @@ impl TestApp {
             .finish();
         let data_dir =
             std::env::temp_dir().join(format!("samkjop_data_{}", uuid::Uuid::new_v4().simple()));
+        let url = database_url.clone();
+        let config = Config::defaults_with(|k| (k == "DATABASE_URL").then(|| url.clone()))
+            .expect("test configuration");
         TestApp {
             address,
             client,
             database_url,
+            clock: TestClock::new(),
+            config,
+            server: None,
             sqlite_dir: None,
             data_dir,
+        }
+    }
+
+    /// A connection pool of the test's own to the app's database.
+    pub fn db(&self) -> Db {
+        Db::connect(&self.database_url, 2).expect("the test reaches the app's database")
+    }
+
+    /// Runs the registered job `name` now, by the app's clock, as a cron
+    /// tick would; whether this run got the slot.
+    pub async fn run_job(&self, name: &str) -> bool {
+        let job = jobs::registered(&self.config)
+            .into_iter()
+            .find(|j| j.name == name)
+            .unwrap_or_else(|| panic!("no job {name}"));
+        run_once(&self.db(), &job, self.clock.now())
+            .await
+            .expect("the job runs")
+    }
+
+    /// Sends every message that is due by the app's clock and waits until
+    /// none is in flight (claimed by a worker of this or another instance)
+    /// or due; what this call itself sent and failed. After it, whatever
+    /// the outbox held has been delivered or waits for a later retry.
+    pub async fn drain_outbox(&self) -> PumpReport {
+        let db = self.db();
+        let mailer = Mailer::from_config(&self.config).expect("the mailer");
+        let clock = self.clock.clock();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut total = PumpReport::default();
+        loop {
+            let report = pump_once(&db, &mailer, &clock).await.expect("pumped");
+            total.sent += report.sent;
+            total.failed += report.failed;
+            let now = samkjop::db::stamp(clock.now());
+            let busy = db
+                .read(move |c| {
+                    Ok::<_, samkjop::db::DbError>(
+                        outbox::list(c, None, 100_000, 0)?.into_iter().any(|m| {
+                            m.sent_at.is_none()
+                                && (m.claim_token.is_some() || m.next_attempt_at <= now)
+                        }),
+                    )
+                })
+                .await
+                .expect("the outbox");
+            if !busy {
+                return total;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the outbox did not drain"
+            );
+            // Another worker holds a message; wait for it to be marked.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops the server and its background work, waiting for a send in
+    /// progress to be marked.
+    pub async fn stop(&mut self) {
+        if let Some(Running { handle, task }) = self.server.take() {
+            handle.stop(true).await;
+            let _ = task.await;
         }
     }
 

@@ -16,6 +16,7 @@ mod municipalities;
 mod operations;
 mod participation;
 mod procurements;
+mod scenario;
 mod smtp_server;
 mod supplier_view;
 mod suppliers;

@@ -9,6 +9,7 @@ use crate::procurements::{
     add_lot, days_from_today, decisions, decline, in_future, join, mandate, municipality_user,
     office, open, propose, Office,
 };
+use crate::scenario::lot;
 
 #[actix_web::test]
 async fn a_join_its_mandate_does_not_cover_is_refused_with_the_reason() {
@@ -303,31 +304,19 @@ async fn a_host_municipality_leads_and_is_itself_invited() {
 #[actix_web::test]
 async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_response() {
     let app = spawn_app().await;
-    let Office { admin, coordinator } = office(&app).await;
-    let bergen = municipality_user(&app, &admin, "4601").await;
-    let id = propose(
-        &app,
-        &coordinator,
-        &["4601", "4631"],
-        &in_future(4),
-        json!(null),
-    )
-    .await;
-    add_lot(
-        &app,
-        &coordinator,
-        &id,
-        "Skolemåltid",
-        "porsjon",
-        4500,
-        None,
-    )
-    .await;
-    open(&app, &coordinator, &id).await;
+    let s = app
+        .scenario()
+        .users(&["4601"])
+        .invited(&["4601", "4631"])
+        .deadline(&in_future(3600))
+        .lot(lot("Skolemåltid"))
+        .opened()
+        .await;
+    let (id, coordinator, bergen) = (&s.id, &s.coordinator, s.user("4601"));
     let early_close = app
         .post(
             &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
+            Some(coordinator),
             json!({}),
         )
         .await;
@@ -336,8 +325,8 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
         (StatusCode::CONFLICT, "deadline_not_reached")
     );
 
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(4100)).await;
-    let late = decline(&app, &bergen, &id, "4601").await;
+    app.clock.advance(chrono::Duration::seconds(3601));
+    let late = decline(&app, bergen, id, "4601").await;
     assert_eq!(
         (late.status, late.code()),
         (StatusCode::CONFLICT, "participation_closed"),
@@ -348,88 +337,51 @@ async fn a_decision_after_the_deadline_is_refused_and_silence_becomes_no_respons
     let r = app
         .post(
             &format!("/api/v1/procurements/{id}/close"),
-            Some(&coordinator),
+            Some(coordinator),
             json!({}),
         )
         .await;
     assert_eq!(r.body["status"], "closed", "{}", r.body);
-    let decided = decisions(&app, &coordinator, &id).await;
+    let decided = decisions(&app, coordinator, id).await;
     assert!(
         decided.iter().all(|(_, d)| d == "no_response"),
         "{decided:?}"
     );
-    let s = app
+    let summary = app
         .get(
             &format!("/api/v1/procurements/{id}/summary"),
-            Some(&coordinator),
+            Some(coordinator),
         )
         .await;
-    assert_eq!(s.body["participants"]["no_response"], 2);
+    assert_eq!(summary.body["participants"]["no_response"], 2);
 }
 
 #[actix_web::test]
 async fn a_quorum_that_is_not_met_blocks_publishing() {
     let app = spawn_app().await;
-    let Office { admin, coordinator } = office(&app).await;
-    let id = propose(
-        &app,
-        &coordinator,
-        &["4601", "4631", "4632"],
-        &in_future(3600),
-        json!({"min_participants": 2}),
-    )
-    .await;
-    let lot = add_lot(
-        &app,
-        &coordinator,
-        &id,
-        "Skolemåltid",
-        "porsjon",
-        4500,
-        None,
-    )
-    .await;
-    open(&app, &coordinator, &id).await;
-    let alver = municipality_user(&app, &admin, "4631").await;
-    let m = mandate(
-        &app,
-        &alver,
-        "4631",
-        json!([]),
-        10_000_000_000,
-        &days_from_today(365),
-    )
-    .await;
-    assert_eq!(
-        join(
+    let s = app
+        .scenario()
+        .municipalities(&["4631"])
+        .users(&["4601", "4632"])
+        .invited(&["4601", "4631", "4632"])
+        .quorum(json!({"min_participants": 2}))
+        .lot(lot("Skolemåltid"))
+        .opened()
+        .await;
+    let (id, coordinator) = (&s.id, &s.coordinator);
+    let joined = s
+        .join(
             &app,
-            &alver,
-            &id,
             "4631",
-            &m,
-            json!([{"lot_id": lot, "annual_quantity": 1000}])
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-    for n in ["4601", "4632"] {
-        let t = municipality_user(&app, &admin, n).await;
-        assert_eq!(decline(&app, &t, &id, n).await.status, StatusCode::OK);
-    }
-    app.post(
-        &format!("/api/v1/procurements/{id}/close"),
-        Some(&coordinator),
-        json!({}),
-    )
-    .await;
-    let r = app
-        .post(
-            &format!("/api/v1/procurements/{id}/publish"),
-            Some(&coordinator),
-            json!({}),
+            json!([{"lot_id": s.lot(0), "annual_quantity": 1000}]),
         )
         .await;
+    assert_eq!(joined.status, StatusCode::OK);
+    for n in ["4601", "4632"] {
+        assert_eq!(s.decline(&app, n).await.status, StatusCode::OK);
+    }
+    s.step(&app, "close").await;
+    let r = s.step(&app, "publish").await;
     assert_eq!(
         (r.status, r.code()),
         (StatusCode::CONFLICT, "quorum_not_met"),
@@ -441,7 +393,7 @@ async fn a_quorum_that_is_not_met_blocks_publishing() {
         .unwrap_or("")
         .contains("1 joined (at least 2 needed)"));
     let p = app
-        .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
+        .get(&format!("/api/v1/procurements/{id}"), Some(coordinator))
         .await;
     assert_eq!(p.body["status"], "closed");
 }

@@ -13,9 +13,8 @@ use awc::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp, PASSWORD};
-use crate::procurements::{
-    days_from_today, decline, in_future, join, mandate, municipality_user, office, open, Office,
-};
+use crate::procurements::{open, Office};
+use crate::scenario::lot as lot_spec;
 
 const HEADER: &str =
     "org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n";
@@ -41,56 +40,42 @@ struct Scenario {
     id: String,
     meals: String,
     milk: String,
-}
-
-async fn post_lot(app: &TestApp, coordinator: &str, id: &str, body: Value) -> String {
-    let r = app
-        .post(
-            &format!("/api/v1/procurements/{id}/lots"),
-            Some(coordinator),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.body["id"].as_str().expect("id").to_string()
+    /// The builder's scenario: tokens and mandates of the invited.
+    made: crate::scenario::Scenario,
 }
 
 /// A draft with two lots: meals for all four (NOK 45.00 a portion), milk for
 /// Bergen and Alver (NOK 12.50 a litre); 24 + 24 months.
 async fn draft(app: &TestApp, title: &str) -> Scenario {
-    let office = office(app).await;
-    let r = app
-        .post(
-            "/api/v1/procurements",
-            Some(&office.coordinator),
+    let made = app
+        .scenario()
+        .municipalities(&["1103", "4601", "4631"])
+        .users(&["4632"])
+        .invited(&INVITED)
+        .mandate_max(1_000_000_000_000)
+        .with(
             json!({"title": title, "description": "Skolemåltid og melk for grunnskolen",
-                   "contract_type": "services", "cpv": "55524000-9", "framework_agreement": true,
-                   "contract_start": "2027-08-01", "duration_months": 24, "option_months": 24,
-                   "participation_deadline": in_future(3600), "invited": INVITED}),
+                     "contract_start": "2027-08-01"}),
         )
+        .lot(lot_spec("Skolemåltid"))
+        .lot(
+            lot_spec("Melk")
+                .cpv("15511000-3")
+                .unit("liter")
+                .price(1250)
+                .area(&["4601", "4631"]),
+        )
+        .draft()
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.body["id"].as_str().expect("id").to_string();
-    let meals = post_lot(
-        app,
-        &office.coordinator,
-        &id,
-        json!({"title": "Skolemåltid", "cpv": "55524000-9", "unit": "porsjon", "unit_price_ore": 4500}),
-    )
-    .await;
-    let milk = post_lot(
-        app,
-        &office.coordinator,
-        &id,
-        json!({"title": "Melk", "cpv": "15511000-3", "unit": "liter", "unit_price_ore": 1250,
-               "area": ["4601", "4631"]}),
-    )
-    .await;
     Scenario {
-        office,
-        id,
-        meals,
-        milk,
+        office: Office {
+            admin: made.admin.clone(),
+            coordinator: made.coordinator.clone(),
+        },
+        id: made.id.clone(),
+        meals: made.lot(0).to_string(),
+        milk: made.lot(1).to_string(),
+        made,
     }
 }
 
@@ -114,21 +99,9 @@ async fn answer(app: &TestApp, s: &Scenario) {
         ),
     ]);
     for number in INVITED {
-        let token = municipality_user(app, &s.office.admin, number).await;
         let r = match volumes.get(number) {
-            Some(v) => {
-                let m = mandate(
-                    app,
-                    &token,
-                    number,
-                    json!([]),
-                    1_000_000_000_000,
-                    &days_from_today(365),
-                )
-                .await;
-                join(app, &token, &s.id, number, &m, v.clone()).await
-            }
-            None => decline(app, &token, &s.id, number).await,
+            Some(v) => s.made.join(app, number, v.clone()).await,
+            None => s.made.decline(app, number).await,
         };
         assert_eq!(r.status, StatusCode::OK, "{number}: {}", r.body);
     }

@@ -9,9 +9,7 @@ use mail_parser::MessageParser;
 use serde_json::json;
 
 use crate::helpers::{spawn_app_with, TestApp, JWT_SECRET};
-use crate::procurements::{
-    add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office,
-};
+use crate::scenario::lot;
 use crate::smtp_server::{Received, SmtpServer};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -140,58 +138,26 @@ struct Scenario {
 async fn scenario(title: &str) -> Scenario {
     let smtp = SmtpServer::start().await;
     let app = app_with_mail(&smtp).await;
-    let Office { admin, coordinator } = office(&app).await;
-    let bergen = municipality_user(&app, &admin, "4601").await;
-    let r = app
-        .patch(
-            "/api/v1/municipalities/4601",
-            Some(&bergen),
-            json!({"contact_email": "innkjop@bergen.kommune.no"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let mandate = mandate(
-        &app,
-        &bergen,
-        "4601",
-        json!([]),
-        10_000_000_000,
-        &days_from_today(365),
-    )
-    .await;
-    let id = propose(
-        &app,
-        &coordinator,
-        &["4601", "4631"],
-        &in_future(3600),
-        json!(null),
-    )
-    .await;
-    app.patch(
-        &format!("/api/v1/procurements/{id}"),
-        Some(&coordinator),
-        json!({"title": title}),
-    )
-    .await;
-    let lot = add_lot(
-        &app,
-        &coordinator,
-        &id,
-        "Skolemåltid",
-        "porsjon",
-        4500,
-        None,
-    )
-    .await;
-    open(&app, &coordinator, &id).await;
+    let s = bergen_invited(&app, title).await;
     Scenario {
+        coordinator: s.coordinator.clone(),
+        id: s.id.clone(),
+        lot: s.lot(0).to_string(),
+        mandate: s.mandate("4601").to_string(),
         app,
         smtp,
-        coordinator,
-        id,
-        lot,
-        mandate,
     }
+}
+
+async fn bergen_invited(app: &TestApp, title: &str) -> crate::scenario::Scenario {
+    app.scenario()
+        .title(title)
+        .municipalities(&["4601"])
+        .invited(&["4601", "4631"])
+        .contact("4601", "innkjop@bergen.kommune.no")
+        .lot(lot("Skolemåltid"))
+        .opened()
+        .await
 }
 
 #[actix_web::test]
@@ -398,7 +364,12 @@ async fn forged_expired_and_cancelled_links_get_a_clear_page() {
     assert!(html_of(&forged).contains("Ugyldig lenke"));
 
     let keys = samkjop::auth::Keys::new(JWT_SECRET.as_bytes(), 60);
-    let mut claims = samkjop::auth::vote_token::VoteClaims::new(&s.id, "4601", chrono::Utc::now());
+    let mut claims = samkjop::auth::vote_token::VoteClaims::new(
+        &s.id,
+        "4601",
+        chrono::Utc::now(),
+        chrono::Utc::now(),
+    );
     claims.exp = chrono::Utc::now().timestamp() - 10;
     let expired = samkjop::auth::vote_token::sign(&keys, &claims).expect("signed");
     let r = s.app.get(&format!("/vote/{expired}"), None).await;
@@ -431,35 +402,14 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
         _ => None,
     })
     .await;
-    let Office { admin, coordinator } = office(&app).await;
-    let bergen = municipality_user(&app, &admin, "4601").await;
-    app.patch(
-        "/api/v1/municipalities/4601",
-        Some(&bergen),
-        json!({"contact_email": "innkjop@bergen.kommune.no"}),
-    )
-    .await;
-    let m = mandate(
-        &app,
-        &bergen,
-        "4601",
-        json!([]),
-        10_000_000_000,
-        &days_from_today(365),
-    )
-    .await;
-    let id = propose(&app, &coordinator, &["4601"], &in_future(3600), json!(null)).await;
-    let lot = add_lot(
-        &app,
-        &coordinator,
-        &id,
-        "Skolemåltid",
-        "porsjon",
-        4500,
-        None,
-    )
-    .await;
-    open(&app, &coordinator, &id).await;
+    let s = app
+        .scenario()
+        .municipalities(&["4601"])
+        .contact("4601", "innkjop@bergen.kommune.no")
+        .lot(lot("Skolemåltid"))
+        .opened()
+        .await;
+    let (admin, m, lot) = (s.admin.clone(), s.mandate("4601"), s.lot(0));
 
     // The invitation cannot go out; the municipality answers from its link all the same.
     let db = samkjop::db::Db::connect(&app.database_url, 1).expect("db");
@@ -483,7 +433,7 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
     let r = form_post(
         &app,
         &link,
-        &[("decision", "join"), ("mandate_id", &m), (&annual, "1000")],
+        &[("decision", "join"), ("mandate_id", m), (&annual, "1000")],
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -510,7 +460,8 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
 
     let smtp = SmtpServer::start_on(port).await;
     let got = smtp.wait_for(2, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Nothing due or under way is left; a message sent twice has arrived twice.
+    app.drain_outbox().await;
     let subjects: Vec<String> = smtp.received().iter().map(|m| parse(m).subject).collect();
     assert_eq!(subjects.len(), 2, "each message once: {subjects:?}");
     assert!(
