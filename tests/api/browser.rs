@@ -73,16 +73,15 @@ impl Browser {
             session: String::new(),
             client,
         };
-        for _ in 0..100 {
-            if browser
-                .call("GET", "/status", None)
-                .await
-                .map(|v| v["value"]["ready"] == true)
-                .unwrap_or(false)
-            {
-                break;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !browser
+            .call("GET", "/status", None)
+            .await
+            .map(|v| v["value"]["ready"] == true)
+            .unwrap_or(false)
+            && tokio::time::Instant::now() < deadline
+        {
+            crate::wait::pause().await;
         }
         let profile = std::env::temp_dir().join(format!(
             "samkjop_chromium_{}",
@@ -169,7 +168,7 @@ impl Browser {
                 }
                 Err(e) => last = e,
             }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+            crate::wait::pause().await;
         }
         panic!("webdriver {action} on {css}: {last}");
     }
@@ -184,7 +183,8 @@ impl Browser {
 
     /// The page's visible text, once the page has some.
     pub async fn text(&self) -> String {
-        for _ in 0..50 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while tokio::time::Instant::now() < deadline {
             let v = self
                 .session_call("POST", "/execute/sync", Some(json!({"script": "return document.body ? document.body.innerText : ''", "args": []})))
                 .await;
@@ -192,7 +192,7 @@ impl Browser {
             if !text.is_empty() {
                 return text;
             }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+            crate::wait::pause().await;
         }
         String::new()
     }
@@ -201,12 +201,13 @@ impl Browser {
     /// still be on its way); the last text seen after ten seconds otherwise.
     pub async fn text_with(&self, needle: &str) -> String {
         let mut text = String::new();
-        for _ in 0..100 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while tokio::time::Instant::now() < deadline {
             text = self.text().await;
             if text.contains(needle) {
                 break;
             }
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+            crate::wait::pause().await;
         }
         text
     }

@@ -46,15 +46,15 @@ fn start(database_url: &str, port: u16, data_dir: &std::path::Path) -> Server {
 }
 
 async fn wait_ready(app: &TestApp) {
-    for _ in 0..300 {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
         if let Ok(res) = app.client.get(app.url("/health/ready")).send().await {
             if res.status() == StatusCode::OK {
                 return;
             }
         }
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        crate::wait::again(deadline, || "the server did not become ready".into()).await;
     }
-    panic!("the server did not become ready");
 }
 
 #[actix_web::test]

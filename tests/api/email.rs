@@ -91,11 +91,7 @@ async fn wait_for_item(
                 "message never got there: {item}"
             );
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "message {id} is not listed"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        crate::wait::again(deadline, || format!("message {id} is not listed")).await;
     }
 }
 
@@ -465,11 +461,10 @@ async fn two_instances_run_a_scheduled_slot_once() {
     // job, stopping both waits for those runs to end; each slot ran once.
     let deadline = tokio::time::Instant::now() + WAIT;
     while SLOT_CALLS.iter().any(|c| c.load(Ordering::SeqCst) == 0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the instances never fired: {SLOT_CALLS:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        crate::wait::again(deadline, || {
+            format!("the instances never fired: {SLOT_CALLS:?}")
+        })
+        .await;
     }
     first.stop().await;
     second.stop().await;

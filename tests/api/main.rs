@@ -21,3 +21,4 @@ mod smtp_server;
 mod supplier_view;
 mod suppliers;
 mod voting;
+mod wait;

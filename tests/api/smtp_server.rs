@@ -79,12 +79,13 @@ impl SmtpServer {
             if got.len() >= n {
                 return got;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "expected {n} messages, got {} within {timeout:?}",
-                got.len()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            crate::wait::again(deadline, || {
+                format!(
+                    "expected {n} messages, got {} within {timeout:?}",
+                    got.len()
+                )
+            })
+            .await;
         }
     }
 }

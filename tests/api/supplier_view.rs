@@ -602,7 +602,7 @@ fn chromium(args: &[String]) -> (bool, String) {
     let ok = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status.success(),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) if Instant::now() < deadline => crate::wait::pause_blocking(),
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();

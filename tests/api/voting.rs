@@ -66,12 +66,13 @@ pub async fn mails_about(smtp: &SmtpServer, subject_part: &str, n: usize) -> Vec
         if got.len() >= n {
             return got;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} mails about '{subject_part}', got {}",
-            got.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        crate::wait::again(deadline, || {
+            format!(
+                "expected {n} mails about '{subject_part}', got {}",
+                got.len()
+            )
+        })
+        .await;
     }
 }
 
@@ -87,12 +88,10 @@ async fn mails_to(smtp: &SmtpServer, n: usize, to: &str) -> Vec<Mail> {
         if got.len() >= n {
             return got;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} mails to {to}, got {}",
-            got.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        crate::wait::again(deadline, || {
+            format!("expected {n} mails to {to}, got {}", got.len())
+        })
+        .await;
     }
 }
 
@@ -450,12 +449,7 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
         if pending.len() == 2 && all_tried {
             break;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{}",
-            admin_view.body
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        crate::wait::again(deadline, || admin_view.body.to_string()).await;
     }
 
     let smtp = SmtpServer::start_on(port).await;
