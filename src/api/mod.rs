@@ -20,6 +20,7 @@ pub mod participation;
 pub mod problem_docs;
 pub mod procurements;
 pub mod public;
+pub mod schemas;
 pub mod suppliers;
 pub mod throttle;
 pub mod users;

@@ -23,8 +23,10 @@ use super::{Cpv, Invalid, Kommunenummer, Ore};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quorum {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub min_participants: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub min_population_share_percent: Option<i64>,
 }
 
