@@ -77,6 +77,10 @@ checks="$checks,positive_data_acceptance,negative_data_rejection,refused_only_by
 deadline=$(date -u -d '+30 days' +%Y-%m-%dT12:00:00Z)
 start=$(date -u -d '+120 days' +%Y-%m-%d)
 cat > "$work/schemathesis.toml" <<TOML
+[cache]
+# Out of the work tree, so that runs start alike and leave no trace.
+directory = "$work/schemathesis-cache"
+
 [auth]
 # Each role's token comes from .ci/fuzz_seed.py; no account of its own.
 auto-signup = false
