@@ -4,6 +4,7 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::schemas::OutboxStatusName;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::outbox::{self, OutboxMessage, Status};
@@ -20,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct OutboxQuery {
     /// `pending` (not sent yet), `failed` (not sent after repeated tries;
     /// still retried) or `sent`; all when absent.
+    #[param(value_type = Option<OutboxStatusName>, inline)]
     pub status: Option<String>,
     /// How many items, 1 to 1000 (default 100).
     pub limit: Option<i64>,

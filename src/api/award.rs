@@ -47,8 +47,9 @@ pub struct AwardLineInput {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwardRequest {
-    /// The winning supplier per lot. A lot left out is not awarded and gets
-    /// no follow-up.
+    /// The winning supplier per lot, each lot once. A lot left out is not
+    /// awarded and gets no follow-up.
+    #[schema(min_items = 1)]
     pub awards: Vec<AwardLineInput>,
 }
 
@@ -211,7 +212,10 @@ async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<Follo
 /// over the firm period (options are not planned).
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/award", tag = "compliance", params(("id" = String, Path)),
     request_body = AwardRequest, security(("bearer" = [])),
-    responses((status = 200, body = FollowUpView),
+    responses((status = 200, body = FollowUpView, links(
+                  ("FollowUpPlan" = (operation_id = "follow_up_plan", parameters(("id" = "$request.path.id")))),
+                  ("FollowUpReport" = (operation_id = "follow_up_report", parameters(("id" = "$request.path.id")))),
+                  ("RecordResult" = (operation_id = "record_result", parameters(("id" = "$request.path.id"), ("checkpoint_id" = "$response.body#/checkpoints/0/id")))))),
               (status = 422, body = Problem, description = "awards_required, lot_not_found, invalid_award (a lot twice), supplier_not_found"),
               (status = 409, body = Problem, description = "invalid_state: only a published procurement is awarded"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -275,6 +279,7 @@ pub struct ResultInput {
     pub result: CheckpointResult,
     /// Required with a deviation: what was wrong.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub note: Option<String>,
 }
 
@@ -326,7 +331,7 @@ pub async fn record_result(
 #[serde(deny_unknown_fields)]
 pub struct ReportFilter {
     /// A participating municipality (four digits): only the lots it joined.
-    #[param(example = "4601")]
+    #[param(example = "4601", pattern = "^[0-9]{4}$")]
     pub municipality: Option<String>,
 }
 

@@ -1,3 +1,4 @@
+use super::schemas::SdgNumber;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -85,12 +86,12 @@ pub struct Sustainability {
     /// percent (0-100); null or left out: not set. FOA § 7-9 asks for at
     /// least 30 % (the `climate_weight` check).
     #[serde(default)]
-    #[schema(example = 30)]
+    #[schema(example = 30, minimum = 0, maximum = 100)]
     pub climate_weight_percent: Option<i64>,
     /// The UN Sustainable Development Goals the procurement follows up, by
     /// number (1-17); left out: none.
     #[serde(default)]
-    #[schema(example = json!([2, 12]))]
+    #[schema(value_type = Vec<SdgNumber>, example = json!([2, 12]))]
     pub sdgs: Vec<i64>,
 }
 
@@ -219,8 +220,11 @@ pub struct NewJustification {
     /// A clause code, or `climate_weight`.
     #[schema(example = "climate_weight")]
     pub check: String,
+    /// Up to 4000 characters, not blank.
     #[schema(
-        example = "Klima og miljø er ett av de tre viktigste kriteriene; kriteriene vektes ikke."
+        example = "Klima og miljø er ett av de tre viktigste kriteriene; kriteriene vektes ikke.",
+        max_length = 4000,
+        pattern = r"\S"
     )]
     pub text: String,
 }

@@ -55,24 +55,57 @@ pub fn body_error(e: actix_web::Error) -> AppError {
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                AppError::unprocessable("invalid_field", format!("{field}: {inner}"))
-                    .on_field(&field)
-            }
-            _ => AppError::bad_request(
-                "malformed_json",
-                format!("the body is not valid JSON: {inner}"),
-            ),
+    let parsed = serde_path_to_error::deserialize::<_, T>(&mut de);
+    let value = match parsed {
+        Ok(value) => value,
+        Err(e) if e.inner().classify() == serde_json::error::Category::Data => {
+            // JSON Schema counts `24.0` as an integer, so a client checking
+            // against the OpenAPI document may send one; the slower second
+            // reading is only for bodies that were refused.
+            return match integral_floats_as_integers(bytes) {
+                Some(normalized) => serde_path_to_error::deserialize::<_, T>(normalized)
+                    .map_err(|e| invalid_field(e.path().to_string(), e.into_inner())),
+                None => Err(invalid_field(e.path().to_string(), e.into_inner())),
+            };
         }
-    })?;
-    de.end().map_err(|e| {
-        AppError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
-    })?;
+        Err(e) => return Err(malformed(e.into_inner())),
+    };
+    de.end().map_err(malformed)?;
     Ok(value)
+}
+
+fn invalid_field(field: String, e: serde_json::Error) -> AppError {
+    AppError::unprocessable("invalid_field", format!("{field}: {e}")).on_field(&field)
+}
+
+fn malformed(e: serde_json::Error) -> AppError {
+    AppError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+}
+
+/// The body with every float that holds a whole number within i64 written
+/// as an integer; `None` when there is none (or the body is not JSON).
+fn integral_floats_as_integers(bytes: &[u8]) -> Option<serde_json::Value> {
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => match n.as_f64().and_then(whole) {
+                Some(i) => {
+                    *v = serde_json::Value::from(i);
+                    true
+                }
+                None => false,
+            },
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, i| walk(i) | c),
+            serde_json::Value::Object(map) => map.values_mut().fold(false, |c, i| walk(i) | c),
+            _ => false,
+        }
+    }
+    // 2^63 is exact as an f64 and the first whole number beyond i64.
+    fn whole(f: f64) -> Option<i64> {
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&mut value).then_some(value)
 }
 
 impl<T: Serialize> Responder for Json<T> {

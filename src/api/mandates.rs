@@ -1,3 +1,4 @@
+use super::schemas;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -28,18 +29,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct NewMandate {
     /// The council decision or delegation, e.g. "PS 45/2026".
-    #[schema(example = "PS 45/2026")]
+    #[schema(
+        example = "PS 45/2026",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub reference: String,
-    #[schema(example = "Bergen bystyre")]
+    #[schema(
+        example = "Bergen bystyre",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub decided_by: String,
     pub decided_on: NaiveDate,
     pub valid_from: NaiveDate,
+    /// On or after `valid_from`.
     pub valid_until: NaiveDate,
     /// CPV prefixes (2-8 digits) the mandate covers; empty covers every CPV.
-    #[schema(example = json!(["555"]))]
+    #[schema(value_type = Vec<schemas::CpvPrefix>, example = json!(["555"]))]
     pub cpv_scope: Vec<String>,
     /// The ceiling on the municipality's share, in øre.
-    #[schema(example = 500000000)]
+    #[schema(example = 500000000, minimum = 0)]
     pub max_value_ore: i64,
 }
 
@@ -80,9 +90,10 @@ fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
 
 /// A municipality records the council decision that lets it join.
 #[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer")), request_body = NewMandate,
+    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = NewMandate,
     security(("bearer" = [])),
-    responses((status = 201, body = MandateView),
+    responses((status = 201, body = MandateView, links(
+                  ("ListMandates" = (operation_id = "list_mandates", parameters(("number" = "$request.path.number")))))),
               (status = 422, body = Problem, description = "invalid_mandate, invalid_cpv_prefix, invalid_name, invalid_amount"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_mandate(
@@ -129,7 +140,7 @@ pub async fn record_mandate(
 
 /// The municipality's mandates, newest decision first.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer"), Page), security(("bearer" = [])),
+    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$"), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
 pub async fn list_mandates(

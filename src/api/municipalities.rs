@@ -1,3 +1,4 @@
+use super::schemas::Email;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -49,6 +50,7 @@ impl From<Municipality> for MunicipalityView {
 #[serde(deny_unknown_fields)]
 pub struct MunicipalityFilter {
     /// A county number (two digits), e.g. 46 for Vestland.
+    #[param(pattern = "^[0-9]{2}$")]
     pub county: Option<String>,
     /// How many, 1 to 1000 (default all).
     pub limit: Option<i64>,
@@ -88,7 +90,7 @@ pub async fn list_municipalities(
 }
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer")),
+    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
     responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
 pub async fn get_municipality(
     state: State,
@@ -108,13 +110,13 @@ pub async fn get_municipality(
 #[serde(deny_unknown_fields)]
 pub struct MunicipalityUpdate {
     /// Where invitations go; null removes it.
-    #[schema(example = "innkjop@bergen.kommune.no")]
+    #[schema(value_type = Option<Email>, example = "innkjop@bergen.kommune.no")]
     pub contact_email: Option<String>,
 }
 
 /// The municipality (or an operator) sets where invitations are sent.
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer")), request_body = MunicipalityUpdate,
+    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = MunicipalityUpdate,
     security(("bearer" = [])),
     responses((status = 200, body = MunicipalityView), (status = 422, body = Problem, description = "invalid_email"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]

@@ -70,7 +70,7 @@ use super::{
         admin::list_outbox,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth, &ProblemResponses),
+    modifiers(&BearerAuth, &ProblemResponses, &LinkFieldNames),
     tags(
         (name = "accounts", description = "Login, procurement offices and users"),
         (name = "municipalities", description = "The 357 municipalities and their mandates"),
@@ -99,5 +99,45 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// utoipa 5 writes a link's `operationId` and `requestBody` in snake case,
+/// which no OpenAPI tool reads; they are moved to their names in the
+/// specification (as extensions, the only free-form keys a link has).
+struct LinkFieldNames;
+
+impl Modify for LinkFieldNames {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    let utoipa::openapi::RefOr::T(response) = response else {
+                        continue;
+                    };
+                    for link in response.links.values_mut() {
+                        let utoipa::openapi::RefOr::T(link) = link else {
+                            continue;
+                        };
+                        let operation_id = std::mem::take(&mut link.operation_id);
+                        let request_body = link.request_body.take();
+                        let extensions = link.extensions.get_or_insert_with(Default::default);
+                        if !operation_id.is_empty() {
+                            extensions.insert("operationId".into(), operation_id.into());
+                        }
+                        if let Some(body) = request_body {
+                            extensions.insert("requestBody".into(), body);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

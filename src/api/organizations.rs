@@ -1,3 +1,4 @@
+use super::schemas::{self, OrganizationKind};
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,11 +22,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
-    #[schema(example = "procurement_office")]
+    #[schema(value_type = OrganizationKind, example = "procurement_office")]
     pub kind: String,
-    #[schema(example = "Vestland innkjøpssamarbeid")]
+    #[schema(
+        example = "Vestland innkjøpssamarbeid",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
-    #[schema(example = "974760673")]
+    #[schema(value_type = schemas::OrgNumber, example = "974760673")]
     pub org_number: String,
 }
 
@@ -53,7 +58,8 @@ impl From<Organization> for OrganizationView {
 /// An operator registers a procurement office.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "accounts", request_body = NewOrganization,
     security(("bearer" = [])),
-    responses((status = 201, body = OrganizationView),
+    responses((status = 201, body = OrganizationView, links(
+                  ("GetOrganization" = (operation_id = "get_organization", parameters(("id" = "$response.body#/id")))))),
               (status = 422, body = Problem, description = "invalid_org_number, invalid_kind, invalid_name"),
               (status = 409, body = Problem, description = "organization_exists"),
               (status = 401, body = Problem), (status = 403, body = Problem)))]

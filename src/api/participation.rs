@@ -1,3 +1,4 @@
+use super::schemas::DecisionName;
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,20 +27,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct VolumeLine {
     pub lot_id: String,
     /// Estimated yearly quantity, in the lot's unit.
+    #[schema(minimum = 0)]
     pub annual_quantity: i64,
-    /// Maximum yearly quantity; when absent, the estimate.
+    /// Maximum yearly quantity, not below the estimate; when absent, the
+    /// estimate.
+    #[schema(minimum = 0)]
     pub max_annual_quantity: Option<i64>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
-    /// `join` or `decline`.
-    #[schema(example = "join")]
+    #[schema(value_type = DecisionName, example = "join")]
     pub decision: String,
     pub mandate_id: Option<String>,
+    /// To join: one line per lot, at least one above zero.
     #[serde(default)]
     pub volumes: Vec<VolumeLine>,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -102,7 +107,7 @@ impl From<Receipt> for ReceiptView {
 /// A municipality joins (under a mandate, with its volumes) or declines. A
 /// later call before the deadline replaces the decision.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
-    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer")),
+    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
     request_body = DecisionBody, security(("bearer" = [])),
     responses((status = 200, body = ReceiptView),
               (status = 409, body = Problem, description = "participation_closed: not open, or past the deadline"),

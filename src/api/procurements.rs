@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
-use super::schemas;
+use super::schemas::{self, ContractTypeName, CpvCode, MunicipalityNumber, SplitGroup};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -48,26 +48,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProcurement {
-    #[schema(example = "Skolemat i Nordhordland")]
+    /// Up to 200 characters, not blank, no control characters.
+    #[schema(
+        example = "Skolemat i Nordhordland",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
-    /// `goods`, `services`, `works` or `social_services`.
-    #[schema(example = "services")]
+    #[schema(value_type = ContractTypeName, example = "services")]
     pub contract_type: String,
-    #[schema(example = "55524000-9")]
+    #[schema(value_type = CpvCode, example = "55524000-9")]
     pub cpv: String,
     pub framework_agreement: bool,
+    /// On or after the day (Oslo time) of the participation deadline.
     pub contract_start: NaiveDate,
-    #[schema(example = 24)]
+    /// With `option_months`, at most 600 months.
+    #[schema(example = 24, minimum = 1, maximum = 600)]
     pub duration_months: i64,
     #[serde(default)]
-    #[schema(example = 24)]
+    #[schema(example = 24, minimum = 0, maximum = 599)]
     pub option_months: i64,
-    /// An instant, RFC 3339; shown to people in Oslo time.
+    /// An instant in the future, RFC 3339; shown to people in Oslo time.
     pub participation_deadline: DateTime<FixedOffset>,
-    /// Municipality numbers; a host municipality leading it is added.
-    #[schema(example = json!(["4601", "4631"]))]
+    /// Municipality numbers; a host municipality leading it is added. At
+    /// least one in all.
+    #[schema(value_type = Vec<MunicipalityNumber>, example = json!(["4601", "4631"]))]
     pub invited: Vec<String>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -96,15 +104,25 @@ impl NewProcurement {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcurementUpdate {
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: Option<String>,
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
+    #[schema(value_type = Option<ContractTypeName>)]
     pub contract_type: Option<String>,
+    #[schema(value_type = Option<CpvCode>)]
     pub cpv: Option<String>,
     pub framework_agreement: Option<bool>,
     pub contract_start: Option<NaiveDate>,
+    #[schema(minimum = 1, maximum = 600)]
     pub duration_months: Option<i64>,
+    #[schema(minimum = 0, maximum = 599)]
     pub option_months: Option<i64>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
+    #[schema(value_type = Option<Vec<MunicipalityNumber>>)]
     pub invited: Option<Vec<String>>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -234,7 +252,17 @@ async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<Procur
 /// A coordinator proposes a joint procurement (a draft).
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurements", request_body = NewProcurement,
     security(("bearer" = [])),
-    responses((status = 201, body = ProcurementView),
+    responses((status = 201, body = ProcurementView, links(
+                  ("GetProcurement" = (operation_id = "get_procurement", parameters(("id" = "$response.body#/id")))),
+                  ("UpdateProcurement" = (operation_id = "update_procurement", parameters(("id" = "$response.body#/id")))),
+                  ("AddLot" = (operation_id = "add_lot", parameters(("id" = "$response.body#/id")))),
+                  ("OpenProcurement" = (operation_id = "open_procurement", parameters(("id" = "$response.body#/id")))),
+                  ("CancelProcurement" = (operation_id = "cancel_procurement", parameters(("id" = "$response.body#/id")))),
+                  ("Summary" = (operation_id = "summary", parameters(("id" = "$response.body#/id")))),
+                  ("Events" = (operation_id = "list_events", parameters(("id" = "$response.body#/id")))),
+                  ("ChooseClauses" = (operation_id = "choose_clauses", parameters(("id" = "$response.body#/id")))),
+                  ("SetSustainability" = (operation_id = "set_sustainability", parameters(("id" = "$response.body#/id")))),
+                  ("ComplianceReport" = (operation_id = "compliance_report", parameters(("id" = "$response.body#/id")))))),
               (status = 422, body = Problem, description = "unknown_cpv, invalid_contract_type, invalid_deadline, invalid_contract_start, invited_required, unknown_municipality, invalid_duration, invalid_quorum"),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_procurement(
@@ -360,23 +388,36 @@ pub async fn update_procurement(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLot {
-    #[schema(example = "Skolemat Bergen")]
+    #[schema(
+        example = "Skolemat Bergen",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: String,
-    #[schema(example = "55524000-9")]
+    #[schema(value_type = CpvCode, example = "55524000-9")]
     pub cpv: String,
-    #[schema(example = "porsjon")]
+    #[schema(
+        example = "porsjon",
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub unit: String,
     /// Estimated price per unit, in øre.
-    #[schema(example = 4500)]
+    #[schema(example = 4500, minimum = 0)]
     pub unit_price_ore: i64,
-    /// Municipality numbers served; default every invited municipality.
+    /// Municipality numbers served, each invited; default every invited
+    /// municipality.
+    #[schema(value_type = Option<Vec<MunicipalityNumber>>, min_items = 1)]
     pub area: Option<Vec<String>>,
 }
 
 /// The coordinator adds a lot to a draft.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots", tag = "procurements", params(("id" = String, Path)),
     request_body = NewLot, security(("bearer" = [])),
-    responses((status = 201, body = LotView),
+    responses((status = 201, body = LotView, links(
+                  ("SplitLot" = (operation_id = "split_lot", parameters(("id" = "$request.path.id"), ("lot_id" = "$response.body#/id")))),
+                  ("MarkInterest" = (operation_id = "mark_interest", parameters(("id" = "$request.path.id"), ("lot_id" = "$response.body#/id")))),
+                  ("OpenProcurement" = (operation_id = "open_procurement", parameters(("id" = "$request.path.id")))))),
               (status = 422, body = Problem, description = "unknown_cpv, invalid_unit, invalid_amount, lot_area_not_invited"),
               (status = 409, body = Problem, description = "invalid_state"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -451,7 +492,11 @@ where
 /// The coordinator opens the participation window; every invited municipality is invited by email.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = StatusView),
+    responses((status = 200, body = StatusView, links(
+                  ("CloseProcurement" = (operation_id = "close_procurement", parameters(("id" = "$request.path.id")))),
+                  ("ListParticipation" = (operation_id = "list_participation", parameters(("id" = "$request.path.id")))),
+                  ("Summary" = (operation_id = "summary", parameters(("id" = "$request.path.id")))),
+                  ("Analysis" = (operation_id = "analysis", parameters(("id" = "$request.path.id")))))),
               (status = 409, body = Problem, description = "invalid_state, no_lots, deadline_passed"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn open_procurement(
@@ -477,7 +522,10 @@ pub async fn open_procurement(
 /// when every invited municipality has answered.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/close", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = StatusView),
+    responses((status = 200, body = StatusView, links(
+                  ("PublishProcurement" = (operation_id = "publish_procurement", parameters(("id" = "$request.path.id")))),
+                  ("ComplianceReport" = (operation_id = "compliance_report", parameters(("id" = "$request.path.id")))),
+                  ("Justify" = (operation_id = "justify", parameters(("id" = "$request.path.id")))))),
               (status = 409, body = Problem, description = "invalid_state, deadline_not_reached"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn close_procurement(
@@ -497,7 +545,12 @@ pub async fn close_procurement(
 /// The coordinator publishes: the participant list is frozen.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = StatusView),
+    responses((status = 200, body = StatusView, links(
+                  ("Award" = (operation_id = "award", parameters(("id" = "$request.path.id")))),
+                  ("LotDivision" = (operation_id = "lot_division", parameters(("id" = "$request.path.id")))),
+                  ("Ocds" = (operation_id = "ocds_package", parameters(("id" = "$request.path.id")))),
+                  ("Volumes" = (operation_id = "volumes_csv", parameters(("id" = "$request.path.id")))),
+                  ("VerifyEvents" = (operation_id = "verify_events", parameters(("id" = "$request.path.id")))))),
               (status = 409, body = Problem, description = "invalid_state, quorum_not_met, compliance_missing (errors[] names each missing check; see GET …/compliance)"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn publish_procurement(
@@ -547,8 +600,9 @@ pub async fn cancel_procurement(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitRequest {
-    /// Groups of municipality numbers that together make up the lot's area.
-    #[schema(example = json!([["4601"], ["4631", "4632"]]))]
+    /// Two or more groups of municipality numbers that together make up
+    /// the lot's area, each municipality in one group.
+    #[schema(value_type = Vec<SplitGroup>, min_items = 2, example = json!([["4601"], ["4631", "4632"]]))]
     pub groups: Vec<Vec<String>>,
 }
 

@@ -1,3 +1,4 @@
+use super::schemas::{CpvPrefix, Email, MunicipalityNumber, OrgNumber, ServiceAreaEntry};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -30,22 +31,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierRegistration {
-    #[schema(example = "974760673")]
+    #[schema(value_type = OrgNumber, example = "974760673")]
     pub org_number: String,
-    #[schema(example = "Fjord Catering AS")]
+    #[schema(
+        example = "Fjord Catering AS",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
+    #[schema(value_type = Email)]
     pub email: String,
+    /// At least 10 characters, at most 1024 bytes.
+    #[schema(min_length = 10)]
     pub password: String,
+    #[schema(minimum = 0)]
     pub employees: i64,
-    #[schema(example = 610000000)]
+    #[schema(example = 610000000, minimum = 0)]
     pub annual_turnover_ore: i64,
-    #[schema(example = "4601")]
+    #[schema(value_type = MunicipalityNumber, example = "4601")]
     pub home_municipality: String,
     /// County numbers (2 digits) and/or municipality numbers (4 digits).
-    #[schema(example = json!(["46"]))]
+    #[schema(value_type = Vec<ServiceAreaEntry>, example = json!(["46"]))]
     pub service_area: Vec<String>,
     /// CPV prefixes, 2 to 8 digits.
-    #[schema(example = json!(["5552"]))]
+    #[schema(value_type = Vec<CpvPrefix>, example = json!(["5552"]))]
     pub cpv: Vec<String>,
 }
 
@@ -145,11 +154,20 @@ pub async fn my_profile(state: State, caller: Caller) -> AppResult<Json<Supplier
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierUpdate {
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: Option<String>,
+    #[schema(minimum = 0)]
     pub employees: Option<i64>,
+    #[schema(minimum = 0)]
     pub annual_turnover_ore: Option<i64>,
+    #[schema(value_type = Option<MunicipalityNumber>)]
     pub home_municipality: Option<String>,
+    #[schema(value_type = Option<Vec<ServiceAreaEntry>>)]
     pub service_area: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<CpvPrefix>>)]
     pub cpv: Option<Vec<String>>,
 }
 

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::schemas::{Email, MunicipalityNumber, UserRoleName};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::users::{self, User};
@@ -18,17 +19,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
-    #[schema(example = "innkjop@bergen.kommune.no")]
+    #[schema(value_type = Email, example = "innkjop@bergen.kommune.no")]
     pub email: String,
+    /// At least 10 characters, at most 1024 bytes.
+    #[schema(min_length = 10)]
     pub password: String,
-    /// `admin`, `coordinator` or `municipality` (suppliers register themselves).
-    #[schema(example = "coordinator")]
+    #[schema(value_type = UserRoleName, example = "coordinator")]
     pub role: String,
     /// A procurement office, for a coordinator of that office.
     pub organization_id: Option<String>,
     /// A kommunenummer: the municipality of a municipality user, or the host
     /// municipality that a coordinator leads joint procurements for.
-    #[schema(example = "4601")]
+    #[schema(value_type = Option<MunicipalityNumber>, example = "4601")]
     pub municipality: Option<String>,
 }
 

@@ -230,6 +230,49 @@ async fn long_strings_markup_and_broken_bodies_get_clear_answers() {
     );
 }
 
+/// JSON Schema counts `24.0` as an integer, so a client checking against the
+/// OpenAPI document may send one: whole numbers are read as integers, other
+/// fractions and numbers beyond i64 are refused.
+#[actix_web::test]
+async fn whole_numbers_written_with_a_fraction_are_integers() {
+    let app = spawn_app().await;
+    let Office { coordinator, .. } = office(&app).await;
+    let body = |duration: serde_json::Value| {
+        json!({"title": "Skolemat", "contract_type": "services", "cpv": "55524000-9",
+               "framework_agreement": true, "contract_start": days_from_today(200),
+               "participation_deadline": in_future(3600), "invited": ["4601"],
+               "duration_months": duration, "option_months": 12.0})
+    };
+    let r = app
+        .post(
+            "/api/v1/procurements",
+            Some(&coordinator),
+            body(json!(24.0)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (&r.body["duration_months"], &r.body["option_months"]),
+        (&json!(24), &json!(12))
+    );
+    for bad in [json!(24.5), json!(1e19), json!(-1e19)] {
+        let r = app
+            .post(
+                "/api/v1/procurements",
+                Some(&coordinator),
+                body(bad.clone()),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            "{bad}: {}",
+            r.body
+        );
+        assert_eq!(r.body["errors"][0]["field"], "duration_months", "{bad}");
+    }
+}
+
 #[actix_web::test]
 async fn a_procurement_takes_at_most_500_lots() {
     let app = spawn_app().await;

@@ -37,6 +37,64 @@ async fn the_openapi_document_describes_the_accounts_and_municipalities() {
     assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+/// The request schemas say what the server accepts, so that a generated
+/// client can check a request before sending it; the bounds are the code's.
+#[actix_web::test]
+async fn the_openapi_document_carries_patterns_bounds_and_links() {
+    let app = spawn_app().await;
+    let doc = app.get("/api-docs/openapi.json", None).await.body;
+    let schemas = &doc["components"]["schemas"];
+    let new = &schemas["NewProcurement"]["properties"];
+    assert_eq!(
+        new["duration_months"]["maximum"],
+        samkjop::domain::summary::MAX_CONTRACT_MONTHS
+    );
+    assert_eq!(new["duration_months"]["minimum"], 1);
+    assert_eq!(
+        new["invited"]["items"]["$ref"],
+        "#/components/schemas/MunicipalityNumber"
+    );
+    assert_eq!(schemas["MunicipalityNumber"]["pattern"], "^[0-9]{4}$");
+    assert_eq!(schemas["CpvCode"]["pattern"], "^[0-9]{8}(-[0-9])?$");
+    assert_eq!(schemas["OrgNumber"]["pattern"], "^[0-9]{9}$");
+    assert_eq!(schemas["Email"]["format"], "email");
+    assert_eq!(schemas["NewLot"]["properties"]["area"]["minItems"], 1);
+    assert_eq!(
+        schemas["NewLot"]["properties"]["unit"]["maxLength"],
+        samkjop::domain::procurement::MAX_UNIT_CHARS
+    );
+    assert_eq!(
+        schemas["ContractTypeName"]["enum"],
+        serde_json::json!(["goods", "services", "works", "social_services"])
+    );
+    let county = &doc["paths"]["/api/v1/municipalities"]["get"]["parameters"][0];
+    assert_eq!(
+        (&county["name"], &county["schema"]["pattern"]),
+        (
+            &serde_json::json!("county"),
+            &serde_json::json!("^[0-9]{2}$")
+        )
+    );
+
+    // Links name their operation as `operationId`, and it exists.
+    let created = &doc["paths"]["/api/v1/procurements"]["post"]["responses"]["201"]["links"];
+    let get = &created["GetProcurement"];
+    assert_eq!(get["operationId"], "get_procurement");
+    assert_eq!(get["parameters"]["id"], "$response.body#/id");
+    assert!(get.get("operation_id").is_none());
+    let operation_ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("path item").values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    for (_, link) in created.as_object().expect("links") {
+        let target = link["operationId"].as_str().expect("operationId");
+        assert!(operation_ids.contains(&target), "{target} is an operation");
+    }
+}
+
 #[actix_web::test]
 async fn the_docs_page_is_served_without_any_cdn() {
     let app = spawn_app().await;

@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod clauses;
 pub mod common;
 pub mod follow_up;
+pub mod request;
 pub mod summary;
 
 pub use analysis::{
@@ -27,6 +28,7 @@ pub use clauses::{
 };
 pub use common::{ContractType, ProcurementStatus, Regime};
 pub use follow_up::{CheckpointResult, CheckpointState, Totals};
+pub use request::*;
 pub use summary::{
     Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots, Summary,
 };

@@ -13,8 +13,10 @@ use super::common::{ProcurementStatus, Regime};
 #[schema(as = Quorum)]
 pub struct Quorum {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub min_participants: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub min_population_share_percent: Option<i64>,
 }
 
