@@ -9,6 +9,7 @@ pub mod access;
 pub mod analysis;
 pub mod calendar;
 pub mod clauses;
+pub mod code;
 pub mod contract;
 pub mod cpv;
 pub mod email_address;
@@ -27,6 +28,7 @@ pub mod summary;
 pub mod supplier;
 pub mod thresholds;
 
+pub use code::Code;
 pub use cpv::{Cpv, CpvPrefix};
 pub use email_address::EmailAddress;
 pub use error::Invalid;
