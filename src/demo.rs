@@ -25,9 +25,11 @@ use crate::db::{municipalities, new_id, now, AnyConnection, Db};
 use crate::domain::access::Who;
 use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::procurement::{check_lot, check_proposal, ProposalInput};
-use crate::domain::summary::{Quorum, VolumeInput};
+use crate::domain::summary::{Channel, Quorum, VolumeInput};
 use crate::domain::supplier::parse_name;
-use crate::domain::{CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, Role};
+use crate::domain::{
+    CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, OrganizationKind, Role,
+};
 use crate::error::{AppError, AppResult};
 use crate::flows::invitations::Links;
 use crate::flows::lifecycle::{self, Leader};
@@ -209,7 +211,7 @@ fn user(
         id: new_id(),
         email: email.into_string(),
         password_hash: hash.to_string(),
-        role: role.as_str().to_string(),
+        role,
         organization_id: organization.map(String::from),
         municipality: municipality.map(String::from),
         supplier_id: None,
@@ -251,7 +253,7 @@ fn mandate(
         decided_on: today() - Duration::days(75),
         valid_from,
         valid_until,
-        cpv_scope: scope.join(";"),
+        cpv_scope: scope,
         max_value_ore: max_value.get(),
         created_by: actor.to_string(),
         created_at: now(),
@@ -270,7 +272,7 @@ fn ceilings(number: &str) -> (i64, i64) {
 fn create_accounts(conn: &mut AnyConnection, hashes: &Hashes) -> AppResult<Accounts> {
     let office = Organization {
         id: new_id(),
-        kind: crate::api::organizations::PROCUREMENT_OFFICE.to_string(),
+        kind: OrganizationKind::ProcurementOffice,
         name: parse_name(OFFICE_NAME).map_err(AppError::from)?,
         org_number: OrgNumber::parse(OFFICE_ORG_NUMBER)
             .map_err(AppError::from)?
@@ -703,7 +705,9 @@ impl Answers<'_> {
             format!("{}:{user_id}", Role::Municipality),
         );
         self.db
-            .write(move |c| decide(c, &id, &municipality, request, "api", &actor).map(|_| ()))
+            .write(move |c| {
+                decide(c, &id, &municipality, request, Channel::Api, &actor).map(|_| ())
+            })
             .await
     }
 }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use super::procurements::visible_head;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
-use crate::domain::summary::VolumeInput;
+use crate::domain::summary::{Channel, VolumeInput};
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
@@ -90,8 +90,8 @@ impl From<Receipt> for ReceiptView {
     fn from(r: Receipt) -> Self {
         ReceiptView {
             municipality: r.municipality,
-            decision: r.decision.as_str().to_string(),
-            channel: r.channel,
+            decision: r.decision.into(),
+            channel: r.channel.into(),
             decided_at: rfc3339(r.decided_at.naive_utc()),
             mandate_reference: r.mandate_reference,
             share_value_ore: r.share_value_ore,
@@ -127,7 +127,7 @@ pub async fn record_decision(
     let actor = caller.actor();
     let receipt = state
         .db
-        .write(move |c| decide(c, &id, &municipality, request, "api", &actor))
+        .write(move |c| decide(c, &id, &municipality, request, Channel::Api, &actor))
         .await?;
     Ok(Json(receipt.into()))
 }
@@ -174,8 +174,8 @@ pub async fn list_participation(
                     .and_then(|m| references.get(m).cloned()),
                 decided_at: p.decided_at.map(rfc3339),
                 municipality: p.municipality,
-                decision: p.decision,
-                channel: p.channel,
+                decision: p.decision.into(),
+                channel: p.channel.map(String::from),
                 share_value_ore: p.share_value_ore,
             })
             .collect(),

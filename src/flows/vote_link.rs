@@ -12,7 +12,7 @@ use crate::auth::vote_token::VoteClaims;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
-use crate::domain::summary::Decision;
+use crate::domain::summary::{Channel, Decision};
 use crate::domain::{Kommunenummer, Ore};
 use crate::error::{AppError, AppResult};
 use crate::letters::{self, ReceiptLetter};
@@ -43,7 +43,14 @@ pub fn vote(
     }
     let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
     let actor = format!("municipality:{} (e-post)", claims.sub);
-    let receipt = decide(conn, &claims.proc, &municipality, request, "email", &actor)?;
+    let receipt = decide(
+        conn,
+        &claims.proc,
+        &municipality,
+        request,
+        Channel::Email,
+        &actor,
+    )?;
     let deadline = procurements::find(conn, &claims.proc)?
         .ok_or_else(|| AppError::not_found("the procurement"))?
         .deadline();

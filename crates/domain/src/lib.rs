@@ -35,5 +35,5 @@ pub use error::Invalid;
 pub use kommune::{Fylkesnummer, Kommunenummer, ServiceArea};
 pub use money::Ore;
 pub use org_number::OrgNumber;
-pub use role::Role;
+pub use role::{OrganizationKind, Role};
 pub use size_class::{EurNokRate, SizeClass};

@@ -9,3 +9,13 @@ crate::code_enum! {
     }
     invalid = "invalid_role", "a role";
 }
+
+crate::code_enum! {
+    /// What an organisation is to the platform; procurement offices are the
+    /// one kind there is today.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum OrganizationKind {
+        ProcurementOffice = "procurement_office",
+    }
+    invalid = "invalid_kind", "an organisation kind: use procurement_office";
+}
