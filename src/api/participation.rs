@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use super::procurements::visible_head;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
-use crate::domain::summary::{Channel, VolumeInput};
+use crate::domain::summary::{Channel, Decision, VolumeInput};
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
@@ -45,8 +45,8 @@ pub struct DecisionBody {
 
 impl DecisionBody {
     pub fn into_request(self) -> AppResult<DecisionRequest> {
-        let choice = match self.decision.as_str() {
-            "join" => Choice::Join {
+        let choice = match self.decision.parse::<Decision>() {
+            Ok(Decision::Join) => Choice::Join {
                 mandate_id: self.mandate_id,
                 volumes: self
                     .volumes
@@ -58,11 +58,14 @@ impl DecisionBody {
                     })
                     .collect(),
             },
-            "decline" => Choice::Decline,
-            other => {
+            Ok(Decision::Decline) => Choice::Decline,
+            _ => {
                 return Err(AppError::unprocessable(
                     "invalid_decision",
-                    format!("decision must be 'join' or 'decline', not '{other}'"),
+                    format!(
+                        "decision must be 'join' or 'decline', not '{}'",
+                        self.decision
+                    ),
                 )
                 .on_field("decision"))
             }

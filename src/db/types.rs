@@ -126,7 +126,69 @@ impl<T: Into<String>> AsExpression<Nullable<Text>> for NullableCode<T> {
 
 #[cfg(test)]
 mod tests {
+    use diesel::connection::SimpleConnection;
+
     use super::Cells;
+    use crate::db::{suppliers, users, Db, DbError};
+    use crate::domain::{Role, SizeClass};
+
+    fn database() -> Db {
+        let db = Db::connect(":memory:", 1).expect("an in-memory database");
+        db.migrate().expect("the migrations run");
+        db
+    }
+
+    #[test]
+    fn typed_rows_read_back_as_written() {
+        let db = database();
+        let mut conn = db.conn().expect("a connection");
+        let at = chrono::DateTime::from_timestamp(0, 0)
+            .expect("the epoch")
+            .naive_utc();
+        let supplier = suppliers::Supplier {
+            id: "s1".into(),
+            org_number: "974760673".into(),
+            name: "Fjord Catering AS".into(),
+            email: None,
+            employees: 12,
+            annual_turnover_ore: 610_000_000,
+            size_class: SizeClass::Small,
+            home_municipality: "4601".into(),
+            service_area: vec!["46".into(), "4601".into()],
+            cpv: Vec::new(),
+            created_at: at,
+            updated_at: at,
+        };
+        suppliers::insert_many(&mut conn, std::slice::from_ref(&supplier)).expect("stored");
+        let back = suppliers::find(&mut conn, "s1")
+            .expect("read")
+            .expect("found");
+        assert_eq!(back.size_class, SizeClass::Small);
+        assert_eq!(back.service_area, supplier.service_area);
+        assert_eq!(back.cpv, Vec::<String>::new());
+        let users = users::find(&mut conn, "nobody").expect("read");
+        assert!(users.is_none());
+        assert!(!users::admin_exists(&mut conn).expect("read"));
+        assert_eq!(Role::Admin.code(), "admin");
+    }
+
+    #[test]
+    fn a_stored_code_that_is_not_one_is_a_corrupt_row() {
+        let db = database();
+        let mut conn = db.conn().expect("a connection");
+        conn.batch_execute(
+            "INSERT INTO users (id, email, password_hash, role, created_at) \
+             VALUES ('u1', 'a@example.no', 'x', 'root', '2026-01-01 00:00:00')",
+        )
+        .expect("inserted");
+        match users::find(&mut conn, "u1") {
+            Err(DbError::Other(cause)) => {
+                assert!(cause.contains("does not read back"), "{cause}");
+                assert!(cause.contains("'root' is not a role"), "{cause}");
+            }
+            other => panic!("expected a corrupt row, got {other:?}"),
+        }
+    }
 
     #[test]
     fn a_cell_is_split_trimmed_and_joined_back() {

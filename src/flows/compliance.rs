@@ -196,7 +196,7 @@ fn report_on(
         &facts,
         row,
         Choices {
-            clauses: &chosen,
+            clauses: chosen,
             climate_weight_percent: settings.climate_weight_percent,
             justified: &justified,
         },
