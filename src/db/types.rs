@@ -142,6 +142,7 @@ mod tests {
     fn typed_rows_read_back_as_written() {
         let db = database();
         let mut conn = db.conn().expect("a connection");
+        crate::db::municipalities::seed(&mut conn).expect("the municipalities");
         let at = chrono::DateTime::from_timestamp(0, 0)
             .expect("the epoch")
             .naive_utc();
