@@ -32,7 +32,7 @@ use serde_json::{json, Map, Number, Value};
 use crate::db::organizations::Organization;
 use crate::db::procurements::Aggregate;
 use crate::domain::contract::{ContractType, ProcurementStatus};
-use crate::domain::summary::{Basis, LotSummary, Summary};
+use crate::domain::summary::{Basis, Decision, LotSummary, Summary};
 use crate::domain::thresholds::Regime;
 use crate::domain::{Cpv, Ore, SizeClass};
 use crate::error::{AppError, AppResult};
@@ -84,7 +84,7 @@ pub fn ocid(prefix: &str, procurement_id: &str) -> String {
 /// The release package; 404 for a procurement that was never published.
 pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
     let p = &input.aggregate.procurement;
-    let status = p.status()?;
+    let status = p.status;
     let (tag, tender_status) = match (status, p.published_at) {
         (ProcurementStatus::Published, Some(_)) => (vec!["tender"], "active"),
         (ProcurementStatus::Awarded, Some(_)) if input.awards.is_empty() => {
@@ -116,7 +116,7 @@ pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
         .aggregate
         .participations
         .iter()
-        .filter(|m| m.decision == "join")
+        .filter(|m| m.decision == Decision::Join)
     {
         if Some(m.municipality.as_str()) != host {
             parties.push(municipality_party(&m.municipality, &["buyer"]));
@@ -142,7 +142,7 @@ pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
             AppError::internal(format!("the summary has no figures for lot {}", lot.id))
         })?;
         let area: Vec<&str> = lot
-            .area_list()
+            .area
             .iter()
             .map(|m| reference().municipality(m).map_or("?", |r| r.name.as_str()))
             .collect();
@@ -192,7 +192,7 @@ pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
     );
     tender.insert(
         "mainProcurementCategory".into(),
-        json!(main_category(p.contract_type()?)),
+        json!(main_category(p.contract_type)),
     );
     tender.insert("contractPeriod".into(), period);
     tender.insert("lots".into(), json!(lots));
@@ -443,7 +443,7 @@ fn leader_party(input: &ReleaseInput<'_>) -> AppResult<Value> {
     let joined = input
         .aggregate
         .participation(host)
-        .is_some_and(|m| m.decision == "join");
+        .is_some_and(|m| m.decision == Decision::Join);
     let roles: &[&str] = if joined {
         &["procuringEntity", "buyer"]
     } else {

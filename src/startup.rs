@@ -179,7 +179,7 @@ async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
         id: db::new_id(),
         email: email.into_string(),
         password_hash: hash,
-        role: Role::Admin.as_str().into(),
+        role: Role::Admin,
         organization_id: None,
         municipality: None,
         supplier_id: None,

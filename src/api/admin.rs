@@ -51,7 +51,7 @@ impl From<OutboxMessage> for OutboxItem {
     fn from(m: OutboxMessage) -> Self {
         let status = m.status();
         OutboxItem {
-            status: status.as_str(),
+            status: status.code(),
             next_attempt_at: (status != Status::Sent).then(|| rfc3339(m.next_attempt_at)),
             id: m.id,
             to_address: m.to_address,
@@ -82,7 +82,7 @@ pub async fn list_outbox(
     let query = query.into_inner();
     let status = match query.status.as_deref() {
         None => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+        Some(s) => Some(s.parse::<Status>().map_err(|_| {
             AppError::bad_request(
                 "invalid_status",
                 format!("status must be pending, failed or sent, not '{s}'"),

@@ -16,7 +16,7 @@ use crate::db::suppliers::{self, Supplier};
 use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
 use crate::domain::summary::{Decision, Summary};
-use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea, SizeClass};
+use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle;
 
@@ -64,7 +64,7 @@ pub fn lot_facts(
     let joined: BTreeSet<&str> = aggregate
         .participations
         .iter()
-        .filter(|p| p.decision == Decision::Join.as_str())
+        .filter(|p| p.decision == Decision::Join)
         .map(|p| p.municipality.as_str())
         .collect();
     let values: HashMap<&str, Ore> = summary
@@ -78,7 +78,7 @@ pub fn lot_facts(
         .map(|lot| {
             let stored = |e: Invalid| AppError::internal(format!("lot {}: {}", lot.id, e.message));
             let area = lot
-                .area_list()
+                .area
                 .iter()
                 .map(|m| Kommunenummer::parse(m))
                 .collect::<Result<Vec<_>, _>>()
@@ -140,12 +140,12 @@ pub fn supplier_facts(register: &[Supplier]) -> Vec<SupplierFacts> {
 fn supplier_fact(s: &Supplier) -> Result<SupplierFacts, Invalid> {
     Ok(SupplierFacts {
         id: s.id.clone(),
-        size_class: s.size_class.parse::<SizeClass>()?,
+        size_class: s.size_class,
         annual_turnover: Ore::non_negative(s.annual_turnover_ore, "annual_turnover_ore")?,
         home: Kommunenummer::parse(&s.home_municipality)?,
-        service_area: ServiceArea::parse(&s.service_area_list())?,
+        service_area: ServiceArea::parse(&s.service_area)?,
         cpv: s
-            .cpv_list()
+            .cpv
             .iter()
             .map(|c| CpvPrefix::parse(c))
             .collect::<Result<_, _>>()?,
@@ -155,8 +155,9 @@ fn supplier_fact(s: &Supplier) -> Result<SupplierFacts, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SizeClass;
 
-    fn row(id: &str, size_class: &str, home: &str, area: &str, cpv: &str) -> Supplier {
+    fn row(id: &str, size_class: SizeClass, home: &str, area: &[&str], cpv: &[&str]) -> Supplier {
         let at = chrono::DateTime::from_timestamp(0, 0)
             .expect("the epoch")
             .naive_utc();
@@ -167,22 +168,28 @@ mod tests {
             email: None,
             employees: 12,
             annual_turnover_ore: 610_000_000,
-            size_class: size_class.into(),
+            size_class,
             home_municipality: home.into(),
-            service_area: area.into(),
-            cpv: cpv.into(),
+            service_area: area.iter().map(|s| s.to_string()).collect(),
+            cpv: cpv.iter().map(|s| s.to_string()).collect(),
             created_at: at,
             updated_at: at,
         }
     }
 
+    // A size class that is not one fails already in `db`, as a corrupt row.
     #[test]
     fn stored_suppliers_become_facts_and_corrupt_rows_are_left_out() {
         let register = [
-            row("a", "small", "4601", "46;4601", "5552;909"),
-            row("b", "giant", "4601", "46", "5552"),
-            row("c", "micro", "9999", "", "5552"),
-            row("d", "micro", "4601", "4601", "5x"),
+            row(
+                "a",
+                SizeClass::Small,
+                "4601",
+                &["46", "4601"],
+                &["5552", "909"],
+            ),
+            row("c", SizeClass::Micro, "9999", &[], &["5552"]),
+            row("d", SizeClass::Micro, "4601", &["4601"], &["5x"]),
         ];
         let facts = supplier_facts(&register);
         assert_eq!(facts.len(), 1);

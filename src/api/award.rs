@@ -17,6 +17,7 @@ use crate::domain::clauses::{ClauseLibrary, FollowUpRules};
 use crate::domain::follow_up::{
     state as checkpoint_state, CheckpointResult, CheckpointState, Totals,
 };
+use crate::domain::summary::Decision;
 use crate::domain::Kommunenummer;
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::follow_up::{self, AwardLine};
@@ -143,7 +144,7 @@ fn checkpoint_view(
     today: NaiveDate,
     rules: FollowUpRules,
 ) -> AppResult<CheckpointView> {
-    let result = c.result()?;
+    let result = c.result;
     Ok(CheckpointView {
         id: c.id.clone(),
         lot_id: c.lot_id.clone(),
@@ -179,7 +180,7 @@ fn load_plan(
         .collect::<AppResult<Vec<_>>>()?;
     Ok(FollowUpView {
         procurement_id: id.clone(),
-        status: aggregate.procurement.status.clone(),
+        status: aggregate.procurement.status.into(),
         as_of: today,
         awards: awards
             .iter()
@@ -372,7 +373,7 @@ pub struct FollowUpReport {
 fn lots_of(aggregate: &Aggregate, number: &Kommunenummer) -> AppResult<Vec<String>> {
     let joined = aggregate
         .participation(number.as_str())
-        .is_some_and(|p| p.decision == "join");
+        .is_some_and(|p| p.decision == Decision::Join);
     if !joined {
         return Err(AppError::unprocessable(
             "not_a_participant",

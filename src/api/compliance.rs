@@ -75,7 +75,7 @@ pub async fn choose_clauses(
         })
         .await?;
     Ok(Json(ClauseChoiceView {
-        clauses: settings.clause_list(),
+        clauses: settings.clauses,
     }))
 }
 
@@ -138,7 +138,7 @@ pub async fn set_sustainability(
         .await?;
     Ok(Json(SustainabilityView {
         climate_weight_percent: settings.climate_weight_percent,
-        sdgs: settings.sdg_list()?,
+        sdgs: settings.sdgs,
     }))
 }
 
@@ -184,9 +184,9 @@ fn view(
     checks: Vec<Check>,
 ) -> AppResult<ComplianceView> {
     Ok(ComplianceView {
-        clauses: settings.clause_list(),
+        clauses: settings.clauses.clone(),
         climate_weight_percent: settings.climate_weight_percent,
-        sdgs: settings.sdg_list()?,
+        sdgs: settings.sdgs.clone(),
         missing: missing(&checks).iter().map(|c| c.check.clone()).collect(),
         checks,
         justifications: justifications.iter().map(JustificationView::from).collect(),

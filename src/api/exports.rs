@@ -9,6 +9,7 @@ use super::State;
 use crate::auth::Caller;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{compliance, organizations, suppliers, AnyConnection};
+use crate::domain::summary::Decision;
 use crate::domain::Ore;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle::summary_of;
@@ -71,7 +72,7 @@ fn lot_awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<L
         out.push(LotAward {
             lot_id: award.lot_id,
             supplier: SupplierParty {
-                size_class: supplier.size_class.parse().map_err(AppError::internal)?,
+                size_class: supplier.size_class,
                 org_number: supplier.org_number,
                 name: supplier.name,
             },
@@ -135,11 +136,11 @@ pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
         let joined: Vec<&str> = aggregate
             .participations
             .iter()
-            .filter(|p| p.decision == "join")
+            .filter(|p| p.decision == Decision::Join)
             .map(|p| p.municipality.as_str())
             .collect();
         for lot in &aggregate.lots {
-            let area = lot.area_list();
+            let area = &lot.area;
             for &m in joined.iter().filter(|m| area.iter().any(|a| a == *m)) {
                 let line = aggregate
                     .volumes

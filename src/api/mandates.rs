@@ -70,7 +70,6 @@ pub struct MandateView {
 impl From<Mandate> for MandateView {
     fn from(m: Mandate) -> Self {
         MandateView {
-            cpv_scope: m.cpv_scope_list(),
             id: m.id,
             municipality: m.municipality,
             reference: m.reference,
@@ -78,6 +77,7 @@ impl From<Mandate> for MandateView {
             decided_on: m.decided_on,
             valid_from: m.valid_from,
             valid_until: m.valid_until,
+            cpv_scope: m.cpv_scope,
             max_value_ore: m.max_value_ore,
             created_at: rfc3339(m.created_at),
         }

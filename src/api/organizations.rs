@@ -1,4 +1,4 @@
-use super::schemas::{self, OrganizationKind};
+use super::schemas;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,10 +8,9 @@ use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::organizations::{self, Organization};
 use crate::domain::supplier::parse_name;
-use crate::domain::{OrgNumber, Role};
+use crate::domain::{OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts;
-pub use crate::flows::accounts::PROCUREMENT_OFFICE;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organizations", web::post().to(create_organization))
@@ -22,7 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
-    #[schema(value_type = OrganizationKind, example = "procurement_office")]
+    #[schema(value_type = schemas::OrganizationKind, example = "procurement_office")]
     pub kind: String,
     #[schema(
         example = "Vestland innkjøpssamarbeid",
@@ -47,7 +46,7 @@ impl From<Organization> for OrganizationView {
     fn from(o: Organization) -> Self {
         OrganizationView {
             id: o.id,
-            kind: o.kind,
+            kind: o.kind.into(),
             name: o.name,
             org_number: o.org_number,
             created_at: rfc3339(o.created_at),
@@ -70,7 +69,7 @@ pub async fn create_organization(
 ) -> AppResult<HttpResponse> {
     caller.require_admin()?;
     let body = body.0;
-    if body.kind != PROCUREMENT_OFFICE {
+    if body.kind.parse::<OrganizationKind>().is_err() {
         return Err(
             AppError::unprocessable("invalid_kind", "kind must be 'procurement_office'")
                 .on_field("kind"),

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use super::procurements::visible_head;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
-use crate::domain::summary::VolumeInput;
+use crate::domain::summary::{Channel, Decision, VolumeInput};
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
@@ -50,8 +50,8 @@ pub struct DecisionBody {
 
 impl DecisionBody {
     pub fn into_request(self) -> AppResult<DecisionRequest> {
-        let choice = match self.decision.as_str() {
-            "join" => Choice::Join {
+        let choice = match self.decision.parse::<Decision>() {
+            Ok(Decision::Join) => Choice::Join {
                 mandate_id: self.mandate_id,
                 volumes: self
                     .volumes
@@ -63,11 +63,14 @@ impl DecisionBody {
                     })
                     .collect(),
             },
-            "decline" => Choice::Decline,
-            other => {
+            Ok(Decision::Decline) => Choice::Decline,
+            _ => {
                 return Err(AppError::unprocessable(
                     "invalid_decision",
-                    format!("decision must be 'join' or 'decline', not '{other}'"),
+                    format!(
+                        "decision must be 'join' or 'decline', not '{}'",
+                        self.decision
+                    ),
                 )
                 .on_field("decision"))
             }
@@ -95,8 +98,8 @@ impl From<Receipt> for ReceiptView {
     fn from(r: Receipt) -> Self {
         ReceiptView {
             municipality: r.municipality,
-            decision: r.decision.as_str().to_string(),
-            channel: r.channel,
+            decision: r.decision.into(),
+            channel: r.channel.into(),
             decided_at: rfc3339(r.decided_at.naive_utc()),
             mandate_reference: r.mandate_reference,
             share_value_ore: r.share_value_ore,
@@ -137,7 +140,7 @@ pub async fn record_decision(
         .db
         .write(move |c| {
             let now = clock.now();
-            decide(c, &id, &municipality, request, "api", &actor, now)
+            decide(c, &id, &municipality, request, Channel::Api, &actor, now)
         })
         .await?;
     Ok(Json(receipt.into()))
@@ -185,8 +188,8 @@ pub async fn list_participation(
                     .and_then(|m| references.get(m).cloned()),
                 decided_at: p.decided_at.map(rfc3339),
                 municipality: p.municipality,
-                decision: p.decision,
-                channel: p.channel,
+                decision: p.decision.into(),
+                channel: p.channel.map(String::from),
                 share_value_ore: p.share_value_ore,
             })
             .collect(),

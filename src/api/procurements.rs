@@ -149,7 +149,7 @@ impl From<&Lot> for LotView {
             cpv: l.cpv.clone(),
             unit: l.unit.clone(),
             unit_price_ore: l.unit_price_ore,
-            area: l.area_list(),
+            area: l.area.clone(),
             split_from: l.split_from.clone(),
         }
     }
@@ -187,14 +187,14 @@ impl From<&Aggregate> for ProcurementView {
             id: p.id.clone(),
             title: p.title.clone(),
             description: p.description.clone(),
-            contract_type: p.contract_type.clone(),
+            contract_type: p.contract_type.into(),
             cpv: p.cpv.clone(),
             framework_agreement: p.framework_agreement,
             contract_start: p.contract_start,
             duration_months: p.duration_months,
             option_months: p.option_months,
             participation_deadline: rfc3339(p.participation_deadline),
-            status: p.status.clone(),
+            status: p.status.into(),
             organization_id: p.organization_id.clone(),
             host_municipality: p.host_municipality.clone(),
             invited: a.invited(),
@@ -364,7 +364,7 @@ pub async fn update_procurement(
                 NewProcurement {
                     title: u.title.unwrap_or_else(|| p.title.clone()),
                     description: u.description.unwrap_or_else(|| p.description.clone()),
-                    contract_type: u.contract_type.unwrap_or_else(|| p.contract_type.clone()),
+                    contract_type: u.contract_type.unwrap_or_else(|| p.contract_type.into()),
                     cpv: u.cpv.unwrap_or_else(|| p.cpv.clone()),
                     framework_agreement: u.framework_agreement.unwrap_or(p.framework_agreement),
                     contract_start: u.contract_start.unwrap_or(p.contract_start),
@@ -486,7 +486,9 @@ where
             Ok::<_, AppError>(status)
         })
         .await?;
-    Ok(Json(StatusView { status }))
+    Ok(Json(StatusView {
+        status: status.into(),
+    }))
 }
 
 /// The coordinator opens the participation window; every invited municipality is invited by email.

@@ -99,7 +99,7 @@ pub async fn list_published(
                 title: p.title,
                 description: p.description,
                 cpv: p.cpv,
-                contract_type: p.contract_type,
+                contract_type: p.contract_type.into(),
                 framework_agreement: p.framework_agreement,
                 contract_start: p.contract_start,
                 duration_months: p.duration_months,

@@ -78,15 +78,15 @@ pub struct SupplierView {
 impl From<Supplier> for SupplierView {
     fn from(s: Supplier) -> Self {
         SupplierView {
-            service_area: s.service_area_list(),
-            cpv: s.cpv_list(),
+            service_area: s.service_area,
+            cpv: s.cpv,
             id: s.id,
             org_number: s.org_number,
             name: s.name,
             email: s.email,
             employees: s.employees,
             annual_turnover_ore: s.annual_turnover_ore,
-            size_class: s.size_class,
+            size_class: s.size_class.into(),
             home_municipality: s.home_municipality,
             created_at: rfc3339(s.created_at),
             updated_at: rfc3339(s.updated_at),

@@ -50,7 +50,7 @@ impl From<User> for UserView {
         UserView {
             id: u.id,
             email: u.email,
-            role: u.role,
+            role: u.role.into(),
             organization_id: u.organization_id,
             municipality: u.municipality,
             supplier_id: u.supplier_id,

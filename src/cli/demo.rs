@@ -25,9 +25,11 @@ use samkjop::db::{municipalities, new_id, now, AnyConnection, Db};
 use samkjop::domain::access::Who;
 use samkjop::domain::mandate::validate_mandate_terms;
 use samkjop::domain::procurement::{check_lot, check_proposal, ProposalInput};
-use samkjop::domain::summary::{Quorum, VolumeInput};
+use samkjop::domain::summary::{Channel, Quorum, VolumeInput};
 use samkjop::domain::supplier::parse_name;
-use samkjop::domain::{CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, Role};
+use samkjop::domain::{
+    CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, OrganizationKind, Role,
+};
 use samkjop::error::{AppError, AppResult};
 use samkjop::flows::invitations::Links;
 use samkjop::flows::lifecycle::{self, Leader};
@@ -209,7 +211,7 @@ fn user(
         id: new_id(),
         email: email.into_string(),
         password_hash: hash.to_string(),
-        role: role.as_str().to_string(),
+        role,
         organization_id: organization.map(String::from),
         municipality: municipality.map(String::from),
         supplier_id: None,
@@ -251,7 +253,7 @@ fn mandate(
         decided_on: today() - Duration::days(75),
         valid_from,
         valid_until,
-        cpv_scope: scope.join(";"),
+        cpv_scope: scope,
         max_value_ore: max_value.get(),
         created_by: actor.to_string(),
         created_at: now(),
@@ -270,7 +272,7 @@ fn ceilings(number: &str) -> (i64, i64) {
 fn create_accounts(conn: &mut AnyConnection, hashes: &Hashes) -> AppResult<Accounts> {
     let office = Organization {
         id: new_id(),
-        kind: samkjop::api::organizations::PROCUREMENT_OFFICE.to_string(),
+        kind: OrganizationKind::ProcurementOffice,
         name: parse_name(OFFICE_NAME).map_err(AppError::from)?,
         org_number: OrgNumber::parse(OFFICE_ORG_NUMBER)
             .map_err(AppError::from)?
@@ -704,7 +706,16 @@ impl Answers<'_> {
         );
         self.db
             .write(move |c| {
-                decide(c, &id, &municipality, request, "api", &actor, Utc::now()).map(|_| ())
+                decide(
+                    c,
+                    &id,
+                    &municipality,
+                    request,
+                    Channel::Api,
+                    &actor,
+                    Utc::now(),
+                )
+                .map(|_| ())
             })
             .await
     }

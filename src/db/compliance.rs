@@ -8,9 +8,9 @@ use super::schema::{
     compliance_justifications, compliance_settings, contract_awards, follow_up_checkpoints,
     procurements,
 };
-use super::suppliers::split_cell;
+use super::types::{Cells, NullableCode};
 use super::AnyConnection;
-use super::{DbError, DbResult};
+use super::DbResult;
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::follow_up::CheckpointResult;
 
@@ -18,9 +18,13 @@ use crate::domain::follow_up::CheckpointResult;
 #[diesel(table_name = compliance_settings, treat_none_as_null = true)]
 pub struct Settings {
     pub procurement_id: String,
-    pub clauses: String,
+    /// The codes of the chosen clauses.
+    #[diesel(deserialize_as = Cells<String>, serialize_as = Cells<String>)]
+    pub clauses: Vec<String>,
     pub climate_weight_percent: Option<i64>,
-    pub sdgs: String,
+    /// The UN sustainable development goals, by number.
+    #[diesel(deserialize_as = Cells<i64>, serialize_as = Cells<i64>)]
+    pub sdgs: Vec<i64>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -29,23 +33,11 @@ impl Settings {
     pub fn empty(procurement_id: &str, at: NaiveDateTime) -> Settings {
         Settings {
             procurement_id: procurement_id.to_string(),
-            clauses: String::new(),
+            clauses: Vec::new(),
             climate_weight_percent: None,
-            sdgs: String::new(),
+            sdgs: Vec::new(),
             updated_at: at,
         }
-    }
-
-    pub fn clause_list(&self) -> Vec<String> {
-        split_cell(&self.clauses)
-    }
-
-    pub fn sdg_list(&self) -> DbResult<Vec<i64>> {
-        split_cell(&self.sdgs)
-            .iter()
-            // Stored values were checked on the way in; a failure here is corruption.
-            .map(|s| s.parse().map_err(DbError::corrupt))
-            .collect()
     }
 }
 
@@ -60,11 +52,11 @@ pub fn settings(conn: &mut AnyConnection, procurement_id: &str) -> DbResult<Opti
 /// Callers hold the procurement's lock, so nobody inserts in between.
 pub fn save_settings(conn: &mut AnyConnection, row: &Settings) -> DbResult<()> {
     let updated = diesel::update(compliance_settings::table.find(&row.procurement_id))
-        .set(row)
+        .set(row.clone())
         .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(compliance_settings::table)
-            .values(row)
+            .values(row.clone())
             .execute(conn)?;
     }
     Ok(())
@@ -140,26 +132,18 @@ pub struct Checkpoint {
     pub title: String,
     pub description: String,
     pub due_on: NaiveDate,
-    pub result: Option<String>,
+    #[diesel(deserialize_as = NullableCode<CheckpointResult>, serialize_as = NullableCode<CheckpointResult>)]
+    pub result: Option<CheckpointResult>,
     pub note: Option<String>,
     pub recorded_by: Option<String>,
     pub recorded_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
 
-impl Checkpoint {
-    pub fn result(&self) -> DbResult<Option<CheckpointResult>> {
-        self.result
-            .as_deref()
-            .map(|r| r.parse().map_err(DbError::corrupt))
-            .transpose()
-    }
-}
-
 pub fn insert_checkpoints(conn: &mut AnyConnection, rows: &[Checkpoint]) -> DbResult<()> {
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(follow_up_checkpoints::table)
-            .values(chunk)
+            .values(chunk.to_vec())
             .execute(c))?;
     }
     Ok(())
@@ -200,7 +184,7 @@ pub fn record_result(
 ) -> DbResult<()> {
     diesel::update(follow_up_checkpoints::table.find(checkpoint_id))
         .set((
-            follow_up_checkpoints::result.eq(Some(result.as_str())),
+            follow_up_checkpoints::result.eq(Some(result.code())),
             follow_up_checkpoints::note.eq(note),
             follow_up_checkpoints::recorded_by.eq(Some(by)),
             follow_up_checkpoints::recorded_at.eq(Some(at)),
@@ -214,7 +198,7 @@ pub fn record_result(
 pub fn open_until(conn: &mut AnyConnection, by: NaiveDate) -> DbResult<Vec<Checkpoint>> {
     Ok(follow_up_checkpoints::table
         .inner_join(procurements::table)
-        .filter(procurements::status.eq(ProcurementStatus::Awarded.as_str()))
+        .filter(procurements::status.eq(ProcurementStatus::Awarded.code()))
         .filter(follow_up_checkpoints::result.is_null())
         .filter(follow_up_checkpoints::due_on.le(by))
         .select(Checkpoint::as_select())

@@ -48,6 +48,8 @@ impl From<diesel::result::Error> for DbError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => DbError::NotFound,
+            // A row field that does not convert to its type (`db::types`).
+            Error::DeserializationError(cause) => DbError::corrupt(cause),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 DbError::Conflict(info.message().to_string())
             }

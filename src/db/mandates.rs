@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::mandates;
-use super::suppliers::split_cell;
+use super::types::Cells;
 use super::AnyConnection;
 use super::{DbError, DbResult};
 use crate::domain::mandate::MandateTerms;
@@ -18,21 +18,19 @@ pub struct Mandate {
     pub decided_on: NaiveDate,
     pub valid_from: NaiveDate,
     pub valid_until: NaiveDate,
-    pub cpv_scope: String,
+    /// CPV prefixes: the mandate covers the codes that start with one.
+    #[diesel(deserialize_as = Cells<String>, serialize_as = Cells<String>)]
+    pub cpv_scope: Vec<String>,
     pub max_value_ore: i64,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
 
 impl Mandate {
-    pub fn cpv_scope_list(&self) -> Vec<String> {
-        split_cell(&self.cpv_scope)
-    }
-
     /// The terms the domain checks a join against.
     pub fn terms(&self) -> DbResult<MandateTerms> {
         let cpv_scope = self
-            .cpv_scope_list()
+            .cpv_scope
             .iter()
             .map(|p| CpvPrefix::parse(p))
             .collect::<Result<Vec<_>, _>>()
@@ -50,7 +48,7 @@ impl Mandate {
 
 pub fn insert(conn: &mut AnyConnection, mandate: &Mandate) -> DbResult<()> {
     diesel::insert_into(mandates::table)
-        .values(mandate)
+        .values(mandate.clone())
         .execute(conn)?;
     Ok(())
 }

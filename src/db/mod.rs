@@ -27,6 +27,7 @@ pub mod organizations;
 pub mod procurements;
 pub mod schema;
 pub mod suppliers;
+pub mod types;
 pub mod users;
 pub mod vote_links;
 

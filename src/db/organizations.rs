@@ -4,12 +4,14 @@ use diesel::prelude::*;
 use super::schema::organizations;
 use super::AnyConnection;
 use super::DbResult;
+use crate::domain::OrganizationKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organizations)]
 pub struct Organization {
     pub id: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: OrganizationKind,
     pub name: String,
     pub org_number: String,
     pub created_at: NaiveDateTime,
@@ -19,7 +21,7 @@ pub struct Organization {
 /// (`DbError::Conflict`); `exists_with_number` lets a flow say so first.
 pub fn insert(conn: &mut AnyConnection, org: &Organization) -> DbResult<()> {
     diesel::insert_into(organizations::table)
-        .values(org)
+        .values(org.clone())
         .execute(conn)?;
     Ok(())
 }

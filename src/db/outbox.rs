@@ -43,32 +43,17 @@ pub struct OutboxMessage {
     pub sent_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Not sent yet; maybe tried and failed fewer than `FAILING_AFTER_ATTEMPTS` times.
-    Pending,
-    /// Not sent, and failing: retried, but somebody should look.
-    Failed,
-    Sent,
-}
-
-impl Status {
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "pending" => Some(Status::Pending),
-            "failed" => Some(Status::Failed),
-            "sent" => Some(Status::Sent),
-            _ => None,
-        }
+samkjop_domain::code_enum! {
+    /// Where a message stands; derived from its timestamps, not stored.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Status {
+        /// Not sent yet; maybe tried and failed fewer than `FAILING_AFTER_ATTEMPTS` times.
+        Pending = "pending",
+        /// Not sent, and failing: retried, but somebody should look.
+        Failed = "failed",
+        Sent = "sent",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Failed => "failed",
-            Status::Sent => "sent",
-        }
-    }
+    invalid = "invalid_status", "a message status: use pending, failed or sent";
 }
 
 impl OutboxMessage {
@@ -338,8 +323,8 @@ mod tests {
         assert_eq!(m.status(), Status::Failed);
         m.sent_at = Some(t);
         assert_eq!(m.status(), Status::Sent);
-        for s in [Status::Pending, Status::Failed, Status::Sent] {
-            assert_eq!(Status::parse(s.as_str()), Some(s));
+        for &s in Status::ALL {
+            assert_eq!(s.code().parse::<Status>(), Ok(s));
         }
     }
 }

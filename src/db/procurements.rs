@@ -5,11 +5,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{lots, participations, procurements, volumes};
-use super::suppliers::split_cell;
+use super::types::{Cells, NullableCode};
 use super::AnyConnection;
 use super::{DbError, DbResult};
 use crate::domain::contract::{ContractType, ProcurementStatus};
-use crate::domain::summary::{Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput};
+use crate::domain::summary::{
+    Channel, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
+};
 use crate::domain::{Cpv, Kommunenummer, Ore};
 use crate::reference::reference;
 
@@ -19,7 +21,8 @@ pub struct Procurement {
     pub id: String,
     pub title: String,
     pub description: String,
-    pub contract_type: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub contract_type: ContractType,
     pub cpv: String,
     pub framework_agreement: bool,
     pub contract_start: NaiveDate,
@@ -28,7 +31,8 @@ pub struct Procurement {
     pub participation_deadline: NaiveDateTime,
     pub quorum_min_participants: Option<i64>,
     pub quorum_min_population_share_percent: Option<i64>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ProcurementStatus,
     pub organization_id: Option<String>,
     pub host_municipality: Option<String>,
     pub created_by: String,
@@ -45,7 +49,8 @@ pub struct Procurement {
 pub struct ProcurementChange {
     pub title: String,
     pub description: String,
-    pub contract_type: String,
+    #[diesel(serialize_as = String)]
+    pub contract_type: ContractType,
     pub cpv: String,
     pub framework_agreement: bool,
     pub contract_start: NaiveDate,
@@ -67,7 +72,9 @@ pub struct Lot {
     pub cpv: String,
     pub unit: String,
     pub unit_price_ore: i64,
-    pub area: String,
+    /// The municipality numbers the lot serves.
+    #[diesel(deserialize_as = Cells<String>, serialize_as = Cells<String>)]
+    pub area: Vec<String>,
     pub active: bool,
     pub split_from: Option<String>,
     pub created_at: NaiveDateTime,
@@ -78,8 +85,10 @@ pub struct Lot {
 pub struct Participation {
     pub procurement_id: String,
     pub municipality: String,
-    pub decision: String,
-    pub channel: Option<String>,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub decision: Decision,
+    #[diesel(deserialize_as = NullableCode<Channel>, serialize_as = NullableCode<Channel>)]
+    pub channel: Option<Channel>,
     pub decided_at: Option<NaiveDateTime>,
     pub mandate_id: Option<String>,
     pub note: Option<String>,
@@ -112,14 +121,6 @@ fn stored<T, E: std::fmt::Display>(r: Result<T, E>) -> DbResult<T> {
 }
 
 impl Procurement {
-    pub fn status(&self) -> DbResult<ProcurementStatus> {
-        stored(self.status.parse())
-    }
-
-    pub fn contract_type(&self) -> DbResult<ContractType> {
-        stored(self.contract_type.parse())
-    }
-
     pub fn deadline(&self) -> DateTime<Utc> {
         self.participation_deadline.and_utc()
     }
@@ -133,22 +134,18 @@ impl Procurement {
         })
     }
 
-    pub fn terms(&self) -> DbResult<Terms> {
-        Ok(Terms {
-            contract_type: self.contract_type()?,
+    pub fn terms(&self) -> Terms {
+        Terms {
+            contract_type: self.contract_type,
             framework_agreement: self.framework_agreement,
             duration_months: self.duration_months,
             option_months: self.option_months,
             quorum: self.quorum(),
-        })
+        }
     }
 }
 
 impl Lot {
-    pub fn area_list(&self) -> Vec<String> {
-        split_cell(&self.area)
-    }
-
     pub fn input(&self) -> DbResult<LotInput> {
         Ok(LotInput {
             id: self.id.clone(),
@@ -210,7 +207,7 @@ impl Aggregate {
                     population: reference()
                         .municipality(&p.municipality)
                         .map_or(0, |m| m.population),
-                    decision: stored(p.decision.parse::<Decision>())?,
+                    decision: p.decision,
                     volumes: self.volumes_of(&p.municipality),
                 })
             })
@@ -220,7 +217,7 @@ impl Aggregate {
 
 pub fn insert(conn: &mut AnyConnection, p: &Procurement, invited: &[String]) -> DbResult<()> {
     diesel::insert_into(procurements::table)
-        .values(p)
+        .values(p.clone())
         .execute(conn)?;
     let rows: Vec<Participation> = invited.iter().map(|m| pending(&p.id, m)).collect();
     insert_participations(conn, &rows)
@@ -230,7 +227,7 @@ fn pending(procurement_id: &str, municipality: &str) -> Participation {
     Participation {
         procurement_id: procurement_id.to_string(),
         municipality: municipality.to_string(),
-        decision: Decision::Pending.as_str().to_string(),
+        decision: Decision::Pending,
         channel: None,
         decided_at: None,
         mandate_id: None,
@@ -242,7 +239,7 @@ fn pending(procurement_id: &str, municipality: &str) -> Participation {
 fn insert_participations(conn: &mut AnyConnection, rows: &[Participation]) -> DbResult<()> {
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(participations::table)
-            .values(chunk)
+            .values(chunk.to_vec())
             .execute(c))?;
     }
     Ok(())
@@ -255,7 +252,7 @@ pub fn update(
     invited: &[String],
 ) -> DbResult<()> {
     diesel::update(procurements::table.find(id))
-        .set(change)
+        .set(change.clone())
         .execute(conn)?;
     // A draft has only pending rows: the invitation list is simply replaced.
     diesel::delete(participations::table.filter(participations::procurement_id.eq(id)))
@@ -370,7 +367,7 @@ pub fn list_published(
     offset: i64,
 ) -> DbResult<Vec<Procurement>> {
     Ok(procurements::table
-        .filter(procurements::status.eq(ProcurementStatus::Published.as_str()))
+        .filter(procurements::status.eq(ProcurementStatus::Published.code()))
         .select(Procurement::as_select())
         .order(procurements::published_at.desc())
         .limit(limit)
@@ -386,7 +383,7 @@ pub fn set_status(
 ) -> DbResult<()> {
     diesel::update(procurements::table.find(id))
         .set((
-            procurements::status.eq(status.as_str()),
+            procurements::status.eq(status.code()),
             procurements::updated_at.eq(at),
         ))
         .execute(conn)?;
@@ -407,7 +404,9 @@ pub fn next_lot_position(conn: &mut AnyConnection, procurement_id: &str) -> DbRe
 }
 
 pub fn insert_lot(conn: &mut AnyConnection, lot: &Lot) -> DbResult<()> {
-    diesel::insert_into(lots::table).values(lot).execute(conn)?;
+    diesel::insert_into(lots::table)
+        .values(lot.clone())
+        .execute(conn)?;
     Ok(())
 }
 
@@ -430,8 +429,8 @@ pub fn record_decision(
     );
     diesel::update(participations::table.find(key))
         .set((
-            participations::decision.eq(&decision.decision),
-            participations::channel.eq(&decision.channel),
+            participations::decision.eq(decision.decision.code()),
+            participations::channel.eq(decision.channel.map(Channel::code)),
             participations::decided_at.eq(decision.decided_at),
             participations::mandate_id.eq(&decision.mandate_id),
             participations::note.eq(&decision.note),
@@ -470,17 +469,17 @@ pub fn mark_no_response(conn: &mut AnyConnection, procurement_id: &str) -> DbRes
         participations::table.filter(
             participations::procurement_id
                 .eq(procurement_id)
-                .and(participations::decision.eq(Decision::Pending.as_str())),
+                .and(participations::decision.eq(Decision::Pending.code())),
         ),
     )
-    .set(participations::decision.eq(Decision::NoResponse.as_str()))
+    .set(participations::decision.eq(Decision::NoResponse.code()))
     .execute(conn)?)
 }
 
 /// Open procurements whose participation deadline has passed.
 pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> DbResult<Vec<String>> {
     Ok(procurements::table
-        .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
+        .filter(procurements::status.eq(ProcurementStatus::Open.code()))
         .filter(procurements::participation_deadline.le(now))
         .select(procurements::id)
         .order(procurements::participation_deadline.asc())
@@ -489,7 +488,7 @@ pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> DbResult
 
 pub fn open_ids(conn: &mut AnyConnection) -> DbResult<Vec<String>> {
     Ok(procurements::table
-        .filter(procurements::status.eq(ProcurementStatus::Open.as_str()))
+        .filter(procurements::status.eq(ProcurementStatus::Open.code()))
         .select(procurements::id)
         .order(procurements::participation_deadline.asc())
         .load(conn)?)
@@ -497,10 +496,12 @@ pub fn open_ids(conn: &mut AnyConnection) -> DbResult<Vec<String>> {
 
 /// The status and `event_seq` of one procurement: one primary-key read, what
 /// the public pages check before answering from their cache.
-pub fn version(conn: &mut AnyConnection, id: &str) -> DbResult<Option<(String, i64)>> {
-    Ok(procurements::table
+pub fn version(conn: &mut AnyConnection, id: &str) -> DbResult<Option<(ProcurementStatus, i64)>> {
+    let row: Option<(String, i64)> = procurements::table
         .find(id)
         .select((procurements::status, procurements::event_seq))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    row.map(|(status, seq)| Ok((stored(status.parse())?, seq)))
+        .transpose()
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::suppliers;
+use super::types::Cells;
 use super::AnyConnection;
 use super::DbResult;
 use crate::domain::supplier::SupplierProfile;
@@ -18,24 +19,30 @@ pub struct Supplier {
     pub email: Option<String>,
     pub employees: i64,
     pub annual_turnover_ore: i64,
-    pub size_class: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub size_class: SizeClass,
     pub home_municipality: String,
-    pub service_area: String,
-    pub cpv: String,
+    #[diesel(deserialize_as = Cells<String>, serialize_as = Cells<String>)]
+    pub service_area: Vec<String>,
+    #[diesel(deserialize_as = Cells<String>, serialize_as = Cells<String>)]
+    pub cpv: Vec<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 #[derive(AsChangeset)]
 #[diesel(table_name = suppliers)]
-struct ProfileChange<'a> {
-    name: &'a str,
+struct ProfileChange {
+    name: String,
     employees: i64,
     annual_turnover_ore: i64,
-    size_class: &'a str,
-    home_municipality: &'a str,
-    service_area: String,
-    cpv: String,
+    #[diesel(serialize_as = String)]
+    size_class: SizeClass,
+    home_municipality: String,
+    #[diesel(serialize_as = Cells<String>)]
+    service_area: Vec<String>,
+    #[diesel(serialize_as = Cells<String>)]
+    cpv: Vec<String>,
     updated_at: NaiveDateTime,
 }
 
@@ -54,46 +61,25 @@ impl Supplier {
             email,
             employees: profile.employees,
             annual_turnover_ore: profile.annual_turnover.get(),
-            size_class: class.as_str().to_string(),
+            size_class: class,
             home_municipality: profile.home_municipality.to_string(),
-            service_area: profile.service_area.entries().join(";"),
-            cpv: cpv_cell(profile),
+            service_area: profile.service_area.entries(),
+            cpv: cpv_list(profile),
             created_at: now,
             updated_at: now,
         }
     }
-
-    pub fn service_area_list(&self) -> Vec<String> {
-        split_cell(&self.service_area)
-    }
-
-    pub fn cpv_list(&self) -> Vec<String> {
-        split_cell(&self.cpv)
-    }
 }
 
-fn cpv_cell(profile: &SupplierProfile) -> String {
-    profile
-        .cpv
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-pub fn split_cell(cell: &str) -> Vec<String> {
-    cell.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
+fn cpv_list(profile: &SupplierProfile) -> Vec<String> {
+    profile.cpv.iter().map(|c| c.as_str().to_string()).collect()
 }
 
 pub fn insert_many(conn: &mut AnyConnection, rows: &[Supplier]) -> DbResult<()> {
     // 12 columns a row keeps a chunk far below SQLite's bound-parameter limit.
     for chunk in rows.chunks(500) {
         per_backend!(conn, |c| diesel::insert_into(suppliers::table)
-            .values(chunk)
+            .values(chunk.to_vec())
             .execute(c))?;
     }
     Ok(())
@@ -107,17 +93,17 @@ pub fn update_profile(
     now: NaiveDateTime,
 ) -> DbResult<()> {
     let change = ProfileChange {
-        name: &profile.name,
+        name: profile.name.clone(),
         employees: profile.employees,
         annual_turnover_ore: profile.annual_turnover.get(),
-        size_class: class.as_str(),
-        home_municipality: profile.home_municipality.as_str(),
-        service_area: profile.service_area.entries().join(";"),
-        cpv: cpv_cell(profile),
+        size_class: class,
+        home_municipality: profile.home_municipality.to_string(),
+        service_area: profile.service_area.entries(),
+        cpv: cpv_list(profile),
         updated_at: now,
     };
     diesel::update(suppliers::table.find(id))
-        .set(&change)
+        .set(change)
         .execute(conn)?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::schema::users;
 use super::AnyConnection;
 use super::DbResult;
+use crate::domain::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -11,7 +12,8 @@ pub struct User {
     pub id: String,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub role: Role,
     pub organization_id: Option<String>,
     pub municipality: Option<String>,
     pub supplier_id: Option<String>,
@@ -22,7 +24,7 @@ pub struct User {
 /// a taken one breaks the unique constraint (`DbError::Conflict`).
 pub fn insert(conn: &mut AnyConnection, user: &User) -> DbResult<()> {
     diesel::insert_into(users::table)
-        .values(user)
+        .values(user.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -45,7 +47,7 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> DbResult<Option<User>> {
 
 pub fn admin_exists(conn: &mut AnyConnection) -> DbResult<bool> {
     let n: i64 = users::table
-        .filter(users::role.eq("admin"))
+        .filter(users::role.eq(Role::Admin.code()))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -69,7 +71,7 @@ pub fn coordinator_emails(
     let by_office = users::organization_id.eq(organization_id.unwrap_or("").to_string());
     let by_host = users::municipality.eq(host_municipality.unwrap_or("").to_string());
     Ok(users::table
-        .filter(users::role.eq("coordinator"))
+        .filter(users::role.eq(Role::Coordinator.code()))
         .filter(by_office.or(by_host))
         .select(users::email)
         .order(users::email.asc())

@@ -7,11 +7,8 @@ use crate::db::organizations::{self, Organization};
 use crate::db::stamp;
 use crate::db::users::{self, User};
 use crate::db::{new_id, AnyConnection};
-use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, Role};
+use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult};
-
-/// The one kind of organisation there is today.
-pub const PROCUREMENT_OFFICE: &str = "procurement_office";
 
 /// Registers a procurement office; 409 `organization_exists` for a number
 /// already registered.
@@ -29,7 +26,7 @@ pub fn create_organization(
     }
     let org = Organization {
         id: new_id(),
-        kind: PROCUREMENT_OFFICE.to_string(),
+        kind: OrganizationKind::ProcurementOffice,
         name: name.to_string(),
         org_number: org_number.to_string(),
         created_at: stamp(now),
@@ -56,7 +53,8 @@ pub fn create_user(
     now: DateTime<Utc>,
 ) -> AppResult<User> {
     if let Some(org_id) = &account.organization_id {
-        let office = organizations::find(conn, org_id)?.filter(|o| o.kind == PROCUREMENT_OFFICE);
+        let office = organizations::find(conn, org_id)?
+            .filter(|o| o.kind == OrganizationKind::ProcurementOffice);
         if office.is_none() {
             return Err(AppError::unprocessable(
                 "organization_not_found",
@@ -69,7 +67,7 @@ pub fn create_user(
         id: new_id(),
         email: account.email.into_string(),
         password_hash: account.password_hash,
-        role: account.role.as_str().to_string(),
+        role: account.role,
         organization_id: account.organization_id,
         municipality: account.municipality.map(String::from),
         supplier_id: None,

@@ -33,7 +33,7 @@ pub struct Report {
 /// What is chosen may change until the notice is out; after that the
 /// tender documents are fixed.
 fn before_publication(aggregate: &Aggregate) -> AppResult<()> {
-    let status = aggregate.procurement.status()?;
+    let status = aggregate.procurement.status;
     match status {
         ProcurementStatus::Draft | ProcurementStatus::Open | ProcurementStatus::Closed => Ok(()),
         other => Err(AppError::conflict(
@@ -70,7 +70,7 @@ pub fn set_clauses(
     let chosen = check_choice(library, codes).map_err(|e| AppError::from(e).on_field("clauses"))?;
     let at = crate::db::stamp(now);
     let mut settings = current_settings(conn, &aggregate, now)?;
-    settings.clauses = chosen.join(";");
+    settings.clauses = chosen.clone();
     settings.updated_at = at;
     compliance::save_settings(conn, &settings)?;
     events::append(
@@ -102,11 +102,7 @@ pub fn set_sustainability(
     let at = crate::db::stamp(now);
     let mut settings = current_settings(conn, &aggregate, now)?;
     settings.climate_weight_percent = weight;
-    settings.sdgs = goals
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(";");
+    settings.sdgs = goals.clone();
     settings.updated_at = at;
     compliance::save_settings(conn, &settings)?;
     events::append(
@@ -197,13 +193,13 @@ fn report_on(
         p.duration_months.saturating_add(p.option_months),
     )?;
     let facts = ContractFacts {
-        contract_type: p.contract_type()?,
+        contract_type: p.contract_type,
         cpvs: &cpvs,
         value: summary.regime.value_ore,
         start: p.contract_start,
         end,
     };
-    let chosen = settings.clause_list();
+    let chosen = &settings.clauses;
     let justified: Vec<String> = justifications
         .iter()
         .map(|j| j.check_code.clone())
@@ -213,7 +209,7 @@ fn report_on(
         &facts,
         row,
         Choices {
-            clauses: &chosen,
+            clauses: chosen,
             climate_weight_percent: settings.climate_weight_percent,
             justified: &justified,
         },

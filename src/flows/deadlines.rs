@@ -10,6 +10,7 @@ use super::lifecycle;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{mandates, municipalities, notices, users, AnyConnection};
 use crate::domain::calendar::{oslo_date, oslo_display};
+use crate::domain::summary::Decision;
 use crate::domain::thresholds::ThresholdTable;
 use crate::error::AppResult;
 use crate::letters::{self, ClosingSummary, MandateWarning, Reminder};
@@ -54,7 +55,7 @@ fn send_closing_summary(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let p = &aggregate.procurement;
-    let names = |decision: &str| -> Vec<String> {
+    let names = |decision: Decision| -> Vec<String> {
         aggregate
             .participations
             .iter()
@@ -65,11 +66,11 @@ fn send_closing_summary(
     let summary = lifecycle::summary_of(aggregate, thresholds, now)?;
     let letter = letters::closing_summary(&ClosingSummary {
         title: &p.title,
-        joined: &names("join"),
-        declined: &names("decline"),
-        no_response: &names("no_response"),
+        joined: &names(Decision::Join),
+        declined: &names(Decision::Decline),
+        no_response: &names(Decision::NoResponse),
         total_max_value: summary.total_max_contract_value_ore,
-        regime: summary.regime.regime.as_str(),
+        regime: summary.regime.regime,
     });
     for address in users::coordinator_emails(
         conn,
@@ -105,7 +106,7 @@ pub fn send_reminders(
         for participation in aggregate
             .participations
             .iter()
-            .filter(|x| x.decision == "pending")
+            .filter(|x| x.decision == Decision::Pending)
         {
             let number = participation.municipality.as_str();
             let Some(address) = municipalities::find(conn, number)?.and_then(|m| m.contact_email)

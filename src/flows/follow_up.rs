@@ -45,7 +45,7 @@ pub fn award(
 ) -> AppResult<usize> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
-    let next = check(aggregate.procurement.status()?, Action::Award).map_err(conflict)?;
+    let next = check(aggregate.procurement.status, Action::Award).map_err(conflict)?;
     if lines.is_empty() {
         return Err(AppError::unprocessable(
             "awards_required",
@@ -78,7 +78,7 @@ pub fn award(
     }
     let p = &aggregate.procurement;
     let chosen = compliance::settings(conn, id)?
-        .map(|s| s.clause_list())
+        .map(|s| s.clauses)
         .unwrap_or_default();
     let end = contract_end(p.contract_start, p.duration_months)?;
     let planned = plan(library, &chosen, p.contract_start, end);
@@ -148,7 +148,7 @@ pub fn record(
 ) -> AppResult<Checkpoint> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
-    let status = aggregate.procurement.status()?;
+    let status = aggregate.procurement.status;
     if status != ProcurementStatus::Awarded {
         return Err(AppError::conflict(
             "invalid_state",
@@ -173,7 +173,7 @@ pub fn record(
             "checkpoint": checkpoint.checkpoint_code,
             "lot_id": checkpoint.lot_id,
             "due_on": checkpoint.due_on,
-            "result": result.as_str(),
+            "result": result,
             "note": note,
         }),
     )?;

@@ -18,7 +18,7 @@ pub fn mark(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let published = procurements::find(conn, procurement_id)?
-        .is_some_and(|p| p.status == ProcurementStatus::Published.as_str());
+        .is_some_and(|p| p.status == ProcurementStatus::Published);
     if !published {
         return Err(AppError::not_found("the procurement"));
     }

@@ -103,7 +103,7 @@ pub fn invite_all(
         let lots: Vec<LotLine> = aggregate
             .lots
             .iter()
-            .filter(|l| l.area_list().iter().any(|a| a == number))
+            .filter(|l| l.area.iter().any(|a| a == number))
             .map(|l| LotLine {
                 title: l.title.clone(),
                 unit: l.unit.clone(),
@@ -117,7 +117,7 @@ pub fn invite_all(
             leader: &leader,
             title: &p.title,
             description: &p.description,
-            contract_type: &p.contract_type,
+            contract_type: p.contract_type,
             cpv: &p.cpv,
             cpv_name,
             framework_agreement: p.framework_agreement,

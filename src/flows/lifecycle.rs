@@ -13,7 +13,7 @@ use crate::domain::clauses::ClauseLibrary;
 use crate::domain::contract::{check, Action, ProcurementStatus};
 use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
-use crate::domain::summary::summarize;
+use crate::domain::summary::{summarize, Decision};
 use crate::domain::thresholds::ThresholdTable;
 use crate::domain::Kommunenummer;
 use crate::error::{AppError, AppResult};
@@ -43,13 +43,13 @@ pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()>
 }
 
 fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
-    check(aggregate.procurement.status()?, action).map_err(conflict)
+    check(aggregate.procurement.status, action).map_err(conflict)
 }
 
 fn proposal_json(p: &Proposal) -> serde_json::Value {
     json!({
         "title": p.title,
-        "contract_type": p.terms.contract_type.as_str(),
+        "contract_type": p.terms.contract_type,
         "cpv": p.cpv.as_str(),
         "framework_agreement": p.terms.framework_agreement,
         "contract_start": p.contract_start,
@@ -67,7 +67,7 @@ fn terms_of(proposal: &Proposal, at: chrono::NaiveDateTime) -> ProcurementChange
     ProcurementChange {
         title: proposal.title.clone(),
         description: proposal.description.clone(),
-        contract_type: proposal.terms.contract_type.as_str().to_string(),
+        contract_type: proposal.terms.contract_type,
         cpv: proposal.cpv.to_string(),
         framework_agreement: proposal.terms.framework_agreement,
         contract_start: proposal.contract_start,
@@ -107,7 +107,7 @@ pub fn propose(
         participation_deadline: terms.participation_deadline,
         quorum_min_participants: terms.quorum_min_participants,
         quorum_min_population_share_percent: terms.quorum_min_population_share_percent,
-        status: ProcurementStatus::Draft.as_str().to_string(),
+        status: ProcurementStatus::Draft,
         organization_id: leader.organization_id,
         host_municipality: leader.host_municipality,
         created_by: actor.to_string(),
@@ -146,7 +146,7 @@ pub fn edit(
     let proposal = &change(&aggregate)?;
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     for lot in &aggregate.lots {
-        if let Some(m) = lot.area_list().into_iter().find(|m| !invited.contains(m)) {
+        if let Some(m) = lot.area.iter().find(|m| !invited.contains(m)) {
             return Err(AppError::unprocessable(
                 "invited_in_lot_area",
                 format!(
@@ -201,12 +201,7 @@ pub fn add_lot(
         cpv: draft.cpv.to_string(),
         unit: draft.unit.clone(),
         unit_price_ore: draft.unit_price.get(),
-        area: draft
-            .area
-            .iter()
-            .map(Kommunenummer::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
+        area: draft.area.iter().map(Kommunenummer::to_string).collect(),
         active: true,
         split_from: None,
         created_at: at,
@@ -219,7 +214,7 @@ pub fn add_lot(
         actor,
         at,
         &json!({"lot_id": lot.id, "title": lot.title, "cpv": lot.cpv, "unit": lot.unit,
-                "unit_price_ore": lot.unit_price_ore, "area": lot.area_list()}),
+                "unit_price_ore": lot.unit_price_ore, "area": lot.area}),
     )?;
     Ok(lot)
 }
@@ -280,7 +275,7 @@ pub fn close(
     let pending = aggregate
         .participations
         .iter()
-        .filter(|p| p.decision == "pending")
+        .filter(|p| p.decision == Decision::Pending)
         .count();
     if now < aggregate.procurement.deadline() && pending > 0 {
         return Err(AppError::conflict(
@@ -333,7 +328,7 @@ pub fn publish(
     let participants: Vec<&str> = aggregate
         .participations
         .iter()
-        .filter(|p| p.decision == "join")
+        .filter(|p| p.decision == Decision::Join)
         .map(|p| p.municipality.as_str())
         .collect();
     let at = crate::db::stamp(now);
@@ -416,12 +411,7 @@ pub fn split(
             cpv: lot.cpv.clone(),
             unit: lot.unit.clone(),
             unit_price_ore: lot.unit_price_ore,
-            area: sub
-                .area
-                .iter()
-                .map(Kommunenummer::as_str)
-                .collect::<Vec<_>>()
-                .join(";"),
+            area: sub.area.iter().map(Kommunenummer::to_string).collect(),
             active: true,
             split_from: Some(lot.id.clone()),
             created_at: at,
@@ -449,13 +439,13 @@ pub fn split(
         "lot_split",
         actor,
         at,
-        &json!({"lot_id": lot_id, "into": created.iter().map(|l| json!({"lot_id": l.id, "area": l.area_list()})).collect::<Vec<_>>()}),
+        &json!({"lot_id": lot_id, "into": created.iter().map(|l| json!({"lot_id": l.id, "area": l.area})).collect::<Vec<_>>()}),
     )?;
     Ok(created)
 }
 
 fn parse_area(lot: &Lot) -> AppResult<Vec<Kommunenummer>> {
-    lot.area_list()
+    lot.area
         .iter()
         .map(|m| Kommunenummer::parse(m).map_err(AppError::internal))
         .collect()
@@ -483,8 +473,8 @@ pub fn summary_of(
         .in_force(day)
         .ok_or_else(|| AppError::internal(format!("no threshold row is in force on {day}")))?;
     summarize(
-        p.status()?,
-        &p.terms()?,
+        p.status,
+        &p.terms(),
         &aggregate.lot_inputs()?,
         &aggregate.participant_inputs()?,
         row,

@@ -36,12 +36,7 @@ pub fn record(
         decided_on: mandate.decided_on,
         valid_from: mandate.valid_from,
         valid_until: mandate.valid_until,
-        cpv_scope: mandate
-            .cpv_scope
-            .iter()
-            .map(CpvPrefix::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
+        cpv_scope: mandate.cpv_scope.into_iter().map(String::from).collect(),
         max_value_ore: mandate.max_value.get(),
         created_by: actor.to_string(),
         created_at: stamp(now),

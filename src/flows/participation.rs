@@ -10,7 +10,7 @@ use crate::db::{events, mandates, AnyConnection};
 use crate::domain::calendar::oslo_date;
 use crate::domain::contract::check_participation;
 use crate::domain::mandate::{check_coverage, joined_lot_cpvs, validate_volumes};
-use crate::domain::summary::{share_value, Decision, VolumeInput};
+use crate::domain::summary::{share_value, Channel, Decision, VolumeInput};
 use crate::domain::{Cpv, Invalid, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
@@ -35,7 +35,7 @@ pub struct DecisionRequest {
 pub struct Receipt {
     pub municipality: String,
     pub decision: Decision,
-    pub channel: String,
+    pub channel: Channel,
     pub decided_at: DateTime<Utc>,
     pub mandate_reference: Option<String>,
     pub share_value_ore: Option<i64>,
@@ -49,7 +49,7 @@ pub fn decide(
     procurement_id: &str,
     municipality: &Kommunenummer,
     request: DecisionRequest,
-    channel: &str,
+    channel: Channel,
     actor: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Receipt> {
@@ -61,7 +61,7 @@ pub fn decide(
         )));
     }
     let p = &aggregate.procurement;
-    check_participation(p.status()?, p.deadline(), now).map_err(conflict)?;
+    check_participation(p.status, p.deadline(), now).map_err(conflict)?;
     let note = check_note(request.note)?;
     let decided_at = crate::db::stamp(now);
 
@@ -94,7 +94,7 @@ pub fn decide(
             let in_area = |lot_id: &str, m: &Kommunenummer| {
                 aggregate
                     .lot(lot_id)
-                    .is_some_and(|l| l.area_list().iter().any(|a| a == m.as_str()))
+                    .is_some_and(|l| l.area.iter().any(|a| a == m.as_str()))
             };
             validate_volumes(&lots, in_area, municipality, &volumes)
                 .map_err(|e| field(e, "volumes"))?;
@@ -125,8 +125,8 @@ pub fn decide(
     let row = Participation {
         procurement_id: procurement_id.to_string(),
         municipality: municipality.to_string(),
-        decision: decision.as_str().to_string(),
-        channel: Some(channel.to_string()),
+        decision,
+        channel: Some(channel),
         decided_at: Some(decided_at),
         mandate_id: mandate.as_ref().map(|m| m.id.clone()),
         note: note.clone(),
@@ -145,7 +145,7 @@ pub fn decide(
         decided_at,
         &json!({
             "municipality": municipality.as_str(),
-            "decision": decision.as_str(),
+            "decision": decision,
             "channel": channel,
             "mandate_id": row.mandate_id,
             "mandate_reference": mandate.as_ref().map(|m| m.reference.clone()),
@@ -157,7 +157,7 @@ pub fn decide(
     Ok(Receipt {
         municipality: municipality.to_string(),
         decision,
-        channel: channel.to_string(),
+        channel,
         decided_at: decided_at.and_utc(),
         mandate_reference: mandate.map(|m| m.reference),
         share_value_ore: share,

@@ -65,7 +65,7 @@ pub fn register(
             id: new_id(),
             email: email.into_string(),
             password_hash,
-            role: Role::Supplier.as_str().into(),
+            role: Role::Supplier,
             organization_id: None,
             municipality: None,
             supplier_id: Some(id.clone()),
@@ -98,8 +98,7 @@ pub fn update_profile(
 ) -> AppResult<Supplier> {
     let current =
         suppliers::find(conn, supplier_id)?.ok_or_else(|| AppError::not_found("the supplier"))?;
-    let area = current.service_area_list();
-    let cpv = current.cpv_list();
+    let (area, cpv) = (&current.service_area, &current.cpv);
     let profile = profile_of(&RawProfile {
         org_number: &current.org_number,
         name: change.name.as_deref().unwrap_or(&current.name),
@@ -114,14 +113,14 @@ pub fn update_profile(
         service_area: change
             .service_area
             .as_ref()
-            .unwrap_or(&area)
+            .unwrap_or(area)
             .iter()
             .map(String::as_str)
             .collect(),
         cpv: change
             .cpv
             .as_ref()
-            .unwrap_or(&cpv)
+            .unwrap_or(cpv)
             .iter()
             .map(String::as_str)
             .collect(),

@@ -12,7 +12,7 @@ use crate::db::procurements::{self, Aggregate};
 use crate::db::stamp;
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
-use crate::domain::summary::Decision;
+use crate::domain::summary::{Channel, Decision};
 use crate::domain::{Kommunenummer, Ore};
 use crate::error::{AppError, AppResult};
 use crate::letters::{self, ReceiptLetter};
@@ -48,7 +48,7 @@ pub fn vote(
         &claims.proc,
         &municipality,
         request,
-        "email",
+        Channel::Email,
         &actor,
         now,
     )?;

@@ -7,6 +7,8 @@ pub mod words;
 
 use maud::{html, Markup, DOCTYPE};
 
+use crate::domain::contract::ContractType;
+use crate::domain::thresholds::Regime;
 use crate::domain::Ore;
 
 pub struct Letter {
@@ -27,7 +29,7 @@ pub struct Invitation<'a> {
     pub leader: &'a str,
     pub title: &'a str,
     pub description: &'a str,
-    pub contract_type: &'a str,
+    pub contract_type: ContractType,
     pub cpv: &'a str,
     pub cpv_name: &'a str,
     pub framework_agreement: bool,
@@ -229,7 +231,7 @@ pub struct ClosingSummary<'a> {
     pub declined: &'a [String],
     pub no_response: &'a [String],
     pub total_max_value: Ore,
-    pub regime: &'a str,
+    pub regime: Regime,
 }
 
 pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
@@ -288,7 +290,7 @@ mod tests {
             leader: "Nordhordland <innkjøp>",
             title: "Skolemat & drikke",
             description: "",
-            contract_type: "services",
+            contract_type: ContractType::Services,
             cpv: "55524000-9",
             cpv_name: "Catering til skoler",
             framework_agreement: true,

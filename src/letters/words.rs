@@ -1,22 +1,26 @@
 //! Norwegian words for the platform's values.
 
-pub fn contract_type(code: &str) -> &'static str {
-    match code {
-        "goods" => "varer",
-        "services" => "tjenester",
-        "works" => "bygg og anlegg",
-        "social_services" => "helse- og sosialtjenester og andre særlige tjenester",
-        _ => "annet",
+use crate::domain::contract::ContractType;
+use crate::domain::summary::Decision;
+use crate::domain::thresholds::Regime;
+
+pub fn contract_type(contract_type: ContractType) -> &'static str {
+    match contract_type {
+        ContractType::Goods => "varer",
+        ContractType::Services => "tjenester",
+        ContractType::Works => "bygg og anlegg",
+        ContractType::SocialServices => "helse- og sosialtjenester og andre særlige tjenester",
     }
 }
 
-pub fn regime(code: &str) -> &'static str {
-    match code {
-        "below_rules" => "under regelverkets nedre grense",
-        "below_national_threshold" => "under nasjonal terskelverdi (anskaffelsesforskriften del I)",
-        "national" => "over nasjonal terskelverdi (anskaffelsesforskriften del II)",
-        "eea" => "over EØS-terskelverdi (anskaffelsesforskriften del III)",
-        _ => "ukjent",
+pub fn regime(regime: Regime) -> &'static str {
+    match regime {
+        Regime::BelowRules => "under regelverkets nedre grense",
+        Regime::BelowNationalThreshold => {
+            "under nasjonal terskelverdi (anskaffelsesforskriften del I)"
+        }
+        Regime::National => "over nasjonal terskelverdi (anskaffelsesforskriften del II)",
+        Regime::Eea => "over EØS-terskelverdi (anskaffelsesforskriften del III)",
     }
 }
 
@@ -58,12 +62,12 @@ pub fn maximum(max: Option<i64>, unit: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn decision(code: &str) -> &'static str {
-    match code {
-        "join" => "Deltar",
-        "decline" => "Deltar ikke",
-        "no_response" => "Ikke svart",
-        _ => "Ikke svart ennå",
+pub fn decision(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Join => "Deltar",
+        Decision::Decline => "Deltar ikke",
+        Decision::NoResponse => "Ikke svart",
+        Decision::Pending => "Ikke svart ennå",
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::procurements::{self, Aggregate};
-use crate::domain::contract::ProcurementStatus;
+use crate::domain::contract::{ContractType, ProcurementStatus};
 use crate::domain::summary::{Decision, Summary};
 use crate::error::{AppError, AppResult};
 use crate::flows::lifecycle;
@@ -19,8 +19,11 @@ use crate::state::AppState;
 
 /// Published procurements stay public once awarded: the notice and its lot
 /// division do not disappear with the award (only the list leaves them out).
-fn is_public(status: &str) -> bool {
-    status == ProcurementStatus::Published.as_str() || status == ProcurementStatus::Awarded.as_str()
+fn is_public(status: ProcurementStatus) -> bool {
+    matches!(
+        status,
+        ProcurementStatus::Published | ProcurementStatus::Awarded
+    )
 }
 
 /// The `event_seq` of a published (or awarded) procurement; 404 for any other.
@@ -31,7 +34,7 @@ pub async fn published_version(state: &AppState, id: &str) -> AppResult<i64> {
         .read(move |c| procurements::version(c, &key))
         .await?
     {
-        Some((status, seq)) if is_public(&status) => Ok(seq),
+        Some((status, seq)) if is_public(status) => Ok(seq),
         _ => Err(AppError::not_found("the procurement")),
     }
 }
@@ -43,7 +46,7 @@ pub async fn load_published(state: &AppState, id: &str) -> AppResult<(Aggregate,
         .db
         .read(move |c| procurements::load(c, &key))
         .await?
-        .filter(|a| is_public(&a.procurement.status))
+        .filter(|a| is_public(a.procurement.status))
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     // Published procurements are summed with the thresholds of their
     // publication day, so the answer depends on the stored data only.
@@ -93,7 +96,8 @@ pub struct LotDivision {
     #[schema(example = "55524000-9")]
     pub cpv: String,
     /// `goods`, `services`, `works` or `social_services`.
-    pub contract_type: String,
+    #[schema(value_type = String)]
+    pub contract_type: ContractType,
     pub framework_agreement: bool,
     pub contract_start: NaiveDate,
     pub duration_months: i64,
@@ -108,7 +112,7 @@ pub fn participants_of(aggregate: &Aggregate) -> Vec<&str> {
     aggregate
         .participations
         .iter()
-        .filter(|p| p.decision == Decision::Join.as_str())
+        .filter(|p| p.decision == Decision::Join)
         .map(|p| p.municipality.as_str())
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -137,7 +141,7 @@ pub fn division_of(aggregate: &Aggregate, summary: &Summary) -> AppResult<LotDiv
                 cpv: lot.cpv.clone(),
                 unit: lot.unit.clone(),
                 area: lot
-                    .area_list()
+                    .area
                     .iter()
                     .filter(|m| joined.contains(m.as_str()))
                     .map(|m| named(m))
@@ -154,7 +158,7 @@ pub fn division_of(aggregate: &Aggregate, summary: &Summary) -> AppResult<LotDiv
         title: p.title.clone(),
         description: p.description.clone(),
         cpv: p.cpv.clone(),
-        contract_type: p.contract_type.clone(),
+        contract_type: p.contract_type,
         framework_agreement: p.framework_agreement,
         contract_start: p.contract_start,
         duration_months: p.duration_months,

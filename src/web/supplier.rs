@@ -86,7 +86,7 @@ fn volumes_by_lot(aggregate: &Aggregate) -> HashMap<&str, Vec<(&str, i64)>> {
     let joined: BTreeSet<&str> = aggregate
         .participations
         .iter()
-        .filter(|p| p.decision == Decision::Join.as_str())
+        .filter(|p| p.decision == Decision::Join)
         .map(|p| p.municipality.as_str())
         .collect();
     let mut out: HashMap<&str, Vec<(&str, i64)>> = HashMap::new();
@@ -196,7 +196,7 @@ fn procurement_page(
         h1 { (d.title) }
         @if !d.description.trim().is_empty() { p { (d.description) } }
         table.facts {
-            tr { th { "Kontraktstype" } td { (capitalised(words::contract_type(&d.contract_type))) } }
+            tr { th { "Kontraktstype" } td { (capitalised(words::contract_type(d.contract_type))) } }
             tr { th { "CPV" } td { (cpv_line(&d.cpv)) } }
             tr { th { "Rammeavtale" } td { (capitalised(words::yes_no(d.framework_agreement))) } }
             tr { th { "Kontraktsperiode" } td { (period_nb(d.contract_start, d.duration_months)) " (" (d.duration_months) " måneder)" } }

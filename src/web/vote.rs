@@ -17,7 +17,8 @@ use crate::db::mandates::{self, Mandate};
 use crate::db::procurements::{self, Aggregate, Lot};
 use crate::db::vote_links;
 use crate::domain::calendar::{oslo_date, oslo_display};
-use crate::domain::summary::VolumeInput;
+use crate::domain::contract::ProcurementStatus;
+use crate::domain::summary::{Decision, VolumeInput};
 use crate::domain::Ore;
 use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
@@ -44,7 +45,7 @@ impl Context {
         self.aggregate
             .lots
             .iter()
-            .filter(|l| l.area_list().iter().any(|a| a == self.municipality()))
+            .filter(|l| l.area.iter().any(|a| a == self.municipality()))
             .collect()
     }
 }
@@ -52,7 +53,8 @@ impl Context {
 /// What the form shows: the values last submitted, or the decision on record.
 #[derive(Default)]
 struct FormValues {
-    decision: String,
+    /// Join or decline; anything else the form sends is no answer.
+    decision: Option<Decision>,
     mandate_id: String,
     note: String,
     /// lot id → (annual, maximum) as typed
@@ -63,8 +65,8 @@ impl FormValues {
     fn on_record(ctx: &Context) -> FormValues {
         let mut v = FormValues::default();
         if let Some(p) = ctx.aggregate.participation(ctx.municipality()) {
-            if p.decision == "join" || p.decision == "decline" {
-                v.decision = p.decision.clone();
+            if matches!(p.decision, Decision::Join | Decision::Decline) {
+                v.decision = Some(p.decision);
             }
             v.mandate_id = p.mandate_id.clone().unwrap_or_default();
             v.note = p.note.clone().unwrap_or_default();
@@ -89,7 +91,7 @@ impl FormValues {
         let mut v = FormValues::default();
         for (name, value) in fields {
             match name.as_str() {
-                "decision" => v.decision = value.clone(),
+                "decision" => v.decision = value.parse().ok(),
                 "mandate_id" => v.mandate_id = value.clone(),
                 "note" => v.note = value.clone(),
                 other => {
@@ -108,12 +110,12 @@ impl FormValues {
     /// not a whole number is refused here, with the lot named.
     fn request(&self, lots: &[&Lot]) -> Result<DecisionRequest, String> {
         let note = Some(self.note.clone()).filter(|n| !n.trim().is_empty());
-        match self.decision.as_str() {
-            "decline" => Ok(DecisionRequest {
+        match self.decision {
+            Some(Decision::Decline) => Ok(DecisionRequest {
                 choice: Choice::Decline,
                 note,
             }),
-            "join" => {
+            Some(Decision::Join) => {
                 let mut volumes = Vec::new();
                 for lot in lots {
                     let (annual, max) = self.quantities.get(&lot.id).cloned().unwrap_or_default();
@@ -223,9 +225,9 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
             "Anskaffelsen finnes ikke lenger.",
         ));
     };
-    match aggregate.procurement.status.as_str() {
-        "open" => {}
-        "cancelled" => {
+    match aggregate.procurement.status {
+        ProcurementStatus::Open => {}
+        ProcurementStatus::Cancelled => {
             return Err(notice(
                 StatusCode::GONE,
                 "Anskaffelsen er avlyst",
@@ -364,10 +366,10 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
             @if !p.description.is_empty() { p { (p.description) } }
             table {
                 tr { th { "Svarfrist" } td { strong { (oslo_display(p.deadline())) } } }
-                tr { th { "Kontraktstype" } td { (words::contract_type(&p.contract_type)) } }
+                tr { th { "Kontraktstype" } td { (words::contract_type(p.contract_type)) } }
                 tr { th { "Avtaleperiode" } td { (words::period(p.duration_months, p.option_months, &p.contract_start.format("%d.%m.%Y").to_string())) } }
                 tr { th { "Rammeavtale" } td { (words::yes_no(p.framework_agreement)) } }
-                @if let Some(c) = current { tr { th { "Svar nå" } td { (words::decision(&c.decision)) } } }
+                @if let Some(c) = current { tr { th { "Svar nå" } td { (words::decision(c.decision)) } } }
             }
             @if let Some((message, detail)) = &error {
                 div.errors role="alert" {
@@ -378,8 +380,8 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
             form method="post" {
                 fieldset {
                     legend { "Svar" }
-                    label { input type="radio" name="decision" value="join" checked[v.decision == "join"]; " " (name) " deltar" }
-                    label { input type="radio" name="decision" value="decline" checked[v.decision == "decline"]; " " (name) " deltar ikke" }
+                    label { input type="radio" name="decision" value=(Decision::Join.code()) checked[v.decision == Some(Decision::Join)]; " " (name) " deltar" }
+                    label { input type="radio" name="decision" value=(Decision::Decline.code()) checked[v.decision == Some(Decision::Decline)]; " " (name) " deltar ikke" }
                 }
                 fieldset {
                     legend { "Vedtak (fullmakt)" }
@@ -423,7 +425,7 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
 
 fn receipt_page(ctx: &Context, receipt: &Receipt, fresh: &str) -> Markup {
     let name = municipality_name(&receipt.municipality);
-    let joined = receipt.decision.as_str() == "join";
+    let joined = receipt.decision == Decision::Join;
     page(
         "Svaret er registrert",
         html! {

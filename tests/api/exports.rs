@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use awc::http::StatusCode;
+use samkjop::domain::contract::ProcurementStatus;
+use samkjop::domain::SizeClass;
 use serde_json::{json, Map, Value};
 
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
@@ -1085,25 +1087,25 @@ async fn the_demo_fills_a_fresh_database_with_valid_data() {
     let awards: Vec<samkjop::ocds::LotAward> = aggregate
         .lots
         .iter()
-        .zip(["micro", "small", "medium", "large"])
+        .zip(SizeClass::ALL)
         .map(|(lot, class)| {
             let s = register
                 .iter()
-                .find(|s| s.size_class == class)
+                .find(|s| s.size_class == *class)
                 .unwrap_or_else(|| panic!("a {class} firm"));
             samkjop::ocds::LotAward {
                 lot_id: lot.id.clone(),
                 supplier: samkjop::ocds::SupplierParty {
                     org_number: s.org_number.clone(),
                     name: s.name.clone(),
-                    size_class: class.parse().expect("a size class"),
+                    size_class: *class,
                 },
                 awarded_at: chrono::Utc::now(),
             }
         })
         .collect();
     let mut awarded = aggregate.clone();
-    awarded.procurement.status = "awarded".into();
+    awarded.procurement.status = ProcurementStatus::Awarded;
     let package = samkjop::ocds::release_package(&samkjop::ocds::ReleaseInput {
         prefix: "ocds-samkjop",
         package_uri: "https://samkjop.example/ocds".into(),

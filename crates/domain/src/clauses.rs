@@ -7,7 +7,6 @@ pub mod compliance;
 pub mod mandatory;
 
 use std::collections::HashSet;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,37 +17,20 @@ use super::{CpvPrefix, Invalid, Ore};
 pub use compliance::{evaluate, Check, CheckStatus, Choices, CLIMATE_WEIGHT};
 pub use mandatory::{mandatory, ContractFacts, Figures, Reason};
 
-/// A row of the threshold table, named, so that a rule follows the amounts
-/// in force instead of copying them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ThresholdRef {
-    LowerLimit,
-    National,
-    EeaGoodsServices,
-    EeaWorks,
-    EeaSocialServices,
-    /// The EEA threshold of the procurement's own contract type.
-    EeaOfContractType,
-}
-
-impl ThresholdRef {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ThresholdRef::LowerLimit => "lower_limit",
-            ThresholdRef::National => "national",
-            ThresholdRef::EeaGoodsServices => "eea_goods_services",
-            ThresholdRef::EeaWorks => "eea_works",
-            ThresholdRef::EeaSocialServices => "eea_social_services",
-            ThresholdRef::EeaOfContractType => "eea_of_contract_type",
-        }
+crate::code_enum! {
+    /// A row of the threshold table, named, so that a rule follows the amounts
+    /// in force instead of copying them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ThresholdRef {
+        LowerLimit = "lower_limit",
+        National = "national",
+        EeaGoodsServices = "eea_goods_services",
+        EeaWorks = "eea_works",
+        EeaSocialServices = "eea_social_services",
+        /// The EEA threshold of the procurement's own contract type.
+        EeaOfContractType = "eea_of_contract_type",
     }
-}
-
-impl fmt::Display for ThresholdRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    invalid = "invalid_threshold", "a threshold";
 }
 
 /// An amount of a rule: fixed in the library, or a threshold of the table.

@@ -2,118 +2,49 @@
 //! threshold) and where it is in its life (the status machine of api.md,
 //! "Joint procurements").
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContractType {
-    Goods,
-    Services,
-    Works,
-    /// Health, social and other special services (Directive Annex XIV),
-    /// which have their own, higher EEA threshold.
-    SocialServices,
-}
-
-impl ContractType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContractType::Goods => "goods",
-            ContractType::Services => "services",
-            ContractType::Works => "works",
-            ContractType::SocialServices => "social_services",
-        }
+crate::code_enum! {
+    /// What a procurement buys; it picks the EEA threshold.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ContractType {
+        Goods = "goods",
+        Services = "services",
+        Works = "works",
+        /// Health, social and other special services (Directive Annex XIV),
+        /// which have their own, higher EEA threshold.
+        SocialServices = "social_services",
     }
+    invalid = "invalid_contract_type",
+        "a contract type: use goods, services, works or social_services";
 }
 
-impl FromStr for ContractType {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "goods" => Ok(ContractType::Goods),
-            "services" => Ok(ContractType::Services),
-            "works" => Ok(ContractType::Works),
-            "social_services" => Ok(ContractType::SocialServices),
-            other => Err(Invalid::new(
-                "invalid_contract_type",
-                format!(
-                    "'{other}' is not a contract type: use goods, services, works or social_services"
-                ),
-            )),
-        }
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ProcurementStatus {
+        Draft = "draft",
+        /// The participation window: municipalities join or decline.
+        Open = "open",
+        /// The window is over and the volumes are known; lots may still be split.
+        Closed = "closed",
+        /// The notice is out and the participant list is frozen (KOFA 2019/389).
+        Published = "published",
+        Awarded = "awarded",
+        Cancelled = "cancelled",
     }
-}
-
-impl fmt::Display for ContractType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProcurementStatus {
-    Draft,
-    /// The participation window: municipalities join or decline.
-    Open,
-    /// The window is over and the volumes are known; lots may still be split.
-    Closed,
-    /// The notice is out and the participant list is frozen (KOFA 2019/389).
-    Published,
-    Awarded,
-    Cancelled,
+    invalid = "invalid_status",
+        "a procurement status: use draft, open, closed, published, awarded or cancelled";
 }
 
 impl ProcurementStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProcurementStatus::Draft => "draft",
-            ProcurementStatus::Open => "open",
-            ProcurementStatus::Closed => "closed",
-            ProcurementStatus::Published => "published",
-            ProcurementStatus::Awarded => "awarded",
-            ProcurementStatus::Cancelled => "cancelled",
-        }
-    }
-
     /// How a sentence names the state: "the procurement is a draft".
     fn described(self) -> &'static str {
         match self {
             ProcurementStatus::Draft => "a draft",
-            other => other.as_str(),
+            other => other.code(),
         }
-    }
-}
-
-impl FromStr for ProcurementStatus {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "draft" => Ok(ProcurementStatus::Draft),
-            "open" => Ok(ProcurementStatus::Open),
-            "closed" => Ok(ProcurementStatus::Closed),
-            "published" => Ok(ProcurementStatus::Published),
-            "awarded" => Ok(ProcurementStatus::Awarded),
-            "cancelled" => Ok(ProcurementStatus::Cancelled),
-            other => Err(Invalid::new(
-                "invalid_status",
-                format!(
-                    "'{other}' is not a procurement status: use draft, open, closed, published, awarded or cancelled"
-                ),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for ProcurementStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -323,10 +254,10 @@ mod tests {
     #[test]
     fn names_round_trip_through_text_and_json() {
         for status in ALL_STATUSES {
-            assert_eq!(status.as_str().parse::<ProcurementStatus>(), Ok(status));
+            assert_eq!(status.code().parse::<ProcurementStatus>(), Ok(status));
             assert_eq!(
                 serde_json::to_string(&status).unwrap(),
-                format!("\"{}\"", status.as_str())
+                format!("\"{}\"", status.code())
             );
         }
         for ct in [
@@ -335,10 +266,10 @@ mod tests {
             ContractType::Works,
             ContractType::SocialServices,
         ] {
-            assert_eq!(ct.as_str().parse::<ContractType>(), Ok(ct));
+            assert_eq!(ct.code().parse::<ContractType>(), Ok(ct));
             assert_eq!(
                 serde_json::to_string(&ct).unwrap(),
-                format!("\"{}\"", ct.as_str())
+                format!("\"{}\"", ct.code())
             );
         }
         assert_eq!(

@@ -2,51 +2,21 @@
 //! award, when each is due, and where each stands. Pure: the caller passes
 //! today's date.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Days, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::clauses::{CheckpointSpec, ClauseLibrary, FollowUpRules};
 use super::Invalid;
 
-/// What the coordinator found at a checkpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckpointResult {
-    Done,
-    /// Something was wrong; the note says what.
-    Deviation,
-}
-
-impl CheckpointResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckpointResult::Done => "done",
-            CheckpointResult::Deviation => "deviation",
-        }
+crate::code_enum! {
+    /// What the coordinator found at a checkpoint.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum CheckpointResult {
+        Done = "done",
+        /// Something was wrong; the note says what.
+        Deviation = "deviation",
     }
-}
-
-impl FromStr for CheckpointResult {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "done" => Ok(CheckpointResult::Done),
-            "deviation" => Ok(CheckpointResult::Deviation),
-            other => Err(Invalid::new(
-                "invalid_result",
-                format!("'{other}' is not a result: use done or deviation"),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for CheckpointResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    invalid = "invalid_result", "a result: use done or deviation";
 }
 
 /// A deviation without a word on what was wrong cannot be followed up.
@@ -69,29 +39,20 @@ pub fn check_result(result: CheckpointResult, note: Option<&str>) -> Result<(), 
 
 pub const MAX_NOTE_CHARS: usize = 4000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckpointState {
-    /// Not yet due.
-    Upcoming,
-    /// From `remind_days_before` its date until it is overdue.
-    Due,
-    /// Still open `overdue_after_days` after its date.
-    Overdue,
-    Done,
-    Deviation,
-}
-
-impl CheckpointState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckpointState::Upcoming => "upcoming",
-            CheckpointState::Due => "due",
-            CheckpointState::Overdue => "overdue",
-            CheckpointState::Done => "done",
-            CheckpointState::Deviation => "deviation",
-        }
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum CheckpointState {
+        /// Not yet due.
+        Upcoming = "upcoming",
+        /// From `remind_days_before` its date until it is overdue.
+        Due = "due",
+        /// Still open `overdue_after_days` after its date.
+        Overdue = "overdue",
+        Done = "done",
+        Deviation = "deviation",
     }
+    invalid = "invalid_checkpoint_state",
+        "a checkpoint state: use upcoming, due, overdue, done or deviation";
 }
 
 pub fn state(

@@ -3,20 +3,17 @@
 //! the class is decided by staff and turnover; a firm above a turnover limit
 //! but within its balance-sheet limit can ask for a correction.
 
-use std::fmt;
-use std::str::FromStr;
+use super::Ore;
 
-use serde::{Deserialize, Serialize};
-
-use super::{Invalid, Ore};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SizeClass {
-    Micro,
-    Small,
-    Medium,
-    Large,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum SizeClass {
+        Micro = "micro",
+        Small = "small",
+        Medium = "medium",
+        Large = "large",
+    }
+    invalid = "invalid_size_class", "a size class";
 }
 
 /// Øre per euro, e.g. 1150 for NOK 11.50. An integer so that thresholds stay
@@ -44,37 +41,6 @@ impl SizeClass {
 
     pub fn is_sme(self) -> bool {
         self != SizeClass::Large
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SizeClass::Micro => "micro",
-            SizeClass::Small => "small",
-            SizeClass::Medium => "medium",
-            SizeClass::Large => "large",
-        }
-    }
-}
-
-impl FromStr for SizeClass {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "micro" => Ok(SizeClass::Micro),
-            "small" => Ok(SizeClass::Small),
-            "medium" => Ok(SizeClass::Medium),
-            "large" => Ok(SizeClass::Large),
-            other => Err(Invalid::new(
-                "invalid_size_class",
-                format!("'{other}' is not a size class"),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for SizeClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -120,36 +120,21 @@ pub fn small_lot_limit(row: &ThresholdRow, contract_type: ContractType) -> Ore {
     }
 }
 
-/// Ordered from the least to the most regulated, so that `<` reads as
-/// "a lower regime".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Regime {
-    /// Below the lower limit of LOA § 2: the procurement rules do not apply.
-    BelowRules,
-    /// Within the rules but below FOA part II: part I only.
-    BelowNationalThreshold,
-    /// FOA part II, Doffin notice.
-    National,
-    /// FOA part III, TED notice.
-    Eea,
-}
-
-impl Regime {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Regime::BelowRules => "below_rules",
-            Regime::BelowNationalThreshold => "below_national_threshold",
-            Regime::National => "national",
-            Regime::Eea => "eea",
-        }
+crate::code_enum! {
+    /// Ordered from the least to the most regulated, so that `<` reads as
+    /// "a lower regime".
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Regime {
+        /// Below the lower limit of LOA § 2: the procurement rules do not apply.
+        BelowRules = "below_rules",
+        /// Within the rules but below FOA part II: part I only.
+        BelowNationalThreshold = "below_national_threshold",
+        /// FOA part II, Doffin notice.
+        National = "national",
+        /// FOA part III, TED notice.
+        Eea = "eea",
     }
-}
-
-impl fmt::Display for Regime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    invalid = "invalid_regime", "a regime";
 }
 
 /// A value equal to a threshold is in the higher regime ("at or above").
@@ -348,7 +333,7 @@ mod tests {
         ] {
             assert_eq!(
                 serde_json::to_string(&r).unwrap(),
-                format!("\"{}\"", r.as_str())
+                format!("\"{}\"", r.code())
             );
         }
     }

@@ -11,28 +11,19 @@ use crate::thresholds::ThresholdRow;
 /// The check of FOA § 7-9, beside one check per clause code.
 pub const CLIMATE_WEIGHT: &str = "climate_weight";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    /// Mandatory and fulfilled.
-    Ok,
-    /// Mandatory, not fulfilled, not justified: publishing is refused.
-    Missing,
-    /// Mandatory, not fulfilled, with a written justification.
-    Justified,
-    /// Not mandatory for this procurement.
-    NotApplicable,
-}
-
-impl CheckStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckStatus::Ok => "ok",
-            CheckStatus::Missing => "missing",
-            CheckStatus::Justified => "justified",
-            CheckStatus::NotApplicable => "not_applicable",
-        }
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum CheckStatus {
+        /// Mandatory and fulfilled.
+        Ok = "ok",
+        /// Mandatory, not fulfilled, not justified: publishing is refused.
+        Missing = "missing",
+        /// Mandatory, not fulfilled, with a written justification.
+        Justified = "justified",
+        /// Not mandatory for this procurement.
+        NotApplicable = "not_applicable",
     }
+    invalid = "invalid_check_status", "a check status";
 }
 
 /// What the coordinator decided.

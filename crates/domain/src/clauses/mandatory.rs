@@ -101,7 +101,7 @@ pub fn mandatory(
     };
 
     if !rule.contract_types.is_empty() {
-        let names: Vec<&str> = rule.contract_types.iter().map(|t| t.as_str()).collect();
+        let names: Vec<&str> = rule.contract_types.iter().map(|t| t.code()).collect();
         if rule.contract_types.contains(&facts.contract_type) {
             met.push(format!("a {} contract", facts.contract_type));
         } else {
@@ -147,7 +147,7 @@ pub fn mandatory(
         figures.comparison = Some(comparison);
         let named = match amount {
             Amount::Threshold(t) => {
-                figures.threshold = Some(t.as_str().to_string());
+                figures.threshold = Some(t.code().to_string());
                 format!(" ({t} threshold from {})", thresholds.valid_from)
             }
             Amount::Ore(_) => String::new(),

@@ -1,9 +1,6 @@
 //! What a summary is computed from: the terms of the contract, its lots and
 //! the invited municipalities with their answers and volumes.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::Quorum;
@@ -75,48 +72,28 @@ pub struct LotInput {
     pub unit_price: Ore,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Invited, the window is open, no answer yet.
-    Pending,
-    Join,
-    Decline,
-    /// No answer when the window closed.
-    NoResponse,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Decision {
+        /// Invited, the window is open, no answer yet.
+        Pending = "pending",
+        Join = "join",
+        Decline = "decline",
+        /// No answer when the window closed.
+        NoResponse = "no_response",
+    }
+    invalid = "invalid_decision", "a decision: use join or decline";
 }
 
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Pending => "pending",
-            Decision::Join => "join",
-            Decision::Decline => "decline",
-            Decision::NoResponse => "no_response",
-        }
+crate::code_enum! {
+    /// How a municipality gave its decision: by the API or by the link of
+    /// its invitation email.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Channel {
+        Api = "api",
+        Email = "email",
     }
-}
-
-impl FromStr for Decision {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Decision::Pending),
-            "join" => Ok(Decision::Join),
-            "decline" => Ok(Decision::Decline),
-            "no_response" => Ok(Decision::NoResponse),
-            other => Err(Invalid::new(
-                "invalid_decision",
-                format!("'{other}' is not a decision: use join or decline"),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    invalid = "invalid_channel", "a channel: use api or email";
 }
 
 /// One invited municipality. `population` is 0 when unknown; volumes count
