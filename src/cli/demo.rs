@@ -597,7 +597,7 @@ async fn propose(db: &Db, accounts: &Accounts, plan: &Plan<'_>) -> AppResult<Str
         participation_deadline: Utc::now() + Duration::days(plan.deadline_days),
         invited: &invited,
         quorum: plan.quorum,
-        host_municipality: None,
+        ..Default::default()
     };
     let proposal = check_proposal(&input, Utc::now()).map_err(|(_, e)| AppError::from(e))?;
     let leader = Leader {

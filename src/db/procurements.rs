@@ -9,6 +9,7 @@ use super::types::{Cells, NullableCode};
 use super::AnyConnection;
 use super::{DbError, DbResult};
 use crate::domain::contract::{ContractType, ProcurementStatus};
+use crate::domain::procurement::Proposal;
 use crate::domain::summary::{
     Channel, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
 };
@@ -43,8 +44,9 @@ pub struct Procurement {
     pub updated_at: NaiveDateTime,
 }
 
-/// What a coordinator may change while the procurement is a draft.
-#[derive(Debug, Clone, AsChangeset)]
+/// The columns a proposal sets, the same whether it creates or edits: what a
+/// coordinator may change while the procurement is a draft.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
 #[diesel(table_name = procurements, treat_none_as_null = true)]
 pub struct ProcurementChange {
     pub title: String,
@@ -60,6 +62,43 @@ pub struct ProcurementChange {
     pub quorum_min_participants: Option<i64>,
     pub quorum_min_population_share_percent: Option<i64>,
     pub updated_at: NaiveDateTime,
+}
+
+impl ProcurementChange {
+    pub fn of(proposal: &Proposal, at: NaiveDateTime) -> ProcurementChange {
+        let quorum = proposal.terms.quorum.unwrap_or_default();
+        ProcurementChange {
+            title: proposal.title.clone(),
+            description: proposal.description.clone(),
+            contract_type: proposal.terms.contract_type,
+            cpv: proposal.cpv.to_string(),
+            framework_agreement: proposal.terms.framework_agreement,
+            contract_start: proposal.contract_start,
+            duration_months: proposal.terms.duration_months,
+            option_months: proposal.terms.option_months,
+            participation_deadline: proposal.participation_deadline.naive_utc(),
+            quorum_min_participants: quorum.min_participants,
+            quorum_min_population_share_percent: quorum.min_population_share_percent,
+            updated_at: at,
+        }
+    }
+}
+
+/// A new procurement: the proposal's columns and those set once, at creation.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = procurements)]
+pub struct NewProcurement {
+    pub id: String,
+    #[diesel(embed)]
+    pub proposal: ProcurementChange,
+    #[diesel(serialize_as = String)]
+    pub status: ProcurementStatus,
+    pub organization_id: Option<String>,
+    pub host_municipality: Option<String>,
+    pub created_by: String,
+    pub event_seq: i64,
+    pub last_event_hash: String,
+    pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -215,7 +254,7 @@ impl Aggregate {
     }
 }
 
-pub fn insert(conn: &mut AnyConnection, p: &Procurement, invited: &[String]) -> DbResult<()> {
+pub fn insert(conn: &mut AnyConnection, p: &NewProcurement, invited: &[String]) -> DbResult<()> {
     diesel::insert_into(procurements::table)
         .values(p.clone())
         .execute(conn)?;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::invitations::{invite_all, Links};
 use super::{conflict, locked, locked_head};
-use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
+use crate::db::procurements::{self, Aggregate, Lot, NewProcurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
 use crate::domain::clauses::ClauseLibrary;
@@ -47,37 +47,7 @@ fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
 }
 
 fn proposal_json(p: &Proposal) -> serde_json::Value {
-    json!({
-        "title": p.title,
-        "contract_type": p.terms.contract_type,
-        "cpv": p.cpv.as_str(),
-        "framework_agreement": p.terms.framework_agreement,
-        "contract_start": p.contract_start,
-        "duration_months": p.terms.duration_months,
-        "option_months": p.terms.option_months,
-        "participation_deadline": p.participation_deadline,
-        "invited": p.invited.iter().map(Kommunenummer::as_str).collect::<Vec<_>>(),
-        "quorum": p.terms.quorum,
-    })
-}
-
-/// The columns a proposal sets, the same whether it creates or edits.
-fn terms_of(proposal: &Proposal, at: chrono::NaiveDateTime) -> ProcurementChange {
-    let quorum = proposal.terms.quorum.unwrap_or_default();
-    ProcurementChange {
-        title: proposal.title.clone(),
-        description: proposal.description.clone(),
-        contract_type: proposal.terms.contract_type,
-        cpv: proposal.cpv.to_string(),
-        framework_agreement: proposal.terms.framework_agreement,
-        contract_start: proposal.contract_start,
-        duration_months: proposal.terms.duration_months,
-        option_months: proposal.terms.option_months,
-        participation_deadline: proposal.participation_deadline.naive_utc(),
-        quorum_min_participants: quorum.min_participants,
-        quorum_min_population_share_percent: quorum.min_population_share_percent,
-        updated_at: at,
-    }
+    serde_json::to_value(p).unwrap_or_default()
 }
 
 pub struct Leader {
@@ -93,29 +63,16 @@ pub fn propose(
     now: DateTime<Utc>,
 ) -> AppResult<String> {
     let at = crate::db::stamp(now);
-    let terms = terms_of(proposal, at);
-    let row = Procurement {
+    let row = NewProcurement {
         id: new_id(),
-        title: terms.title,
-        description: terms.description,
-        contract_type: terms.contract_type,
-        cpv: terms.cpv,
-        framework_agreement: terms.framework_agreement,
-        contract_start: terms.contract_start,
-        duration_months: terms.duration_months,
-        option_months: terms.option_months,
-        participation_deadline: terms.participation_deadline,
-        quorum_min_participants: terms.quorum_min_participants,
-        quorum_min_population_share_percent: terms.quorum_min_population_share_percent,
+        proposal: ProcurementChange::of(proposal, at),
         status: ProcurementStatus::Draft,
         organization_id: leader.organization_id,
         host_municipality: leader.host_municipality,
         created_by: actor.to_string(),
         event_seq: 0,
         last_event_hash: String::new(),
-        published_at: None,
         created_at: at,
-        updated_at: at,
     };
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     procurements::insert(conn, &row, &invited)?;
@@ -158,7 +115,7 @@ pub fn edit(
         }
     }
     let at = crate::db::stamp(now);
-    let change = terms_of(proposal, at);
+    let change = ProcurementChange::of(proposal, at);
     procurements::update(conn, id, &change, &invited)?;
     events::append(conn, id, "edited", actor, at, &proposal_json(proposal))?;
     Ok(())

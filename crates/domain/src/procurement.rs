@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 use super::calendar::oslo_date;
 use super::contract::ContractType;
@@ -18,8 +19,10 @@ pub const MAX_INVITED: usize = 357;
 /// computation over a procurement small.
 pub const MAX_LOTS: usize = 500;
 
-/// A proposal as written, before checking.
-#[derive(Debug, Clone)]
+/// A proposal as written, before checking. `Default` lets a caller name
+/// only what it has, so that an optional field added here touches no caller
+/// that does not use it.
+#[derive(Debug, Clone, Default)]
 pub struct ProposalInput<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -36,11 +39,14 @@ pub struct ProposalInput<'a> {
     pub host_municipality: Option<&'a str>,
 }
 
-#[derive(Debug, Clone)]
+/// A checked proposal. Its serialisation is what the audit chain records of
+/// a proposal or an edit.
+#[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     pub title: String,
     pub description: String,
     pub cpv: Cpv,
+    #[serde(flatten)]
     pub terms: Terms,
     pub contract_start: NaiveDate,
     pub participation_deadline: DateTime<Utc>,
@@ -223,8 +229,7 @@ mod tests {
             option_months: 24,
             participation_deadline: Utc.with_ymd_and_hms(2027, 2, 1, 11, 0, 0).unwrap(),
             invited,
-            quorum: None,
-            host_municipality: None,
+            ..Default::default()
         }
     }
 

@@ -7,7 +7,7 @@ use super::Quorum;
 use crate::contract::ContractType;
 use crate::{Cpv, Invalid, Kommunenummer, Ore};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {
     pub contract_type: ContractType,
     pub framework_agreement: bool,
