@@ -79,6 +79,14 @@ pub struct NewProcurement {
     pub invited: Vec<String>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
+    /// The case number in the leading body's archive (saksnummer); blank or
+    /// left out for none.
+    #[schema(
+        example = "2026/1234",
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub case_number: Option<String>,
 }
 
 impl NewProcurement {
@@ -96,6 +104,7 @@ impl NewProcurement {
             invited: &self.invited,
             quorum: self.quorum,
             host_municipality: host,
+            case_number: self.case_number.as_deref(),
         };
         check_proposal(&input, now).map_err(|(field, e)| AppError::from(e).on_field(field))
     }
@@ -126,6 +135,13 @@ pub struct ProcurementUpdate {
     pub invited: Option<Vec<String>>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
+    /// A blank one removes the case number.
+    #[schema(
+        example = "2026/1234",
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub case_number: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -174,6 +190,8 @@ pub struct ProcurementView {
     pub invited: Vec<String>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
+    /// The case number in the leading body's archive (saksnummer), if given.
+    pub case_number: Option<String>,
     pub lots: Vec<LotView>,
     pub published_at: Option<String>,
     pub created_at: String,
@@ -199,6 +217,7 @@ impl From<&Aggregate> for ProcurementView {
             host_municipality: p.host_municipality.clone(),
             invited: a.invited(),
             quorum: p.quorum(),
+            case_number: p.case_number.clone(),
             lots: a.lots.iter().map(LotView::from).collect(),
             published_at: p.published_at.map(rfc3339),
             created_at: rfc3339(p.created_at),
@@ -375,6 +394,7 @@ pub async fn update_procurement(
                         .unwrap_or_else(|| p.deadline().fixed_offset()),
                     invited: u.invited.unwrap_or_else(|| current.invited()),
                     quorum: u.quorum.or_else(|| p.quorum()),
+                    case_number: u.case_number.or_else(|| p.case_number.clone()),
                 }
                 .check(p.host_municipality.as_deref(), now)
             };

@@ -42,6 +42,7 @@ pub struct Procurement {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub case_number: Option<String>,
 }
 
 /// The columns a proposal sets, the same whether it creates or edits: what a
@@ -62,6 +63,7 @@ pub struct ProcurementChange {
     pub quorum_min_participants: Option<i64>,
     pub quorum_min_population_share_percent: Option<i64>,
     pub updated_at: NaiveDateTime,
+    pub case_number: Option<String>,
 }
 
 impl ProcurementChange {
@@ -80,6 +82,7 @@ impl ProcurementChange {
             quorum_min_participants: quorum.min_participants,
             quorum_min_population_share_percent: quorum.min_population_share_percent,
             updated_at: at,
+            case_number: proposal.case_number.clone(),
         }
     }
 }

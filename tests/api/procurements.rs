@@ -573,3 +573,72 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
         (Some(true), Some(kinds.len() as u64))
     );
 }
+
+#[actix_web::test]
+async fn a_coordinator_files_the_procurement_under_its_archive_case_number() {
+    let app = spawn_app().await;
+    let office = office(&app).await;
+    let deadline = days_from_today(30);
+    let body = |case_number: Value| {
+        json!({"title": "Skolemat i Nordhordland", "contract_type": "services", "cpv": "55524000-9",
+               "framework_agreement": true, "contract_start": days_from_today(200),
+               "duration_months": 24, "participation_deadline": format!("{deadline}T12:00:00Z"),
+               "invited": ["4601"], "case_number": case_number})
+    };
+
+    let created = app
+        .post(
+            "/api/v1/procurements",
+            Some(&office.coordinator),
+            body(json!(" 2026/1234 ")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.body["case_number"], "2026/1234");
+    let path = format!(
+        "/api/v1/procurements/{}",
+        created.body["id"].as_str().unwrap()
+    );
+
+    // An edit that leaves it out keeps it; a new one replaces it; a blank one removes it.
+    let edited = app
+        .patch(
+            &path,
+            Some(&office.coordinator),
+            json!({"title": "Skolemat 2027"}),
+        )
+        .await;
+    assert_eq!(edited.body["case_number"], "2026/1234", "{}", edited.body);
+    let renumbered = app
+        .patch(
+            &path,
+            Some(&office.coordinator),
+            json!({"case_number": "26/01234-3"}),
+        )
+        .await;
+    assert_eq!(renumbered.body["case_number"], "26/01234-3");
+    assert_eq!(
+        app.get(&path, Some(&office.coordinator)).await.body["case_number"],
+        "26/01234-3",
+        "stored, not only answered"
+    );
+    let removed = app
+        .patch(
+            &path,
+            Some(&office.coordinator),
+            json!({"case_number": "  "}),
+        )
+        .await;
+    assert_eq!(removed.body["case_number"], Value::Null);
+
+    let too_long = app
+        .post(
+            "/api/v1/procurements",
+            Some(&office.coordinator),
+            body(json!("1".repeat(51))),
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_long.body["code"], "invalid_case_number");
+    assert_eq!(too_long.body["errors"][0]["field"], "case_number");
+}

@@ -14,6 +14,9 @@ use super::{Cpv, Invalid, Kommunenummer, Ore};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;
+/// Archive case numbers are short (`2026/1234`, `26/01234-3`); a bound keeps
+/// pasted text out.
+pub const MAX_CASE_NUMBER_CHARS: usize = 50;
 pub const MAX_INVITED: usize = 357;
 /// Enough for a lot per municipality and more; a bound keeps every
 /// computation over a procurement small.
@@ -37,6 +40,8 @@ pub struct ProposalInput<'a> {
     pub quorum: Option<Quorum>,
     /// The host municipality leading it, which is always invited.
     pub host_municipality: Option<&'a str>,
+    /// The case number in the leading body's archive (saksnummer), if given.
+    pub case_number: Option<&'a str>,
 }
 
 /// A checked proposal. Its serialisation is what the audit chain records of
@@ -52,6 +57,8 @@ pub struct Proposal {
     pub participation_deadline: DateTime<Utc>,
     /// Sorted, without duplicates.
     pub invited: Vec<Kommunenummer>,
+    /// Trimmed; `None` when not given or blank.
+    pub case_number: Option<String>,
 }
 
 /// A refusal with the request field it is about.
@@ -128,6 +135,7 @@ pub fn check_proposal(
             Invalid::new("invited_required", "there are only 357 municipalities"),
         ));
     }
+    let case_number = check_case_number(input.case_number).map_err(|e| ("case_number", e))?;
     Ok(Proposal {
         title,
         description,
@@ -136,7 +144,27 @@ pub fn check_proposal(
         contract_start: input.contract_start,
         participation_deadline: input.participation_deadline,
         invited: invited.into_iter().collect(),
+        case_number,
     })
+}
+
+/// A case number as written: blank means none; control characters and
+/// overlong text are refused, judged on the text as sent so that the API
+/// document's `maxLength` and pattern say exactly what is accepted.
+fn check_case_number(input: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(raw) = input else {
+        return Ok(None);
+    };
+    if raw.chars().count() > MAX_CASE_NUMBER_CHARS || raw.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            "invalid_case_number",
+            format!(
+                "a case number is at most {MAX_CASE_NUMBER_CHARS} characters, without control characters"
+            ),
+        ));
+    }
+    let number = raw.trim();
+    Ok((!number.is_empty()).then(|| number.to_string()))
 }
 
 #[derive(Debug, Clone)]
@@ -244,10 +272,32 @@ mod tests {
     }
 
     #[test]
+    fn a_case_number_is_trimmed_and_a_blank_one_is_none() {
+        let invited = vec!["4601".to_string()];
+        let given = ProposalInput {
+            case_number: Some("  2026/1234 "),
+            ..input(&invited)
+        };
+        let blank = ProposalInput {
+            case_number: Some("   "),
+            ..input(&invited)
+        };
+        assert_eq!(
+            check_proposal(&given, now())
+                .unwrap()
+                .case_number
+                .as_deref(),
+            Some("2026/1234")
+        );
+        assert_eq!(check_proposal(&blank, now()).unwrap().case_number, None);
+    }
+
+    #[test]
     fn refusals_name_the_field() {
         let invited = vec!["4601".to_string()];
         let none: Vec<String> = vec![];
         let past = Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap();
+        let long_case_number = "1".repeat(MAX_CASE_NUMBER_CHARS + 1);
         let cases: Vec<(ProposalInput<'_>, &str, &str)> = vec![
             (
                 ProposalInput {
@@ -296,6 +346,14 @@ mod tests {
                 },
                 "title",
                 "invalid_name",
+            ),
+            (
+                ProposalInput {
+                    case_number: Some(&long_case_number),
+                    ..input(&invited)
+                },
+                "case_number",
+                "invalid_case_number",
             ),
         ];
         for (i, field, code) in cases {
