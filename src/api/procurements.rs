@@ -1,7 +1,7 @@
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::created;
 use super::schemas;
@@ -570,20 +570,39 @@ pub async fn split_lot(
     Ok(created(lots.iter().map(LotView::from).collect::<Vec<_>>()))
 }
 
-/// Combined volumes and values per lot, the totals, the threshold regime,
-/// the small-lots exemption and the quorum, as of now.
-#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path)),
+/// `?on=` on the summary.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryQuery {
+    /// The day whose thresholds decide (a planned announcement date, as
+    /// YYYY-MM-DD). Default: the announcement date, or today before it.
+    pub on: Option<NaiveDate>,
+}
+
+/// Combined volumes and values per lot, the totals, the threshold regime
+/// (with the FOA parts, the notice duty, special services and warnings), the
+/// small-lots exemption and the quorum, as of now or of the day `on`.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path), SummaryQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Summary), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Summary),
+              (status = 422, body = Problem, description = "value_overflow; no_thresholds_in_force: no threshold row is in force on the day (before the first row of the table)"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,
     caller: Caller,
     id: web::Path<String>,
+    query: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (head, _) = visible_head(&state, &caller, id.clone()).await?;
-    let body = summary_json(&state, &id, head.procurement.event_seq, Utc::now()).await?;
+    let body = summary_json(
+        &state,
+        &id,
+        head.procurement.event_seq,
+        Utc::now(),
+        query.into_inner().on,
+    )
+    .await?;
     Ok(json_bytes(body))
 }
 

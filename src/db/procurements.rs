@@ -136,6 +136,7 @@ impl Procurement {
     pub fn terms(&self) -> DbResult<Terms> {
         Ok(Terms {
             contract_type: self.contract_type()?,
+            cpv: Cpv::parse(&self.cpv).map_err(DbError::corrupt)?,
             framework_agreement: self.framework_agreement,
             duration_months: self.duration_months,
             option_months: self.option_months,

@@ -70,6 +70,7 @@ fn send_closing_summary(
         no_response: &names("no_response"),
         total_max_value: summary.total_max_contract_value_ore,
         regime: summary.regime.regime.as_str(),
+        special_services: summary.regime.special_services,
     });
     for address in users::coordinator_emails(
         conn,

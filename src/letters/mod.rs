@@ -230,6 +230,7 @@ pub struct ClosingSummary<'a> {
     pub no_response: &'a [String],
     pub total_max_value: Ore,
     pub regime: &'a str,
+    pub special_services: bool,
 }
 
 pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
@@ -251,7 +252,7 @@ pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
         s.no_response.len(),
         list(s.no_response),
         s.total_max_value,
-        words::regime(s.regime)
+        words::regime(s.regime, s.special_services)
     );
     let body = html! {
         p { "Hei," }
@@ -261,7 +262,7 @@ pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
             tr { th align="left" { "Deltar ikke (" (s.declined.len()) ")" } td { (list(s.declined)) } }
             tr { th align="left" { "Ikke svart (" (s.no_response.len()) ")" } td { (list(s.no_response)) } }
             tr { th align="left" { "Samlet maksimal verdi" } td { (s.total_max_value.to_string()) } }
-            tr { th align="left" { "Terskelverdiregime" } td { (words::regime(s.regime)) } }
+            tr { th align="left" { "Terskelverdiregime" } td { (words::regime(s.regime, s.special_services)) } }
         }
     };
     let html = shell(&subject, body);

@@ -10,12 +10,23 @@ pub fn contract_type(code: &str) -> &'static str {
     }
 }
 
-pub fn regime(code: &str) -> &'static str {
-    match code {
-        "below_rules" => "under regelverkets nedre grense",
-        "below_national_threshold" => "under nasjonal terskelverdi (anskaffelsesforskriften del I)",
-        "national" => "over nasjonal terskelverdi (anskaffelsesforskriften del II)",
-        "eea" => "over EØS-terskelverdi (anskaffelsesforskriften del III)",
+/// The regime in words, with the parts of the regulation that apply. Special
+/// services have no part II, and part IV instead of III above their EEA
+/// threshold.
+pub fn regime(code: &str, special_services: bool) -> &'static str {
+    match (code, special_services) {
+        ("below_rules", _) => "under regelverkets nedre grense",
+        ("below_national_threshold", _) => {
+            "under nasjonal terskelverdi (anskaffelsesforskriften del I)"
+        }
+        ("special_below_eea", _) => {
+            "særlige tjenester under EØS-terskelverdien (anskaffelsesforskriften del I, ingen kunngjøringsplikt)"
+        }
+        ("national", _) => "over nasjonal terskelverdi (anskaffelsesforskriften del I og II)",
+        ("eea", true) => {
+            "særlige tjenester over EØS-terskelverdien (anskaffelsesforskriften del I og IV)"
+        }
+        ("eea", false) => "over EØS-terskelverdi (anskaffelsesforskriften del I og III)",
         _ => "ukjent",
     }
 }

@@ -73,6 +73,7 @@ pub fn check_proposal(
     let cpv = Cpv::parse(input.cpv).map_err(|e| ("cpv", e))?;
     let terms = Terms {
         contract_type,
+        cpv: cpv.clone(),
         framework_agreement: input.framework_agreement,
         duration_months: input.duration_months,
         option_months: input.option_months,

@@ -25,10 +25,11 @@ pub use clauses::{
     Amount, Check, CheckStatus, CheckpointSpec, Clause, ClimateFigures, ClimateRule, Comparison,
     Figures, FollowUpRules, MandatoryWhen, ThresholdRef,
 };
-pub use common::{ContractType, ProcurementStatus, Regime};
+pub use common::{ContractType, Notice, Part, ProcurementStatus, Regime};
 pub use follow_up::{CheckpointResult, CheckpointState, Totals};
 pub use summary::{
-    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots, Summary,
+    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots,
+    SpecialServiceMatch, Summary, Warning,
 };
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::common::{ProcurementStatus, Regime};
+use super::common::{Notice, Part, ProcurementStatus, Regime};
 
 /// The minimum turnout a coordinator may require before publishing (the SKI
 /// practice of procurement-rules.md §6). Either criterion may be left out.
@@ -90,6 +90,44 @@ pub struct RegimeSummary {
     pub regime: Regime,
     pub national_threshold_ore: i64,
     pub eea_threshold_ore: i64,
+    /// The FOA parts that apply, e.g. `["I", "II"]`; empty below the lower
+    /// limit of LOA § 2.
+    pub parts: Vec<Part>,
+    pub notice: Notice,
+    /// Health, social and other special services (FOA vedlegg 2 and 3):
+    /// declared so, or recognised from the CPV codes when that part is worth
+    /// more than the rest (Directive Art. 3(4)).
+    pub special_services: bool,
+    /// The codes of the procurement and its lots found in the list of special
+    /// services, with the rows that list them.
+    pub special_services_cpv: Vec<SpecialServiceMatch>,
+    /// The date of the question is past the EU period of the amounts used.
+    pub thresholds_stale: bool,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = SpecialServiceMatch)]
+pub struct SpecialServiceMatch {
+    /// The lot with the code; none for the procurement's own CPV.
+    pub lot_id: Option<String>,
+    #[schema(example = "55524000-9")]
+    pub cpv: String,
+    /// The row of the list, as the regulation prints it ("55524000-9", or
+    /// "55100000-1 to 55410000-7" for an interval).
+    pub listed_as: String,
+    pub description_nb: String,
+    pub foa_vedlegg: u8,
+}
+
+/// Something the reader of the answer must know: a stable code and a
+/// sentence in Norwegian.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Warning)]
+pub struct Warning {
+    #[schema(example = "thresholds_stale")]
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Serialize, ToSchema)]

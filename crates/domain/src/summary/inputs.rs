@@ -13,6 +13,8 @@ use crate::{Cpv, Invalid, Kommunenummer, Ore};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
     pub contract_type: ContractType,
+    /// The procurement's own CPV code; its lots have theirs.
+    pub cpv: Cpv,
     pub framework_agreement: bool,
     pub duration_months: i64,
     pub option_months: i64,

@@ -17,11 +17,12 @@ mod share;
 mod small_lots;
 mod volumes;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use inputs::{Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS};
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
-pub use regime::{Basis, RegimeSummary};
+pub use regime::{stale_warning, Basis, RegimeSummary, SpecialServiceMatch, Warning};
 pub use share::share_value;
 pub use small_lots::SmallLots;
 pub use volumes::LotSummary;
@@ -52,6 +53,7 @@ pub fn summarize(
     lots: &[LotInput],
     participants: &[ParticipantInput],
     thresholds: &ThresholdRow,
+    on: NaiveDate,
 ) -> Result<Summary, Invalid> {
     let months = contract_months(terms.duration_months, terms.option_months)?;
     for lot in lots {
@@ -68,7 +70,16 @@ pub fn summarize(
         }
     }
     let values = volumes.values(months)?;
-    let regime = regime::regime_summary(terms, values.total, values.total_max, thresholds);
+    let regime = regime::regime_summary(
+        terms,
+        &regime::RegimeInputs {
+            lots: &values.lots,
+            total: values.total,
+            total_max: values.total_max,
+            thresholds,
+            on,
+        },
+    );
     let small_lots =
         small_lots::small_lots(&values.lots, &regime, terms.contract_type, thresholds)?;
     let quorum = turnout.status(terms.quorum)?;

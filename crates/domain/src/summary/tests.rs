@@ -3,7 +3,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::contract::ContractType;
-use crate::thresholds::{test_row_2024, Regime};
+use crate::thresholds::{test_row_2024, Notice, Part, Regime};
 use crate::{Cpv, Fylkesnummer, Kommunenummer};
 
 fn kn(n: &str) -> Kommunenummer {
@@ -42,9 +42,15 @@ fn participant(
     }
 }
 
+/// A day inside the EU period of the 2024 amounts.
+fn on_2025() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+}
+
 fn terms(framework: bool, quorum: Option<Quorum>) -> Terms {
     Terms {
         contract_type: ContractType::Services,
+        cpv: Cpv::parse("55524000-9").unwrap(),
         framework_agreement: framework,
         duration_months: 24,
         option_months: 6,
@@ -114,6 +120,7 @@ fn six_vestland_municipalities_buy_school_meals() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
 
@@ -167,8 +174,10 @@ fn six_vestland_municipalities_buy_school_meals() {
     assert_eq!(s.total_contract_value_ore, Ore::new(13_600_771_371));
     assert_eq!(s.total_max_contract_value_ore, Ore::new(15_879_012_623));
 
-    // A framework agreement: the maximum, NOK 158.8 M, against the
-    // goods/services EEA threshold of NOK 2.3 M.
+    // A framework agreement: the maximum, NOK 158.8 M. School catering
+    // (55524000-9) is a special service (FOA vedlegg 2) and the lunch lot is
+    // worth far more than the fruit: the whole is special services, against
+    // their EEA threshold of NOK 7.8 M: part I and IV, TED.
     assert_eq!(s.regime.basis, Basis::Maximum);
     assert_eq!(s.regime.value_ore, Ore::new(15_879_012_623));
     assert_eq!(s.regime.regime, Regime::Eea);
@@ -177,11 +186,25 @@ fn six_vestland_municipalities_buy_school_meals() {
         NaiveDate::from_ymd_opt(2024, 3, 14).unwrap()
     );
     assert_eq!(s.regime.national_threshold_ore, Ore::new(130_000_000));
-    assert_eq!(s.regime.eea_threshold_ore, Ore::new(230_000_000));
+    assert_eq!(s.regime.eea_threshold_ore, Ore::new(780_000_000));
+    assert!(s.regime.special_services);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::IV]);
+    assert_eq!(s.regime.notice, Notice::DoffinAndTed);
+    assert!(!s.regime.thresholds_stale);
+    let lunch_rows: Vec<_> = s
+        .regime
+        .special_services_cpv
+        .iter()
+        .filter(|m| m.lot_id.as_deref() == Some("lunch"))
+        .collect();
+    assert_eq!(lunch_rows.len(), 1);
+    assert_eq!(lunch_rows[0].listed_as, "55524000-9");
+    let codes: Vec<&str> = s.regime.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["special_services_by_cpv", "mixed_special_services"]);
 
-    // Fruit's maximum, NOK 712 262,50, is under the NOK 900 000 limit;
+    // Fruit's maximum, NOK 712 262,50, is under the NOK 750 000 limit;
     // 71 226 250 * 100 <= 20 * 15 879 012 623.
-    assert_eq!(s.small_lots.limit_ore, Ore::new(90_000_000));
+    assert_eq!(s.small_lots.limit_ore, Ore::new(75_000_000));
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["fruit".to_string()]);
     assert_eq!(s.small_lots.eligible_value_ore, Ore::new(71_226_250));
     assert!(s.small_lots.within_20_percent);
@@ -196,6 +219,7 @@ fn an_ordinary_contract_is_judged_on_the_estimate() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     assert_eq!(s.regime.basis, Basis::Estimate);
@@ -220,6 +244,7 @@ fn the_quorum_is_compared_exactly_and_never_rounds_up_into_being_met() {
             &lots,
             &participants,
             &row,
+            on_2025(),
         )
         .unwrap()
         .quorum
@@ -253,6 +278,7 @@ fn the_summary_has_the_json_shape_of_the_api() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     let json = serde_json::to_value(&s).unwrap();
@@ -316,7 +342,13 @@ fn the_summary_has_the_json_shape_of_the_api() {
             "thresholds_valid_from",
             "regime",
             "national_threshold_ore",
-            "eea_threshold_ore"
+            "eea_threshold_ore",
+            "parts",
+            "notice",
+            "special_services",
+            "special_services_cpv",
+            "thresholds_stale",
+            "warnings"
         ])
     );
     assert_eq!(
@@ -334,6 +366,8 @@ fn the_summary_has_the_json_shape_of_the_api() {
     assert_eq!(json["lots"][0]["contract_value_ore"], 13_533_286_373i64);
     assert_eq!(json["regime"]["basis"], "maximum");
     assert_eq!(json["regime"]["regime"], "eea");
+    assert_eq!(json["regime"]["parts"], serde_json::json!(["I", "IV"]));
+    assert_eq!(json["regime"]["notice"], "doffin_and_ted");
     assert_eq!(json["regime"]["thresholds_valid_from"], "2024-03-14");
     assert_eq!(json["small_lots"]["eligible_lot_ids"][0], "fruit");
     let back: Summary = serde_json::from_value(json).unwrap();
@@ -358,6 +392,7 @@ fn a_lot_nobody_joined_is_worth_nothing_and_not_a_small_lot() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     assert_eq!(s.lots[1].participants, 0);
@@ -377,6 +412,7 @@ fn nobody_invited_gives_an_empty_summary_not_a_division_by_zero() {
         &[],
         &[],
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     assert_eq!(s.participants.invited, 0);
@@ -391,13 +427,13 @@ fn works_use_the_works_limits() {
     let mut t = terms(false, None);
     t.contract_type = ContractType::Works;
     let lots = vec![lot("a", "A", "45214200-2", "m2", 1_000_000)];
-    // 400 m2 * NOK 10 000 * 2.5 = NOK 10 000 000: national for works
+    // 360 m2 * NOK 10 000 * 2.5 = NOK 9 000 000: national for works
     // (EEA works from NOK 57.8 M), and under the works small-lot limit.
     let participants = vec![participant(
         "4601",
         1,
         Decision::Join,
-        vec![vol("a", 400, None)],
+        vec![vol("a", 360, None)],
     )];
     let s = summarize(
         ProcurementStatus::Closed,
@@ -405,12 +441,15 @@ fn works_use_the_works_limits() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
-    assert_eq!(s.regime.value_ore, Ore::new(1_000_000_000));
+    assert_eq!(s.regime.value_ore, Ore::new(900_000_000));
     assert_eq!(s.regime.regime, Regime::National);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::II]);
+    assert_eq!(s.regime.notice, Notice::Doffin);
     assert_eq!(s.regime.eea_threshold_ore, Ore::new(5_780_000_000));
-    assert_eq!(s.small_lots.limit_ore, Ore::new(1_100_000_000));
+    assert_eq!(s.small_lots.limit_ore, Ore::new(960_000_000));
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["a".to_string()]);
 }
 
@@ -430,6 +469,7 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &lots,
         &big,
         &row,
+        on_2025(),
     )
     .unwrap_err();
     assert_eq!(err.code, "value_overflow");
@@ -446,13 +486,14 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &lots,
         &negative,
         &row,
+        on_2025(),
     )
     .unwrap_err();
     assert_eq!(err.code, "invalid_quantity");
     let mut t = terms(false, None);
     t.option_months = -1;
     assert_eq!(
-        summarize(ProcurementStatus::Open, &t, &lots, &[], &row)
+        summarize(ProcurementStatus::Open, &t, &lots, &[], &row, on_2025())
             .unwrap_err()
             .code,
         "invalid_duration"
@@ -594,6 +635,7 @@ fn build(raw: &Raw) -> (Vec<LotInput>, Vec<ParticipantInput>) {
 fn terms_from(framework: bool, ct: usize, duration: i64, options: i64) -> Terms {
     Terms {
         contract_type: CONTRACT_TYPES[ct],
+        cpv: Cpv::parse("55524000-9").unwrap(),
         framework_agreement: framework,
         duration_months: duration,
         option_months: options,
@@ -612,7 +654,7 @@ proptest! {
     ) {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
-        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024()).unwrap();
+        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024(), on_2025()).unwrap();
         let total: i64 = s.lots.iter().map(|l| l.contract_value_ore.get()).sum();
         let total_max: i64 = s.lots.iter().map(|l| l.max_contract_value_ore.get()).sum();
         prop_assert_eq!(s.total_contract_value_ore.get(), total);
@@ -645,7 +687,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
         let row = test_row_2024();
-        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row).unwrap();
+        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row, on_2025()).unwrap();
         let mut raised = participants.clone();
         if !raised.is_empty() {
             let p = &mut raised[who % participants.len()];
@@ -659,7 +701,7 @@ proptest! {
                 }
             }
         }
-        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row).unwrap();
+        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row, on_2025()).unwrap();
         prop_assert!(after.regime.regime >= before.regime.regime);
         prop_assert!(after.regime.value_ore >= before.regime.value_ore);
     }
@@ -674,7 +716,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let mut t = terms_from(framework, ct, duration, options);
         t.quorum = Some(Quorum { min_participants, min_population_share_percent: min_share });
-        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024()) {
+        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024(), on_2025()) {
             Ok(s) => prop_assert!(s.quorum.joined_population_share_percent.is_none_or(|p| (0..=100).contains(&p))),
             Err(e) => prop_assert_eq!(e.code, "value_overflow"),
         }
