@@ -64,6 +64,12 @@ pub struct NewProcurement {
     #[serde(default)]
     #[schema(example = 24)]
     pub option_months: i64,
+    /// No fixed term (or one that cannot be defined): the value is the
+    /// monthly value times 48 (Directive Art. 5(14)(b)), whatever
+    /// `duration_months` says, which then only bounds the follow-up plan;
+    /// `option_months` must be 0. Default false.
+    #[serde(default)]
+    pub no_fixed_term: bool,
     /// An instant, RFC 3339; shown to people in Oslo time.
     pub participation_deadline: DateTime<FixedOffset>,
     /// Municipality numbers; a host municipality leading it is added.
@@ -84,6 +90,7 @@ impl NewProcurement {
             contract_start: self.contract_start,
             duration_months: self.duration_months,
             option_months: self.option_months,
+            no_fixed_term: self.no_fixed_term,
             participation_deadline: self.participation_deadline.with_timezone(&Utc),
             invited: &self.invited,
             quorum: self.quorum,
@@ -104,6 +111,7 @@ pub struct ProcurementUpdate {
     pub contract_start: Option<NaiveDate>,
     pub duration_months: Option<i64>,
     pub option_months: Option<i64>,
+    pub no_fixed_term: Option<bool>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
     pub invited: Option<Vec<String>>,
     #[schema(value_type = Option<schemas::Quorum>)]
@@ -148,6 +156,8 @@ pub struct ProcurementView {
     pub contract_start: NaiveDate,
     pub duration_months: i64,
     pub option_months: i64,
+    /// Valued at the monthly value times 48 (see NewProcurement).
+    pub no_fixed_term: bool,
     pub participation_deadline: String,
     /// `draft`, `open`, `closed`, `published`, `awarded` or `cancelled`.
     pub status: String,
@@ -175,6 +185,7 @@ impl From<&Aggregate> for ProcurementView {
             contract_start: p.contract_start,
             duration_months: p.duration_months,
             option_months: p.option_months,
+            no_fixed_term: p.no_fixed_term,
             participation_deadline: rfc3339(p.participation_deadline),
             status: p.status.clone(),
             organization_id: p.organization_id.clone(),
@@ -339,6 +350,7 @@ pub async fn update_procurement(
                     contract_start: u.contract_start.unwrap_or(p.contract_start),
                     duration_months: u.duration_months.unwrap_or(p.duration_months),
                     option_months: u.option_months.unwrap_or(p.option_months),
+                    no_fixed_term: u.no_fixed_term.unwrap_or(p.no_fixed_term),
                     participation_deadline: u
                         .participation_deadline
                         .unwrap_or_else(|| p.deadline().fixed_offset()),

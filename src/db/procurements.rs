@@ -37,6 +37,7 @@ pub struct Procurement {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub no_fixed_term: bool,
 }
 
 /// What a coordinator may change while the procurement is a draft.
@@ -55,6 +56,7 @@ pub struct ProcurementChange {
     pub quorum_min_participants: Option<i64>,
     pub quorum_min_population_share_percent: Option<i64>,
     pub updated_at: NaiveDateTime,
+    pub no_fixed_term: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -140,6 +142,7 @@ impl Procurement {
             framework_agreement: self.framework_agreement,
             duration_months: self.duration_months,
             option_months: self.option_months,
+            no_fixed_term: self.no_fixed_term,
             quorum: self.quorum(),
         })
     }

@@ -185,6 +185,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        no_fixed_term -> Bool,
     }
 }
 

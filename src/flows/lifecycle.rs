@@ -55,6 +55,7 @@ fn proposal_json(p: &Proposal) -> serde_json::Value {
         "contract_start": p.contract_start,
         "duration_months": p.terms.duration_months,
         "option_months": p.terms.option_months,
+        "no_fixed_term": p.terms.no_fixed_term,
         "participation_deadline": p.participation_deadline,
         "invited": p.invited.iter().map(Kommunenummer::as_str).collect::<Vec<_>>(),
         "quorum": p.terms.quorum,
@@ -77,6 +78,7 @@ fn terms_of(proposal: &Proposal, at: chrono::NaiveDateTime) -> ProcurementChange
         quorum_min_participants: quorum.min_participants,
         quorum_min_population_share_percent: quorum.min_population_share_percent,
         updated_at: at,
+        no_fixed_term: proposal.terms.no_fixed_term,
     }
 }
 
@@ -115,6 +117,7 @@ pub fn propose(
         published_at: None,
         created_at: at,
         updated_at: at,
+        no_fixed_term: terms.no_fixed_term,
     };
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     procurements::insert(conn, &row, &invited)?;

@@ -351,3 +351,74 @@ async fn a_date_past_the_eu_period_is_stale_and_one_before_the_table_is_refused(
     let r = summary_on(&app, &c, &id, "2024-03-14").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+#[actix_web::test]
+async fn declared_maxima_count_and_a_contract_without_a_fixed_term_counts_48_months() {
+    let app = spawn_app().await;
+    let c = ctx(&app).await;
+
+    // Ordinary goods, not a framework agreement: NOK 1 200 000 estimated,
+    // under the national threshold, but a declared maximum of NOK 1 300 000.
+    // Maxima are options and count (FOA § 5-4): national on the maximum.
+    let (id, _) = procurement(
+        &app,
+        &c,
+        "goods",
+        "30197630-1",
+        json!({}),
+        &[LotCase {
+            cpv: "30197630-1",
+            price_ore: 100,
+            annual: 1_200_000,
+            max: Some(1_300_000),
+        }],
+    )
+    .await;
+    let s = summary_on(&app, &c, &id, ON).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    assert_eq!(s.body["total_contract_value_ore"], 120_000_000_i64);
+    let r = &s.body["regime"];
+    assert_eq!(r["basis"], "maximum");
+    assert_eq!(r["value_ore"], 130_000_000_i64);
+    assert_eq!(r["regime"], "national");
+    assert_eq!(r["parts"], json!(["I", "II"]));
+
+    // Cleaning without a fixed term at NOK 50 000 a month (12 months of
+    // NOK 50 000 a year at NOK 1 = 600 000 units): valued at 50 000 x 48 =
+    // NOK 2 400 000 although duration_months says 12: EEA, part I and III.
+    let (id, _) = procurement(
+        &app,
+        &c,
+        "services",
+        "90910000-9",
+        json!({"no_fixed_term": true}),
+        &[lot("90910000-9", 600_000)],
+    )
+    .await;
+    let view = app
+        .get(&format!("/api/v1/procurements/{id}"), Some(&c.coordinator))
+        .await;
+    assert_eq!(view.body["no_fixed_term"], true, "{}", view.body);
+    let s = summary_on(&app, &c, &id, ON).await;
+    assert_eq!(
+        s.body["total_contract_value_ore"], 240_000_000_i64,
+        "{}",
+        s.body
+    );
+    assert_eq!(s.body["regime"]["regime"], "eea");
+    assert_eq!(s.body["regime"]["parts"], json!(["I", "III"]));
+
+    // Options on a contract with no end are refused.
+    let r = app
+        .post(
+            "/api/v1/procurements",
+            Some(&c.coordinator),
+            json!({"title": "Saken", "contract_type": "services", "cpv": "90910000-9",
+                   "framework_agreement": false, "contract_start": days_from_today(200),
+                   "duration_months": 12, "option_months": 6, "no_fixed_term": true,
+                   "participation_deadline": in_future(3600), "invited": ["4601"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.code(), "invalid_duration");
+}

@@ -75,9 +75,10 @@ pub struct LotSummary {
 #[schema(as = Basis)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
-    /// The estimated total, for an ordinary contract.
+    /// The estimated total, for an ordinary contract without declared maxima.
     Estimate,
-    /// The maximum total, for a framework agreement.
+    /// The maximum total, for a framework agreement, or for an ordinary
+    /// contract whose declared maxima exceed the estimate (options count).
     Maximum,
 }
 

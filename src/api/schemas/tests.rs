@@ -363,6 +363,7 @@ fn summary_of_school_meals(row: &ThresholdRow) -> crate::domain::summary::Summar
         framework_agreement: true,
         duration_months: 24,
         option_months: 6,
+        no_fixed_term: false,
         quorum: Some(Quorum {
             min_participants: Some(2),
             min_population_share_percent: Some(50),

@@ -20,7 +20,10 @@ mod volumes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use inputs::{Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS};
+pub use inputs::{
+    Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS,
+    NO_FIXED_TERM_MONTHS,
+};
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
 pub use regime::{stale_warning, Basis, RegimeSummary, SpecialServiceMatch, Warning};
 pub use share::share_value;
@@ -55,7 +58,11 @@ pub fn summarize(
     thresholds: &ThresholdRow,
     on: NaiveDate,
 ) -> Result<Summary, Invalid> {
-    let months = contract_months(terms.duration_months, terms.option_months)?;
+    let months = if terms.no_fixed_term {
+        i128::from(NO_FIXED_TERM_MONTHS)
+    } else {
+        contract_months(terms.duration_months, terms.option_months)?
+    };
     for lot in lots {
         check_price(lot)?;
     }

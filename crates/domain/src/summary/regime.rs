@@ -15,9 +15,10 @@ use crate::{Cpv, Ore};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
-    /// The estimated total, for an ordinary contract.
+    /// The estimated total, for an ordinary contract without declared maxima.
     Estimate,
-    /// The maximum total, for a framework agreement.
+    /// The maximum total, for a framework agreement, or for an ordinary
+    /// contract whose declared maxima exceed the estimate (options count).
     Maximum,
 }
 
@@ -93,8 +94,10 @@ pub(super) fn on_basis(basis: Basis, lot: &LotSummary) -> Ore {
 
 pub(super) fn regime_summary(terms: &Terms, i: &RegimeInputs<'_>) -> RegimeSummary {
     // A framework agreement is spent when its maximum is reached, so the
-    // maximum is what it may be worth (procurement-rules.md §2).
-    let (basis, value) = if terms.framework_agreement {
+    // maximum is what it may be worth; declared maxima of an ordinary
+    // contract are options, and options count (FOA § 5-4,
+    // procurement-rules.md §2).
+    let (basis, value) = if terms.framework_agreement || i.total_max > i.total {
         (Basis::Maximum, i.total_max)
     } else {
         (Basis::Estimate, i.total)

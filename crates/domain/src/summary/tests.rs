@@ -54,6 +54,7 @@ fn terms(framework: bool, quorum: Option<Quorum>) -> Terms {
         framework_agreement: framework,
         duration_months: 24,
         option_months: 6,
+        no_fixed_term: false,
         quorum,
     }
 }
@@ -211,8 +212,38 @@ fn six_vestland_municipalities_buy_school_meals() {
 }
 
 #[test]
-fn an_ordinary_contract_is_judged_on_the_estimate() {
+fn an_ordinary_contract_with_declared_maxima_is_judged_on_the_maximum() {
+    // Maxima are options and options count (FOA § 5-4): an ordinary
+    // contract is judged like a framework agreement once maxima are declared.
     let (lots, participants) = vestland_school_meals();
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &terms(false, None),
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.basis, Basis::Maximum);
+    assert_eq!(s.regime.value_ore, Ore::new(15_879_012_623));
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(71_226_250));
+    // No quorum: the criteria are null and it counts as met, but the
+    // share is still shown.
+    assert_eq!(s.quorum.min_participants, None);
+    assert_eq!(s.quorum.min_population_share_percent, None);
+    assert_eq!(s.quorum.joined_population_share_percent, Some(82));
+    assert!(s.quorum.met);
+}
+
+#[test]
+fn an_ordinary_contract_without_maxima_is_judged_on_the_estimate() {
+    let (lots, mut participants) = vestland_school_meals();
+    for p in &mut participants {
+        for v in &mut p.volumes {
+            v.max_annual_quantity = None;
+        }
+    }
     let s = summarize(
         ProcurementStatus::Closed,
         &terms(false, None),
@@ -224,13 +255,77 @@ fn an_ordinary_contract_is_judged_on_the_estimate() {
     .unwrap();
     assert_eq!(s.regime.basis, Basis::Estimate);
     assert_eq!(s.regime.value_ore, Ore::new(13_600_771_371));
-    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(67_484_998));
-    // No quorum: the criteria are null and it counts as met, but the
-    // share is still shown.
-    assert_eq!(s.quorum.min_participants, None);
-    assert_eq!(s.quorum.min_population_share_percent, None);
-    assert_eq!(s.quorum.joined_population_share_percent, Some(82));
-    assert!(s.quorum.met);
+}
+
+#[test]
+fn goods_under_the_national_threshold_on_the_estimate_are_national_on_the_maximum() {
+    // Copying paper at NOK 1 a unit for 12 months: 1 200 000 estimated,
+    // 1 300 000 declared as the maximum. The maximum, exactly the national
+    // threshold, decides: part I and II.
+    let mut t = terms(false, None);
+    t.contract_type = ContractType::Goods;
+    t.cpv = Cpv::parse("30197630-1").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    let lots = vec![lot("a", "Papir", "30197630-1", "pk", 100)];
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 1_200_000, Some(1_300_000))],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.total_contract_value_ore, Ore::new(120_000_000));
+    assert_eq!(s.regime.basis, Basis::Maximum);
+    assert_eq!(s.regime.value_ore, Ore::new(130_000_000));
+    assert_eq!(s.regime.regime, Regime::National);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::II]);
+}
+
+#[test]
+fn a_contract_without_a_fixed_term_is_valued_at_48_months() {
+    // Cleaning at NOK 50 000 a month, no fixed term: 50 000 x 48 =
+    // NOK 2 400 000, whatever duration_months says: EEA, part I and III.
+    let mut t = terms(false, None);
+    t.cpv = Cpv::parse("90910000-9").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    t.no_fixed_term = true;
+    t.validate().unwrap();
+    let lots = vec![lot("a", "Renhold", "90910000-9", "mnd", 5_000_000)];
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 12, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.total_contract_value_ore, Ore::new(240_000_000));
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::III]);
+    assert_eq!(
+        share_value(&lots, &participants[0].volumes, t.valued_months(), 0).unwrap(),
+        Ore::new(240_000_000)
+    );
+    // Options cannot extend what has no end.
+    t.option_months = 6;
+    assert_eq!(t.validate().unwrap_err().code, "invalid_duration");
 }
 
 #[test]
@@ -639,6 +734,7 @@ fn terms_from(framework: bool, ct: usize, duration: i64, options: i64) -> Terms 
         framework_agreement: framework,
         duration_months: duration,
         option_months: options,
+        no_fixed_term: false,
         quorum: Some(Quorum {
             min_participants: Some(2),
             min_population_share_percent: Some(50),
@@ -674,7 +770,7 @@ proptest! {
         }
         let counts = &s.participants;
         prop_assert_eq!(counts.invited, counts.joined + counts.declined + counts.pending + counts.no_response);
-        prop_assert_eq!(s.regime.value_ore, if framework { s.total_max_contract_value_ore } else { s.total_contract_value_ore });
+        prop_assert_eq!(s.regime.value_ore, if framework || s.total_max_contract_value_ore > s.total_contract_value_ore { s.total_max_contract_value_ore } else { s.total_contract_value_ore });
         prop_assert!(s.small_lots.eligible_value_ore <= s.regime.value_ore);
     }
 
