@@ -422,3 +422,61 @@ async fn declared_maxima_count_and_a_contract_without_a_fixed_term_counts_48_mon
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.code(), "invalid_duration");
 }
+
+#[actix_web::test]
+async fn small_lots_only_at_or_above_the_eea_threshold_each_with_its_own_rules() {
+    let app = spawn_app().await;
+    let c = ctx(&app).await;
+
+    // Cleaning NOK 2 300 000 + NOK 500 000 = NOK 2 800 000, at or above the
+    // EEA threshold (part I and III). The NOK 500 000 lot is under the
+    // NOK 750 000 limit (verify) and 500 000 <= 20 % of 2 800 000 = 560 000:
+    // it may be exempted and then follows part I only (its own value is
+    // under the national threshold).
+    let (id, lots) = procurement(
+        &app,
+        &c,
+        "services",
+        "90910000-9",
+        json!({}),
+        &[lot("90910000-9", 2_300_000), lot("90910000-9", 500_000)],
+    )
+    .await;
+    let s = summary_on(&app, &c, &id, ON).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    assert_eq!(s.body["regime"]["regime"], "eea");
+    let small = &s.body["small_lots"];
+    assert_eq!(small["applies"], true, "{small}");
+    assert_eq!(small["limit_ore"], 75_000_000_i64);
+    assert!(small["limit_source"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("(verify"));
+    assert_eq!(small["eligible_lot_ids"], json!([lots[1]]));
+    assert_eq!(small["eligible_value_ore"], 50_000_000_i64);
+    assert_eq!(small["within_20_percent"], true);
+    assert_eq!(
+        small["eligible_lots"],
+        json!([{"lot_id": lots[1], "value_ore": 50_000_000_i64, "regime": "below_national_threshold",
+                "parts": ["I"], "notice": "none"}])
+    );
+
+    // NOK 1 800 000 + NOK 400 000 = NOK 2 200 000: under the EEA threshold,
+    // so there is no exemption to use, though the small lot is under the limit.
+    let (id, _) = procurement(
+        &app,
+        &c,
+        "services",
+        "90910000-9",
+        json!({}),
+        &[lot("90910000-9", 1_800_000), lot("90910000-9", 400_000)],
+    )
+    .await;
+    let s = summary_on(&app, &c, &id, ON).await;
+    assert_eq!(s.body["regime"]["regime"], "national");
+    let small = &s.body["small_lots"];
+    assert_eq!(small["applies"], false, "{small}");
+    assert_eq!(small["eligible_lot_ids"], json!([]));
+    assert_eq!(small["eligible_lots"], json!([]));
+    assert_eq!(small["eligible_value_ore"], 0);
+}

@@ -28,7 +28,7 @@ pub use clauses::{
 pub use common::{ContractType, Notice, Part, ProcurementStatus, Regime};
 pub use follow_up::{CheckpointResult, CheckpointState, Totals};
 pub use summary::{
-    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots,
+    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLot, SmallLots,
     SpecialServiceMatch, Summary, Warning,
 };
 

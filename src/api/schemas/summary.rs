@@ -131,15 +131,36 @@ pub struct Warning {
     pub message: String,
 }
 
+/// The small-lots exemption (Directive Art. 5(10), FOA § 5-4).
 #[derive(Serialize, ToSchema)]
 #[schema(as = SmallLots)]
 pub struct SmallLots {
     pub limit_ore: i64,
+    /// Where the limit comes from, with `(verify)` while unconfirmed.
+    pub limit_source: String,
+    /// The exemption exists: the total is at or above the EEA threshold
+    /// that applies. Below it there is nothing to be exempted from, and no
+    /// lot is eligible.
+    pub applies: bool,
     /// Lots whose value (on the regime's basis) is above zero and below the
-    /// limit. A lot worth nothing (nobody joined it) is left out: it has
-    /// nothing to tender and adds nothing to the 20 % anyway.
+    /// limit, when the exemption applies. A lot worth nothing (nobody joined
+    /// it) is left out: it has nothing to tender and adds nothing to the
+    /// 20 % anyway.
     pub eligible_lot_ids: Vec<String>,
     pub eligible_value_ore: i64,
     /// The eligible lots together are at most 20 % of all lots' value.
     pub within_20_percent: bool,
+    /// Each eligible lot with the rules it follows once exempted.
+    pub eligible_lots: Vec<SmallLot>,
+}
+
+/// An eligible lot and the regime of its own value.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SmallLot)]
+pub struct SmallLot {
+    pub lot_id: String,
+    pub value_ore: i64,
+    pub regime: Regime,
+    pub parts: Vec<Part>,
+    pub notice: Notice,
 }

@@ -61,6 +61,7 @@ const MIRRORS: &[&str] = &[
     "Regime",
     "RegimeSummary",
     "Severity",
+    "SmallLot",
     "SmallLots",
     "SpecialServiceMatch",
     "SubLotFigures",

@@ -27,7 +27,7 @@ pub use inputs::{
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
 pub use regime::{stale_warning, Basis, RegimeSummary, SpecialServiceMatch, Warning};
 pub use share::share_value;
-pub use small_lots::SmallLots;
+pub use small_lots::{SmallLot, SmallLots};
 pub use volumes::LotSummary;
 
 use crate::contract::ProcurementStatus;
@@ -87,8 +87,7 @@ pub fn summarize(
             on,
         },
     );
-    let small_lots =
-        small_lots::small_lots(&values.lots, &regime, terms.contract_type, thresholds)?;
+    let small_lots = small_lots::small_lots(&values.lots, &regime, terms, thresholds)?;
     let quorum = turnout.status(terms.quorum)?;
     Ok(Summary {
         status,

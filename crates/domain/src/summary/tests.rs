@@ -206,9 +206,12 @@ fn six_vestland_municipalities_buy_school_meals() {
     // Fruit's maximum, NOK 712 262,50, is under the NOK 750 000 limit;
     // 71 226 250 * 100 <= 20 * 15 879 012 623.
     assert_eq!(s.small_lots.limit_ore, Ore::new(75_000_000));
+    assert!(s.small_lots.applies);
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["fruit".to_string()]);
     assert_eq!(s.small_lots.eligible_value_ore, Ore::new(71_226_250));
     assert!(s.small_lots.within_20_percent);
+    // Fruit on its own: NOK 712 262,50 of an ordinary service, part I.
+    assert_eq!(s.small_lots.eligible_lots[0].parts, vec![Part::I]);
 }
 
 #[test]
@@ -450,9 +453,12 @@ fn the_summary_has_the_json_shape_of_the_api() {
         keys(&json["small_lots"]),
         sorted(&[
             "limit_ore",
+            "limit_source",
+            "applies",
             "eligible_lot_ids",
             "eligible_value_ore",
-            "within_20_percent"
+            "within_20_percent",
+            "eligible_lots"
         ])
     );
     assert_eq!(json["status"], "closed");
@@ -469,34 +475,89 @@ fn the_summary_has_the_json_shape_of_the_api() {
     assert_eq!(back, s);
 }
 
+/// Cleaning (an ordinary service) at NOK 1 a unit for 12 months, so that a
+/// lot's value in NOK is its yearly quantity.
+fn cleaning_for_a_year() -> Terms {
+    let mut t = terms(false, None);
+    t.cpv = Cpv::parse("90910000-9").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    t
+}
+
 #[test]
 fn a_lot_nobody_joined_is_worth_nothing_and_not_a_small_lot() {
     let lots = vec![
-        lot("a", "A", "55524000-9", "meal", 5_000),
-        lot("b", "B", "03222000-3", "kg", 3_000),
+        lot("big", "Stor", "90910000-9", "t", 100),
+        lot("a", "A", "90910000-9", "t", 100),
+        lot("b", "B", "90910000-9", "t", 100),
     ];
     let participants = vec![participant(
         "4601",
         100,
         Decision::Join,
-        vec![vol("a", 10, None), vol("b", 0, Some(0))],
+        vec![
+            vol("big", 2_300_000, None),
+            vol("a", 700_000, None),
+            vol("b", 0, Some(0)),
+        ],
     )];
     let s = summarize(
         ProcurementStatus::Open,
-        &terms(false, None),
+        &cleaning_for_a_year(),
         &lots,
         &participants,
         &test_row_2024(),
         on_2025(),
     )
     .unwrap();
-    assert_eq!(s.lots[1].participants, 0);
-    assert_eq!(s.lots[1].contract_value_ore, Ore::ZERO);
+    assert_eq!(s.lots[2].participants, 0);
+    assert_eq!(s.lots[2].contract_value_ore, Ore::ZERO);
+    // NOK 3 000 000 in all, at or above the EEA threshold: the exemption
+    // exists. Lot a (NOK 700 000) is under the NOK 750 000 limit; b is
+    // worth nothing and left out.
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert!(s.small_lots.applies);
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["a".to_string()]);
-    // 10 * 5 000 * 2.5 = 125 000, all of the total: not within 20 %.
-    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(125_000));
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(70_000_000));
+    // 700 000 is more than 20 % of 3 000 000 (600 000).
     assert!(!s.small_lots.within_20_percent);
-    assert_eq!(s.regime.regime, Regime::BelowRules);
+    // Exempted, lot a follows the rules of its own value: part I only.
+    let a = &s.small_lots.eligible_lots[0];
+    assert_eq!(a.regime, Regime::BelowNationalThreshold);
+    assert_eq!(a.parts, vec![Part::I]);
+    assert_eq!(a.notice, Notice::None);
+}
+
+#[test]
+fn below_the_eea_threshold_there_is_no_small_lots_exemption() {
+    // NOK 2 000 000 of cleaning: national, nothing to be exempted from,
+    // though lot a alone is under the limit.
+    let lots = vec![
+        lot("big", "Stor", "90910000-9", "t", 100),
+        lot("a", "A", "90910000-9", "t", 100),
+    ];
+    let participants = vec![participant(
+        "4601",
+        100,
+        Decision::Join,
+        vec![vol("big", 1_700_000, None), vol("a", 300_000, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Open,
+        &cleaning_for_a_year(),
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.regime, Regime::National);
+    assert!(!s.small_lots.applies);
+    assert!(s.small_lots.eligible_lot_ids.is_empty());
+    assert!(s.small_lots.eligible_lots.is_empty());
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::ZERO);
+    assert!(s.small_lots.limit_source.contains("(verify"));
 }
 
 #[test]
@@ -545,7 +606,42 @@ fn works_use_the_works_limits() {
     assert_eq!(s.regime.notice, Notice::Doffin);
     assert_eq!(s.regime.eea_threshold_ore, Ore::new(5_780_000_000));
     assert_eq!(s.small_lots.limit_ore, Ore::new(960_000_000));
-    assert_eq!(s.small_lots.eligible_lot_ids, vec!["a".to_string()]);
+    // Under the works EEA threshold: no exemption to use.
+    assert!(!s.small_lots.applies);
+    assert!(s.small_lots.eligible_lot_ids.is_empty());
+
+    // NOK 60 000 000 of works with a NOK 5 000 000 lot: EEA, and the lot,
+    // under the NOK 9 600 000 limit, may be exempted; on its own it is
+    // above the national threshold: part I and II.
+    let lots = vec![
+        lot("a", "A", "45214200-2", "m2", 100),
+        lot("b", "B", "45214200-2", "m2", 100),
+    ];
+    t.duration_months = 12;
+    t.option_months = 0;
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 55_000_000, None), vol("b", 5_000_000, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert!(s.small_lots.applies);
+    assert_eq!(s.small_lots.eligible_lot_ids, vec!["b".to_string()]);
+    assert!(s.small_lots.within_20_percent);
+    let b = &s.small_lots.eligible_lots[0];
+    assert_eq!(b.regime, Regime::National);
+    assert_eq!(b.parts, vec![Part::I, Part::II]);
+    assert_eq!(b.notice, Notice::Doffin);
 }
 
 #[test]
