@@ -212,6 +212,7 @@ diesel::table! {
         cpv -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        balance_sheet_total_ore -> Nullable<BigInt>,
     }
 }
 

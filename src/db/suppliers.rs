@@ -24,6 +24,7 @@ pub struct Supplier {
     pub cpv: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub balance_sheet_total_ore: Option<i64>,
 }
 
 #[derive(AsChangeset)]
@@ -37,6 +38,9 @@ struct ProfileChange<'a> {
     service_area: String,
     cpv: String,
     updated_at: NaiveDateTime,
+    // None keeps what is stored: a register import without the column does
+    // not wipe what the supplier gave.
+    balance_sheet_total_ore: Option<i64>,
 }
 
 impl Supplier {
@@ -60,6 +64,7 @@ impl Supplier {
             cpv: cpv_cell(profile),
             created_at: now,
             updated_at: now,
+            balance_sheet_total_ore: profile.balance_sheet_total.map(|b| b.get()),
         }
     }
 
@@ -115,6 +120,7 @@ pub fn update_profile(
         service_area: profile.service_area.entries().join(";"),
         cpv: cpv_cell(profile),
         updated_at: now,
+        balance_sheet_total_ore: profile.balance_sheet_total.map(|b| b.get()),
     };
     diesel::update(suppliers::table.find(id))
         .set(&change)

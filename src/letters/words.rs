@@ -31,6 +31,12 @@ pub fn regime(code: &str, special_services: bool) -> &'static str {
     }
 }
 
+/// An amount as letters and pages show it: every amount the platform
+/// computes is excluding VAT, and a reader must not have to guess.
+pub fn amount(ore: crate::domain::Ore) -> String {
+    format!("{ore} ekskl. mva.")
+}
+
 pub fn yes_no(b: bool) -> &'static str {
     if b {
         "ja"

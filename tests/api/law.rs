@@ -480,3 +480,39 @@ async fn small_lots_only_at_or_above_the_eea_threshold_each_with_its_own_rules()
     assert_eq!(small["eligible_lots"], json!([]));
     assert_eq!(small["eligible_value_ore"], 0);
 }
+
+#[actix_web::test]
+async fn the_size_class_takes_turnover_or_balance_sheet() {
+    let app = spawn_app().await;
+    // 8 staff, NOK 30 000 000 turnover: above the micro turnover limit (EUR
+    // 2 M = NOK 23 000 000 at the configured rate) but with a NOK 20 000 000
+    // balance sheet within the micro balance-sheet limit: micro.
+    let r = app
+        .post(
+            "/api/v1/suppliers",
+            None,
+            json!({"org_number": "974760673", "name": "Fjord Catering AS",
+                   "email": "post@fjordcatering.no", "password": crate::helpers::PASSWORD,
+                   "employees": 8, "annual_turnover_ore": 3_000_000_000_i64,
+                   "balance_sheet_total_ore": 2_000_000_000_i64,
+                   "home_municipality": "4601", "service_area": ["46"], "cpv": ["5552"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["size_class"], "micro", "{}", r.body);
+    assert_eq!(r.body["balance_sheet_total_ore"], 2_000_000_000_i64);
+
+    // A larger balance sheet leaves the turnover to decide: small.
+    let token = app
+        .login("post@fjordcatering.no", crate::helpers::PASSWORD)
+        .await;
+    let r = app
+        .patch(
+            "/api/v1/suppliers/me",
+            Some(&token),
+            json!({"balance_sheet_total_ore": 3_000_000_000_i64}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["size_class"], "small", "{}", r.body);
+}
