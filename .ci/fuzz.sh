@@ -67,6 +67,9 @@ inexpressible=(
   note_required
   # Sums of valid amounts that no longer fit in i64 øre.
   value_overflow
+  # A summary asked for a day (`?on=`) before the first row of the dated
+  # threshold table: the table is configuration, not part of the document.
+  no_thresholds_in_force
   # The CSV file's header line: the body is text/csv, whose columns a JSON
   # Schema cannot describe.
   invalid_csv_header

@@ -128,8 +128,8 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let file: FileConfig = toml::from_str(default_toml)
             .map_err(|e| ConfigError(format!("config/default.toml: {e}")))?;
-        let thresholds: ThresholdTable = toml::from_str(thresholds_toml)
-            .map_err(|e| ConfigError(format!("config/thresholds.toml: {e}")))?;
+        let thresholds = ThresholdTable::from_toml(thresholds_toml)
+            .map_err(|e| ConfigError(format!("config/thresholds.toml: {}", e.message)))?;
         let environment = match env("SAMKJOP_ENV").unwrap_or(file.environment).as_str() {
             "development" | "dev" => Environment::Development,
             "production" | "prod" => Environment::Production,

@@ -153,6 +153,7 @@ fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfil
         name: cells[1],
         employees: number("employees", cells[2])?,
         annual_turnover_ore: number("annual_turnover_ore", cells[3])?,
+        balance_sheet_total_ore: None,
         home_municipality: cells[4],
         service_area: list(cells[5]),
         cpv: list(cells[6]),

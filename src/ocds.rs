@@ -33,7 +33,6 @@ use crate::db::organizations::Organization;
 use crate::db::procurements::Aggregate;
 use crate::domain::contract::{ContractType, ProcurementStatus};
 use crate::domain::summary::{Basis, Decision, LotSummary, Summary};
-use crate::domain::thresholds::Regime;
 use crate::domain::{Cpv, Ore, SizeClass};
 use crate::error::{AppError, AppResult};
 use crate::reference::reference;
@@ -349,14 +348,8 @@ fn method_details(framework: bool, summary: &Summary) -> String {
     } else {
         "Felles anskaffelse"
     };
-    let regime = match summary.regime.regime {
-        Regime::Eea => "over EØS-terskelverdi (anskaffelsesforskriften del III)",
-        Regime::National => "over nasjonal terskelverdi (anskaffelsesforskriften del II)",
-        Regime::BelowNationalThreshold => {
-            "under nasjonal terskelverdi (anskaffelsesforskriften del I)"
-        }
-        Regime::BelowRules => "under anskaffelseslovens nedre grense",
-    };
+    let regime =
+        crate::letters::words::regime(summary.regime.regime, summary.regime.special_services);
     let basis = match summary.regime.basis {
         Basis::Maximum => "maksimal",
         Basis::Estimate => "estimert",

@@ -29,6 +29,21 @@ pub struct Application {
     background: Background,
 }
 
+/// Amounts past their EU period answer every question until someone adds
+/// the new row: the operator hears of it at each start, not only the users.
+fn warn_of_stale_thresholds(config: &Config, now: chrono::DateTime<chrono::Utc>) {
+    let today = crate::domain::calendar::oslo_date(now);
+    if let Some(row) = config.thresholds.stale_on(today) {
+        let warning = crate::domain::summary::stale_warning(row, today);
+        tracing::warn!(
+            valid_from = %row.valid_from,
+            eu_period_end = %row.eu_period_end,
+            "{}",
+            warning.message
+        );
+    }
+}
+
 impl Application {
     /// Migrates, seeds, and binds; the server runs when awaited. The outbox
     /// worker and the scheduled jobs start here and stop with the server.
@@ -46,6 +61,7 @@ impl Application {
         jobs: impl FnOnce(&Config) -> Vec<JobSpec>,
     ) -> Result<Application, String> {
         config.ensure_signing_secret();
+        warn_of_stale_thresholds(&config, chrono::Utc::now());
         let db = prepare_database(&config).await?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

@@ -174,6 +174,7 @@ mod tests {
             cpv: cpv.iter().map(|s| s.to_string()).collect(),
             created_at: at,
             updated_at: at,
+            balance_sheet_total_ore: None,
         }
     }
 

@@ -1,7 +1,7 @@
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::json::created;
 use super::schemas::{self, ContractTypeName, CpvCode, MunicipalityNumber, SplitGroup};
@@ -71,7 +71,13 @@ pub struct NewProcurement {
     #[serde(default)]
     #[schema(example = 24, minimum = 0, maximum = 599)]
     pub option_months: i64,
-    /// An instant in the future, RFC 3339; shown to people in Oslo time.
+    /// No fixed term (or one that cannot be defined): the value is the
+    /// monthly value times 48 (Directive Art. 5(14)(b)), whatever
+    /// `duration_months` says, which then only bounds the follow-up plan;
+    /// `option_months` must be 0. Default false.
+    #[serde(default)]
+    pub no_fixed_term: bool,
+    /// An instant, RFC 3339; shown to people in Oslo time.
     pub participation_deadline: DateTime<FixedOffset>,
     /// Municipality numbers; a host municipality leading it is added. At
     /// least one in all.
@@ -100,6 +106,7 @@ impl NewProcurement {
             contract_start: self.contract_start,
             duration_months: self.duration_months,
             option_months: self.option_months,
+            no_fixed_term: self.no_fixed_term,
             participation_deadline: self.participation_deadline.with_timezone(&Utc),
             invited: &self.invited,
             quorum: self.quorum,
@@ -130,6 +137,7 @@ pub struct ProcurementUpdate {
     pub duration_months: Option<i64>,
     #[schema(minimum = 0, maximum = 599)]
     pub option_months: Option<i64>,
+    pub no_fixed_term: Option<bool>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
     #[schema(value_type = Option<Vec<MunicipalityNumber>>)]
     pub invited: Option<Vec<String>>,
@@ -182,6 +190,8 @@ pub struct ProcurementView {
     pub contract_start: NaiveDate,
     pub duration_months: i64,
     pub option_months: i64,
+    /// Valued at the monthly value times 48 (see NewProcurement).
+    pub no_fixed_term: bool,
     pub participation_deadline: String,
     /// `draft`, `open`, `closed`, `published`, `awarded` or `cancelled`.
     pub status: String,
@@ -211,6 +221,7 @@ impl From<&Aggregate> for ProcurementView {
             contract_start: p.contract_start,
             duration_months: p.duration_months,
             option_months: p.option_months,
+            no_fixed_term: p.no_fixed_term,
             participation_deadline: rfc3339(p.participation_deadline),
             status: p.status.into(),
             organization_id: p.organization_id.clone(),
@@ -389,6 +400,7 @@ pub async fn update_procurement(
                     contract_start: u.contract_start.unwrap_or(p.contract_start),
                     duration_months: u.duration_months.unwrap_or(p.duration_months),
                     option_months: u.option_months.unwrap_or(p.option_months),
+                    no_fixed_term: u.no_fixed_term.unwrap_or(p.no_fixed_term),
                     participation_deadline: u
                         .participation_deadline
                         .unwrap_or_else(|| p.deadline().fixed_offset()),
@@ -671,21 +683,39 @@ pub async fn split_lot(
     Ok(created(lots.iter().map(LotView::from).collect::<Vec<_>>()))
 }
 
-/// Combined volumes and values per lot, the totals, the threshold regime,
-/// the small-lots exemption and the quorum, as of now.
-#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path)),
+/// `?on=` on the summary.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryQuery {
+    /// The day whose thresholds decide (a planned announcement date, as
+    /// YYYY-MM-DD). Default: the announcement date, or today before it.
+    pub on: Option<NaiveDate>,
+}
+
+/// Combined volumes and values per lot, the totals, the threshold regime
+/// (with the FOA parts, the notice duty, special services and warnings), the
+/// small-lots exemption and the quorum, as of now or of the day `on`.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path), SummaryQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Summary), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Summary),
+              (status = 422, body = Problem, description = "value_overflow; no_thresholds_in_force: no threshold row is in force on the day (before the first row of the table)"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,
     caller: Caller,
     id: web::Path<String>,
+    query: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (head, _) = visible_head(&state, &caller, id.clone()).await?;
-    let now = state.clock.now();
-    let body = summary_json(&state, &id, head.procurement.event_seq, now).await?;
+    let body = summary_json(
+        &state,
+        &id,
+        head.procurement.event_seq,
+        state.clock.now(),
+        query.into_inner().on,
+    )
+    .await?;
     Ok(json_bytes(body))
 }
 

@@ -48,6 +48,11 @@ pub struct SupplierRegistration {
     pub employees: i64,
     #[schema(example = 610000000, minimum = 0)]
     pub annual_turnover_ore: i64,
+    /// Optional: the size class takes the turnover or the balance-sheet
+    /// total, whichever puts the firm lower (Recommendation 2003/361).
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub balance_sheet_total_ore: Option<i64>,
     #[schema(value_type = MunicipalityNumber, example = "4601")]
     pub home_municipality: String,
     /// County numbers (2 digits) and/or municipality numbers (4 digits).
@@ -66,7 +71,9 @@ pub struct SupplierView {
     pub email: Option<String>,
     pub employees: i64,
     pub annual_turnover_ore: i64,
-    /// `micro`, `small`, `medium` or `large` (EU Recommendation 2003/361).
+    pub balance_sheet_total_ore: Option<i64>,
+    /// `micro`, `small`, `medium` or `large` (EU Recommendation 2003/361):
+    /// staff, and turnover or balance-sheet total.
     pub size_class: String,
     pub home_municipality: String,
     pub service_area: Vec<String>,
@@ -86,6 +93,7 @@ impl From<Supplier> for SupplierView {
             email: s.email,
             employees: s.employees,
             annual_turnover_ore: s.annual_turnover_ore,
+            balance_sheet_total_ore: s.balance_sheet_total_ore,
             size_class: s.size_class.into(),
             home_municipality: s.home_municipality,
             created_at: rfc3339(s.created_at),
@@ -110,6 +118,7 @@ pub async fn register_supplier(
         name: &b.name,
         employees: b.employees,
         annual_turnover_ore: b.annual_turnover_ore,
+        balance_sheet_total_ore: b.balance_sheet_total_ore,
         home_municipality: &b.home_municipality,
         service_area: b.service_area.iter().map(String::as_str).collect(),
         cpv: b.cpv.iter().map(String::as_str).collect(),
@@ -163,6 +172,8 @@ pub struct SupplierUpdate {
     pub employees: Option<i64>,
     #[schema(minimum = 0)]
     pub annual_turnover_ore: Option<i64>,
+    #[schema(minimum = 0)]
+    pub balance_sheet_total_ore: Option<i64>,
     #[schema(value_type = Option<MunicipalityNumber>)]
     pub home_municipality: Option<String>,
     #[schema(value_type = Option<Vec<ServiceAreaEntry>>)]
@@ -187,6 +198,7 @@ pub async fn update_my_profile(
         name,
         employees,
         annual_turnover_ore,
+        balance_sheet_total_ore,
         home_municipality,
         service_area,
         cpv,
@@ -195,6 +207,7 @@ pub async fn update_my_profile(
         name,
         employees,
         annual_turnover_ore,
+        balance_sheet_total_ore,
         home_municipality,
         service_area,
         cpv,

@@ -594,6 +594,7 @@ async fn propose(db: &Db, accounts: &Accounts, plan: &Plan<'_>) -> AppResult<Str
         contract_start: today() + Duration::days(plan.start_days),
         duration_months: plan.duration_months,
         option_months: plan.option_months,
+        no_fixed_term: false,
         participation_deadline: Utc::now() + Duration::days(plan.deadline_days),
         invited: &invited,
         quorum: plan.quorum,

@@ -42,6 +42,7 @@ pub struct Procurement {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub no_fixed_term: bool,
     pub case_number: Option<String>,
 }
 
@@ -63,6 +64,7 @@ pub struct ProcurementChange {
     pub quorum_min_participants: Option<i64>,
     pub quorum_min_population_share_percent: Option<i64>,
     pub updated_at: NaiveDateTime,
+    pub no_fixed_term: bool,
     pub case_number: Option<String>,
 }
 
@@ -82,6 +84,7 @@ impl ProcurementChange {
             quorum_min_participants: quorum.min_participants,
             quorum_min_population_share_percent: quorum.min_population_share_percent,
             updated_at: at,
+            no_fixed_term: proposal.terms.no_fixed_term,
             case_number: proposal.case_number.clone(),
         }
     }
@@ -176,14 +179,16 @@ impl Procurement {
         })
     }
 
-    pub fn terms(&self) -> Terms {
-        Terms {
+    pub fn terms(&self) -> DbResult<Terms> {
+        Ok(Terms {
             contract_type: self.contract_type,
+            cpv: Cpv::parse(&self.cpv).map_err(DbError::corrupt)?,
             framework_agreement: self.framework_agreement,
             duration_months: self.duration_months,
             option_months: self.option_months,
+            no_fixed_term: self.no_fixed_term,
             quorum: self.quorum(),
-        }
+        })
     }
 }
 

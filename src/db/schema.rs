@@ -185,6 +185,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        no_fixed_term -> Bool,
         case_number -> Nullable<Text>,
     }
 }
@@ -212,6 +213,7 @@ diesel::table! {
         cpv -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        balance_sheet_total_ore -> Nullable<BigInt>,
     }
 }
 

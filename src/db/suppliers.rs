@@ -28,6 +28,7 @@ pub struct Supplier {
     pub cpv: Vec<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub balance_sheet_total_ore: Option<i64>,
 }
 
 #[derive(AsChangeset)]
@@ -44,6 +45,9 @@ struct ProfileChange {
     #[diesel(serialize_as = Cells<String>)]
     cpv: Vec<String>,
     updated_at: NaiveDateTime,
+    // None keeps what is stored: a register import without the column does
+    // not wipe what the supplier gave.
+    balance_sheet_total_ore: Option<i64>,
 }
 
 impl Supplier {
@@ -67,6 +71,7 @@ impl Supplier {
             cpv: cpv_list(profile),
             created_at: now,
             updated_at: now,
+            balance_sheet_total_ore: profile.balance_sheet_total.map(|b| b.get()),
         }
     }
 }
@@ -101,6 +106,7 @@ pub fn update_profile(
         service_area: profile.service_area.entries(),
         cpv: cpv_list(profile),
         updated_at: now,
+        balance_sheet_total_ore: profile.balance_sheet_total.map(|b| b.get()),
     };
     diesel::update(suppliers::table.find(id))
         .set(change)

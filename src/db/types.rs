@@ -153,6 +153,7 @@ mod tests {
             email: None,
             employees: 12,
             annual_turnover_ore: 610_000_000,
+            balance_sheet_total_ore: None,
             size_class: SizeClass::Small,
             home_municipality: "4601".into(),
             service_area: vec!["46".into(), "4601".into()],

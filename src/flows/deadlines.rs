@@ -71,6 +71,7 @@ fn send_closing_summary(
         no_response: &names(Decision::NoResponse),
         total_max_value: summary.total_max_contract_value_ore,
         regime: summary.regime.regime,
+        special_services: summary.regime.special_services,
     });
     for address in users::coordinator_emails(
         conn,

@@ -1,7 +1,7 @@
 //! The coordinator's steps through a procurement's life: propose, edit, add
 //! lots, open, close, split, publish, cancel.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::invitations::{invite_all, Links};
@@ -423,18 +423,31 @@ pub fn summary_of(
     thresholds: &ThresholdTable,
     now: DateTime<Utc>,
 ) -> AppResult<crate::domain::summary::Summary> {
+    summary_on(aggregate, thresholds, announcement_day(aggregate, now))
+}
+
+/// The day whose thresholds decide: the announcement, or today before it.
+pub fn announcement_day(aggregate: &Aggregate, now: DateTime<Utc>) -> NaiveDate {
     let p = &aggregate.procurement;
-    let day =
-        crate::domain::calendar::oslo_date(p.published_at.map(|t| t.and_utc()).unwrap_or(now));
-    let row = thresholds
-        .in_force(day)
-        .ok_or_else(|| AppError::internal(format!("no threshold row is in force on {day}")))?;
+    crate::domain::calendar::oslo_date(p.published_at.map(|t| t.and_utc()).unwrap_or(now))
+}
+
+/// The summary with the thresholds in force on `day`. A day before the first
+/// row of the table has no amounts to answer with: a 422, not a guess.
+pub fn summary_on(
+    aggregate: &Aggregate,
+    thresholds: &ThresholdTable,
+    day: NaiveDate,
+) -> AppResult<crate::domain::summary::Summary> {
+    let p = &aggregate.procurement;
+    let row = thresholds.in_force_or_invalid(day)?;
     summarize(
         p.status,
-        &p.terms(),
+        &p.terms()?,
         &aggregate.lot_inputs()?,
         &aggregate.participant_inputs()?,
         row,
+        day,
     )
     .map_err(AppError::from)
 }

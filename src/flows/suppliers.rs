@@ -82,6 +82,7 @@ pub struct ProfileChange {
     pub name: Option<String>,
     pub employees: Option<i64>,
     pub annual_turnover_ore: Option<i64>,
+    pub balance_sheet_total_ore: Option<i64>,
     pub home_municipality: Option<String>,
     pub service_area: Option<Vec<String>>,
     pub cpv: Option<Vec<String>>,
@@ -106,6 +107,9 @@ pub fn update_profile(
         annual_turnover_ore: change
             .annual_turnover_ore
             .unwrap_or(current.annual_turnover_ore),
+        balance_sheet_total_ore: change
+            .balance_sheet_total_ore
+            .or(current.balance_sheet_total_ore),
         home_municipality: change
             .home_municipality
             .as_deref()

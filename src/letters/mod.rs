@@ -80,7 +80,9 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
     for lot in i.lots {
         text.push_str(&format!(
             "- {} (enhet: {}, anslått pris {} per enhet)\n",
-            lot.title, lot.unit, lot.unit_price
+            lot.title,
+            lot.unit,
+            words::amount(lot.unit_price)
         ));
     }
     text.push_str(&format!(
@@ -99,7 +101,7 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
             tr { th align="left" { "Svarfrist" } td { strong { (i.deadline) } } }
         }
         h3 { "Delkontrakter som gjelder " (i.municipality) }
-        ul { @for lot in i.lots { li { (lot.title) " – enhet: " (lot.unit) ", anslått pris " (lot.unit_price.to_string()) " per enhet" } } }
+        ul { @for lot in i.lots { li { (lot.title) " – enhet: " (lot.unit) ", anslått pris " (words::amount(lot.unit_price)) " per enhet" } } }
         p { a href=(i.link) style="display: inline-block; padding: 0.6em 1.2em; background: #0b5394; color: #fff; text-decoration: none; border-radius: 4px" { "Svar på invitasjonen" } }
         p style="font-size: 0.9em" { "Lenken er personlig for " (i.municipality) " og virker til svarfristen. For å delta trenger dere et gyldig vedtak eller en fullmakt som dekker anskaffelsen, registrert i Samkjøp." }
         p { "Med vennlig hilsen" br; (i.leader) }
@@ -136,7 +138,8 @@ pub fn receipt(r: &ReceiptLetter<'_>) -> Letter {
     }
     if let Some(share) = r.share {
         text.push_str(&format!(
-            "Deres andel over hele avtaleperioden med opsjoner: {share}\n"
+            "Deres andel over hele avtaleperioden med opsjoner: {}\n",
+            words::amount(share)
         ));
     }
     for (lot, annual, max, unit) in r.volumes {
@@ -154,7 +157,7 @@ pub fn receipt(r: &ReceiptLetter<'_>) -> Letter {
         p { "Hei," }
         p { "Vi har registrert at " strong { (r.municipality) " " (verdict) } " i den felles anskaffelsen «" (r.title) "» (" (r.decided_at) ")." }
         @if let Some(reference) = r.mandate_reference { p { "Vedtak/fullmakt: " (reference) } }
-        @if let Some(share) = r.share { p { "Deres andel over hele avtaleperioden med opsjoner: " strong { (share.to_string()) } } }
+        @if let Some(share) = r.share { p { "Deres andel over hele avtaleperioden med opsjoner: " strong { (words::amount(share)) } } }
         @if !r.volumes.is_empty() {
             ul { @for (lot, annual, max, unit) in r.volumes { li { (lot) ": " (words::number(*annual)) " " (unit) " per år" (words::maximum(*max, unit)) } } }
         }
@@ -232,6 +235,7 @@ pub struct ClosingSummary<'a> {
     pub no_response: &'a [String],
     pub total_max_value: Ore,
     pub regime: Regime,
+    pub special_services: bool,
 }
 
 pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
@@ -252,8 +256,8 @@ pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
         list(s.declined),
         s.no_response.len(),
         list(s.no_response),
-        s.total_max_value,
-        words::regime(s.regime)
+        words::amount(s.total_max_value),
+        words::regime(s.regime, s.special_services)
     );
     let body = html! {
         p { "Hei," }
@@ -262,8 +266,8 @@ pub fn closing_summary(s: &ClosingSummary<'_>) -> Letter {
             tr { th align="left" { "Deltar (" (s.joined.len()) ")" } td { (list(s.joined)) } }
             tr { th align="left" { "Deltar ikke (" (s.declined.len()) ")" } td { (list(s.declined)) } }
             tr { th align="left" { "Ikke svart (" (s.no_response.len()) ")" } td { (list(s.no_response)) } }
-            tr { th align="left" { "Samlet maksimal verdi" } td { (s.total_max_value.to_string()) } }
-            tr { th align="left" { "Terskelverdiregime" } td { (words::regime(s.regime)) } }
+            tr { th align="left" { "Samlet maksimal verdi" } td { (words::amount(s.total_max_value)) } }
+            tr { th align="left" { "Terskelverdiregime" } td { (words::regime(s.regime, s.special_services)) } }
         }
     };
     let html = shell(&subject, body);
@@ -304,7 +308,9 @@ mod tests {
         assert!(l.html.contains("&lt;script&gt;"), "{}", l.html);
         assert!(!l.html.contains("<script>"));
         assert!(l.html.contains("Nordhordland &lt;innkjøp&gt;"));
-        assert!(l.text.contains("anslått pris NOK 45 per enhet"));
+        // Amounts say that they are excluding VAT, in text and HTML alike.
+        assert!(l.text.contains("anslått pris NOK 45 ekskl. mva. per enhet"));
+        assert!(l.html.contains("NOK 45 ekskl. mva."), "{}", l.html);
         assert!(l
             .text
             .contains("24 måneder fra 01.08.2027, med opsjon på 24 måneder"));

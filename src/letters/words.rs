@@ -13,15 +13,30 @@ pub fn contract_type(contract_type: ContractType) -> &'static str {
     }
 }
 
-pub fn regime(regime: Regime) -> &'static str {
-    match regime {
-        Regime::BelowRules => "under regelverkets nedre grense",
-        Regime::BelowNationalThreshold => {
+/// The regime in words, with the parts of the regulation that apply. Special
+/// services have no part II, and part IV instead of III above their EEA
+/// threshold.
+pub fn regime(regime: Regime, special_services: bool) -> &'static str {
+    match (regime, special_services) {
+        (Regime::BelowRules, _) => "under regelverkets nedre grense",
+        (Regime::BelowNationalThreshold, _) => {
             "under nasjonal terskelverdi (anskaffelsesforskriften del I)"
         }
-        Regime::National => "over nasjonal terskelverdi (anskaffelsesforskriften del II)",
-        Regime::Eea => "over EØS-terskelverdi (anskaffelsesforskriften del III)",
+        (Regime::SpecialBelowEea, _) => {
+            "særlige tjenester under EØS-terskelverdien (anskaffelsesforskriften del I, ingen kunngjøringsplikt)"
+        }
+        (Regime::National, _) => "over nasjonal terskelverdi (anskaffelsesforskriften del I og II)",
+        (Regime::Eea, true) => {
+            "særlige tjenester over EØS-terskelverdien (anskaffelsesforskriften del I og IV)"
+        }
+        (Regime::Eea, false) => "over EØS-terskelverdi (anskaffelsesforskriften del I og III)",
     }
+}
+
+/// An amount as letters and pages show it: every amount the platform
+/// computes is excluding VAT, and a reader must not have to guess.
+pub fn amount(ore: crate::domain::Ore) -> String {
+    format!("{ore} ekskl. mva.")
 }
 
 pub fn yes_no(b: bool) -> &'static str {

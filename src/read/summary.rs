@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use actix_web::web::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::cache::RenderCache;
 use crate::db::procurements;
@@ -19,16 +19,22 @@ fn summary_cache() -> &'static RenderCache {
 }
 
 /// The summary of procurement `id`, whose head was read at `event_seq`, as
-/// of `now`. Access is the caller's to check first.
+/// of `now`, or with the thresholds of the day `on` when the caller asks
+/// what a given announcement date would mean. Access is the caller's to
+/// check first.
 pub async fn summary_json(
     state: &AppState,
     id: &str,
     event_seq: i64,
     now: DateTime<Utc>,
+    on: Option<NaiveDate>,
 ) -> AppResult<Bytes> {
     // The summary changes with the procurement (every change moves event_seq)
     // and, before it is announced, with the date that picks the thresholds.
-    let key = format!("{id}@{}", oslo_date(now));
+    let key = match on {
+        Some(day) => format!("{id}@on:{day}"),
+        None => format!("{id}@{}", oslo_date(now)),
+    };
     if let Some(body) = summary_cache().get(&key, event_seq) {
         return Ok(body);
     }
@@ -38,7 +44,8 @@ pub async fn summary_json(
         .read(move |c| procurements::load(c, &load_id))
         .await?
         .ok_or_else(|| AppError::not_found("the procurement"))?;
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, now)?;
+    let day = on.unwrap_or_else(|| lifecycle::announcement_day(&aggregate, now));
+    let summary = lifecycle::summary_on(&aggregate, &state.config.thresholds, day)?;
     let body = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
     summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
     Ok(body)

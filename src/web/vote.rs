@@ -349,7 +349,7 @@ fn mandate_label(m: &Mandate) -> String {
         m.decided_on.format("%d.%m.%Y"),
         m.valid_from.format("%d.%m.%Y"),
         m.valid_until.format("%d.%m.%Y"),
-        Ore::new(m.max_value_ore)
+        words::amount(Ore::new(m.max_value_ore))
     )
 }
 
@@ -407,7 +407,7 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
                         @let (annual, max) = v.quantities.get(&lot.id).cloned().unwrap_or_default();
                         div.lot {
                             strong { (lot.title) }
-                            span.muted { " – enhet: " (lot.unit) ", anslått pris " (Ore::new(lot.unit_price_ore).to_string()) }
+                            span.muted { " – enhet: " (lot.unit) ", anslått pris " (words::amount(Ore::new(lot.unit_price_ore))) }
                             div.row {
                                 label { "Anslått antall per år" input type="number" min="0" step="1" name=(format!("annual_{}", lot.id)) value=(annual); }
                                 label { "Maksimalt antall per år" input type="number" min="0" step="1" name=(format!("max_{}", lot.id)) value=(max); }
@@ -436,7 +436,7 @@ fn receipt_page(ctx: &Context, receipt: &Receipt, fresh: &str) -> Markup {
             table {
                 tr { th { "Registrert" } td { (oslo_display(receipt.decided_at)) } }
                 @if let Some(r) = &receipt.mandate_reference { tr { th { "Vedtak" } td { (r) } } }
-                @if let Some(s) = receipt.share_value_ore { tr { th { "Kommunens andel" } td { (Ore::new(s).to_string()) " for hele perioden med opsjoner" } } }
+                @if let Some(s) = receipt.share_value_ore { tr { th { "Kommunens andel" } td { (words::amount(Ore::new(s))) " for hele perioden med opsjoner" } } }
             }
             p { "Dere får også en kvittering på e-post. Vil dere endre svaret før fristen " (oslo_display(ctx.aggregate.procurement.deadline())) ", bruk denne lenken:" }
             p { a href=(fresh) { "Endre svaret" } }

@@ -308,7 +308,7 @@ mod vote_page {
         let receipt = browser.text_with("Takk! Svaret er registrert.").await;
         assert!(receipt.contains("Takk! Svaret er registrert."), "{receipt}");
         assert!(
-            receipt.contains("NOK 90 000 000"),
+            receipt.contains("NOK 90 000 000 ekskl. mva."),
             "500 000 portions x NOK 45 x 4 years: {receipt}"
         );
         let shot = browser.screenshot("vote-receipt").await;

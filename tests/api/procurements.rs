@@ -418,11 +418,16 @@ async fn six_vestland_municipalities_buy_school_meals_together() {
     assert_eq!(lot2["max_contract_value_ore"], 1_125_000_000_i64);
     assert_eq!(b["total_contract_value_ore"], 10_820_000_000_i64);
     assert_eq!(b["total_max_contract_value_ore"], 12_915_000_000_i64);
-    // A framework agreement is judged on its maximum: NOK 129 150 000 is far above the EEA threshold.
+    // A framework agreement is judged on its maximum: NOK 129 150 000. School
+    // catering is a special service (FOA vedlegg 2): far above its EEA
+    // threshold of NOK 7 800 000, the light regime, part I and IV.
     assert_eq!(b["regime"]["basis"], "maximum");
     assert_eq!(b["regime"]["value_ore"], 12_915_000_000_i64);
     assert_eq!(b["regime"]["regime"], "eea");
-    assert_eq!(b["regime"]["eea_threshold_ore"], 230_000_000);
+    assert_eq!(b["regime"]["eea_threshold_ore"], 780_000_000);
+    assert_eq!(b["regime"]["special_services"], true);
+    assert_eq!(b["regime"]["parts"], json!(["I", "IV"]));
+    assert_eq!(b["regime"]["notice"], "doffin_and_ted");
     assert_eq!(b["regime"]["thresholds_valid_from"], "2024-03-14");
     assert_eq!(b["small_lots"]["eligible_lot_ids"], json!([]));
     // Joined population 378 151 of 420 800 invited = 89.86 %, shown as 89.

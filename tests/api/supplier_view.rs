@@ -225,9 +225,10 @@ async fn the_analysis_flags_a_lot_that_shuts_out_local_smes_and_its_split_lets_t
     assert_eq!(
         meals["flags"],
         json!([{"code": "shuts_out_local_smes", "severity": "high",
-                "message": "Lot 'Skolemåltid' is worth NOK 15 300 000 a year; the largest of the 3 local SMEs \
+                "message": format!("Lot 'Skolemåltid' is worth NOK 15 300 000 a year; the largest of the 3 local SMEs \
                             in school catering services has a turnover of NOK 12 000 000, and 3 of them do not \
-                            deliver in all 4 municipalities of its area; none can bid."}])
+                            deliver in all 4 municipalities of its area; none can carry it alone. {}",
+                            samkjop::domain::analysis::ALONE_IS_NOT_ALL)}])
     );
     // By county: Stavanger alone is NOK 4 500 000, which C can carry; the
     // Vestland three are NOK 10 800 000, which A can.

@@ -178,7 +178,7 @@ async fn a_municipality_answers_from_the_link_in_its_invitation() {
     );
     assert!(invitation
         .text
-        .contains("Skolemåltid (enhet: porsjon, anslått pris NOK 45 per enhet)"));
+        .contains("Skolemåltid (enhet: porsjon, anslått pris NOK 45 ekskl. mva. per enhet)"));
     assert!(invitation.html.contains("Svar på invitasjonen"));
     let link = link_in(&invitation);
 

@@ -593,7 +593,7 @@ impl Text<'_> {
 
     /// "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the
     /// 9 local SMEs in school catering services has a turnover of NOK
-    /// 6 100 000; none can bid."
+    /// 6 100 000; none can carry it alone. This is not a bar to bidding: ..."
     fn shut_out(&self, c: &Counts) -> String {
         let lot = self.lot;
         let mut head = format!("Lot '{}' is worth {} a year", lot.title, lot.annual_value);
@@ -665,12 +665,19 @@ impl Text<'_> {
             body
         };
         let outcome = match c.eligible {
-            0 => "none can bid".to_string(),
-            n => format!("only {n} can bid"),
+            0 => "none can carry it alone".to_string(),
+            n => format!("only {n} can carry it alone"),
         };
-        format!("{head}; {body}; {outcome}.")
+        format!("{head}; {body}; {outcome}. {ALONE_IS_NOT_ALL}")
     }
 }
+
+/// What the shut-out finding must not be read as (procurement-rules.md §4):
+/// the estimate is of who can carry a lot alone, not of who may bid.
+pub const ALONE_IS_NOT_ALL: &str = "This is not a bar to bidding: twice the contract value \
+    is the most a buyer may demand in yearly turnover (Directive Art. 58(3)), a ceiling, \
+    not a minimum, and small firms can bid together (Art. 19(2)) or rely on the capacity \
+    of others (Art. 63).";
 
 fn area_words(municipalities: usize) -> String {
     plural(municipalities, "municipality", "municipalities") + " of its area"

@@ -107,6 +107,8 @@ pub struct Clause {
     pub title: String,
     pub text: String,
     pub legal_basis: String,
+    /// Where a person can look the legal basis up (a Lovdata address).
+    pub source: String,
     /// None: never mandatory, only recommended.
     #[serde(default)]
     pub mandatory_when: Option<MandatoryWhen>,
@@ -185,8 +187,13 @@ impl ClauseLibrary {
             if !codes.insert(code) {
                 return bad(format!("the clause code '{code}' appears more than once"));
             }
-            if clause.title.trim().is_empty() || clause.legal_basis.trim().is_empty() {
-                return bad(format!("clause '{code}' needs a title and a legal basis"));
+            if clause.title.trim().is_empty()
+                || clause.legal_basis.trim().is_empty()
+                || clause.source.trim().is_empty()
+            {
+                return bad(format!(
+                    "clause '{code}' needs a title, a legal basis and a source"
+                ));
             }
             if let Some(rule) = &clause.mandatory_when {
                 if rule.value_at_least.is_some() && rule.value_above.is_some() {
@@ -342,16 +349,50 @@ mod tests {
             "apenhet_underleverandorer",
             "innsyn_og_revisjon",
             "sanksjoner",
+            "heving_ved_brudd",
+            "informasjonsplikt",
+            "sprakkrav",
         ] {
             let clause = library.clause(code).unwrap_or_else(|| panic!("{code}"));
             assert!(!clause.text.is_empty() && !clause.legal_basis.is_empty());
+        }
+        for clause in &library.clauses {
+            assert!(
+                clause.source.starts_with("https://lovdata.no/"),
+                "{}: a source a person can look up",
+                clause.code
+            );
         }
         assert_eq!(library.climate.min_weight_percent, 30);
         assert_eq!(library.climate.applies_from, Amount::Ore(10_000_000));
         let apprentices = library.clause("laerlinger").unwrap();
         let rule = apprentices.mandatory_when.as_ref().unwrap();
-        assert_eq!(rule.value_at_least, Some(Amount::Ore(200_000_000)));
+        // The old NOK 2 000 000 is out of date: the amount follows the EEA
+        // threshold of the table (verify).
+        assert_eq!(
+            rule.value_at_least,
+            Some(Amount::Threshold(ThresholdRef::EeaGoodsServices))
+        );
         assert_eq!(rule.longer_than_months, Some(3));
+        assert!(apprentices.legal_basis.contains("anskaffelsesloven § 7"));
+        assert!(!apprentices.legal_basis.contains("7-8"));
+        // Sanctions are § 6 of FOR-2008-02-08-112, not § 5.
+        let sanctions = library.clause("sanksjoner").unwrap();
+        assert!(sanctions.legal_basis.contains("FOR-2008-02-08-112) § 6"));
+        // Wages through a bank are not part of that regulation.
+        let bank = library.clause("lonn_via_bank").unwrap();
+        assert!(bank.legal_basis.contains("ikke en del av"));
+        // Lawful employment forms are recommended: they never block publishing.
+        assert!(library
+            .clause("lovlige_ansettelsesformer")
+            .unwrap()
+            .mandatory_when
+            .is_none());
+        // Only serious or repeated breaches are material.
+        let termination = library.clause("heving_ved_brudd").unwrap();
+        assert!(termination
+            .text
+            .starts_with("Alvorlige eller gjentatte brudd"));
         let tax = library.clause("skatteattest").unwrap();
         assert_eq!(
             tax.mandatory_when.as_ref().unwrap().value_above,
@@ -414,7 +455,7 @@ mod tests {
     fn a_library_that_cannot_be_applied_is_refused() {
         let clause = |extra: &str| {
             with(&format!(
-                "[[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\n{extra}"
+                "[[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\nsource = \"S\"\n{extra}"
             ))
         };
         assert!(ClauseLibrary::from_toml(&clause("")).is_ok());
@@ -449,12 +490,12 @@ mod tests {
             assert_eq!(e.code, "invalid_clauses", "{why}");
         }
         let twice = with(
-            "[[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\n\
-             [[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\n",
+            "[[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\nsource = \"S\"\n\
+             [[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\nsource = \"S\"\n",
         );
         assert!(ClauseLibrary::from_toml(&twice).is_err());
         let climate = with(
-            "[[clause]]\ncode = \"climate_weight\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\n",
+            "[[clause]]\ncode = \"climate_weight\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\nsource = \"S\"\n",
         );
         assert!(ClauseLibrary::from_toml(&climate).is_err());
         assert!(ClauseLibrary::from_toml(&with("")).is_err(), "no clauses");

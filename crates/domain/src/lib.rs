@@ -23,6 +23,7 @@ pub mod procurement;
 pub mod reference;
 pub mod role;
 pub mod size_class;
+pub mod special_services;
 pub mod split;
 pub mod summary;
 pub mod supplier;

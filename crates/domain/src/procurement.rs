@@ -35,6 +35,7 @@ pub struct ProposalInput<'a> {
     pub contract_start: NaiveDate,
     pub duration_months: i64,
     pub option_months: i64,
+    pub no_fixed_term: bool,
     pub participation_deadline: DateTime<Utc>,
     pub invited: &'a [String],
     pub quorum: Option<Quorum>,
@@ -50,6 +51,8 @@ pub struct ProposalInput<'a> {
 pub struct Proposal {
     pub title: String,
     pub description: String,
+    /// The same as `terms.cpv`, which the audit records once.
+    #[serde(skip)]
     pub cpv: Cpv,
     #[serde(flatten)]
     pub terms: Terms,
@@ -86,9 +89,11 @@ pub fn check_proposal(
     let cpv = Cpv::parse(input.cpv).map_err(|e| ("cpv", e))?;
     let terms = Terms {
         contract_type,
+        cpv: cpv.clone(),
         framework_agreement: input.framework_agreement,
         duration_months: input.duration_months,
         option_months: input.option_months,
+        no_fixed_term: input.no_fixed_term,
         quorum: input.quorum,
     };
     terms.validate().map_err(|e| ("duration_months", e))?;
@@ -255,6 +260,7 @@ mod tests {
             contract_start: NaiveDate::from_ymd_opt(2027, 8, 1).unwrap(),
             duration_months: 24,
             option_months: 24,
+            no_fixed_term: false,
             participation_deadline: Utc.with_ymd_and_hms(2027, 2, 1, 11, 0, 0).unwrap(),
             invited,
             ..Default::default()

@@ -1,7 +1,7 @@
 //! SME size classes of EU Recommendation 2003/361 (procurement-rules.md §5).
-//! Samkjøp asks suppliers for headcount and turnover, not balance sheet, so
-//! the class is decided by staff and turnover; a firm above a turnover limit
-//! but within its balance-sheet limit can ask for a correction.
+//! The staff limit must hold, and either the turnover or the balance-sheet
+//! limit: a supplier that gives its balance-sheet total is classed on
+//! whichever of the two puts it lower; without it, on turnover alone.
 
 use super::Ore;
 
@@ -23,16 +23,32 @@ pub struct EurNokRate(pub i64);
 
 impl SizeClass {
     pub fn classify(employees: i64, annual_turnover: Ore, rate: EurNokRate) -> SizeClass {
-        // (staff below, turnover at most EUR) per class, smallest first.
-        const LIMITS: [(i64, i64, SizeClass); 3] = [
-            (10, 2_000_000, SizeClass::Micro),
-            (50, 10_000_000, SizeClass::Small),
-            (250, 50_000_000, SizeClass::Medium),
+        SizeClass::classify_with_balance_sheet(employees, annual_turnover, None, rate)
+    }
+
+    /// Staff below the limit, and turnover or balance-sheet total at most
+    /// its limit ("turnover or balance sheet", Recommendation 2003/361
+    /// Art. 2).
+    pub fn classify_with_balance_sheet(
+        employees: i64,
+        annual_turnover: Ore,
+        balance_sheet_total: Option<Ore>,
+        rate: EurNokRate,
+    ) -> SizeClass {
+        // (staff below, turnover at most EUR, balance sheet at most EUR) per
+        // class, smallest first.
+        const LIMITS: [(i64, i64, i64, SizeClass); 3] = [
+            (10, 2_000_000, 2_000_000, SizeClass::Micro),
+            (50, 10_000_000, 10_000_000, SizeClass::Small),
+            (250, 50_000_000, 43_000_000, SizeClass::Medium),
         ];
         let turnover = i128::from(annual_turnover.get());
-        for (staff, eur, class) in LIMITS {
-            let limit_ore = i128::from(eur) * i128::from(rate.0);
-            if employees < staff && turnover <= limit_ore {
+        let balance = balance_sheet_total.map(|b| i128::from(b.get()));
+        let in_ore = |eur: i64| i128::from(eur) * i128::from(rate.0);
+        for (staff, turnover_eur, balance_eur, class) in LIMITS {
+            let money = turnover <= in_ore(turnover_eur)
+                || balance.is_some_and(|b| b <= in_ore(balance_eur));
+            if employees < staff && money {
                 return class;
             }
         }
@@ -52,6 +68,25 @@ mod tests {
 
     fn nok(n: i64) -> Ore {
         Ore::new(n * 100)
+    }
+
+    #[test]
+    fn turnover_or_balance_sheet_decides_within_the_staff_limit() {
+        let classify = SizeClass::classify_with_balance_sheet;
+        // Medium: turnover at most EUR 50 M, or balance sheet at most
+        // EUR 43 M (NOK 494 500 000 at 11.50).
+        let turnover = nok(600_000_000);
+        assert_eq!(classify(200, turnover, None, RATE), SizeClass::Large);
+        assert_eq!(
+            classify(200, turnover, Some(nok(494_500_000)), RATE),
+            SizeClass::Medium
+        );
+        assert_eq!(
+            classify(200, turnover, Some(nok(494_500_001)), RATE),
+            SizeClass::Large
+        );
+        // The staff limit must hold whatever the money says.
+        assert_eq!(classify(250, nok(1), Some(nok(1)), RATE), SizeClass::Large);
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub struct SupplierProfile {
     pub name: String,
     pub employees: i64,
     pub annual_turnover: Ore,
+    /// Optional: the class takes "turnover or balance sheet".
+    pub balance_sheet_total: Option<Ore>,
     pub home_municipality: Kommunenummer,
     /// Always holds the home municipality: a firm delivers at home.
     pub service_area: ServiceArea,
@@ -25,6 +27,7 @@ pub struct RawProfile<'a> {
     pub name: &'a str,
     pub employees: i64,
     pub annual_turnover_ore: i64,
+    pub balance_sheet_total_ore: Option<i64>,
     pub home_municipality: &'a str,
     pub service_area: Vec<&'a str>,
     pub cpv: Vec<&'a str>,
@@ -45,6 +48,11 @@ impl SupplierProfile {
         }
         let annual_turnover = Ore::non_negative(raw.annual_turnover_ore, "annual_turnover_ore")
             .map_err(|e| ("annual_turnover_ore", e))?;
+        let balance_sheet_total = raw
+            .balance_sheet_total_ore
+            .map(|b| Ore::non_negative(b, "balance_sheet_total_ore"))
+            .transpose()
+            .map_err(|e| ("balance_sheet_total_ore", e))?;
         let home_municipality =
             Kommunenummer::parse(raw.home_municipality).map_err(|e| ("home_municipality", e))?;
         let mut service_area =
@@ -64,6 +72,7 @@ impl SupplierProfile {
             name,
             employees: raw.employees,
             annual_turnover,
+            balance_sheet_total,
             home_municipality,
             service_area,
             cpv,
@@ -71,7 +80,12 @@ impl SupplierProfile {
     }
 
     pub fn size_class(&self, rate: EurNokRate) -> SizeClass {
-        SizeClass::classify(self.employees, self.annual_turnover, rate)
+        SizeClass::classify_with_balance_sheet(
+            self.employees,
+            self.annual_turnover,
+            self.balance_sheet_total,
+            rate,
+        )
     }
 }
 
@@ -105,6 +119,7 @@ mod tests {
             name: " Fjord Catering AS ",
             employees: 12,
             annual_turnover_ore: 610_000_000,
+            balance_sheet_total_ore: None,
             home_municipality: "4601",
             service_area: vec!["4602", "46"],
             cpv: vec!["5552", "55520000", "555"],
@@ -121,6 +136,35 @@ mod tests {
             .contains(&Kommunenummer::parse("4601").unwrap()));
         assert_eq!(p.cpv.len(), 2, "5552 and 55520000 are the same class");
         assert_eq!(p.size_class(EurNokRate(1150)), SizeClass::Small);
+    }
+
+    #[test]
+    fn a_small_balance_sheet_makes_a_firm_with_a_large_turnover_smaller() {
+        // NOK 6 100 000 turnover with 12 staff is small; with 8 staff, NOK
+        // 30 000 000 turnover is above the micro turnover limit (EUR 2 M =
+        // NOK 23 000 000 at 11.50) but a NOK 20 000 000 balance sheet is
+        // within the micro balance-sheet limit: micro.
+        let mut r = raw();
+        r.employees = 8;
+        r.annual_turnover_ore = 3_000_000_000;
+        assert_eq!(
+            SupplierProfile::parse(&r)
+                .unwrap()
+                .size_class(EurNokRate(1150)),
+            SizeClass::Small
+        );
+        r.balance_sheet_total_ore = Some(2_000_000_000);
+        assert_eq!(
+            SupplierProfile::parse(&r)
+                .unwrap()
+                .size_class(EurNokRate(1150)),
+            SizeClass::Micro
+        );
+        r.balance_sheet_total_ore = Some(-1);
+        assert_eq!(
+            SupplierProfile::parse(&r).unwrap_err().0,
+            "balance_sheet_total_ore"
+        );
     }
 
     #[test]

@@ -23,6 +23,24 @@ pub struct ThresholdRow {
     pub small_lot_goods_services_ore: Ore,
     pub small_lot_works_ore: Ore,
     pub source: String,
+    /// The first and last day of the EU period whose EUR amounts this row
+    /// implements (the EU sets them for two calendar years at a time). Past
+    /// its end, newer amounts may apply that nobody has entered yet.
+    #[serde(deserialize_with = "date_or_toml_date")]
+    pub eu_period_start: NaiveDate,
+    #[serde(deserialize_with = "date_or_toml_date")]
+    pub eu_period_end: NaiveDate,
+    /// Where the small-lot limits come from, with `(verify)` while they are
+    /// not confirmed against the regulation text.
+    pub small_lot_source: String,
+}
+
+impl ThresholdRow {
+    /// Whether `on` is past the EU period this row implements: the amounts
+    /// may be out of date (procurement-rules.md §1).
+    pub fn is_stale_on(&self, on: NaiveDate) -> bool {
+        on > self.eu_period_end
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +97,9 @@ impl ThresholdTable {
                 return bad(row, "an amount is negative");
             }
             // The regimes are nested; out of order, `regime` would skip one.
+            if row.eu_period_start > row.eu_period_end {
+                return bad(row, "eu_period_start is after eu_period_end");
+            }
             if row.lower_limit_ore > row.national_ore {
                 return bad(row, "the lower limit is above the national threshold");
             }
@@ -100,6 +121,31 @@ impl ThresholdTable {
             .iter()
             .filter(|r| r.valid_from <= on)
             .max_by_key(|r| r.valid_from)
+    }
+}
+
+impl ThresholdTable {
+    /// The row in force on `on`, or a refusal a person can act on: no
+    /// amounts are known for a day before the first row.
+    pub fn in_force_or_invalid(&self, on: NaiveDate) -> Result<&ThresholdRow, Invalid> {
+        self.in_force(on).ok_or_else(|| {
+            let first = self.rows.iter().map(|r| r.valid_from).min();
+            Invalid::new(
+                "no_thresholds_in_force",
+                match first {
+                    Some(first) => format!(
+                        "no threshold amounts are configured for {on}: the first row of the table is valid from {first}"
+                    ),
+                    None => format!("no threshold amounts are configured for {on}"),
+                },
+            )
+        })
+    }
+
+    /// The row in force on `on` if it is past its EU period: what the server
+    /// warns about at start.
+    pub fn stale_on(&self, on: NaiveDate) -> Option<&ThresholdRow> {
+        self.in_force(on).filter(|r| r.is_stale_on(on))
     }
 }
 
@@ -129,18 +175,77 @@ crate::code_enum! {
         BelowRules = "below_rules",
         /// Within the rules but below FOA part II: part I only.
         BelowNationalThreshold = "below_national_threshold",
+        /// Health, social and other special services within the rules but below
+        /// their EEA threshold: part I only, no notice duty.
+        SpecialBelowEea = "special_below_eea",
         /// FOA part II, Doffin notice.
         National = "national",
-        /// FOA part III, TED notice.
+        /// At or above the EEA threshold: FOA part III, or part IV (the light
+        /// regime) for special services; TED and Doffin notice.
         Eea = "eea",
     }
     invalid = "invalid_regime", "a regime";
 }
 
+/// The parts of FOA that apply in `regime`, for the contract type that
+/// picked the threshold.
+pub fn parts(regime: Regime, contract_type: ContractType) -> Vec<Part> {
+    match regime {
+        Regime::BelowRules => vec![],
+        Regime::BelowNationalThreshold | Regime::SpecialBelowEea => vec![Part::I],
+        Regime::National => vec![Part::I, Part::II],
+        Regime::Eea if contract_type == ContractType::SocialServices => vec![Part::I, Part::IV],
+        Regime::Eea => vec![Part::I, Part::III],
+    }
+}
+
+/// Where the procurement must be announced in `regime`.
+pub fn notice(regime: Regime) -> Notice {
+    match regime {
+        Regime::BelowRules | Regime::BelowNationalThreshold | Regime::SpecialBelowEea => {
+            Notice::None
+        }
+        Regime::National => Notice::Doffin,
+        Regime::Eea => Notice::DoffinAndTed,
+    }
+}
+
+crate::code_enum! {
+    /// A part of anskaffelsesforskriften: I general, II national procedures,
+    /// III EEA procedures, IV special services at or above the EEA threshold.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Part {
+        I = "I",
+        II = "II",
+        III = "III",
+        IV = "IV",
+    }
+    invalid = "invalid_part", "a part of the regulation";
+}
+
+crate::code_enum! {
+    /// The notice duty: none, Doffin (part II), or Doffin and TED (EEA).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Notice {
+        None = "none",
+        Doffin = "doffin",
+        DoffinAndTed = "doffin_and_ted",
+    }
+    invalid = "invalid_notice", "a notice duty";
+}
+
 /// A value equal to a threshold is in the higher regime ("at or above").
+/// Special services (`SocialServices`) have no part II: below their EEA
+/// threshold only part I applies.
 pub fn regime(value: Ore, contract_type: ContractType, row: &ThresholdRow) -> Regime {
     if value < row.lower_limit_ore {
         Regime::BelowRules
+    } else if contract_type == ContractType::SocialServices {
+        if value < row.eea_social_services_ore {
+            Regime::SpecialBelowEea
+        } else {
+            Regime::Eea
+        }
     } else if value < row.national_ore {
         Regime::BelowNationalThreshold
     } else if value < eea_threshold(row, contract_type) {
@@ -217,9 +322,15 @@ mod tests {
         assert_eq!(row.eea_goods_services_ore, nok(2_300_000));
         assert_eq!(row.eea_works_ore, nok(57_800_000));
         assert_eq!(row.eea_social_services_ore, nok(7_800_000));
-        assert_eq!(row.small_lot_goods_services_ore, nok(900_000));
-        assert_eq!(row.small_lot_works_ore, nok(11_000_000));
+        // The last confirmed FOA amounts (2020), marked (verify).
+        assert_eq!(row.small_lot_goods_services_ore, nok(750_000));
+        assert_eq!(row.small_lot_works_ore, nok(9_600_000));
+        assert!(row.small_lot_source.contains("(verify"));
         assert!(!row.source.is_empty());
+        assert_eq!(row.eu_period_start, date(2024, 1, 1));
+        assert_eq!(row.eu_period_end, date(2025, 12, 31));
+        // No NOK amounts of 2026-2027 are entered: none is invented.
+        assert_eq!(table.rows.len(), 1);
         assert!(table.in_force(date(2024, 3, 13)).is_none());
     }
 
@@ -229,7 +340,8 @@ mod tests {
             format!(
                 "[[threshold]]\nvalid_from = {valid_from}\nlower_limit_ore = 1\nnational_ore = 2\n\
                  eea_goods_services_ore = 3\neea_works_ore = 4\neea_social_services_ore = 5\n\
-                 small_lot_goods_services_ore = 1\nsmall_lot_works_ore = 1\nsource = \"test\"\n"
+                 small_lot_goods_services_ore = 1\nsmall_lot_works_ore = 1\nsource = \"test\"\n\
+                 eu_period_start = 2026-01-01\neu_period_end = 2027-12-31\nsmall_lot_source = \"test\"\n"
             )
         };
         for text in [row("2026-02-01"), row("\"2026-02-01\"")] {
@@ -312,15 +424,69 @@ mod tests {
     }
 
     #[test]
-    fn social_services_have_their_own_eea_threshold() {
+    fn special_services_have_no_part_two_and_their_own_eea_threshold() {
         let row = row_2024();
-        let social = ContractType::SocialServices;
-        assert_eq!(regime(nok(2_300_000), social, &row), Regime::National);
+        let special = ContractType::SocialServices;
         assert_eq!(
-            regime(Ore::new(779_999_999), social, &row),
-            Regime::National
+            regime(Ore::new(9_999_999), special, &row),
+            Regime::BelowRules
         );
-        assert_eq!(regime(nok(7_800_000), social, &row), Regime::Eea);
+        // From the lower limit to NOK 7 799 999,99: part I only, no notice.
+        for value in [
+            nok(100_000),
+            nok(1_300_000),
+            nok(5_000_000),
+            Ore::new(779_999_999),
+        ] {
+            assert_eq!(regime(value, special, &row), Regime::SpecialBelowEea);
+        }
+        assert_eq!(parts(Regime::SpecialBelowEea, special), vec![Part::I]);
+        assert_eq!(notice(Regime::SpecialBelowEea), Notice::None);
+        // NOK 7 800 000: the light regime, part I and IV, TED.
+        assert_eq!(regime(nok(7_800_000), special, &row), Regime::Eea);
+        assert_eq!(parts(Regime::Eea, special), vec![Part::I, Part::IV]);
+        assert_eq!(notice(Regime::Eea), Notice::DoffinAndTed);
+    }
+
+    #[test]
+    fn each_regime_names_its_parts_and_notice() {
+        let goods = ContractType::Goods;
+        assert_eq!(parts(Regime::BelowRules, goods), vec![]);
+        assert_eq!(notice(Regime::BelowRules), Notice::None);
+        assert_eq!(parts(Regime::BelowNationalThreshold, goods), vec![Part::I]);
+        assert_eq!(notice(Regime::BelowNationalThreshold), Notice::None);
+        assert_eq!(parts(Regime::National, goods), vec![Part::I, Part::II]);
+        assert_eq!(notice(Regime::National), Notice::Doffin);
+        assert_eq!(parts(Regime::Eea, goods), vec![Part::I, Part::III]);
+        assert_eq!(
+            parts(Regime::Eea, ContractType::Works),
+            vec![Part::I, Part::III]
+        );
+        assert_eq!(serde_json::to_string(&Part::IV).unwrap(), "\"IV\"");
+        assert_eq!(
+            serde_json::to_string(&Notice::DoffinAndTed).unwrap(),
+            "\"doffin_and_ted\""
+        );
+    }
+
+    #[test]
+    fn a_row_is_stale_after_its_eu_period_and_a_day_before_the_first_row_is_refused() {
+        let table = ThresholdTable {
+            rows: vec![row_2024()],
+        };
+        assert!(table.stale_on(date(2025, 12, 31)).is_none());
+        assert_eq!(table.stale_on(date(2026, 1, 1)), Some(&row_2024()));
+        assert!(row_2024().is_stale_on(date(2026, 11, 29)));
+        let refused = table.in_force_or_invalid(date(2024, 3, 13)).unwrap_err();
+        assert_eq!(refused.code, "no_thresholds_in_force");
+        assert!(refused.message.contains("2024-03-14"), "{refused}");
+        let mut backwards = row_2024();
+        backwards.eu_period_end = date(2023, 12, 31);
+        assert!(ThresholdTable {
+            rows: vec![backwards]
+        }
+        .validate()
+        .is_err());
     }
 
     #[test]
@@ -328,6 +494,7 @@ mod tests {
         for r in [
             Regime::BelowRules,
             Regime::BelowNationalThreshold,
+            Regime::SpecialBelowEea,
             Regime::National,
             Regime::Eea,
         ] {

@@ -87,6 +87,9 @@ pub struct Clause {
     pub title: String,
     pub text: String,
     pub legal_basis: String,
+    /// Where a person can look the legal basis up (a Lovdata address).
+    #[schema(example = "https://lovdata.no/dokument/SF/forskrift/2008-02-08-112")]
+    pub source: String,
     /// None: never mandatory, only recommended.
     #[serde(default)]
     pub mandatory_when: Option<MandatoryWhen>,

@@ -40,8 +40,33 @@ pub enum Regime {
     BelowRules,
     /// Within the rules but below FOA part II: part I only.
     BelowNationalThreshold,
+    /// Health, social and other special services within the rules but below
+    /// their EEA threshold: part I only, no notice duty.
+    SpecialBelowEea,
     /// FOA part II, Doffin notice.
     National,
-    /// FOA part III, TED notice.
+    /// At or above the EEA threshold: FOA part III, or part IV (the light
+    /// regime) for special services; TED and Doffin notice.
     Eea,
+}
+
+/// A part of anskaffelsesforskriften: I general, II national procedures,
+/// III EEA procedures, IV special services at or above the EEA threshold.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Part)]
+pub enum Part {
+    I,
+    II,
+    III,
+    IV,
+}
+
+/// The notice duty: none, Doffin (part II), or Doffin and TED (EEA).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Notice)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    None,
+    Doffin,
+    DoffinAndTed,
 }

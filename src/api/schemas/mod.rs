@@ -26,11 +26,12 @@ pub use clauses::{
     Amount, Check, CheckStatus, CheckpointSpec, Clause, ClimateFigures, ClimateRule, Comparison,
     Figures, FollowUpRules, MandatoryWhen, ThresholdRef,
 };
-pub use common::{ContractType, ProcurementStatus, Regime};
+pub use common::{ContractType, Notice, Part, ProcurementStatus, Regime};
 pub use follow_up::{CheckpointResult, CheckpointState, Totals};
 pub use request::*;
 pub use summary::{
-    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLots, Summary,
+    Basis, LotSummary, ParticipantCounts, Quorum, QuorumStatus, RegimeSummary, SmallLot, SmallLots,
+    SpecialServiceMatch, Summary, Warning,
 };
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use crate::domain::follow_up::{CheckpointResult, CheckpointState, Totals};
 use crate::domain::summary::{
     summarize, Basis, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
 };
-use crate::domain::thresholds::{Regime, ThresholdRow};
+use crate::domain::thresholds::{Notice, Part, Regime, ThresholdRow};
 use crate::domain::{Cpv, CpvPrefix, Kommunenummer, Ore, ServiceArea, SizeClass};
 
 /// The component each mirror is published as: every one must be shown, in
@@ -52,20 +52,25 @@ const MIRRORS: &[&str] = &[
     "LotAnalysis",
     "LotSummary",
     "MandatoryWhen",
+    "Notice",
     "ParticipantCounts",
+    "Part",
     "ProcurementStatus",
     "Quorum",
     "QuorumStatus",
     "Regime",
     "RegimeSummary",
     "Severity",
+    "SmallLot",
     "SmallLots",
+    "SpecialServiceMatch",
     "SubLotFigures",
     "Suggestion",
     "SuggestionKind",
     "Summary",
     "ThresholdRef",
     "Totals",
+    "Warning",
 ];
 
 /// Every variant of a unit enum. The match is exhaustive, so a variant added
@@ -355,16 +360,25 @@ fn summary_of_school_meals(row: &ThresholdRow) -> crate::domain::summary::Summar
     });
     let terms = Terms {
         contract_type: ContractType::Services,
+        cpv: Cpv::parse("55524000-9").expect("a CPV code"),
         framework_agreement: true,
         duration_months: 24,
         option_months: 6,
+        no_fixed_term: false,
         quorum: Some(Quorum {
             min_participants: Some(2),
             min_population_share_percent: Some(50),
         }),
     };
-    summarize(ProcurementStatus::Closed, &terms, &lots, &participants, row)
-        .expect("the school-meals summary computes")
+    summarize(
+        ProcurementStatus::Closed,
+        &terms,
+        &lots,
+        &participants,
+        row,
+        date(2025, 1, 1),
+    )
+    .expect("the school-meals summary computes")
 }
 
 fn show_a_summary(served: &mut Served) {
@@ -389,8 +403,15 @@ fn show_a_summary(served: &mut Served) {
     for basis in every!(Basis: Estimate, Maximum) {
         served.show("Basis", &basis);
     }
-    for regime in every!(Regime: BelowRules, BelowNationalThreshold, National, Eea) {
+    for regime in every!(Regime: BelowRules, BelowNationalThreshold, SpecialBelowEea, National, Eea)
+    {
         served.show("Regime", &regime);
+    }
+    for part in every!(Part: I, II, III, IV) {
+        served.show("Part", &part);
+    }
+    for notice in every!(Notice: None, Doffin, DoffinAndTed) {
+        served.show("Notice", &notice);
     }
     for t in every!(ContractType: Goods, Services, Works, SocialServices) {
         served.show("ContractType", &t);

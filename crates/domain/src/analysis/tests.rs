@@ -116,8 +116,8 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert_eq!(l.flags[0].severity, Severity::High);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the 9 local SMEs in \
-         school catering services has a turnover of NOK 6 100 000; none can bid."
+        format!("Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the 9 local SMEs in \
+         school catering services has a turnover of NOK 6 100 000; none can carry it alone. {ALONE_IS_NOT_ALL}")
     );
     assert!(l.notes.is_empty());
 
@@ -202,8 +202,8 @@ fn a_lot_only_its_area_shuts_is_flagged_for_the_area() {
     assert_eq!(codes(&l.flags), vec![FindingCode::ShutsOutLocalSmes]);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'Cleaning' is worth NOK 4 800 000 a year; none of the 3 local SMEs in cleaning \
-         services delivers in all 4 municipalities of its area; none can bid."
+        format!("Lot 'Cleaning' is worth NOK 4 800 000 a year; none of the 3 local SMEs in cleaning \
+         services delivers in all 4 municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}")
     );
 }
 
@@ -340,9 +340,11 @@ fn few_local_smes_can_bid_is_fewer_than_half_exactly() {
     assert_eq!(l.flags[0].severity, Severity::Medium);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'Meals' is worth NOK 1 000 000 a year; of the 5 local SMEs in school catering \
+        format!(
+            "Lot 'Meals' is worth NOK 1 000 000 a year; of the 5 local SMEs in school catering \
          services, 3 have a turnover below NOK 1 000 000 (the largest has NOK 500 000); only 2 \
-         can bid."
+         can carry it alone. {ALONE_IS_NOT_ALL}"
+        )
     );
     // Where some can bid the lot itself is a split that keeps one: no
     // fewest_sub_lots.
@@ -382,9 +384,9 @@ fn a_supplier_excluded_by_size_and_area_counts_in_both() {
     assert_eq!(codes(&l.flags), vec![FindingCode::FewLocalSmesCanBid]);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'Meals' is worth NOK 2 000 000 a year; of the 4 local SMEs in school catering \
+        format!("Lot 'Meals' is worth NOK 2 000 000 a year; of the 4 local SMEs in school catering \
          services, 2 have a turnover below NOK 2 000 000 (the largest has NOK 1 000 000) and 2 \
-         do not deliver in all 2 municipalities of its area; only 1 can bid."
+         do not deliver in all 2 municipalities of its area; only 1 can carry it alone. {ALONE_IS_NOT_ALL}")
     );
 }
 
@@ -397,15 +399,17 @@ fn all_too_small_and_some_outside_reads_as_one_sentence() {
     ];
     assert_eq!(
         one(meals.clone(), &suppliers).flags[0].message,
-        "Lot 'Meals' is worth NOK 10 000 000 a year; the largest of the 2 local SMEs in school \
+        format!("Lot 'Meals' is worth NOK 10 000 000 a year; the largest of the 2 local SMEs in school \
          catering services has a turnover of NOK 2 000 000, and 1 of them does not deliver in all \
-         2 municipalities of its area; none can bid."
+         2 municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}")
     );
     assert_eq!(
         one(meals, &suppliers[1..]).flags[0].message,
-        "Lot 'Meals' is worth NOK 10 000 000 a year; the only local SME in school catering \
+        format!(
+            "Lot 'Meals' is worth NOK 10 000 000 a year; the only local SME in school catering \
          services has a turnover of NOK 2 000 000, and it does not deliver in all 2 \
-         municipalities of its area; none can bid."
+         municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}"
+        )
     );
 }
 
@@ -436,9 +440,9 @@ fn a_capacity_factor_of_two_halves_who_is_big_enough() {
     assert_eq!(l.eligible_local_smes, 1);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'Meals' is worth NOK 2 000 000 a year, and with capacity factor 2.001 a bidder \
+        format!("Lot 'Meals' is worth NOK 2 000 000 a year, and with capacity factor 2.001 a bidder \
          needs a turnover of NOK 4 002 000; of the 4 local SMEs in school catering services, 3 \
-         have a turnover below NOK 4 002 000 (the largest has NOK 4 000 000); only 1 can bid."
+         have a turnover below NOK 4 002 000 (the largest has NOK 4 000 000); only 1 can carry it alone. {ALONE_IS_NOT_ALL}")
     );
     let json = serde_json::to_value(analyse(
         &[],

@@ -282,15 +282,17 @@ mod tests {
         };
         match code {
             "lonns_og_arbeidsvilkar" | "sanksjoner" => Some(seriousness(&[])),
-            "hms_kort"
-            | "lonn_via_bank"
-            | "tjenestepensjon"
-            | "lovlige_ansettelsesformer"
-            | "underleverandorledd" => Some(seriousness(&["45", "909"])),
+            // Cleaning is CPV 9091xxxx: 909 would take in sanitation too.
+            "hms_kort" | "lonn_via_bank" | "tjenestepensjon" | "underleverandorledd" => {
+                Some(seriousness(&["45", "9091"]))
+            }
+            // Building and construction only, from 2024.
+            "informasjonsplikt" | "sprakkrav" => Some(seriousness(&["45"])),
+            // "lovlige_ansettelsesformer" is recommended, never mandatory.
             "laerlinger" => Some(Expected {
                 types: SERVICES_WORKS,
-                prefixes: &["45", "909"],
-                value: Some((2_000_000, true)),
+                prefixes: &["45", "9091"],
+                value: Some((EEA_GOODS_SERVICES_NOK, true)),
                 longer_than_three_months: true,
             }),
             "skatteattest" => Some(Expected {
@@ -322,6 +324,7 @@ mod tests {
             vec![cpv("45210000-2")],                    // building construction
             vec![cpv("90910000-9")],                    // cleaning
             vec![cpv("79710000-4"), cpv("90911200-8")], // security with a cleaning lot
+            vec![cpv("90920000-2")],                    // sanitation: under 909, not cleaning
         ];
         // Both sides of every amount in the rules, in øre.
         let mut values = vec![Ore::ZERO];
@@ -367,7 +370,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(rows, library.clauses.len() * 4 * 4 * 10 * 2);
+        assert_eq!(rows, library.clauses.len() * 4 * 5 * 10 * 2);
     }
 
     #[test]
@@ -435,7 +438,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.figures.cpv.as_deref(), Some("90911200-8"));
-        assert!(r.text.contains("CPV 90911200-8 is under 909"), "{}", r.text);
+        assert!(
+            r.text.contains("CPV 90911200-8 is under 9091"),
+            "{}",
+            r.text
+        );
         let catering = decide(
             "hms_kort",
             ContractType::Services,
@@ -446,7 +453,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             catering.text,
-            "not mandatory: no CPV of the procurement (55524000-9) is under 45 or 909"
+            "not mandatory: no CPV of the procurement (55524000-9) is under 45 or 9091"
         );
         assert_eq!(catering.figures.cpv.as_deref(), Some("55524000-9"));
     }
@@ -458,7 +465,7 @@ mod tests {
             "laerlinger",
             ContractType::Works,
             &building,
-            nok(2_000_000),
+            nok(2_300_000),
             THREE_MONTHS,
         )
         .unwrap_err();
@@ -471,7 +478,7 @@ mod tests {
             "laerlinger",
             ContractType::Works,
             &building,
-            nok(2_000_000),
+            nok(2_300_000),
             A_DAY_MORE,
         )
         .unwrap();
@@ -481,6 +488,79 @@ mod tests {
             "{}",
             more.text
         );
+    }
+
+    #[test]
+    fn information_duty_and_language_skills_are_for_building_and_construction() {
+        let building = [cpv("45210000-2")];
+        let cleaning = [cpv("90910000-9")];
+        for code in ["informasjonsplikt", "sprakkrav"] {
+            assert!(decide(
+                code,
+                ContractType::Works,
+                &building,
+                nok(2_300_000),
+                A_DAY_MORE
+            )
+            .is_ok());
+            assert!(decide(
+                code,
+                ContractType::Works,
+                &building,
+                nok(2_299_999),
+                A_DAY_MORE
+            )
+            .is_err());
+            assert!(decide(
+                code,
+                ContractType::Services,
+                &cleaning,
+                nok(2_300_000),
+                A_DAY_MORE
+            )
+            .is_err());
+        }
+    }
+
+    #[test]
+    fn lawful_employment_forms_are_recommended_not_mandatory() {
+        let building = [cpv("45210000-2")];
+        let r = decide(
+            "lovlige_ansettelsesformer",
+            ContractType::Works,
+            &building,
+            nok(100_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert!(
+            r.text.contains("recommended") || r.text.starts_with("not mandatory"),
+            "{}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn sanitation_under_909_is_not_cleaning() {
+        let sanitation = [cpv("90920000-2")];
+        for code in [
+            "hms_kort",
+            "tjenestepensjon",
+            "underleverandorledd",
+            "lonn_via_bank",
+        ] {
+            assert!(
+                decide(
+                    code,
+                    ContractType::Services,
+                    &sanitation,
+                    nok(5_000_000),
+                    A_DAY_MORE
+                )
+                .is_err(),
+                "{code}"
+            );
+        }
     }
 
     #[test]

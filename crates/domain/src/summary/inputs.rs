@@ -10,9 +10,15 @@ use crate::{Cpv, Invalid, Kommunenummer, Ore};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {
     pub contract_type: ContractType,
+    /// The procurement's own CPV code; its lots have theirs.
+    pub cpv: Cpv,
     pub framework_agreement: bool,
     pub duration_months: i64,
     pub option_months: i64,
+    /// No fixed term, or one that cannot be defined: valued at the monthly
+    /// value times 48 (Directive Art. 5(14)(b)), whatever `duration_months`
+    /// says; `duration_months` then only bounds the follow-up plan.
+    pub no_fixed_term: bool,
     pub quorum: Option<Quorum>,
 }
 
@@ -51,12 +57,32 @@ impl Terms {
                 ),
             ));
         }
+        if self.no_fixed_term && self.option_months != 0 {
+            return Err(Invalid::new(
+                "invalid_duration",
+                "a contract without a fixed term has no options to extend it: option_months must be 0",
+            ));
+        }
         if let Some(q) = &self.quorum {
             q.validate()?;
         }
         Ok(())
     }
+
+    /// The months the value is counted over: the term with its options, or
+    /// 48 for a contract without a fixed term.
+    pub fn valued_months(&self) -> i64 {
+        if self.no_fixed_term {
+            NO_FIXED_TERM_MONTHS
+        } else {
+            self.duration_months.saturating_add(self.option_months)
+        }
+    }
 }
+
+/// Directive Art. 5(14)(b): a contract without a fixed term is valued at its
+/// monthly value times 48 (procurement-rules.md §2).
+pub const NO_FIXED_TERM_MONTHS: i64 = 48;
 
 /// Longer than any public contract the rules foresee (framework agreements
 /// are at most 4 years as a rule, FOA § 26-1; concessions and building

@@ -17,15 +17,17 @@ mod share;
 mod small_lots;
 mod volumes;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use inputs::{
     Channel, Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS,
+    NO_FIXED_TERM_MONTHS,
 };
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
-pub use regime::{Basis, RegimeSummary};
+pub use regime::{stale_warning, Basis, RegimeSummary, SpecialServiceMatch, Warning};
 pub use share::share_value;
-pub use small_lots::SmallLots;
+pub use small_lots::{SmallLot, SmallLots};
 pub use volumes::LotSummary;
 
 use crate::contract::ProcurementStatus;
@@ -54,8 +56,13 @@ pub fn summarize(
     lots: &[LotInput],
     participants: &[ParticipantInput],
     thresholds: &ThresholdRow,
+    on: NaiveDate,
 ) -> Result<Summary, Invalid> {
-    let months = contract_months(terms.duration_months, terms.option_months)?;
+    let months = if terms.no_fixed_term {
+        i128::from(NO_FIXED_TERM_MONTHS)
+    } else {
+        contract_months(terms.duration_months, terms.option_months)?
+    };
     for lot in lots {
         check_price(lot)?;
     }
@@ -70,9 +77,17 @@ pub fn summarize(
         }
     }
     let values = volumes.values(months)?;
-    let regime = regime::regime_summary(terms, values.total, values.total_max, thresholds);
-    let small_lots =
-        small_lots::small_lots(&values.lots, &regime, terms.contract_type, thresholds)?;
+    let regime = regime::regime_summary(
+        terms,
+        &regime::RegimeInputs {
+            lots: &values.lots,
+            total: values.total,
+            total_max: values.total_max,
+            thresholds,
+            on,
+        },
+    );
+    let small_lots = small_lots::small_lots(&values.lots, &regime, terms, thresholds)?;
     let quorum = turnout.status(terms.quorum)?;
     Ok(Summary {
         status,

@@ -3,7 +3,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::contract::ContractType;
-use crate::thresholds::{test_row_2024, Regime};
+use crate::thresholds::{test_row_2024, Notice, Part, Regime};
 use crate::{Cpv, Fylkesnummer, Kommunenummer};
 
 fn kn(n: &str) -> Kommunenummer {
@@ -42,12 +42,19 @@ fn participant(
     }
 }
 
+/// A day inside the EU period of the 2024 amounts.
+fn on_2025() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+}
+
 fn terms(framework: bool, quorum: Option<Quorum>) -> Terms {
     Terms {
         contract_type: ContractType::Services,
+        cpv: Cpv::parse("55524000-9").unwrap(),
         framework_agreement: framework,
         duration_months: 24,
         option_months: 6,
+        no_fixed_term: false,
         quorum,
     }
 }
@@ -114,6 +121,7 @@ fn six_vestland_municipalities_buy_school_meals() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
 
@@ -167,8 +175,10 @@ fn six_vestland_municipalities_buy_school_meals() {
     assert_eq!(s.total_contract_value_ore, Ore::new(13_600_771_371));
     assert_eq!(s.total_max_contract_value_ore, Ore::new(15_879_012_623));
 
-    // A framework agreement: the maximum, NOK 158.8 M, against the
-    // goods/services EEA threshold of NOK 2.3 M.
+    // A framework agreement: the maximum, NOK 158.8 M. School catering
+    // (55524000-9) is a special service (FOA vedlegg 2) and the lunch lot is
+    // worth far more than the fruit: the whole is special services, against
+    // their EEA threshold of NOK 7.8 M: part I and IV, TED.
     assert_eq!(s.regime.basis, Basis::Maximum);
     assert_eq!(s.regime.value_ore, Ore::new(15_879_012_623));
     assert_eq!(s.regime.regime, Regime::Eea);
@@ -177,18 +187,37 @@ fn six_vestland_municipalities_buy_school_meals() {
         NaiveDate::from_ymd_opt(2024, 3, 14).unwrap()
     );
     assert_eq!(s.regime.national_threshold_ore, Ore::new(130_000_000));
-    assert_eq!(s.regime.eea_threshold_ore, Ore::new(230_000_000));
+    assert_eq!(s.regime.eea_threshold_ore, Ore::new(780_000_000));
+    assert!(s.regime.special_services);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::IV]);
+    assert_eq!(s.regime.notice, Notice::DoffinAndTed);
+    assert!(!s.regime.thresholds_stale);
+    let lunch_rows: Vec<_> = s
+        .regime
+        .special_services_cpv
+        .iter()
+        .filter(|m| m.lot_id.as_deref() == Some("lunch"))
+        .collect();
+    assert_eq!(lunch_rows.len(), 1);
+    assert_eq!(lunch_rows[0].listed_as, "55524000-9");
+    let codes: Vec<&str> = s.regime.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["special_services_by_cpv", "mixed_special_services"]);
 
-    // Fruit's maximum, NOK 712 262,50, is under the NOK 900 000 limit;
+    // Fruit's maximum, NOK 712 262,50, is under the NOK 750 000 limit;
     // 71 226 250 * 100 <= 20 * 15 879 012 623.
-    assert_eq!(s.small_lots.limit_ore, Ore::new(90_000_000));
+    assert_eq!(s.small_lots.limit_ore, Ore::new(75_000_000));
+    assert!(s.small_lots.applies);
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["fruit".to_string()]);
     assert_eq!(s.small_lots.eligible_value_ore, Ore::new(71_226_250));
     assert!(s.small_lots.within_20_percent);
+    // Fruit on its own: NOK 712 262,50 of an ordinary service, part I.
+    assert_eq!(s.small_lots.eligible_lots[0].parts, vec![Part::I]);
 }
 
 #[test]
-fn an_ordinary_contract_is_judged_on_the_estimate() {
+fn an_ordinary_contract_with_declared_maxima_is_judged_on_the_maximum() {
+    // Maxima are options and options count (FOA § 5-4): an ordinary
+    // contract is judged like a framework agreement once maxima are declared.
     let (lots, participants) = vestland_school_meals();
     let s = summarize(
         ProcurementStatus::Closed,
@@ -196,17 +225,110 @@ fn an_ordinary_contract_is_judged_on_the_estimate() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
-    assert_eq!(s.regime.basis, Basis::Estimate);
-    assert_eq!(s.regime.value_ore, Ore::new(13_600_771_371));
-    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(67_484_998));
+    assert_eq!(s.regime.basis, Basis::Maximum);
+    assert_eq!(s.regime.value_ore, Ore::new(15_879_012_623));
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(71_226_250));
     // No quorum: the criteria are null and it counts as met, but the
     // share is still shown.
     assert_eq!(s.quorum.min_participants, None);
     assert_eq!(s.quorum.min_population_share_percent, None);
     assert_eq!(s.quorum.joined_population_share_percent, Some(82));
     assert!(s.quorum.met);
+}
+
+#[test]
+fn an_ordinary_contract_without_maxima_is_judged_on_the_estimate() {
+    let (lots, mut participants) = vestland_school_meals();
+    for p in &mut participants {
+        for v in &mut p.volumes {
+            v.max_annual_quantity = None;
+        }
+    }
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &terms(false, None),
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.basis, Basis::Estimate);
+    assert_eq!(s.regime.value_ore, Ore::new(13_600_771_371));
+}
+
+#[test]
+fn goods_under_the_national_threshold_on_the_estimate_are_national_on_the_maximum() {
+    // Copying paper at NOK 1 a unit for 12 months: 1 200 000 estimated,
+    // 1 300 000 declared as the maximum. The maximum, exactly the national
+    // threshold, decides: part I and II.
+    let mut t = terms(false, None);
+    t.contract_type = ContractType::Goods;
+    t.cpv = Cpv::parse("30197630-1").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    let lots = vec![lot("a", "Papir", "30197630-1", "pk", 100)];
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 1_200_000, Some(1_300_000))],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.total_contract_value_ore, Ore::new(120_000_000));
+    assert_eq!(s.regime.basis, Basis::Maximum);
+    assert_eq!(s.regime.value_ore, Ore::new(130_000_000));
+    assert_eq!(s.regime.regime, Regime::National);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::II]);
+}
+
+#[test]
+fn a_contract_without_a_fixed_term_is_valued_at_48_months() {
+    // Cleaning at NOK 50 000 a month, no fixed term: 50 000 x 48 =
+    // NOK 2 400 000, whatever duration_months says: EEA, part I and III.
+    let mut t = terms(false, None);
+    t.cpv = Cpv::parse("90910000-9").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    t.no_fixed_term = true;
+    t.validate().unwrap();
+    let lots = vec![lot("a", "Renhold", "90910000-9", "mnd", 5_000_000)];
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 12, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.total_contract_value_ore, Ore::new(240_000_000));
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::III]);
+    assert_eq!(
+        share_value(&lots, &participants[0].volumes, t.valued_months(), 0).unwrap(),
+        Ore::new(240_000_000)
+    );
+    // Options cannot extend what has no end.
+    t.option_months = 6;
+    assert_eq!(t.validate().unwrap_err().code, "invalid_duration");
 }
 
 #[test]
@@ -220,6 +342,7 @@ fn the_quorum_is_compared_exactly_and_never_rounds_up_into_being_met() {
             &lots,
             &participants,
             &row,
+            on_2025(),
         )
         .unwrap()
         .quorum
@@ -253,6 +376,7 @@ fn the_summary_has_the_json_shape_of_the_api() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     let json = serde_json::to_value(&s).unwrap();
@@ -316,16 +440,25 @@ fn the_summary_has_the_json_shape_of_the_api() {
             "thresholds_valid_from",
             "regime",
             "national_threshold_ore",
-            "eea_threshold_ore"
+            "eea_threshold_ore",
+            "parts",
+            "notice",
+            "special_services",
+            "special_services_cpv",
+            "thresholds_stale",
+            "warnings"
         ])
     );
     assert_eq!(
         keys(&json["small_lots"]),
         sorted(&[
             "limit_ore",
+            "limit_source",
+            "applies",
             "eligible_lot_ids",
             "eligible_value_ore",
-            "within_20_percent"
+            "within_20_percent",
+            "eligible_lots"
         ])
     );
     assert_eq!(json["status"], "closed");
@@ -334,39 +467,97 @@ fn the_summary_has_the_json_shape_of_the_api() {
     assert_eq!(json["lots"][0]["contract_value_ore"], 13_533_286_373i64);
     assert_eq!(json["regime"]["basis"], "maximum");
     assert_eq!(json["regime"]["regime"], "eea");
+    assert_eq!(json["regime"]["parts"], serde_json::json!(["I", "IV"]));
+    assert_eq!(json["regime"]["notice"], "doffin_and_ted");
     assert_eq!(json["regime"]["thresholds_valid_from"], "2024-03-14");
     assert_eq!(json["small_lots"]["eligible_lot_ids"][0], "fruit");
     let back: Summary = serde_json::from_value(json).unwrap();
     assert_eq!(back, s);
 }
 
+/// Cleaning (an ordinary service) at NOK 1 a unit for 12 months, so that a
+/// lot's value in NOK is its yearly quantity.
+fn cleaning_for_a_year() -> Terms {
+    let mut t = terms(false, None);
+    t.cpv = Cpv::parse("90910000-9").unwrap();
+    t.duration_months = 12;
+    t.option_months = 0;
+    t
+}
+
 #[test]
 fn a_lot_nobody_joined_is_worth_nothing_and_not_a_small_lot() {
     let lots = vec![
-        lot("a", "A", "55524000-9", "meal", 5_000),
-        lot("b", "B", "03222000-3", "kg", 3_000),
+        lot("big", "Stor", "90910000-9", "t", 100),
+        lot("a", "A", "90910000-9", "t", 100),
+        lot("b", "B", "90910000-9", "t", 100),
     ];
     let participants = vec![participant(
         "4601",
         100,
         Decision::Join,
-        vec![vol("a", 10, None), vol("b", 0, Some(0))],
+        vec![
+            vol("big", 2_300_000, None),
+            vol("a", 700_000, None),
+            vol("b", 0, Some(0)),
+        ],
     )];
     let s = summarize(
         ProcurementStatus::Open,
-        &terms(false, None),
+        &cleaning_for_a_year(),
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
-    assert_eq!(s.lots[1].participants, 0);
-    assert_eq!(s.lots[1].contract_value_ore, Ore::ZERO);
+    assert_eq!(s.lots[2].participants, 0);
+    assert_eq!(s.lots[2].contract_value_ore, Ore::ZERO);
+    // NOK 3 000 000 in all, at or above the EEA threshold: the exemption
+    // exists. Lot a (NOK 700 000) is under the NOK 750 000 limit; b is
+    // worth nothing and left out.
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert!(s.small_lots.applies);
     assert_eq!(s.small_lots.eligible_lot_ids, vec!["a".to_string()]);
-    // 10 * 5 000 * 2.5 = 125 000, all of the total: not within 20 %.
-    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(125_000));
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(70_000_000));
+    // 700 000 is more than 20 % of 3 000 000 (600 000).
     assert!(!s.small_lots.within_20_percent);
-    assert_eq!(s.regime.regime, Regime::BelowRules);
+    // Exempted, lot a follows the rules of its own value: part I only.
+    let a = &s.small_lots.eligible_lots[0];
+    assert_eq!(a.regime, Regime::BelowNationalThreshold);
+    assert_eq!(a.parts, vec![Part::I]);
+    assert_eq!(a.notice, Notice::None);
+}
+
+#[test]
+fn below_the_eea_threshold_there_is_no_small_lots_exemption() {
+    // NOK 2 000 000 of cleaning: national, nothing to be exempted from,
+    // though lot a alone is under the limit.
+    let lots = vec![
+        lot("big", "Stor", "90910000-9", "t", 100),
+        lot("a", "A", "90910000-9", "t", 100),
+    ];
+    let participants = vec![participant(
+        "4601",
+        100,
+        Decision::Join,
+        vec![vol("big", 1_700_000, None), vol("a", 300_000, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Open,
+        &cleaning_for_a_year(),
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.regime, Regime::National);
+    assert!(!s.small_lots.applies);
+    assert!(s.small_lots.eligible_lot_ids.is_empty());
+    assert!(s.small_lots.eligible_lots.is_empty());
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::ZERO);
+    assert!(s.small_lots.limit_source.contains("(verify"));
 }
 
 #[test]
@@ -377,6 +568,7 @@ fn nobody_invited_gives_an_empty_summary_not_a_division_by_zero() {
         &[],
         &[],
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
     assert_eq!(s.participants.invited, 0);
@@ -391,13 +583,13 @@ fn works_use_the_works_limits() {
     let mut t = terms(false, None);
     t.contract_type = ContractType::Works;
     let lots = vec![lot("a", "A", "45214200-2", "m2", 1_000_000)];
-    // 400 m2 * NOK 10 000 * 2.5 = NOK 10 000 000: national for works
+    // 360 m2 * NOK 10 000 * 2.5 = NOK 9 000 000: national for works
     // (EEA works from NOK 57.8 M), and under the works small-lot limit.
     let participants = vec![participant(
         "4601",
         1,
         Decision::Join,
-        vec![vol("a", 400, None)],
+        vec![vol("a", 360, None)],
     )];
     let s = summarize(
         ProcurementStatus::Closed,
@@ -405,13 +597,51 @@ fn works_use_the_works_limits() {
         &lots,
         &participants,
         &test_row_2024(),
+        on_2025(),
     )
     .unwrap();
-    assert_eq!(s.regime.value_ore, Ore::new(1_000_000_000));
+    assert_eq!(s.regime.value_ore, Ore::new(900_000_000));
     assert_eq!(s.regime.regime, Regime::National);
+    assert_eq!(s.regime.parts, vec![Part::I, Part::II]);
+    assert_eq!(s.regime.notice, Notice::Doffin);
     assert_eq!(s.regime.eea_threshold_ore, Ore::new(5_780_000_000));
-    assert_eq!(s.small_lots.limit_ore, Ore::new(1_100_000_000));
-    assert_eq!(s.small_lots.eligible_lot_ids, vec!["a".to_string()]);
+    assert_eq!(s.small_lots.limit_ore, Ore::new(960_000_000));
+    // Under the works EEA threshold: no exemption to use.
+    assert!(!s.small_lots.applies);
+    assert!(s.small_lots.eligible_lot_ids.is_empty());
+
+    // NOK 60 000 000 of works with a NOK 5 000 000 lot: EEA, and the lot,
+    // under the NOK 9 600 000 limit, may be exempted; on its own it is
+    // above the national threshold: part I and II.
+    let lots = vec![
+        lot("a", "A", "45214200-2", "m2", 100),
+        lot("b", "B", "45214200-2", "m2", 100),
+    ];
+    t.duration_months = 12;
+    t.option_months = 0;
+    let participants = vec![participant(
+        "4601",
+        1,
+        Decision::Join,
+        vec![vol("a", 55_000_000, None), vol("b", 5_000_000, None)],
+    )];
+    let s = summarize(
+        ProcurementStatus::Closed,
+        &t,
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+    )
+    .unwrap();
+    assert_eq!(s.regime.regime, Regime::Eea);
+    assert!(s.small_lots.applies);
+    assert_eq!(s.small_lots.eligible_lot_ids, vec!["b".to_string()]);
+    assert!(s.small_lots.within_20_percent);
+    let b = &s.small_lots.eligible_lots[0];
+    assert_eq!(b.regime, Regime::National);
+    assert_eq!(b.parts, vec![Part::I, Part::II]);
+    assert_eq!(b.notice, Notice::Doffin);
 }
 
 #[test]
@@ -430,6 +660,7 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &lots,
         &big,
         &row,
+        on_2025(),
     )
     .unwrap_err();
     assert_eq!(err.code, "value_overflow");
@@ -446,13 +677,14 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &lots,
         &negative,
         &row,
+        on_2025(),
     )
     .unwrap_err();
     assert_eq!(err.code, "invalid_quantity");
     let mut t = terms(false, None);
     t.option_months = -1;
     assert_eq!(
-        summarize(ProcurementStatus::Open, &t, &lots, &[], &row)
+        summarize(ProcurementStatus::Open, &t, &lots, &[], &row, on_2025())
             .unwrap_err()
             .code,
         "invalid_duration"
@@ -594,9 +826,11 @@ fn build(raw: &Raw) -> (Vec<LotInput>, Vec<ParticipantInput>) {
 fn terms_from(framework: bool, ct: usize, duration: i64, options: i64) -> Terms {
     Terms {
         contract_type: CONTRACT_TYPES[ct],
+        cpv: Cpv::parse("55524000-9").unwrap(),
         framework_agreement: framework,
         duration_months: duration,
         option_months: options,
+        no_fixed_term: false,
         quorum: Some(Quorum {
             min_participants: Some(2),
             min_population_share_percent: Some(50),
@@ -612,7 +846,7 @@ proptest! {
     ) {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
-        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024()).unwrap();
+        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024(), on_2025()).unwrap();
         let total: i64 = s.lots.iter().map(|l| l.contract_value_ore.get()).sum();
         let total_max: i64 = s.lots.iter().map(|l| l.max_contract_value_ore.get()).sum();
         prop_assert_eq!(s.total_contract_value_ore.get(), total);
@@ -632,7 +866,7 @@ proptest! {
         }
         let counts = &s.participants;
         prop_assert_eq!(counts.invited, counts.joined + counts.declined + counts.pending + counts.no_response);
-        prop_assert_eq!(s.regime.value_ore, if framework { s.total_max_contract_value_ore } else { s.total_contract_value_ore });
+        prop_assert_eq!(s.regime.value_ore, if framework || s.total_max_contract_value_ore > s.total_contract_value_ore { s.total_max_contract_value_ore } else { s.total_contract_value_ore });
         prop_assert!(s.small_lots.eligible_value_ore <= s.regime.value_ore);
     }
 
@@ -645,7 +879,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
         let row = test_row_2024();
-        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row).unwrap();
+        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row, on_2025()).unwrap();
         let mut raised = participants.clone();
         if !raised.is_empty() {
             let p = &mut raised[who % participants.len()];
@@ -659,7 +893,7 @@ proptest! {
                 }
             }
         }
-        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row).unwrap();
+        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row, on_2025()).unwrap();
         prop_assert!(after.regime.regime >= before.regime.regime);
         prop_assert!(after.regime.value_ore >= before.regime.value_ore);
     }
@@ -674,7 +908,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let mut t = terms_from(framework, ct, duration, options);
         t.quorum = Some(Quorum { min_participants, min_population_share_percent: min_share });
-        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024()) {
+        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024(), on_2025()) {
             Ok(s) => prop_assert!(s.quorum.joined_population_share_percent.is_none_or(|p| (0..=100).contains(&p))),
             Err(e) => prop_assert_eq!(e.code, "value_overflow"),
         }

@@ -1,0 +1,1 @@
+ALTER TABLE suppliers DROP COLUMN balance_sheet_total_ore;
