@@ -30,6 +30,11 @@ pub fn insert(conn: &mut AnyConnection, user: &User) -> DbResult<()> {
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> DbResult<Option<User>> {
+    // PostgreSQL refuses text holding NUL, which no stored address has: a
+    // login typed with one is an unknown account, not a database failure.
+    if email.contains('\0') {
+        return Ok(None);
+    }
     Ok(users::table
         .filter(users::email.eq(email.to_lowercase()))
         .select(User::as_select())

@@ -304,3 +304,17 @@ async fn a_procurement_takes_at_most_500_lots() {
         .await;
     assert_eq!(p.body["lots"].as_array().map(Vec::len), Some(500));
 }
+
+#[actix_web::test]
+async fn a_login_with_a_nul_in_the_email_is_wrong_credentials_not_a_server_error() {
+    let app = crate::helpers::spawn_app().await;
+    let r = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            serde_json::json!({"email": "\u{e7}\u{0}@kommune.no", "password": "et-langt-passord"}),
+        )
+        .await;
+    assert_eq!(r.status, awc::http::StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert_eq!(r.body["code"], "invalid_credentials");
+}
