@@ -6,7 +6,7 @@ use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
-use crate::domain::Role;
+use crate::domain::{ErrorCode, Role};
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -59,7 +59,10 @@ pub async fn issue_token(
     })
     .await?
     .ok_or_else(|| {
-        AppError::unauthorized("invalid_credentials", "the email or the password is wrong")
+        AppError::new(
+            ErrorCode::InvalidCredentials,
+            "the email or the password is wrong",
+        )
     })?;
     let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;

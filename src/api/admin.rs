@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::outbox::{self, OutboxMessage, Status};
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -81,8 +82,8 @@ pub async fn list_outbox(
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            AppError::bad_request(
-                "invalid_status",
+            AppError::new(
+                ErrorCode::InvalidStatus,
                 format!("status must be pending, failed or sent, not '{s}'"),
             )
         })?),

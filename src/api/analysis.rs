@@ -122,7 +122,7 @@ pub fn supplier_facts(register: &[Supplier]) -> Vec<SupplierFacts> {
             Err(e) => {
                 corrupt += 1;
                 if corrupt <= 5 {
-                    tracing::warn!(supplier = %row.id, code = e.code, reason = %e.message,
+                    tracing::warn!(supplier = %row.id, code = %e.code, reason = %e.message,
                         "a stored supplier does not parse; left out of the analysis");
                 }
             }

@@ -17,7 +17,7 @@ use crate::domain::clauses::{ClauseLibrary, FollowUpRules};
 use crate::domain::follow_up::{
     state as checkpoint_state, CheckpointResult, CheckpointState, Totals,
 };
-use crate::domain::Kommunenummer;
+use crate::domain::{ErrorCode, Kommunenummer};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::follow_up::{self, AwardLine};
 
@@ -369,8 +369,8 @@ fn lots_of(aggregate: &Aggregate, number: &Kommunenummer) -> AppResult<Vec<Strin
         .participation(number.as_str())
         .is_some_and(|p| p.decision == "join");
     if !joined {
-        return Err(AppError::unprocessable(
-            "not_a_participant",
+        return Err(AppError::new(
+            ErrorCode::NotAParticipant,
             format!("{} {} did not join this procurement", number, number.name()),
         )
         .on_field("municipality"));

@@ -201,7 +201,10 @@ mod tests {
 
     #[test]
     fn a_product_too_large_is_a_value_overflow() {
-        assert_eq!(times(i64::MAX, 2).unwrap_err().code, "value_overflow");
+        assert_eq!(
+            times(i64::MAX, 2).unwrap_err().code,
+            crate::domain::ErrorCode::ValueOverflow
+        );
         assert_eq!(times(540_000, 4500).unwrap().get(), 2_430_000_000);
     }
 }

@@ -7,7 +7,7 @@ use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::organizations::{self, Organization};
 use crate::domain::supplier::parse_name;
-use crate::domain::{OrgNumber, Role};
+use crate::domain::{ErrorCode, OrgNumber, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts;
 pub use crate::flows::accounts::PROCUREMENT_OFFICE;
@@ -66,7 +66,7 @@ pub async fn create_organization(
     let body = body.0;
     if body.kind != PROCUREMENT_OFFICE {
         return Err(
-            AppError::unprocessable("invalid_kind", "kind must be 'procurement_office'")
+            AppError::new(ErrorCode::InvalidKind, "kind must be 'procurement_office'")
                 .on_field("kind"),
         );
     }

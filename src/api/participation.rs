@@ -6,7 +6,7 @@ use super::procurements::visible_head;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::domain::summary::VolumeInput;
-use crate::domain::{Kommunenummer, Role};
+use crate::domain::{ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
 
@@ -60,8 +60,8 @@ impl DecisionBody {
             },
             "decline" => Choice::Decline,
             other => {
-                return Err(AppError::unprocessable(
-                    "invalid_decision",
+                return Err(AppError::new(
+                    ErrorCode::InvalidDecision,
                     format!("decision must be 'join' or 'decline', not '{other}'"),
                 )
                 .on_field("decision"))

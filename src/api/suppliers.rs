@@ -8,7 +8,7 @@ use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::suppliers::{self, Supplier};
 use crate::domain::supplier::RawProfile;
-use crate::domain::{EmailAddress, Role};
+use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
 use crate::import::{self, ImportReport};
@@ -212,21 +212,14 @@ pub async fn import_register(
         .is_some_and(|v| v.starts_with("text/csv") || v.starts_with("text/plain"));
     if !is_csv {
         return Err(AppError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the register as text/csv",
         ));
     }
     let bytes = body
         .to_bytes_limited(IMPORT_LIMIT_BYTES)
         .await
-        .map_err(|_| {
-            AppError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the register file is too large",
-            )
-        })?;
+        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, "the register file is too large"))?;
     let bytes = bytes.map_err(body_error)?;
     let rate = state.config.eur_nok;
     let parsed = web::block(move || import::parse(&bytes)).await??;

@@ -6,7 +6,7 @@ use super::json::created;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::users::{self, User};
-use crate::domain::{EmailAddress, Kommunenummer, Role};
+use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts::{self, NewAccount};
 
@@ -107,32 +107,32 @@ fn check_role_links(
 ) -> AppResult<()> {
     match (role, organization, municipality) {
         (Role::Admin, None, None) => Ok(()),
-        (Role::Admin, _, _) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Admin, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "an admin belongs to no organisation or municipality",
         )),
         (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
-        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "a coordinator works for a procurement office or for a host municipality, not both",
         )),
-        (Role::Coordinator, None, None) => Err(AppError::unprocessable(
-            "organization_required",
+        (Role::Coordinator, None, None) => Err(AppError::new(
+            ErrorCode::OrganizationRequired,
             "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
         )
         .on_field("organization_id")),
         (Role::Municipality, None, Some(_)) => Ok(()),
-        (Role::Municipality, Some(_), _) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Municipality, Some(_), _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "a municipality user belongs to a municipality, not an organisation",
         )),
-        (Role::Municipality, None, None) => Err(AppError::unprocessable(
-            "municipality_required",
+        (Role::Municipality, None, None) => Err(AppError::new(
+            ErrorCode::MunicipalityRequired,
             "a municipality user needs municipality (a kommunenummer)",
         )
         .on_field("municipality")),
-        (Role::Supplier, _, _) => Err(AppError::unprocessable(
-            "invalid_role",
+        (Role::Supplier, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRole,
             "suppliers register themselves at POST /api/v1/suppliers",
         )
         .on_field("role")),
@@ -146,8 +146,8 @@ pub async fn me(state: State, caller: Caller) -> AppResult<Json<UserView>> {
     let id = caller.user_id().to_string();
     let user = state.db.read(move |c| users::find(c, &id)).await?;
     user.map(|u| Json(u.into())).ok_or_else(|| {
-        AppError::unauthorized(
-            "invalid_token",
+        AppError::new(
+            ErrorCode::InvalidToken,
             "the account of this token no longer exists",
         )
     })

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::invitations::{invite_all, Links};
-use super::{conflict, locked, locked_head};
+use super::{locked, locked_head};
 use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
@@ -15,7 +15,7 @@ use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::summarize;
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::Kommunenummer;
+use crate::domain::{ErrorCode, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -43,7 +43,7 @@ pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()>
 }
 
 fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
-    check(aggregate.procurement.status()?, action).map_err(conflict)
+    check(aggregate.procurement.status()?, action).map_err(AppError::from)
 }
 
 fn proposal_json(p: &Proposal) -> serde_json::Value {
@@ -147,8 +147,8 @@ pub fn edit(
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     for lot in &aggregate.lots {
         if let Some(m) = lot.area_list().into_iter().find(|m| !invited.contains(m)) {
-            return Err(AppError::unprocessable(
-                "invited_in_lot_area",
+            return Err(AppError::new(
+                ErrorCode::InvitedInLotArea,
                 format!(
                     "{m} serves lot '{}'; change the lot's area before uninviting it",
                     lot.title
@@ -176,8 +176,8 @@ pub fn add_lot(
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::AddLot)?;
     if aggregate.lots.len() >= MAX_LOTS {
-        return Err(AppError::unprocessable(
-            "too_many_lots",
+        return Err(AppError::new(
+            ErrorCode::TooManyLots,
             format!("a procurement has at most {MAX_LOTS} lots"),
         ));
     }
@@ -188,7 +188,7 @@ pub fn add_lot(
         .find(|m| !invited.iter().any(|i| i == m.as_str()))
     {
         return Err(
-            AppError::unprocessable("lot_area_not_invited", format!("{m} is not invited"))
+            AppError::new(ErrorCode::LotAreaNotInvited, format!("{m} is not invited"))
                 .on_field("area"),
         );
     }
@@ -237,14 +237,14 @@ pub fn open(
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Open)?;
     if aggregate.lots.is_empty() {
-        return Err(AppError::conflict(
-            "no_lots",
+        return Err(AppError::new(
+            ErrorCode::NoLots,
             "add at least one lot before opening the procurement",
         ));
     }
     if aggregate.procurement.deadline() <= now {
-        return Err(AppError::conflict(
-            "deadline_passed",
+        return Err(AppError::new(
+            ErrorCode::DeadlinePassed,
             "the participation deadline has passed; set a new one before opening",
         ));
     }
@@ -283,8 +283,8 @@ pub fn close(
         .filter(|p| p.decision == "pending")
         .count();
     if now < aggregate.procurement.deadline() && pending > 0 {
-        return Err(AppError::conflict(
-            "deadline_not_reached",
+        return Err(AppError::new(
+            ErrorCode::DeadlineNotReached,
             format!("{pending} municipalities have not answered and the deadline has not passed"),
         ));
     }
@@ -318,8 +318,8 @@ pub fn publish(
     let summary = summary_of(&aggregate, thresholds, now)?;
     if !summary.quorum.met {
         let q = &summary.quorum;
-        return Err(AppError::conflict(
-            "quorum_not_met",
+        return Err(AppError::new(
+            ErrorCode::QuorumNotMet,
             format!(
                 "the quorum is not met: {} joined (at least {} needed), {}% of the invited population (at least {}% needed)",
                 summary.participants.joined,
@@ -397,8 +397,8 @@ pub fn split(
         })
         .collect::<AppResult<_>>()?;
     if aggregate.lots.len() - 1 + groups.len() > MAX_LOTS {
-        return Err(AppError::unprocessable(
-            "too_many_lots",
+        return Err(AppError::new(
+            ErrorCode::TooManyLots,
             format!("a procurement has at most {MAX_LOTS} lots"),
         )
         .on_field("groups"));

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,7 +41,7 @@ impl FromStr for ContractType {
             "works" => Ok(ContractType::Works),
             "social_services" => Ok(ContractType::SocialServices),
             other => Err(Invalid::new(
-                "invalid_contract_type",
+                ErrorCode::InvalidContractType,
                 format!(
                     "'{other}' is not a contract type: use goods, services, works or social_services"
                 ),
@@ -102,7 +102,7 @@ impl FromStr for ProcurementStatus {
             "awarded" => Ok(ProcurementStatus::Awarded),
             "cancelled" => Ok(ProcurementStatus::Cancelled),
             other => Err(Invalid::new(
-                "invalid_status",
+                ErrorCode::InvalidStatus,
                 format!(
                     "'{other}' is not a procurement status: use draft, open, closed, published, awarded or cancelled"
                 ),
@@ -137,7 +137,7 @@ pub enum Action {
 /// same status for actions that do not move the procurement on).
 pub fn check(status: ProcurementStatus, action: Action) -> Result<ProcurementStatus, Invalid> {
     use ProcurementStatus as S;
-    let refuse = |code: &'static str, needed: &str| {
+    let refuse = |code: ErrorCode, needed: &str| {
         Err(Invalid::new(
             code,
             format!("the procurement is {}; {needed}", status.described()),
@@ -146,41 +146,47 @@ pub fn check(status: ProcurementStatus, action: Action) -> Result<ProcurementSta
     match (action, status) {
         (Action::Edit, S::Draft) | (Action::AddLot, S::Draft) => Ok(S::Draft),
         (Action::Edit, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "it can only be changed while it is a draft",
         ),
         (Action::AddLot, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "lots can only be added while it is a draft",
         ),
         (Action::Open, S::Draft) => Ok(S::Open),
-        (Action::Open, _) => refuse("invalid_state", "only a draft can be opened"),
+        (Action::Open, _) => refuse(ErrorCode::InvalidState, "only a draft can be opened"),
         (Action::Participate, S::Open) => Ok(S::Open),
         (Action::Participate, _) => refuse(
-            "participation_closed",
+            ErrorCode::ParticipationClosed,
             "municipalities can only join or decline while it is open",
         ),
         (Action::Close, S::Open) => Ok(S::Closed),
-        (Action::Close, _) => refuse("invalid_state", "only an open procurement can be closed"),
+        (Action::Close, _) => refuse(
+            ErrorCode::InvalidState,
+            "only an open procurement can be closed",
+        ),
         (Action::SplitLot, S::Closed) => Ok(S::Closed),
-        (Action::SplitLot, _) => {
-            refuse("invalid_state", "lots can only be split while it is closed")
-        }
+        (Action::SplitLot, _) => refuse(
+            ErrorCode::InvalidState,
+            "lots can only be split while it is closed",
+        ),
         (Action::Publish, S::Closed) => Ok(S::Published),
         (Action::Publish, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "only a closed procurement can be published",
         ),
         (Action::Award, S::Published) => Ok(S::Awarded),
         (Action::Award, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "only a published procurement can be awarded",
         ),
         (Action::Cancel, S::Awarded) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "an awarded procurement can no longer be cancelled",
         ),
-        (Action::Cancel, S::Cancelled) => refuse("invalid_state", "it is already cancelled"),
+        (Action::Cancel, S::Cancelled) => {
+            refuse(ErrorCode::InvalidState, "it is already cancelled")
+        }
         (Action::Cancel, _) => Ok(S::Cancelled),
     }
 }
@@ -196,7 +202,7 @@ pub fn check_participation(
     check(status, Action::Participate)?;
     if now >= deadline {
         return Err(Invalid::new(
-            "participation_closed",
+            ErrorCode::ParticipationClosed,
             format!(
                 "the participation deadline {} has passed",
                 deadline.format("%Y-%m-%d %H:%M UTC")
@@ -265,9 +271,9 @@ mod tests {
                 assert_eq!(result.is_ok(), allowed, "{action:?} in {status:?}");
                 if let Err(e) = result {
                     let code = if action == Action::Participate {
-                        "participation_closed"
+                        ErrorCode::ParticipationClosed
                     } else {
-                        "invalid_state"
+                        ErrorCode::InvalidState
                     };
                     assert_eq!(e.code, code);
                     assert!(e.message.starts_with("the procurement is "), "{e}");
@@ -310,13 +316,13 @@ mod tests {
             check_participation(S::Open, deadline, deadline)
                 .unwrap_err()
                 .code,
-            "participation_closed"
+            ErrorCode::ParticipationClosed
         );
         assert_eq!(
             check_participation(S::Draft, deadline, before)
                 .unwrap_err()
                 .code,
-            "participation_closed"
+            ErrorCode::ParticipationClosed
         );
     }
 
@@ -343,11 +349,11 @@ mod tests {
         }
         assert_eq!(
             "supplies".parse::<ContractType>().unwrap_err().code,
-            "invalid_contract_type"
+            ErrorCode::InvalidContractType
         );
         assert_eq!(
             "Draft".parse::<ProcurementStatus>().unwrap_err().code,
-            "invalid_status"
+            ErrorCode::InvalidStatus
         );
     }
 }

@@ -9,7 +9,7 @@ use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::clauses::{CheckpointSpec, ClauseLibrary, FollowUpRules};
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 /// What the coordinator found at a checkpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ impl FromStr for CheckpointResult {
             "done" => Ok(CheckpointResult::Done),
             "deviation" => Ok(CheckpointResult::Deviation),
             other => Err(Invalid::new(
-                "invalid_result",
+                ErrorCode::InvalidResult,
                 format!("'{other}' is not a result: use done or deviation"),
             )),
         }
@@ -54,13 +54,13 @@ pub fn check_result(result: CheckpointResult, note: Option<&str>) -> Result<(), 
     let note = note.map(str::trim).unwrap_or("");
     if result == CheckpointResult::Deviation && note.is_empty() {
         return Err(Invalid::new(
-            "note_required",
+            ErrorCode::NoteRequired,
             "a deviation needs a note saying what was wrong",
         ));
     }
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(Invalid::new(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             format!("the note is longer than {MAX_NOTE_CHARS} characters"),
         ));
     }
@@ -333,13 +333,13 @@ mod tests {
             check_result(CheckpointResult::Deviation, Some("  "))
                 .unwrap_err()
                 .code,
-            "note_required"
+            ErrorCode::NoteRequired
         );
         assert!(check_result(CheckpointResult::Deviation, Some("manglet HMS-kort")).is_ok());
         assert!(check_result(CheckpointResult::Done, None).is_ok());
         assert_eq!(
             "skipped".parse::<CheckpointResult>().unwrap_err().code,
-            "invalid_result"
+            ErrorCode::InvalidResult
         );
         let totals = Totals::of([CheckpointState::Due, CheckpointState::Done]);
         assert_eq!((totals.total, totals.due, totals.done), (2, 1, 1));

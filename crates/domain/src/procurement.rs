@@ -9,7 +9,7 @@ use super::calendar::oslo_date;
 use super::contract::ContractType;
 use super::summary::{Quorum, Terms};
 use super::supplier::parse_name;
-use super::{Cpv, Invalid, Kommunenummer, Ore};
+use super::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;
@@ -49,7 +49,7 @@ pub struct Proposal {
 }
 
 /// A refusal with the request field it is about.
-pub type FieldInvalid = (&'static str, Invalid);
+pub use crate::error::FieldInvalid;
 
 pub fn check_proposal(
     input: &ProposalInput<'_>,
@@ -61,7 +61,7 @@ pub fn check_proposal(
         return Err((
             "description",
             Invalid::new(
-                "invalid_description",
+                ErrorCode::InvalidDescription,
                 format!("the description is longer than {MAX_DESCRIPTION_CHARS} characters"),
             ),
         ));
@@ -78,12 +78,12 @@ pub fn check_proposal(
         option_months: input.option_months,
         quorum: input.quorum,
     };
-    terms.validate().map_err(|e| ("duration_months", e))?;
+    terms.validate().map_err(|e| e.on("duration_months"))?;
     if input.participation_deadline <= now {
         return Err((
             "participation_deadline",
             Invalid::new(
-                "invalid_deadline",
+                ErrorCode::InvalidDeadline,
                 "the participation deadline must be in the future",
             ),
         ));
@@ -92,7 +92,7 @@ pub fn check_proposal(
         return Err((
             "contract_start",
             Invalid::new(
-                "invalid_contract_start",
+                ErrorCode::InvalidContractStart,
                 format!(
                     "the contract cannot start ({}) before the participation deadline ({})",
                     input.contract_start,
@@ -113,13 +113,19 @@ pub fn check_proposal(
     if invited.is_empty() {
         return Err((
             "invited",
-            Invalid::new("invited_required", "invite at least one municipality"),
+            Invalid::new(
+                ErrorCode::InvitedRequired,
+                "invite at least one municipality",
+            ),
         ));
     }
     if invited.len() > MAX_INVITED {
         return Err((
             "invited",
-            Invalid::new("invited_required", "there are only 357 municipalities"),
+            Invalid::new(
+                ErrorCode::InvitedRequired,
+                "there are only 357 municipalities",
+            ),
         ));
     }
     Ok(Proposal {
@@ -161,7 +167,7 @@ pub fn check_lot(
     {
         return Err((
             "unit",
-            Invalid::new("invalid_unit", format!("the unit (such as 'porsjon' or 'bil') must be 1 to {MAX_UNIT_CHARS} characters")),
+            Invalid::new(ErrorCode::InvalidUnit, format!("the unit (such as 'porsjon' or 'bil') must be 1 to {MAX_UNIT_CHARS} characters")),
         ));
     }
     let unit_price =
@@ -177,7 +183,7 @@ pub fn check_lot(
             return Err((
                 "area",
                 Invalid::new(
-                    "lot_area_not_invited",
+                    ErrorCode::LotAreaNotInvited,
                     format!("{} ({}) is not invited to this procurement", k, k.name()),
                 ),
             ));
@@ -188,7 +194,7 @@ pub fn check_lot(
         return Err((
             "area",
             Invalid::new(
-                "lot_area_not_invited",
+                ErrorCode::LotAreaNotInvited,
                 "a lot must serve at least one municipality",
             ),
         ));
@@ -243,14 +249,14 @@ mod tests {
         let invited = vec!["4601".to_string()];
         let none: Vec<String> = vec![];
         let past = Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap();
-        let cases: Vec<(ProposalInput<'_>, &str, &str)> = vec![
+        let cases: Vec<(ProposalInput<'_>, &str, ErrorCode)> = vec![
             (
                 ProposalInput {
                     cpv: "12345678-1",
                     ..input(&invited)
                 },
                 "cpv",
-                "unknown_cpv",
+                ErrorCode::UnknownCpv,
             ),
             (
                 ProposalInput {
@@ -258,7 +264,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "contract_type",
-                "invalid_contract_type",
+                ErrorCode::InvalidContractType,
             ),
             (
                 ProposalInput {
@@ -266,7 +272,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "participation_deadline",
-                "invalid_deadline",
+                ErrorCode::InvalidDeadline,
             ),
             (
                 ProposalInput {
@@ -274,7 +280,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "contract_start",
-                "invalid_contract_start",
+                ErrorCode::InvalidContractStart,
             ),
             (
                 ProposalInput {
@@ -282,7 +288,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "invited",
-                "invited_required",
+                ErrorCode::InvitedRequired,
             ),
             (
                 ProposalInput {
@@ -290,7 +296,18 @@ mod tests {
                     ..input(&invited)
                 },
                 "title",
-                "invalid_name",
+                ErrorCode::InvalidName,
+            ),
+            (
+                ProposalInput {
+                    quorum: Some(Quorum {
+                        min_participants: Some(0),
+                        min_population_share_percent: None,
+                    }),
+                    ..input(&invited)
+                },
+                "quorum",
+                ErrorCode::InvalidQuorum,
             ),
         ];
         for (i, field, code) in cases {
@@ -317,11 +334,11 @@ mod tests {
             &invited,
         )
         .unwrap_err();
-        assert_eq!((e.0, e.1.code), ("area", "lot_area_not_invited"));
+        assert_eq!((e.0, e.1.code), ("area", ErrorCode::LotAreaNotInvited));
         assert!(e.1.message.contains("Kinn"));
         let e = check_lot("Skolemat", "55524000-9", "porsjon", -1, None, &invited).unwrap_err();
-        assert_eq!(e.1.code, "invalid_amount");
+        assert_eq!(e.1.code, ErrorCode::InvalidAmount);
         let e = check_lot("Skolemat", "55524000-9", "", 1, None, &invited).unwrap_err();
-        assert_eq!(e.1.code, "invalid_unit");
+        assert_eq!(e.1.code, ErrorCode::InvalidUnit);
     }
 }

@@ -3,7 +3,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 /// Who a user is to the platform. What each may do is decided per call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ impl FromStr for Role {
             "municipality" => Ok(Role::Municipality),
             "supplier" => Ok(Role::Supplier),
             other => Err(Invalid::new(
-                "invalid_role",
+                ErrorCode::InvalidRole,
                 format!("'{other}' is not a role"),
             )),
         }

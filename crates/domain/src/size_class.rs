@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Invalid, Ore};
+use super::{ErrorCode, Invalid, Ore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,7 +65,7 @@ impl FromStr for SizeClass {
             "medium" => Ok(SizeClass::Medium),
             "large" => Ok(SizeClass::Large),
             other => Err(Invalid::new(
-                "invalid_size_class",
+                ErrorCode::InvalidSizeClass,
                 format!("'{other}' is not a size class"),
             )),
         }

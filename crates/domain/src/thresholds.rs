@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::contract::ContractType;
-use super::{Invalid, Ore};
+use super::{ErrorCode, Invalid, Ore};
 
 /// One set of amounts, in force from `valid_from` until the next row's date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ impl ThresholdTable {
     pub fn from_toml(text: &str) -> Result<Self, Invalid> {
         let table: ThresholdTable = toml::from_str(text).map_err(|e| {
             Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 format!("the threshold table cannot be read: {e}"),
             )
         })?;
@@ -49,13 +49,13 @@ impl ThresholdTable {
     pub fn validate(&self) -> Result<(), Invalid> {
         let bad = |row: &ThresholdRow, what: &str| {
             Err(Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 format!("the thresholds valid from {}: {what}", row.valid_from),
             ))
         };
         if self.rows.is_empty() {
             return Err(Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 "the threshold table has no rows",
             ));
         }
@@ -255,7 +255,7 @@ mod tests {
             ThresholdTable::from_toml(&row("\"2026-02-30\""))
                 .unwrap_err()
                 .code,
-            "invalid_thresholds"
+            ErrorCode::InvalidThresholds
         );
     }
 
@@ -280,11 +280,17 @@ mod tests {
         let mut bad = row_2024();
         bad.national_ore = nok(3_000_000);
         let table = ThresholdTable { rows: vec![bad] };
-        assert_eq!(table.validate().unwrap_err().code, "invalid_thresholds");
+        assert_eq!(
+            table.validate().unwrap_err().code,
+            ErrorCode::InvalidThresholds
+        );
         let twice = ThresholdTable {
             rows: vec![row_2024(), row_2024()],
         };
-        assert_eq!(twice.validate().unwrap_err().code, "invalid_thresholds");
+        assert_eq!(
+            twice.validate().unwrap_err().code,
+            ErrorCode::InvalidThresholds
+        );
         assert!(ThresholdTable::default().validate().is_err());
     }
 

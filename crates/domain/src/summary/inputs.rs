@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Quorum;
 use crate::contract::ContractType;
-use crate::{Cpv, Invalid, Kommunenummer, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
@@ -26,7 +26,7 @@ impl Terms {
     pub fn validate(&self) -> Result<(), Invalid> {
         if self.duration_months < 1 {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "duration_months must be at least 1, not {}",
                     self.duration_months
@@ -35,7 +35,7 @@ impl Terms {
         }
         if self.option_months < 0 {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "option_months must not be negative, not {}",
                     self.option_months
@@ -47,7 +47,7 @@ impl Terms {
             || self.option_months > MAX_CONTRACT_MONTHS - self.duration_months
         {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "the contract period with options must be at most {MAX_CONTRACT_MONTHS} months ({} years)",
                     MAX_CONTRACT_MONTHS / 12
@@ -106,7 +106,7 @@ impl FromStr for Decision {
             "decline" => Ok(Decision::Decline),
             "no_response" => Ok(Decision::NoResponse),
             other => Err(Invalid::new(
-                "invalid_decision",
+                ErrorCode::InvalidDecision,
                 format!("'{other}' is not a decision: use join or decline"),
             )),
         }
