@@ -82,6 +82,15 @@ impl Application {
                         Ok(res)
                     }
                 })
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        api::problem_docs::check_code(&res);
+                        Ok(res)
+                    }
+                })
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(keys.clone())

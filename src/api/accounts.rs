@@ -2,10 +2,12 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem_docs::JSON_BODY;
 use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
+use crate::domain::codes;
 use crate::domain::{ErrorCode, Role};
 use crate::error::{AppError, AppResult, Problem};
 
@@ -29,6 +31,12 @@ pub struct TokenResponse {
     /// Seconds until the token expires.
     pub expires_in: i64,
 }
+
+/// What `issue_token` answers besides success (see `problem_docs`).
+pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
+    JSON_BODY,
+    &[ErrorCode::InvalidCredentials, ErrorCode::TooManyRequests]
+];
 
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,

@@ -4,9 +4,11 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::outbox::{self, OutboxMessage, Status};
+use crate::domain::codes;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 
@@ -64,6 +66,10 @@ impl From<OutboxMessage> for OutboxItem {
         }
     }
 }
+
+/// What `list_outbox` answers besides success (see `problem_docs`).
+pub const LIST_OUTBOX_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::Forbidden, ErrorCode::InvalidStatus]];
 
 /// Outgoing mail, newest first, with its tries and errors: where an operator
 /// sees that mail does not go out.

@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
 
+use super::problem_docs::CALLER;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{Json, State};
 use crate::auth::Caller;
@@ -15,7 +17,9 @@ use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
 use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::codes;
 use crate::domain::summary::{Decision, Summary};
+use crate::domain::ErrorCode;
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea, SizeClass};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle;
@@ -23,6 +27,9 @@ use crate::flows::lifecycle;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/analysis", web::get().to(analysis));
 }
+
+/// What `analysis` answers besides success (see `problem_docs`).
+pub const ANALYSIS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// Per lot: the local relevant SMEs, how many the lot's yearly value and
 /// its area exclude, how many can bid, suppliers' interest, flags with a

@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
@@ -14,12 +17,16 @@ use crate::db::procurements::Aggregate;
 use crate::db::{suppliers, AnyConnection};
 use crate::domain::calendar::oslo_date;
 use crate::domain::clauses::{ClauseLibrary, FollowUpRules};
+use crate::domain::codes;
+use crate::domain::contract::TRANSITION_ERRORS;
 use crate::domain::follow_up::{
     state as checkpoint_state, CheckpointResult, CheckpointState, Totals,
 };
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
 use crate::domain::{ErrorCode, Kommunenummer};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::follow_up::{self, AwardLine};
+use crate::flows::lifecycle::COORDINATOR_ERRORS;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/award", web::post().to(award))
@@ -205,6 +212,22 @@ async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<Follo
         .await
 }
 
+/// What `award` answers besides success (see `problem_docs`).
+pub const AWARD_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    TRANSITION_ERRORS,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::AwardsRequired,
+        ErrorCode::LotNotFound,
+        ErrorCode::InvalidAward,
+        ErrorCode::SupplierNotFound,
+        ErrorCode::Conflict
+    ]
+];
+
 /// The coordinator awards a published procurement: the winning supplier per
 /// lot. The follow-up plan is laid out from the chosen clauses: each
 /// clause's checkpoints for each awarded lot, dated from the contract start
@@ -255,6 +278,9 @@ pub async fn award(
     Ok(Json(plan))
 }
 
+/// What `follow_up_plan` answers besides success (see `problem_docs`).
+pub const FOLLOW_UP_PLAN_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
+
 /// The follow-up plan and where each checkpoint stands.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/follow-up", tag = "compliance", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -277,6 +303,19 @@ pub struct ResultInput {
     #[serde(default)]
     pub note: Option<String>,
 }
+
+/// What `record_result` answers besides success (see `problem_docs`).
+pub const RECORD_RESULT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::NoteRequired,
+        ErrorCode::InvalidNote
+    ]
+];
 
 /// The coordinator records what a checkpoint found. Kept in the audit trail
 /// (`follow_up_recorded`); a later record replaces it on the checkpoint.
@@ -440,6 +479,14 @@ fn report(
             .collect(),
     }
 }
+
+/// What `follow_up_report` answers besides success (see `problem_docs`).
+pub const FOLLOW_UP_REPORT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    VISIBLE,
+    MUNICIPALITY_ERRORS,
+    &[ErrorCode::NotAParticipant]
+];
 
 /// The state of follow-up for the procurement, or for one participating
 /// municipality (the lots it joined).

@@ -3,15 +3,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{Justification, Settings};
 use crate::domain::clauses::compliance::missing;
 use crate::domain::clauses::Check;
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::error::{AppResult, Problem};
 use crate::flows::compliance;
+use crate::flows::lifecycle::COORDINATOR_ERRORS;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/clauses", web::put().to(choose_clauses))
@@ -41,6 +47,15 @@ pub struct ClauseChoice {
 pub struct ClauseChoiceView {
     pub clauses: Vec<String>,
 }
+
+/// What `choose_clauses` answers besides success (see `problem_docs`).
+pub const CHOOSE_CLAUSES_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[ErrorCode::InvalidState, ErrorCode::UnknownClause]
+];
 
 /// The coordinator chooses the procurement's seriousness clauses, any time
 /// before it is published. The list replaces the earlier one.
@@ -100,6 +115,19 @@ pub struct SustainabilityView {
     /// Sorted, each once.
     pub sdgs: Vec<i64>,
 }
+
+/// What `set_sustainability` answers besides success (see `problem_docs`).
+pub const SET_SUSTAINABILITY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::InvalidClimateWeight,
+        ErrorCode::InvalidSdg
+    ]
+];
 
 /// The coordinator sets the climate and environment award weight and the
 /// SDGs, any time before publishing. Both are replaced.
@@ -192,6 +220,10 @@ fn view(
     })
 }
 
+/// What `compliance_report` answers besides success (see `problem_docs`).
+pub const COMPLIANCE_REPORT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
+
 /// The compliance report as of now: each mandatory clause, the climate
 /// weight (FOA § 7-9) and the tax certificate, against what is chosen.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/compliance", tag = "compliance", params(("id" = String, Path)),
@@ -224,6 +256,19 @@ pub struct NewJustification {
     )]
     pub text: String,
 }
+
+/// What `justify` answers besides success (see `problem_docs`).
+pub const JUSTIFY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::UnknownCheck,
+        ErrorCode::InvalidJustification
+    ]
+];
 
 /// The coordinator explains in writing why a check is not met; a justified
 /// check no longer stops publishing. Kept in the audit trail

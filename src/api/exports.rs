@@ -4,11 +4,15 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
+use super::problem_docs::CALLER;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::State;
 use crate::auth::Caller;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{compliance, organizations, suppliers, AnyConnection};
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::domain::Ore;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle::summary_of;
@@ -18,6 +22,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/ocds", web::get().to(ocds_package))
         .route("/procurements/{id}/volumes.csv", web::get().to(volumes_csv));
 }
+
+/// What `ocds_package` answers besides success (see `problem_docs`).
+pub const OCDS_PACKAGE_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::ValueOverflow];
 
 /// A published procurement as an OCDS 1.1.5 release package with the lots
 /// extension; open to anyone. Never published: 404.
@@ -80,6 +87,9 @@ fn lot_awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<L
     }
     Ok(out)
 }
+
+/// What `volumes_csv` answers besides success (see `problem_docs`).
+pub const VOLUMES_CSV_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// The volume table: one row per joined municipality and lot of its area,
 /// with estimated and maximum yearly quantities and values. UTF-8 with a

@@ -2,9 +2,14 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::municipalities::{self, Municipality};
+use crate::domain::codes;
+use crate::domain::kommune::COUNTY_ERRORS;
+use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::municipalities as flow;
@@ -56,6 +61,9 @@ pub struct MunicipalityFilter {
     pub offset: Option<i64>,
 }
 
+/// What `list_municipalities` answers besides success (see `problem_docs`).
+pub const LIST_MUNICIPALITIES_ERRORS: &[ErrorCode] = codes![COUNTY_ERRORS];
+
 /// The 357 municipalities of 2024, optionally those of one county.
 #[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityFilter),
     responses((status = 200, body = Vec<MunicipalityView>),
@@ -87,6 +95,9 @@ pub async fn list_municipalities(
     ))
 }
 
+/// What `get_municipality` answers besides success (see `problem_docs`).
+pub const GET_MUNICIPALITY_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
+
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer")),
     responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
@@ -111,6 +122,17 @@ pub struct MunicipalityUpdate {
     #[schema(example = "innkjop@bergen.kommune.no")]
     pub contact_email: Option<String>,
 }
+
+/// What `update_municipality` answers besides success (see `problem_docs`).
+pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidEmail
+    ]
+];
 
 /// The municipality (or an operator) sets where invitations are sent.
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",

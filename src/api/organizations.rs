@@ -3,9 +3,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::organizations::{self, Organization};
+use crate::domain::codes;
 use crate::domain::supplier::parse_name;
 use crate::domain::{ErrorCode, OrgNumber, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
@@ -50,6 +53,20 @@ impl From<Organization> for OrganizationView {
     }
 }
 
+/// What `create_organization` answers besides success (see `problem_docs`).
+pub const CREATE_ORGANIZATION_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidKind,
+        ErrorCode::InvalidName,
+        ErrorCode::InvalidOrgNumber,
+        ErrorCode::OrganizationExists,
+        ErrorCode::Conflict
+    ]
+];
+
 /// An operator registers a procurement office.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "accounts", request_body = NewOrganization,
     security(("bearer" = [])),
@@ -80,6 +97,9 @@ pub async fn create_organization(
     Ok(created(OrganizationView::from(org)))
 }
 
+/// What `list_organizations` answers besides success (see `problem_docs`).
+pub const LIST_ORGANIZATIONS_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::Forbidden]];
+
 /// The procurement offices (admins and coordinators).
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "accounts", params(Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<OrganizationView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -100,6 +120,9 @@ pub async fn list_organizations(
         .await?;
     Ok(Json(orgs.into_iter().map(OrganizationView::from).collect()))
 }
+
+/// What `get_organization` answers besides success (see `problem_docs`).
+pub const GET_ORGANIZATION_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::NotFound]];
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path)),

@@ -2,12 +2,17 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible_head;
+use super::procurements::VISIBLE;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
+use crate::domain::codes;
 use crate::domain::summary::VolumeInput;
 use crate::domain::{ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
+use crate::flows::participation::DECIDE_ERRORS;
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -99,6 +104,18 @@ impl From<Receipt> for ReceiptView {
     }
 }
 
+/// What `record_decision` answers besides success (see `problem_docs`).
+pub const RECORD_DECISION_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidDecision
+    ],
+    DECIDE_ERRORS
+];
+
 /// A municipality joins (under a mandate, with its volumes) or declines. A
 /// later call before the deadline replaces the decision.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
@@ -149,6 +166,9 @@ pub struct ParticipationView {
     pub mandate_reference: Option<String>,
     pub share_value_ore: Option<i64>,
 }
+
+/// What `list_participation` answers besides success (see `problem_docs`).
+pub const LIST_PARTICIPATION_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
 
 /// Where every invited municipality stands.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/participation", tag = "participation",

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::schemas;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
@@ -11,8 +13,13 @@ use crate::db::procurements::{self, Aggregate, Lot, Scope};
 use crate::db::AnyConnection;
 use crate::domain::access::Standing;
 use crate::domain::access::Who;
+use crate::domain::codes;
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::procurement::LOT_ERRORS;
+use crate::domain::procurement::PROPOSAL_ERRORS;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::Quorum;
+use crate::domain::ErrorCode;
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
@@ -189,6 +196,10 @@ impl From<&Aggregate> for ProcurementView {
     }
 }
 
+/// What `visible` and `visible_head` refuse with: a procurement the caller
+/// may not see does not exist for them.
+pub const VISIBLE: &[ErrorCode] = &[ErrorCode::NotFound];
+
 /// Loads a procurement the caller may see; 404 for everyone else.
 pub async fn visible(
     state: &State,
@@ -231,6 +242,10 @@ async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<Procur
         .map(|(a, _)| ProcurementView::from(&a))
 }
 
+/// What `create_procurement` answers besides success (see `problem_docs`).
+pub const CREATE_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, JSON_BODY, &[ErrorCode::Forbidden], PROPOSAL_ERRORS];
+
 /// A coordinator proposes a joint procurement (a draft).
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurements", request_body = NewProcurement,
     security(("bearer" = [])),
@@ -259,6 +274,9 @@ pub async fn create_procurement(
         .await?;
     Ok(created(ProcurementView::from(&created_now)))
 }
+
+/// What `list_procurements` answers besides success (see `problem_docs`).
+pub const LIST_PROCUREMENTS_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::Forbidden]];
 
 /// The procurements the caller takes part in: its office's or host
 /// municipality's (coordinators), those it is invited to (municipalities), all (admins).
@@ -299,6 +317,9 @@ pub async fn list_procurements(
     Ok(Json(list.iter().map(ProcurementView::from).collect()))
 }
 
+/// What `get_procurement` answers besides success (see `problem_docs`).
+pub const GET_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
+
 #[utoipa::path(get, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = ProcurementView), (status = 404, body = Problem), (status = 401, body = Problem)))]
@@ -309,6 +330,15 @@ pub async fn get_procurement(
 ) -> AppResult<Json<ProcurementView>> {
     view_of(&state, &caller, id.into_inner()).await.map(Json)
 }
+
+/// What `update_procurement` answers besides success (see `problem_docs`).
+pub const UPDATE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    PROPOSAL_ERRORS,
+    lifecycle::EDIT_ERRORS
+];
 
 /// The coordinator changes a draft.
 #[utoipa::path(patch, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
@@ -372,6 +402,15 @@ pub struct NewLot {
     /// Municipality numbers served; default every invited municipality.
     pub area: Option<Vec<String>>,
 }
+
+/// What `add_lot` answers besides success (see `problem_docs`).
+pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    LOT_ERRORS,
+    lifecycle::ADD_LOT_ERRORS
+];
 
 /// The coordinator adds a lot to a draft.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots", tag = "procurements", params(("id" = String, Path)),
@@ -448,6 +487,9 @@ where
     Ok(Json(StatusView { status }))
 }
 
+/// What `open_procurement` answers besides success (see `problem_docs`).
+pub const OPEN_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::OPEN_ERRORS];
+
 /// The coordinator opens the participation window; every invited municipality is invited by email.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -473,6 +515,9 @@ pub async fn open_procurement(
     .await
 }
 
+/// What `close_procurement` answers besides success (see `problem_docs`).
+pub const CLOSE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::CLOSE_ERRORS];
+
 /// The coordinator closes the window: at or after the deadline, or earlier
 /// when every invited municipality has answered.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/close", tag = "procurements", params(("id" = String, Path)),
@@ -493,6 +538,10 @@ pub async fn close_procurement(
     )
     .await
 }
+
+/// What `publish_procurement` answers besides success (see `problem_docs`).
+pub const PUBLISH_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, lifecycle::PUBLISH_ERRORS];
 
 /// The coordinator publishes: the participant list is frozen.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
@@ -523,6 +572,10 @@ pub struct CancelRequest {
     pub reason: Option<String>,
 }
 
+/// What `cancel_procurement` answers besides success (see `problem_docs`).
+pub const CANCEL_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, lifecycle::CANCEL_ERRORS];
+
 /// The coordinator cancels the procurement (any time before the award).
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/cancel", tag = "procurements", params(("id" = String, Path)),
     request_body = CancelRequest, security(("bearer" = [])),
@@ -551,6 +604,15 @@ pub struct SplitRequest {
     #[schema(example = json!([["4601"], ["4631", "4632"]]))]
     pub groups: Vec<Vec<String>>,
 }
+
+/// What `split_lot` answers besides success (see `problem_docs`).
+pub const SPLIT_LOT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    MUNICIPALITY_ERRORS,
+    lifecycle::SPLIT_ERRORS
+];
 
 /// After closing, the coordinator splits a lot by groups of municipalities;
 /// volumes follow their municipality and totals are kept.
@@ -594,6 +656,9 @@ pub async fn split_lot(
         .await?;
     Ok(created(lots.iter().map(LotView::from).collect::<Vec<_>>()))
 }
+
+/// What `summary` answers besides success (see `problem_docs`).
+pub const SUMMARY_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// Combined volumes and values per lot, the totals, the threshold regime,
 /// the small-lots exemption and the quorum, as of now.

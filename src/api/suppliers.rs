@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::{body_error, created};
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::suppliers::{self, Supplier};
+use crate::domain::codes;
 use crate::domain::supplier::RawProfile;
+use crate::domain::supplier::PROFILE_ERRORS;
 use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
@@ -85,6 +89,19 @@ impl From<Supplier> for SupplierView {
     }
 }
 
+/// What `register_supplier` answers besides success (see `problem_docs`).
+pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
+    JSON_BODY,
+    &[
+        ErrorCode::InvalidEmail,
+        ErrorCode::WeakPassword,
+        ErrorCode::SupplierExists,
+        ErrorCode::EmailTaken,
+        ErrorCode::Conflict
+    ],
+    PROFILE_ERRORS
+];
+
 /// A supplier registers itself and gets a login. A supplier already in the
 /// register (imported, without a login) is completed, not duplicated.
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
@@ -131,6 +148,10 @@ fn own_supplier_id(caller: &Caller) -> AppResult<String> {
         .ok_or_else(|| AppError::forbidden("this account is not linked to a supplier"))
 }
 
+/// What `my_profile` answers besides success (see `problem_docs`).
+pub const MY_PROFILE_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::Forbidden, ErrorCode::NotFound]];
+
 /// A supplier reads its own profile.
 #[utoipa::path(get, path = "/api/v1/suppliers/me", tag = "suppliers", security(("bearer" = [])),
     responses((status = 200, body = SupplierView), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -152,6 +173,14 @@ pub struct SupplierUpdate {
     pub service_area: Option<Vec<String>>,
     pub cpv: Option<Vec<String>>,
 }
+
+/// What `update_my_profile` answers besides success (see `problem_docs`).
+pub const UPDATE_MY_PROFILE_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[ErrorCode::Forbidden, ErrorCode::NotFound],
+    PROFILE_ERRORS
+];
 
 /// A supplier corrects its profile; the size class follows.
 #[utoipa::path(patch, path = "/api/v1/suppliers/me", tag = "suppliers", request_body = SupplierUpdate,
@@ -188,6 +217,16 @@ pub async fn update_my_profile(
         .await?;
     Ok(Json(supplier.into()))
 }
+
+/// What `import_register` answers besides success (see `problem_docs`).
+pub const IMPORT_REGISTER_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidCsvHeader,
+        ErrorCode::TooManyRows
+    ]
+];
 
 /// An operator loads the supplier register from CSV: new organisation
 /// numbers are added, known ones updated, bad rows reported by line.

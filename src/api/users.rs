@@ -3,9 +3,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::users::{self, User};
+use crate::domain::codes;
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
 use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts::{self, NewAccount};
@@ -56,6 +60,25 @@ impl From<User> for UserView {
         }
     }
 }
+
+/// What `create_user` answers besides success (see `problem_docs`).
+pub const CREATE_USER_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidEmail,
+        ErrorCode::WeakPassword,
+        ErrorCode::InvalidRole,
+        ErrorCode::InvalidRoleLinks,
+        ErrorCode::OrganizationRequired,
+        ErrorCode::OrganizationNotFound,
+        ErrorCode::MunicipalityRequired,
+        ErrorCode::EmailTaken,
+        ErrorCode::Conflict
+    ],
+    MUNICIPALITY_ERRORS
+];
 
 /// An operator creates a coordinator, a municipality user or another admin.
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser, security(("bearer" = [])),
@@ -138,6 +161,9 @@ fn check_role_links(
         .on_field("role")),
     }
 }
+
+/// What `me` answers besides success (see `problem_docs`).
+pub const ME_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::NotFound]];
 
 /// Who am I: the caller's own account.
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "accounts", security(("bearer" = [])),

@@ -10,12 +10,12 @@ use crate::db::procurements::{self, Aggregate, Lot, Procurement, ProcurementChan
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
 use crate::domain::clauses::ClauseLibrary;
-use crate::domain::contract::{check, Action, ProcurementStatus};
+use crate::domain::contract::{check, Action, ProcurementStatus, TRANSITION_ERRORS};
 use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::summarize;
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::{ErrorCode, Kommunenummer};
+use crate::domain::{codes, ErrorCode, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -32,6 +32,30 @@ pub fn standing_of(aggregate: &Aggregate, who: Who<'_>) -> Standing {
 }
 
 /// Only its coordinator changes a procurement; those who may not see it get 404.
+/// What `require_coordinator` refuses with.
+pub const COORDINATOR_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::Forbidden];
+const STEP_ERRORS: &[ErrorCode] = codes![COORDINATOR_ERRORS, TRANSITION_ERRORS];
+/// What each flow below refuses with, besides the checks of its input that
+/// the caller runs first.
+pub const EDIT_ERRORS: &[ErrorCode] = codes![STEP_ERRORS, &[ErrorCode::InvitedInLotArea]];
+pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::TooManyLots, ErrorCode::LotAreaNotInvited]
+];
+pub const OPEN_ERRORS: &[ErrorCode] =
+    codes![STEP_ERRORS, &[ErrorCode::NoLots, ErrorCode::DeadlinePassed]];
+pub const CLOSE_ERRORS: &[ErrorCode] = codes![STEP_ERRORS, &[ErrorCode::DeadlineNotReached]];
+pub const PUBLISH_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::QuorumNotMet, ErrorCode::ValueOverflow],
+    super::compliance::REQUIRE_COMPLIANT_ERRORS,
+];
+pub const CANCEL_ERRORS: &[ErrorCode] = STEP_ERRORS;
+pub const SPLIT_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::TooManyLots, ErrorCode::InvalidSplit]
+];
+
 pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()> {
     match standing_of(aggregate, who) {
         Standing::Coordinator => Ok(()),

@@ -8,10 +8,12 @@ use super::locked_head;
 use crate::db::procurements::{self, Participation, Volume};
 use crate::db::{events, mandates, AnyConnection};
 use crate::domain::calendar::oslo_date;
-use crate::domain::contract::check_participation;
-use crate::domain::mandate::{check_coverage, joined_lot_cpvs, validate_volumes};
+use crate::domain::contract::{check_participation, PARTICIPATION_WINDOW_ERRORS};
+use crate::domain::mandate::{
+    check_coverage, joined_lot_cpvs, validate_volumes, COVERAGE_ERRORS, VOLUME_ERRORS,
+};
 use crate::domain::summary::{share_value, Decision, VolumeInput};
-use crate::domain::{Cpv, ErrorCode, Invalid, Kommunenummer};
+use crate::domain::{codes, Cpv, ErrorCode, Invalid, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -40,6 +42,20 @@ pub struct Receipt {
     pub mandate_reference: Option<String>,
     pub share_value_ore: Option<i64>,
 }
+
+/// What `decide` refuses with.
+pub const DECIDE_ERRORS: &[ErrorCode] = codes![
+    &[ErrorCode::NotFound, ErrorCode::Forbidden],
+    PARTICIPATION_WINDOW_ERRORS,
+    &[
+        ErrorCode::InvalidNote,
+        ErrorCode::MandateRequired,
+        ErrorCode::MandateNotFound,
+    ],
+    VOLUME_ERRORS,
+    &[ErrorCode::LotNotFound, ErrorCode::ValueOverflow],
+    COVERAGE_ERRORS,
+];
 
 /// Records the decision of `municipality` on the procurement at `now`. The
 /// caller reads `now` inside its write transaction, so that a decision that

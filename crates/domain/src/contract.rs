@@ -133,6 +133,11 @@ pub enum Action {
     Cancel,
 }
 
+/// What `check` refuses with: `participation_closed` for joining or
+/// declining, `invalid_state` for the rest.
+pub const TRANSITION_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidState];
+pub const PARTICIPATION_WINDOW_ERRORS: &[ErrorCode] = &[ErrorCode::ParticipationClosed];
+
 /// Whether `action` is allowed in `status`, and the status it leads to (the
 /// same status for actions that do not move the procurement on).
 pub fn check(status: ProcurementStatus, action: Action) -> Result<ProcurementStatus, Invalid> {

@@ -13,6 +13,20 @@ use crate::reference::reference;
 #[serde(try_from = "String", into = "String")]
 pub struct Kommunenummer(String);
 
+/// What `Kommunenummer::parse` refuses with.
+pub const MUNICIPALITY_ERRORS: &[ErrorCode] = &[
+    ErrorCode::InvalidMunicipality,
+    ErrorCode::UnknownMunicipality,
+];
+/// What `Fylkesnummer::parse` refuses with.
+pub const COUNTY_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidCounty, ErrorCode::UnknownCounty];
+/// What `ServiceArea::parse` refuses with.
+pub const SERVICE_AREA_ERRORS: &[ErrorCode] = crate::codes![
+    MUNICIPALITY_ERRORS,
+    COUNTY_ERRORS,
+    &[ErrorCode::InvalidServiceArea],
+];
+
 impl Kommunenummer {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let s = input.trim();

@@ -22,6 +22,21 @@ pub struct MandateTerms {
     pub max_value: Ore,
 }
 
+/// What `validate_mandate_terms` refuses with.
+pub const MANDATE_TERMS_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidMandate];
+/// What `check_coverage` refuses with.
+pub const COVERAGE_ERRORS: &[ErrorCode] = &[
+    ErrorCode::MandateNotValid,
+    ErrorCode::MandateScope,
+    ErrorCode::MandateValueExceeded,
+];
+/// What `validate_volumes` refuses with.
+pub const VOLUME_ERRORS: &[ErrorCode] = &[
+    ErrorCode::LotNotFound,
+    ErrorCode::InvalidQuantity,
+    ErrorCode::LotNotInArea,
+];
+
 /// For recording a mandate.
 pub fn validate_mandate_terms(
     reference: &str,

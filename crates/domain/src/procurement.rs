@@ -51,6 +51,20 @@ pub struct Proposal {
 /// A refusal with the request field it is about.
 pub use crate::error::FieldInvalid;
 
+/// What `check_proposal` refuses with.
+pub const PROPOSAL_ERRORS: &[ErrorCode] = crate::codes![
+    super::supplier::NAME_ERRORS,
+    &[
+        ErrorCode::InvalidDescription,
+        ErrorCode::InvalidContractType
+    ],
+    &[ErrorCode::UnknownCpv],
+    super::summary::TERMS_ERRORS,
+    &[ErrorCode::InvalidDeadline, ErrorCode::InvalidContractStart],
+    super::kommune::MUNICIPALITY_ERRORS,
+    &[ErrorCode::InvitedRequired],
+];
+
 pub fn check_proposal(
     input: &ProposalInput<'_>,
     now: DateTime<Utc>,
@@ -148,6 +162,18 @@ pub struct LotDraft {
     /// Sorted, without duplicates; every one invited.
     pub area: Vec<Kommunenummer>,
 }
+
+/// What `check_lot` refuses with.
+pub const LOT_ERRORS: &[ErrorCode] = crate::codes![
+    super::supplier::NAME_ERRORS,
+    &[
+        ErrorCode::UnknownCpv,
+        ErrorCode::InvalidUnit,
+        ErrorCode::InvalidAmount
+    ],
+    super::kommune::MUNICIPALITY_ERRORS,
+    &[ErrorCode::LotAreaNotInvited],
+];
 
 /// A lot as written: its area defaults to every invited municipality.
 pub fn check_lot(

@@ -34,6 +34,17 @@ pub struct RawProfile<'a> {
 /// A refusal that names the field it is about.
 pub use crate::error::FieldInvalid;
 
+/// What `parse_name` refuses with.
+pub const NAME_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidName];
+/// What `SupplierProfile::parse` refuses with.
+pub const PROFILE_ERRORS: &[ErrorCode] = crate::codes![
+    &[ErrorCode::InvalidOrgNumber],
+    NAME_ERRORS,
+    &[ErrorCode::InvalidEmployees, ErrorCode::InvalidAmount],
+    crate::kommune::SERVICE_AREA_ERRORS,
+    &[ErrorCode::InvalidCpvPrefix],
+];
+
 impl SupplierProfile {
     pub fn parse(raw: &RawProfile<'_>) -> Result<SupplierProfile, FieldInvalid> {
         let org_number = OrgNumber::parse(raw.org_number).map_err(|e| ("org_number", e))?;

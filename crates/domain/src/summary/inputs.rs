@@ -19,6 +19,9 @@ pub struct Terms {
     pub quorum: Option<Quorum>,
 }
 
+/// What `Terms::validate` refuses with.
+pub const TERMS_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidDuration, ErrorCode::InvalidQuorum];
+
 impl Terms {
     /// For creating and editing a procurement. The four-year limit on
     /// framework agreements (FOA § 26-1) may be justified, so it is not

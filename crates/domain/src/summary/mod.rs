@@ -19,7 +19,9 @@ mod volumes;
 
 use serde::{Deserialize, Serialize};
 
-pub use inputs::{Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS};
+pub use inputs::{
+    Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS, TERMS_ERRORS,
+};
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
 pub use regime::{Basis, RegimeSummary};
 pub use share::share_value;
