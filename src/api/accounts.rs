@@ -41,8 +41,8 @@ pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
-              (status = 401, body = Problem, description = "invalid_credentials: wrong email or password (the two are not told apart)"),
-              (status = 429, body = Problem, description = "too_many_requests: too many attempts from this address or for this account"),
+              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
+              (status = 429, body = Problem, description = "too many attempts from this address or for this account"),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
     state: State,

@@ -76,7 +76,7 @@ pub const LIST_OUTBOX_ERRORS: &[ErrorCode] =
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "operations", params(OutboxQuery),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<OutboxItem>),
-              (status = 400, body = Problem, description = "invalid_status"),
+              (status = 400, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_outbox(
     state: State,

@@ -39,7 +39,7 @@ pub const ANALYSIS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::V
 /// are as the `groups` of the lot's `split` call.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn analysis(
     state: State,

@@ -235,8 +235,8 @@ pub const AWARD_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/award", tag = "compliance", params(("id" = String, Path)),
     request_body = AwardRequest, security(("bearer" = [])),
     responses((status = 200, body = FollowUpView),
-              (status = 422, body = Problem, description = "awards_required, lot_not_found, invalid_award (a lot twice), supplier_not_found"),
-              (status = 409, body = Problem, description = "invalid_state: only a published procurement is awarded"),
+              (status = 422, body = Problem, description = "a lot awarded twice is refused"),
+              (status = 409, body = Problem, description = "only a published procurement is awarded"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn award(
     state: State,
@@ -323,8 +323,8 @@ pub const RECORD_RESULT_ERRORS: &[ErrorCode] = codes![
     params(("id" = String, Path), ("checkpoint_id" = String, Path)),
     request_body = ResultInput, security(("bearer" = [])),
     responses((status = 200, body = CheckpointView),
-              (status = 422, body = Problem, description = "note_required (a deviation without a note), invalid_note, invalid_field (result)"),
-              (status = 409, body = Problem, description = "invalid_state: not awarded"),
+              (status = 422, body = Problem, description = "a deviation needs a note"),
+              (status = 409, body = Problem, description = "not awarded"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_result(
     state: State,
@@ -493,7 +493,7 @@ pub const FOLLOW_UP_REPORT_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/follow-up/report", tag = "compliance",
     params(("id" = String, Path), ReportFilter), security(("bearer" = [])),
     responses((status = 200, body = FollowUpReport),
-              (status = 422, body = Problem, description = "unknown_municipality, not_a_participant"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn follow_up_report(
     state: State,

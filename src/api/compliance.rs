@@ -62,8 +62,8 @@ pub const CHOOSE_CLAUSES_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/clauses", tag = "compliance", params(("id" = String, Path)),
     request_body = ClauseChoice, security(("bearer" = [])),
     responses((status = 200, body = ClauseChoiceView),
-              (status = 422, body = Problem, description = "unknown_clause"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn choose_clauses(
     state: State,
@@ -134,8 +134,8 @@ pub const SET_SUSTAINABILITY_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/sustainability", tag = "compliance", params(("id" = String, Path)),
     request_body = Sustainability, security(("bearer" = [])),
     responses((status = 200, body = SustainabilityView),
-              (status = 422, body = Problem, description = "invalid_climate_weight, invalid_sdg"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_sustainability(
     state: State,
@@ -228,7 +228,7 @@ pub const COMPLIANCE_REPORT_ERRORS: &[ErrorCode] =
 /// weight (FOA § 7-9) and the tax certificate, against what is chosen.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/compliance", tag = "compliance", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = ComplianceView), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = ComplianceView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn compliance_report(
     state: State,
@@ -277,8 +277,8 @@ pub const JUSTIFY_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/compliance/justifications", tag = "compliance", params(("id" = String, Path)),
     request_body = NewJustification, security(("bearer" = [])),
     responses((status = 201, body = JustificationView),
-              (status = 422, body = Problem, description = "unknown_check, invalid_justification"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn justify(
     state: State,

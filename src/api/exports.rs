@@ -31,7 +31,7 @@ pub const OCDS_PACKAGE_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/ocds", tag = "exports", params(("id" = String, Path)),
     responses((status = 200, content_type = "application/json", body = Object,
                description = "An OCDS 1.1.5 release package (https://standard.open-contracting.org/1.1/en/schema/release_package/) with one release: the tender, its lots and items, the coordinating office as procuringEntity and every joined municipality as buyer, and once awarded the awards with each supplier's size (details.scale); amounts in NOK"),
-              (status = 404, body = Problem, description = "not_found: no such procurement, or not published")))]
+              (status = 404, body = Problem, description = "no such procurement, or not published")))]
 pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (aggregate, office, awards) = state
@@ -98,7 +98,7 @@ pub const VOLUMES_CSV_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String,
                description = "Header `lot_id;lot_title;cpv;unit;unit_price_ore;municipality;municipality_name;annual_quantity;max_annual_quantity;annual_value_ore;max_annual_value_ore`. Amounts are whole øre (no decimal separator to misread); a missing maximum is written as the estimate, so each column sums to the summary's figure for the lot."),
-              (status = 422, body = Problem, description = "value_overflow"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn volumes_csv(
     state: State,

@@ -102,7 +102,7 @@ pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = codes![
     params(("number" = String, Path, description = "kommunenummer")), request_body = NewMandate,
     security(("bearer" = [])),
     responses((status = 201, body = MandateView),
-              (status = 422, body = Problem, description = "invalid_mandate, invalid_cpv_prefix, invalid_name, invalid_amount"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_mandate(
     state: State,

@@ -67,7 +67,7 @@ pub const LIST_MUNICIPALITIES_ERRORS: &[ErrorCode] = codes![COUNTY_ERRORS];
 /// The 357 municipalities of 2024, optionally those of one county.
 #[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityFilter),
     responses((status = 200, body = Vec<MunicipalityView>),
-              (status = 422, body = Problem, description = "invalid_county, unknown_county")))]
+              (status = 422, body = Problem)))]
 pub async fn list_municipalities(
     state: State,
     filter: web::Query<MunicipalityFilter>,
@@ -138,7 +138,7 @@ pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer")), request_body = MunicipalityUpdate,
     security(("bearer" = [])),
-    responses((status = 200, body = MunicipalityView), (status = 422, body = Problem, description = "invalid_email"),
+    responses((status = 200, body = MunicipalityView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_municipality(
     state: State,

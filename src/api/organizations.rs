@@ -71,8 +71,8 @@ pub const CREATE_ORGANIZATION_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "accounts", request_body = NewOrganization,
     security(("bearer" = [])),
     responses((status = 201, body = OrganizationView),
-              (status = 422, body = Problem, description = "invalid_org_number, invalid_kind, invalid_name"),
-              (status = 409, body = Problem, description = "organization_exists"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_organization(
     state: State,

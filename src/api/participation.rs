@@ -122,8 +122,8 @@ pub const RECORD_DECISION_ERRORS: &[ErrorCode] = codes![
     params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer")),
     request_body = DecisionBody, security(("bearer" = [])),
     responses((status = 200, body = ReceiptView),
-              (status = 409, body = Problem, description = "participation_closed: not open, or past the deadline"),
-              (status = 422, body = Problem, description = "mandate_required, mandate_not_found, mandate_not_valid, mandate_scope, mandate_value_exceeded, lot_not_in_area, lot_not_found, invalid_quantity, invalid_decision, value_overflow"),
+              (status = 409, body = Problem, description = "not open, or past the deadline"),
+              (status = 422, body = Problem),
               (status = 403, body = Problem, description = "another municipality's participation, or not invited"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_decision(

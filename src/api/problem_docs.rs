@@ -56,6 +56,16 @@ fn codes_text(codes: &[ErrorCode]) -> String {
         .join(", ")
 }
 
+/// Whether a response as written in `#[utoipa::path]` is a `Problem` (the
+/// readiness check answers 503 with its own body).
+fn is_problem(response: &utoipa::openapi::Response) -> bool {
+    response
+        .content
+        .get("application/json")
+        .and_then(|c| c.schema.as_ref())
+        .is_some_and(|s| matches!(s, RefOr::Ref(r) if r.ref_location.ends_with("/Problem")))
+}
+
 /// `Problem`, with `code` one of `codes`.
 fn problem_with(codes: &[ErrorCode]) -> ContentBuilder {
     let code = ObjectBuilder::new()
@@ -114,7 +124,7 @@ impl Modify for ProblemResponses {
                 }
                 for (status, response) in op.responses.responses.iter() {
                     let is_error = status.starts_with('4') || status.starts_with('5');
-                    let is_problem = matches!(response, RefOr::T(r) if r.content.contains_key("application/json"));
+                    let is_problem = matches!(response, RefOr::T(r) if is_problem(r));
                     if let (true, true, Ok(n)) = (is_error, is_problem, status.parse::<u16>()) {
                         by_status.entry(n).or_default();
                     }
@@ -131,6 +141,11 @@ impl Modify for ProblemResponses {
                     }
                 }
                 for (status, codes) in &by_status {
+                    if codes.is_empty() {
+                        // A status the attribute lists and the list does not:
+                        // left as written, for the test below to find.
+                        continue;
+                    }
                     let key = status.to_string();
                     let prose = match op.responses.responses.get(&key) {
                         Some(RefOr::T(r)) if !r.description.is_empty() => {
@@ -247,4 +262,51 @@ pub fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
         }
         allowed
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error answer the document describes names its codes: a status
+    /// written in a `#[utoipa::path]` with no code of that status in the
+    /// operation's list is a stale line of documentation.
+    #[test]
+    fn every_documented_error_status_has_its_codes() {
+        let doc = serde_json::to_value(super::super::openapi::ApiDoc::openapi()).unwrap();
+        let mut stale = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(responses) = op["responses"].as_object() else {
+                    continue;
+                };
+                for (status, response) in responses {
+                    let Some(schema) = response["content"][PROBLEM_JSON].get("schema") else {
+                        continue;
+                    };
+                    let codes = &schema["allOf"][1]["properties"]["code"]["enum"];
+                    let statuses_ok = codes.as_array().is_some_and(|codes| {
+                        !codes.is_empty()
+                            && codes.iter().all(|c| {
+                                ErrorCode::ALL.iter().any(|e| {
+                                    c == e.as_str()
+                                        && (status == "default"
+                                            || status == &e.status().to_string())
+                                })
+                            })
+                    });
+                    let own_body = schema
+                        .get("$ref")
+                        .is_some_and(|r| r != "#/components/schemas/Problem");
+                    if !statuses_ok && !own_body {
+                        stale.push(format!("{method} {path} {status}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "error responses without their codes: {stale:?}"
+        );
+    }
 }

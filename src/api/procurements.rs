@@ -250,7 +250,7 @@ pub const CREATE_PROCUREMENT_ERRORS: &[ErrorCode] =
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurements", request_body = NewProcurement,
     security(("bearer" = [])),
     responses((status = 201, body = ProcurementView),
-              (status = 422, body = Problem, description = "unknown_cpv, invalid_contract_type, invalid_deadline, invalid_contract_start, invited_required, unknown_municipality, invalid_duration, invalid_quorum"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_procurement(
     state: State,
@@ -343,8 +343,8 @@ pub const UPDATE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![
 /// The coordinator changes a draft.
 #[utoipa::path(patch, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
     request_body = ProcurementUpdate, security(("bearer" = [])),
-    responses((status = 200, body = ProcurementView), (status = 409, body = Problem, description = "invalid_state: no longer a draft"),
-              (status = 422, body = Problem, description = "as for creating, and invited_in_lot_area"),
+    responses((status = 200, body = ProcurementView), (status = 409, body = Problem, description = "no longer a draft"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_procurement(
     state: State,
@@ -416,8 +416,8 @@ pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots", tag = "procurements", params(("id" = String, Path)),
     request_body = NewLot, security(("bearer" = [])),
     responses((status = 201, body = LotView),
-              (status = 422, body = Problem, description = "unknown_cpv, invalid_unit, invalid_amount, lot_area_not_invited"),
-              (status = 409, body = Problem, description = "invalid_state"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_lot(
     state: State,
@@ -494,7 +494,7 @@ pub const OPEN_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecy
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = StatusView),
-              (status = 409, body = Problem, description = "invalid_state, no_lots, deadline_passed"),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn open_procurement(
     state: State,
@@ -523,7 +523,7 @@ pub const CLOSE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifec
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/close", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = StatusView),
-              (status = 409, body = Problem, description = "invalid_state, deadline_not_reached"),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn close_procurement(
     state: State,
@@ -547,7 +547,7 @@ pub const PUBLISH_PROCUREMENT_ERRORS: &[ErrorCode] =
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = StatusView),
-              (status = 409, body = Problem, description = "invalid_state, quorum_not_met, compliance_missing (errors[] names each missing check; see GET …/compliance)"),
+              (status = 409, body = Problem, description = "for compliance_missing, errors[] names each missing check; see GET …/compliance"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn publish_procurement(
     state: State,
@@ -579,7 +579,7 @@ pub const CANCEL_PROCUREMENT_ERRORS: &[ErrorCode] =
 /// The coordinator cancels the procurement (any time before the award).
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/cancel", tag = "procurements", params(("id" = String, Path)),
     request_body = CancelRequest, security(("bearer" = [])),
-    responses((status = 200, body = StatusView), (status = 409, body = Problem, description = "invalid_state"),
+    responses((status = 200, body = StatusView), (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn cancel_procurement(
     state: State,
@@ -618,8 +618,8 @@ pub const SPLIT_LOT_ERRORS: &[ErrorCode] = codes![
 /// volumes follow their municipality and totals are kept.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots/{lot_id}/split", tag = "procurements",
     params(("id" = String, Path), ("lot_id" = String, Path)), request_body = SplitRequest, security(("bearer" = [])),
-    responses((status = 201, body = Vec<LotView>), (status = 422, body = Problem, description = "invalid_split, unknown_municipality"),
-              (status = 409, body = Problem, description = "invalid_state: only while closed"),
+    responses((status = 201, body = Vec<LotView>), (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "only while closed"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn split_lot(
     state: State,
@@ -664,7 +664,7 @@ pub const SUMMARY_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::Va
 /// the small-lots exemption and the quorum, as of now.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Summary), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Summary), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,

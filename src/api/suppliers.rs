@@ -106,8 +106,8 @@ pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
 /// register (imported, without a login) is completed, not duplicated.
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
     responses((status = 201, body = SupplierView),
-              (status = 409, body = Problem, description = "supplier_exists, email_taken"),
-              (status = 422, body = Problem, description = "invalid_org_number, invalid_email, weak_password, unknown_municipality, invalid_service_area, invalid_cpv_prefix, ...")))]
+              (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
 pub async fn register_supplier(
     state: State,
     body: Json<SupplierRegistration>,
@@ -234,8 +234,8 @@ pub const IMPORT_REGISTER_ERRORS: &[ErrorCode] = codes![
     request_body(content = String, content_type = "text/csv",
         description = "header org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv; list cells separated by ';'"),
     responses((status = 200, body = ImportReport),
-              (status = 422, body = Problem, description = "invalid_csv_header"),
-              (status = 413, body = Problem, description = "payload_too_large, too_many_rows"),
+              (status = 422, body = Problem),
+              (status = 413, body = Problem),
               (status = 415, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn import_register(
     state: State,

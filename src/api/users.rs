@@ -83,8 +83,8 @@ pub const CREATE_USER_ERRORS: &[ErrorCode] = codes![
 /// An operator creates a coordinator, a municipality user or another admin.
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser, security(("bearer" = [])),
     responses((status = 201, body = UserView),
-              (status = 422, body = Problem, description = "invalid_email, weak_password, invalid_role, organization_required, organization_not_found, municipality_required, unknown_municipality"),
-              (status = 409, body = Problem, description = "email_taken"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_user(
     state: State,
