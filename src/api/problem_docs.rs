@@ -175,9 +175,11 @@ impl Modify for ProblemResponses {
     }
 }
 
-/// Each documented path as its segments, with the operation id of each method.
-fn operation_table() -> &'static Vec<(Vec<String>, Vec<(&'static str, String)>)> {
-    static TABLE: OnceLock<Vec<(Vec<String>, Vec<(&'static str, String)>)>> = OnceLock::new();
+/// A documented path as its segments, with the operation id of each method.
+type Route = (Vec<String>, Vec<(&'static str, String)>);
+
+fn operation_table() -> &'static Vec<Route> {
+    static TABLE: OnceLock<Vec<Route>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let doc = super::openapi::ApiDoc::openapi();
         doc.paths
@@ -205,7 +207,7 @@ fn operation_table() -> &'static Vec<(Vec<String>, Vec<(&'static str, String)>)>
 
 /// The documented path `path` matches, preferring literal segments to
 /// parameters (`/procurements/published` over `/procurements/{id}`).
-fn matching(path: &str) -> Option<&'static (Vec<String>, Vec<(&'static str, String)>)> {
+fn matching(path: &str) -> Option<&'static Route> {
     let wanted: Vec<&str> = path.split('/').collect();
     operation_table()
         .iter()
