@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbError;
-use crate::domain::Invalid;
+use crate::domain::{ErrorCode, Invalid};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
@@ -31,8 +31,7 @@ pub struct Problem {
 
 #[derive(Debug, Clone)]
 pub struct AppError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub detail: String,
     pub errors: Vec<FieldError>,
 }
@@ -40,51 +39,31 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    /// The status comes from the code.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         AppError {
-            status,
             code,
             detail: detail.into(),
             errors: Vec::new(),
         }
     }
 
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
-    }
-
-    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
-    }
-
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    pub fn status(&self) -> StatusCode {
+        status_of(self.code)
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(ErrorCode::Forbidden, detail)
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} was not found"),
-        )
-    }
-
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+        Self::new(ErrorCode::NotFound, format!("{what} was not found"))
     }
 
     /// Logs the cause; the caller sees only that something went wrong on our side.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "an internal error occurred",
-        )
+        Self::new(ErrorCode::InternalError, "an internal error occurred")
     }
 
     /// Names the request field the error is about.
@@ -98,13 +77,13 @@ impl AppError {
 
     pub fn problem(&self) -> Problem {
         Problem {
-            type_: format!("/problems/{}", self.code.replace('_', "-")),
+            type_: format!("/problems/{}", self.code.as_str().replace('_', "-")),
             title: self
-                .status
+                .status()
                 .canonical_reason()
                 .unwrap_or("Error")
                 .to_string(),
-            status: self.status.as_u16(),
+            status: self.status().as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_string(),
             errors: self.errors.clone(),
@@ -114,25 +93,34 @@ impl AppError {
 
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.detail)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status().as_u16(),
+            self.code,
+            self.detail
+        )
     }
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
+        let mut res = HttpResponse::build(self.status())
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))
-            .json(self.problem())
+            .json(self.problem());
+        // For the check that an operation answers only the codes it documents.
+        res.extensions_mut().insert(self.code);
+        res
     }
 }
 
 impl From<Invalid> for AppError {
     fn from(e: Invalid) -> Self {
-        AppError::unprocessable(e.code, e.message)
+        AppError::new(e.code, e.message)
     }
 }
 
@@ -143,20 +131,24 @@ impl From<DbError> for AppError {
             DbError::NotFound => AppError::not_found("the record"),
             DbError::Conflict(detail) => {
                 tracing::info!(%detail, "a unique constraint refused a row");
-                AppError::conflict("conflict", "the record already exists")
+                AppError::new(ErrorCode::Conflict, "the record already exists")
             }
             DbError::Unavailable(cause) => {
                 tracing::error!(%cause, "database pool exhausted or unreachable");
                 AppError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
+                    ErrorCode::DatabaseUnavailable,
                     "the database is not reachable",
                 )
             }
-            DbError::Rejected { code, detail } => AppError::unprocessable(code, detail),
+            DbError::Rejected { code, detail } => AppError::new(code, detail),
             DbError::Other(cause) => AppError::internal(cause),
         }
     }
+}
+
+/// The HTTP status of a code; the table in the domain crate holds it as a number.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
@@ -165,13 +157,17 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
-/// Turns a domain rule's refusal into a 422 naming the request field.
+/// Turns a domain rule's refusal into an answer naming the request field (the
+/// code's own field, if it always blames one).
 pub trait FieldExt<T> {
     fn field(self, name: &str) -> AppResult<T>;
 }
 
 impl<T> FieldExt<T> for Result<T, Invalid> {
     fn field(self, name: &str) -> AppResult<T> {
-        self.map_err(|e| AppError::from(e).on_field(name))
+        self.map_err(|e| {
+            let field = e.code.field().unwrap_or(name);
+            AppError::from(e).on_field(field)
+        })
     }
 }

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::db::suppliers::{self, Supplier};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::supplier::{RawProfile, SupplierProfile};
-use crate::domain::{EurNokRate, Invalid};
+use crate::domain::{ErrorCode, EurNokRate, Invalid};
 use crate::error::{AppError, AppResult};
 
 pub const COLUMNS: [&str; 7] = [
@@ -30,7 +30,8 @@ pub const MAX_ROWS: usize = 500_000;
 pub struct Rejected {
     /// The line in the file, the header being line 1.
     pub line: u64,
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -62,8 +63,8 @@ pub fn parse_at_most(bytes: &[u8], max_rows: usize) -> AppResult<ParsedRegister>
     let header = reader
         .byte_headers()
         .map_err(|e| {
-            AppError::unprocessable(
-                "invalid_csv_header",
+            AppError::new(
+                ErrorCode::InvalidCsvHeader,
                 format!("the header cannot be read: {e}"),
             )
         })?
@@ -82,26 +83,30 @@ pub fn parse_at_most(bytes: &[u8], max_rows: usize) -> AppResult<ParsedRegister>
             .map_or(index as u64 + 2, |p| p.line());
         if parsed.rows.len() + parsed.rejected.len() >= max_rows {
             return Err(AppError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_many_rows",
+                ErrorCode::TooManyRows,
                 format!("a register import takes at most {max_rows} rows; split the file"),
             ));
         }
         let outcome = record
-            .map_err(|e| Invalid::new("invalid_csv_row", format!("the row cannot be read: {e}")))
+            .map_err(|e| {
+                Invalid::new(
+                    ErrorCode::InvalidCsvRow,
+                    format!("the row cannot be read: {e}"),
+                )
+            })
             .and_then(|r| parse_row(&r, &positions));
         match outcome {
             Ok(profile) if !seen.insert(profile.org_number.clone()) => {
                 parsed.rejected.push(Rejected {
                     line,
-                    code: "duplicate_org_number".into(),
+                    code: ErrorCode::DuplicateOrgNumber,
                     message: format!("{} appears earlier in the file", profile.org_number),
                 })
             }
             Ok(profile) => parsed.rows.push((line, profile)),
             Err(e) => parsed.rejected.push(Rejected {
                 line,
-                code: e.code.into(),
+                code: e.code,
                 message: e.message,
             }),
         }
@@ -117,8 +122,8 @@ fn column_positions(header: &csv::ByteRecord) -> AppResult<[usize; 7]> {
     let mut positions = [0usize; 7];
     for (slot, wanted) in positions.iter_mut().zip(COLUMNS) {
         *slot = names.iter().position(|n| n == wanted).ok_or_else(|| {
-            AppError::unprocessable(
-                "invalid_csv_header",
+            AppError::new(
+                ErrorCode::InvalidCsvHeader,
                 format!(
                     "the header has no column '{wanted}'; expected {}",
                     COLUMNS.join(",")
@@ -135,7 +140,7 @@ fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfil
         let bytes = record.get(i).unwrap_or_default();
         *cell = std::str::from_utf8(bytes).map_err(|_| {
             Invalid::new(
-                "invalid_utf8",
+                ErrorCode::InvalidUtf8,
                 format!("column '{}' is not valid UTF-8", COLUMNS[i.min(6)]),
             )
         })?;
@@ -143,7 +148,7 @@ fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfil
     let number = |name: &str, text: &str| {
         text.parse::<i64>().map_err(|_| {
             Invalid::new(
-                "invalid_number",
+                ErrorCode::InvalidNumber,
                 format!("{name} '{text}' is not a whole number"),
             )
         })
@@ -239,7 +244,7 @@ mod tests {
             csv.push_str("974760673,Fjord AS,1,100,4601,,5552\n");
         }
         let e = parse_at_most(csv.as_bytes(), 3).err().expect("refused");
-        assert_eq!((e.status.as_u16(), e.code), (413, "too_many_rows"));
+        assert_eq!((e.status().as_u16(), e.code), (413, ErrorCode::TooManyRows));
         assert!(
             parse_at_most(csv.as_bytes(), 4).is_ok(),
             "exactly at the limit is fine"
@@ -259,18 +264,15 @@ mod tests {
                    914778271,Tall AS,mange,100,4601,,5552\n";
         let parsed = parse(csv.as_bytes()).unwrap();
         assert_eq!(parsed.rows.len(), 1);
-        let lines: Vec<(u64, &str)> = parsed
-            .rejected
-            .iter()
-            .map(|r| (r.line, r.code.as_str()))
-            .collect();
+        let lines: Vec<(u64, ErrorCode)> =
+            parsed.rejected.iter().map(|r| (r.line, r.code)).collect();
         assert_eq!(
             lines,
             vec![
-                (3, "invalid_org_number"),
-                (4, "invalid_org_number"),
-                (5, "duplicate_org_number"),
-                (6, "invalid_number")
+                (3, ErrorCode::InvalidOrgNumber),
+                (4, ErrorCode::InvalidOrgNumber),
+                (5, ErrorCode::DuplicateOrgNumber),
+                (6, ErrorCode::InvalidNumber)
             ]
         );
     }
@@ -286,15 +288,15 @@ mod tests {
         assert_eq!(parsed.rows.len(), 1);
         assert_eq!(parsed.rows[0].1.name, "Grønn Vask AS");
         assert_eq!(
-            (parsed.rejected[0].line, parsed.rejected[0].code.as_str()),
-            (2, "invalid_utf8")
+            (parsed.rejected[0].line, parsed.rejected[0].code),
+            (2, ErrorCode::InvalidUtf8)
         );
     }
 
     #[test]
     fn a_missing_column_refuses_the_file() {
         let e = parse(b"org_number,name\n974760673,X\n").err().unwrap();
-        assert_eq!(e.code, "invalid_csv_header");
+        assert_eq!(e.code, ErrorCode::InvalidCsvHeader);
         assert!(e.detail.contains("employees"));
     }
 }

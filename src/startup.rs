@@ -16,7 +16,7 @@ use crate::auth::password;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::domain::{EmailAddress, Role};
+use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::AppError;
 use crate::jobs::{self, Background, JobSpec};
 
@@ -98,20 +98,29 @@ impl Application {
                         Ok(res)
                     }
                 })
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        api::problem_docs::check_code(&res);
+                        Ok(res)
+                    }
+                })
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(keys.clone())
                 .app_data(throttle.clone())
                 .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    AppError::bad_request(
-                        "invalid_query",
+                    AppError::new(
+                        ErrorCode::InvalidQuery,
                         format!("the query string is invalid: {e}"),
                     )
                     .into()
                 }))
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    AppError::bad_request("invalid_path", format!("the path is invalid: {e}"))
+                    AppError::new(ErrorCode::InvalidPath, format!("the path is invalid: {e}"))
                         .into()
                 }))
                 .configure(api::routes)
@@ -227,8 +236,7 @@ async fn unrouted(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse
     match crate::api::problem_docs::allowed_methods(req.path()) {
         Some(methods) => {
             let problem = AppError::new(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 format!(
                     "{} is not allowed here; use {}",
                     req.method(),

@@ -2,10 +2,13 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem_docs::JSON_BODY;
 use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -29,11 +32,17 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
+/// What `issue_token` answers besides success (see `problem_docs`).
+pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
+    JSON_BODY,
+    &[ErrorCode::InvalidCredentials, ErrorCode::TooManyRequests]
+];
+
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
-              (status = 401, body = Problem, description = "invalid_credentials: wrong email or password (the two are not told apart)"),
-              (status = 429, body = Problem, description = "too_many_requests: too many attempts from this address or for this account"),
+              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
+              (status = 429, body = Problem, description = "too many attempts from this address or for this account"),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
     state: State,
@@ -58,7 +67,10 @@ pub async fn issue_token(
     })
     .await?
     .ok_or_else(|| {
-        AppError::unauthorized("invalid_credentials", "the email or the password is wrong")
+        AppError::new(
+            ErrorCode::InvalidCredentials,
+            "the email or the password is wrong",
+        )
     })?;
     let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;

@@ -4,10 +4,13 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
 use super::schemas::OutboxStatusName;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::outbox::{self, OutboxMessage, Status};
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -66,12 +69,16 @@ impl From<OutboxMessage> for OutboxItem {
     }
 }
 
+/// What `list_outbox` answers besides success (see `problem_docs`).
+pub const LIST_OUTBOX_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::Forbidden, ErrorCode::InvalidStatus]];
+
 /// Outgoing mail, newest first, with its tries and errors: where an operator
 /// sees that mail does not go out.
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "operations", params(OutboxQuery),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<OutboxItem>),
-              (status = 400, body = Problem, description = "invalid_status"),
+              (status = 400, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_outbox(
     state: State,
@@ -83,8 +90,8 @@ pub async fn list_outbox(
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(s.parse::<Status>().map_err(|_| {
-            AppError::bad_request(
-                "invalid_status",
+            AppError::new(
+                ErrorCode::InvalidStatus,
                 format!("status must be pending, failed or sent, not '{s}'"),
             )
         })?),

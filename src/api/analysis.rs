@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
 
+use super::problem_docs::CALLER;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{Json, State};
 use crate::auth::Caller;
@@ -15,7 +17,9 @@ use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
 use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::codes;
 use crate::domain::summary::{Decision, Summary};
+use crate::domain::ErrorCode;
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle;
@@ -23,6 +27,9 @@ use crate::flows::lifecycle;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/analysis", web::get().to(analysis));
 }
+
+/// What `analysis` answers besides success (see `problem_docs`).
+pub const ANALYSIS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// Per lot: the local relevant SMEs, how many the lot's yearly value and
 /// its area exclude, how many can bid, suppliers' interest, flags with a
@@ -32,7 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// are as the `groups` of the lot's `split` call.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn analysis(
     state: State,
@@ -122,7 +129,7 @@ pub fn supplier_facts(register: &[Supplier]) -> Vec<SupplierFacts> {
             Err(e) => {
                 corrupt += 1;
                 if corrupt <= 5 {
-                    tracing::warn!(supplier = %row.id, code = e.code, reason = %e.message,
+                    tracing::warn!(supplier = %row.id, code = %e.code, reason = %e.message,
                         "a stored supplier does not parse; left out of the analysis");
                 }
             }

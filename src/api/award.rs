@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
@@ -14,13 +17,18 @@ use crate::db::procurements::Aggregate;
 use crate::db::{suppliers, AnyConnection};
 use crate::domain::calendar::oslo_date;
 use crate::domain::clauses::{ClauseLibrary, FollowUpRules};
+use crate::domain::codes;
+use crate::domain::contract::TRANSITION_ERRORS;
 use crate::domain::follow_up::{
     state as checkpoint_state, CheckpointResult, CheckpointState, Totals,
 };
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
 use crate::domain::summary::Decision;
+use crate::domain::ErrorCode;
 use crate::domain::Kommunenummer;
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::follow_up::{self, AwardLine};
+use crate::flows::lifecycle::COORDINATOR_ERRORS;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/award", web::post().to(award))
@@ -207,6 +215,22 @@ async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<Follo
         .await
 }
 
+/// What `award` answers besides success (see `problem_docs`).
+pub const AWARD_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    TRANSITION_ERRORS,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::AwardsRequired,
+        ErrorCode::LotNotFound,
+        ErrorCode::InvalidAward,
+        ErrorCode::SupplierNotFound,
+        ErrorCode::Conflict
+    ]
+];
+
 /// The coordinator awards a published procurement: the winning supplier per
 /// lot. The follow-up plan is laid out from the chosen clauses: each
 /// clause's checkpoints for each awarded lot, dated from the contract start
@@ -217,8 +241,8 @@ async fn plan_now(state: &State, caller: &Caller, id: String) -> AppResult<Follo
                   ("FollowUpPlan" = (operation_id = "follow_up_plan", parameters(("id" = "$request.path.id")))),
                   ("FollowUpReport" = (operation_id = "follow_up_report", parameters(("id" = "$request.path.id")))),
                   ("RecordResult" = (operation_id = "record_result", parameters(("id" = "$request.path.id"), ("checkpoint_id" = "$response.body#/checkpoints/0/id")))))),
-              (status = 422, body = Problem, description = "awards_required, lot_not_found, invalid_award (a lot twice), supplier_not_found"),
-              (status = 409, body = Problem, description = "invalid_state: only a published procurement is awarded"),
+              (status = 422, body = Problem, description = "a lot awarded twice is refused"),
+              (status = 409, body = Problem, description = "only a published procurement is awarded"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn award(
     state: State,
@@ -260,6 +284,9 @@ pub async fn award(
     Ok(Json(plan))
 }
 
+/// What `follow_up_plan` answers besides success (see `problem_docs`).
+pub const FOLLOW_UP_PLAN_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
+
 /// The follow-up plan and where each checkpoint stands.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/follow-up", tag = "compliance", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -284,14 +311,27 @@ pub struct ResultInput {
     pub note: Option<String>,
 }
 
+/// What `record_result` answers besides success (see `problem_docs`).
+pub const RECORD_RESULT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::NoteRequired,
+        ErrorCode::InvalidNote
+    ]
+];
+
 /// The coordinator records what a checkpoint found. Kept in the audit trail
 /// (`follow_up_recorded`); a later record replaces it on the checkpoint.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/follow-up/{checkpoint_id}", tag = "compliance",
     params(("id" = String, Path), ("checkpoint_id" = String, Path)),
     request_body = ResultInput, security(("bearer" = [])),
     responses((status = 200, body = CheckpointView),
-              (status = 422, body = Problem, description = "note_required (a deviation without a note), invalid_note, invalid_field (result)"),
-              (status = 409, body = Problem, description = "invalid_state: not awarded"),
+              (status = 422, body = Problem, description = "a deviation needs a note"),
+              (status = 409, body = Problem, description = "not awarded"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_result(
     state: State,
@@ -375,8 +415,8 @@ fn lots_of(aggregate: &Aggregate, number: &Kommunenummer) -> AppResult<Vec<Strin
         .participation(number.as_str())
         .is_some_and(|p| p.decision == Decision::Join);
     if !joined {
-        return Err(AppError::unprocessable(
-            "not_a_participant",
+        return Err(AppError::new(
+            ErrorCode::NotAParticipant,
             format!("{} {} did not join this procurement", number, number.name()),
         )
         .on_field("municipality"));
@@ -447,12 +487,20 @@ fn report(
     }
 }
 
+/// What `follow_up_report` answers besides success (see `problem_docs`).
+pub const FOLLOW_UP_REPORT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    VISIBLE,
+    MUNICIPALITY_ERRORS,
+    &[ErrorCode::NotAParticipant]
+];
+
 /// The state of follow-up for the procurement, or for one participating
 /// municipality (the lots it joined).
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/follow-up/report", tag = "compliance",
     params(("id" = String, Path), ReportFilter), security(("bearer" = [])),
     responses((status = 200, body = FollowUpReport),
-              (status = 422, body = Problem, description = "unknown_municipality, not_a_participant"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn follow_up_report(
     state: State,

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use super::schemas;
 use super::{Json, State};
 use crate::domain::clauses::{Clause, ClimateRule, FollowUpRules};
+use crate::domain::ErrorCode;
 use crate::error::AppResult;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -23,6 +24,9 @@ pub struct ClauseLibraryView {
     #[schema(value_type = schemas::FollowUpRules)]
     pub follow_up: FollowUpRules,
 }
+
+/// What `list_clauses` answers besides success (see `problem_docs`).
+pub const LIST_CLAUSES_ERRORS: &[ErrorCode] = &[];
 
 /// The clause library of `config/clauses.toml`: seriousness clauses with
 /// their Norwegian text, legal basis, when each is mandatory, and the

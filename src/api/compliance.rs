@@ -4,15 +4,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::schemas;
 use super::{rfc3339, Json, State};
 use crate::auth::Caller;
 use crate::db::compliance::{Justification, Settings};
 use crate::domain::clauses::compliance::missing;
 use crate::domain::clauses::Check;
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::error::{AppResult, Problem};
 use crate::flows::compliance;
+use crate::flows::lifecycle::COORDINATOR_ERRORS;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/clauses", web::put().to(choose_clauses))
@@ -43,13 +49,22 @@ pub struct ClauseChoiceView {
     pub clauses: Vec<String>,
 }
 
+/// What `choose_clauses` answers besides success (see `problem_docs`).
+pub const CHOOSE_CLAUSES_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[ErrorCode::InvalidState, ErrorCode::UnknownClause]
+];
+
 /// The coordinator chooses the procurement's seriousness clauses, any time
 /// before it is published. The list replaces the earlier one.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/clauses", tag = "compliance", params(("id" = String, Path)),
     request_body = ClauseChoice, security(("bearer" = [])),
     responses((status = 200, body = ClauseChoiceView),
-              (status = 422, body = Problem, description = "unknown_clause"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn choose_clauses(
     state: State,
@@ -102,13 +117,26 @@ pub struct SustainabilityView {
     pub sdgs: Vec<i64>,
 }
 
+/// What `set_sustainability` answers besides success (see `problem_docs`).
+pub const SET_SUSTAINABILITY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::InvalidClimateWeight,
+        ErrorCode::InvalidSdg
+    ]
+];
+
 /// The coordinator sets the climate and environment award weight and the
 /// SDGs, any time before publishing. Both are replaced.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/sustainability", tag = "compliance", params(("id" = String, Path)),
     request_body = Sustainability, security(("bearer" = [])),
     responses((status = 200, body = SustainabilityView),
-              (status = 422, body = Problem, description = "invalid_climate_weight, invalid_sdg"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn set_sustainability(
     state: State,
@@ -193,11 +221,15 @@ fn view(
     })
 }
 
+/// What `compliance_report` answers besides success (see `problem_docs`).
+pub const COMPLIANCE_REPORT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
+
 /// The compliance report as of now: each mandatory clause, the climate
 /// weight (FOA § 7-9) and the tax certificate, against what is chosen.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/compliance", tag = "compliance", params(("id" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = ComplianceView), (status = 422, body = Problem, description = "value_overflow"),
+    responses((status = 200, body = ComplianceView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn compliance_report(
     state: State,
@@ -229,6 +261,19 @@ pub struct NewJustification {
     pub text: String,
 }
 
+/// What `justify` answers besides success (see `problem_docs`).
+pub const JUSTIFY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    &[
+        ErrorCode::InvalidState,
+        ErrorCode::UnknownCheck,
+        ErrorCode::InvalidJustification
+    ]
+];
+
 /// The coordinator explains in writing why a check is not met; a justified
 /// check no longer stops publishing. Kept in the audit trail
 /// (`compliance_justified`); a later one for the same check replaces it in
@@ -236,8 +281,8 @@ pub struct NewJustification {
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/compliance/justifications", tag = "compliance", params(("id" = String, Path)),
     request_body = NewJustification, security(("bearer" = [])),
     responses((status = 201, body = JustificationView),
-              (status = 422, body = Problem, description = "unknown_check, invalid_justification"),
-              (status = 409, body = Problem, description = "invalid_state: already published"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "already published"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn justify(
     state: State,

@@ -2,10 +2,14 @@ use actix_web::web;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::problem_docs::CALLER;
 use super::procurements::visible_head;
+use super::procurements::VISIBLE;
 use super::{Json, Page, State};
 use crate::auth::Caller;
 use crate::db::events::{self, Event};
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::error::{AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -47,6 +51,9 @@ impl From<Event> for EventView {
     }
 }
 
+/// What `list_events` answers besides success (see `problem_docs`).
+pub const LIST_EVENTS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
+
 /// The audit trail: every state change with actor, time and data, oldest first.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/events", tag = "procurements", params(("id" = String, Path), Page),
     security(("bearer" = [])),
@@ -75,6 +82,9 @@ pub struct ChainCheck {
     /// The first event (by seq) where the chain breaks.
     pub first_broken_seq: Option<i64>,
 }
+
+/// What `verify_events` answers besides success (see `problem_docs`).
+pub const VERIFY_EVENTS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
 
 /// Recomputes the hash chain of the audit trail.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/events/verify", tag = "procurements", params(("id" = String, Path)),

@@ -4,12 +4,16 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
+use super::problem_docs::CALLER;
 use super::procurements::visible;
+use super::procurements::VISIBLE;
 use super::State;
 use crate::auth::Caller;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{compliance, organizations, suppliers, AnyConnection};
+use crate::domain::codes;
 use crate::domain::summary::Decision;
+use crate::domain::ErrorCode;
 use crate::domain::Ore;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle::summary_of;
@@ -20,12 +24,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/procurements/{id}/volumes.csv", web::get().to(volumes_csv));
 }
 
+/// What `ocds_package` answers besides success (see `problem_docs`).
+pub const OCDS_PACKAGE_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::ValueOverflow];
+
 /// A published procurement as an OCDS 1.1.5 release package with the lots
 /// extension; open to anyone. Never published: 404.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/ocds", tag = "exports", params(("id" = String, Path)),
     responses((status = 200, content_type = "application/json", body = Object,
                description = "An OCDS 1.1.5 release package (https://standard.open-contracting.org/1.1/en/schema/release_package/) with one release: the tender, its lots and items, the coordinating office as procuringEntity and every joined municipality as buyer, and once awarded the awards with each supplier's size (details.scale); amounts in NOK"),
-              (status = 404, body = Problem, description = "not_found: no such procurement, or not published")))]
+              (status = 404, body = Problem, description = "no such procurement, or not published")))]
 pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (aggregate, office, awards) = state
@@ -82,6 +89,9 @@ fn lot_awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<L
     Ok(out)
 }
 
+/// What `volumes_csv` answers besides success (see `problem_docs`).
+pub const VOLUMES_CSV_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
+
 /// The volume table: one row per joined municipality and lot of its area,
 /// with estimated and maximum yearly quantities and values. UTF-8 with a
 /// byte order mark and `;` between cells, as Excel in Norwegian expects.
@@ -89,7 +99,7 @@ fn lot_awards(conn: &mut AnyConnection, procurement_id: &str) -> AppResult<Vec<L
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String,
                description = "Header `lot_id;lot_title;cpv;unit;unit_price_ore;municipality;municipality_name;annual_quantity;max_annual_quantity;annual_value_ore;max_annual_value_ore`. Amounts are whole øre (no decimal separator to misread); a missing maximum is written as the estimate, so each column sums to the summary's figure for the lot."),
-              (status = 422, body = Problem, description = "value_overflow"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn volumes_csv(
     state: State,
@@ -202,7 +212,10 @@ mod tests {
 
     #[test]
     fn a_product_too_large_is_a_value_overflow() {
-        assert_eq!(times(i64::MAX, 2).unwrap_err().code, "value_overflow");
+        assert_eq!(
+            times(i64::MAX, 2).unwrap_err().code,
+            crate::domain::ErrorCode::ValueOverflow
+        );
         assert_eq!(times(540_000, 4500).unwrap().get(), 2_430_000_000);
     }
 }

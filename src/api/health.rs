@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::State;
+use crate::domain::ErrorCode;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(live))
@@ -16,11 +17,17 @@ pub struct Health {
     pub status: &'static str,
 }
 
+/// What `live` answers besides success (see `problem_docs`).
+pub const LIVE_ERRORS: &[ErrorCode] = &[];
+
 /// The process answers.
 #[utoipa::path(get, path = "/health/live", tag = "operations", responses((status = 200, body = Health)))]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
+
+/// What `ready` answers besides success (see `problem_docs`).
+pub const READY_ERRORS: &[ErrorCode] = &[];
 
 /// The database answers too: a load balancer sends traffic only when this is 200.
 #[utoipa::path(get, path = "/health/ready", tag = "operations",

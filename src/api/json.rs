@@ -9,6 +9,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse, Respo
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::domain::ErrorCode;
 use crate::error::AppError;
 
 pub struct Json<T>(pub T);
@@ -27,8 +28,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             if !content_type_ok {
                 return Err(AppError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "send the body as application/json",
                 ));
             }
@@ -40,14 +40,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
 pub fn body_error(e: actix_web::Error) -> AppError {
     if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is too large",
-        )
+        AppError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
     } else {
-        AppError::bad_request(
-            "unreadable_body",
+        AppError::new(
+            ErrorCode::UnreadableBody,
             format!("the request body could not be read: {e}"),
         )
     }
@@ -75,11 +71,14 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 }
 
 fn invalid_field(field: String, e: serde_json::Error) -> AppError {
-    AppError::unprocessable("invalid_field", format!("{field}: {e}")).on_field(&field)
+    AppError::new(ErrorCode::InvalidField, format!("{field}: {e}")).on_field(&field)
 }
 
 fn malformed(e: serde_json::Error) -> AppError {
-    AppError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+    AppError::new(
+        ErrorCode::MalformedJson,
+        format!("the body is not valid JSON: {e}"),
+    )
 }
 
 /// The body with every float that holds a whole number within i64 written

@@ -5,11 +5,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::mandates::{self, Mandate};
+use crate::domain::codes;
 use crate::domain::mandate::validate_mandate_terms;
+use crate::domain::mandate::MANDATE_TERMS_ERRORS;
 use crate::domain::supplier::parse_name;
+use crate::domain::ErrorCode;
 use crate::domain::{CpvPrefix, Kommunenummer, Ore, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::mandates as flow;
@@ -88,13 +93,27 @@ fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
     Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))
 }
 
+/// What `record_mandate` answers besides success (see `problem_docs`).
+pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidName,
+        ErrorCode::InvalidAmount,
+        ErrorCode::InvalidCpvPrefix
+    ],
+    MANDATE_TERMS_ERRORS
+];
+
 /// A municipality records the council decision that lets it join.
 #[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = NewMandate,
     security(("bearer" = [])),
     responses((status = 201, body = MandateView, links(
                   ("ListMandates" = (operation_id = "list_mandates", parameters(("number" = "$request.path.number")))))),
-              (status = 422, body = Problem, description = "invalid_mandate, invalid_cpv_prefix, invalid_name, invalid_amount"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_mandate(
     state: State,
@@ -137,6 +156,10 @@ pub async fn record_mandate(
         .await?;
     Ok(created(MandateView::from(mandate)))
 }
+
+/// What `list_mandates` answers besides success (see `problem_docs`).
+pub const LIST_MANDATES_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::NotFound, ErrorCode::Forbidden]];
 
 /// The municipality's mandates, newest decision first.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",

@@ -3,9 +3,14 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::municipalities::{self, Municipality};
+use crate::domain::codes;
+use crate::domain::kommune::COUNTY_ERRORS;
+use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::municipalities as flow;
@@ -58,10 +63,13 @@ pub struct MunicipalityFilter {
     pub offset: Option<i64>,
 }
 
+/// What `list_municipalities` answers besides success (see `problem_docs`).
+pub const LIST_MUNICIPALITIES_ERRORS: &[ErrorCode] = codes![COUNTY_ERRORS];
+
 /// The 357 municipalities of 2024, optionally those of one county.
 #[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityFilter),
     responses((status = 200, body = Vec<MunicipalityView>),
-              (status = 422, body = Problem, description = "invalid_county, unknown_county")))]
+              (status = 422, body = Problem)))]
 pub async fn list_municipalities(
     state: State,
     filter: web::Query<MunicipalityFilter>,
@@ -89,6 +97,9 @@ pub async fn list_municipalities(
     ))
 }
 
+/// What `get_municipality` answers besides success (see `problem_docs`).
+pub const GET_MUNICIPALITY_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
+
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
     responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
@@ -114,11 +125,22 @@ pub struct MunicipalityUpdate {
     pub contact_email: Option<String>,
 }
 
+/// What `update_municipality` answers besides success (see `problem_docs`).
+pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidEmail
+    ]
+];
+
 /// The municipality (or an operator) sets where invitations are sent.
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = MunicipalityUpdate,
     security(("bearer" = [])),
-    responses((status = 200, body = MunicipalityView), (status = 422, body = Problem, description = "invalid_email"),
+    responses((status = 200, body = MunicipalityView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_municipality(
     state: State,

@@ -4,6 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem_docs::ProblemResponses;
+use crate::domain::ErrorCode;
 
 use super::{
     accounts, admin, analysis, award, clauses, compliance, events, exports, health, mandates,
@@ -85,6 +86,87 @@ use super::{
 )]
 pub struct ApiDoc;
 
+/// The error codes each operation answers, by operation id (the handler's
+/// name): what `ProblemResponses` documents and `problem_docs::check_code`
+/// holds the server to. A test checks that this table and `paths` agree.
+pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
+    ("issue_token", accounts::ISSUE_TOKEN_ERRORS),
+    (
+        "create_organization",
+        organizations::CREATE_ORGANIZATION_ERRORS,
+    ),
+    (
+        "list_organizations",
+        organizations::LIST_ORGANIZATIONS_ERRORS,
+    ),
+    ("get_organization", organizations::GET_ORGANIZATION_ERRORS),
+    ("create_user", users::CREATE_USER_ERRORS),
+    ("me", users::ME_ERRORS),
+    ("register_supplier", suppliers::REGISTER_SUPPLIER_ERRORS),
+    ("my_profile", suppliers::MY_PROFILE_ERRORS),
+    ("update_my_profile", suppliers::UPDATE_MY_PROFILE_ERRORS),
+    ("import_register", suppliers::IMPORT_REGISTER_ERRORS),
+    (
+        "list_municipalities",
+        municipalities::LIST_MUNICIPALITIES_ERRORS,
+    ),
+    ("get_municipality", municipalities::GET_MUNICIPALITY_ERRORS),
+    (
+        "update_municipality",
+        municipalities::UPDATE_MUNICIPALITY_ERRORS,
+    ),
+    ("record_mandate", mandates::RECORD_MANDATE_ERRORS),
+    ("list_mandates", mandates::LIST_MANDATES_ERRORS),
+    (
+        "create_procurement",
+        procurements::CREATE_PROCUREMENT_ERRORS,
+    ),
+    ("list_procurements", procurements::LIST_PROCUREMENTS_ERRORS),
+    ("get_procurement", procurements::GET_PROCUREMENT_ERRORS),
+    (
+        "update_procurement",
+        procurements::UPDATE_PROCUREMENT_ERRORS,
+    ),
+    ("add_lot", procurements::ADD_LOT_ERRORS),
+    ("open_procurement", procurements::OPEN_PROCUREMENT_ERRORS),
+    ("close_procurement", procurements::CLOSE_PROCUREMENT_ERRORS),
+    (
+        "publish_procurement",
+        procurements::PUBLISH_PROCUREMENT_ERRORS,
+    ),
+    (
+        "cancel_procurement",
+        procurements::CANCEL_PROCUREMENT_ERRORS,
+    ),
+    ("split_lot", procurements::SPLIT_LOT_ERRORS),
+    ("summary", procurements::SUMMARY_ERRORS),
+    ("list_clauses", clauses::LIST_CLAUSES_ERRORS),
+    ("choose_clauses", compliance::CHOOSE_CLAUSES_ERRORS),
+    ("set_sustainability", compliance::SET_SUSTAINABILITY_ERRORS),
+    ("compliance_report", compliance::COMPLIANCE_REPORT_ERRORS),
+    ("justify", compliance::JUSTIFY_ERRORS),
+    ("award", award::AWARD_ERRORS),
+    ("follow_up_plan", award::FOLLOW_UP_PLAN_ERRORS),
+    ("record_result", award::RECORD_RESULT_ERRORS),
+    ("follow_up_report", award::FOLLOW_UP_REPORT_ERRORS),
+    ("analysis", analysis::ANALYSIS_ERRORS),
+    ("list_published", public::LIST_PUBLISHED_ERRORS),
+    ("lot_division", public::LOT_DIVISION_ERRORS),
+    ("mark_interest", public::MARK_INTEREST_ERRORS),
+    ("record_decision", participation::RECORD_DECISION_ERRORS),
+    (
+        "list_participation",
+        participation::LIST_PARTICIPATION_ERRORS,
+    ),
+    ("list_events", events::LIST_EVENTS_ERRORS),
+    ("verify_events", events::VERIFY_EVENTS_ERRORS),
+    ("ocds_package", exports::OCDS_PACKAGE_ERRORS),
+    ("volumes_csv", exports::VOLUMES_CSV_ERRORS),
+    ("live", health::LIVE_ERRORS),
+    ("ready", health::READY_ERRORS),
+    ("list_outbox", admin::LIST_OUTBOX_ERRORS),
+];
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -139,5 +221,34 @@ impl Modify for LinkFieldNames {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_operation_has_its_list_of_error_codes() {
+        let doc = ApiDoc::openapi();
+        let documented: BTreeSet<String> = doc
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| {
+                [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|op| op.operation_id.clone())
+            })
+            .collect();
+        let listed: BTreeSet<String> = OPERATION_ERRORS
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        assert_eq!(documented, listed);
+        assert_eq!(listed.len(), OPERATION_ERRORS.len(), "an operation twice");
     }
 }

@@ -4,10 +4,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, Page, State};
 use crate::auth::Caller;
 use crate::db::organizations::{self, Organization};
+use crate::domain::codes;
 use crate::domain::supplier::parse_name;
+use crate::domain::ErrorCode;
 use crate::domain::{OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts;
@@ -54,13 +58,27 @@ impl From<Organization> for OrganizationView {
     }
 }
 
+/// What `create_organization` answers besides success (see `problem_docs`).
+pub const CREATE_ORGANIZATION_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidKind,
+        ErrorCode::InvalidName,
+        ErrorCode::InvalidOrgNumber,
+        ErrorCode::OrganizationExists,
+        ErrorCode::Conflict
+    ]
+];
+
 /// An operator registers a procurement office.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "accounts", request_body = NewOrganization,
     security(("bearer" = [])),
     responses((status = 201, body = OrganizationView, links(
                   ("GetOrganization" = (operation_id = "get_organization", parameters(("id" = "$response.body#/id")))))),
-              (status = 422, body = Problem, description = "invalid_org_number, invalid_kind, invalid_name"),
-              (status = 409, body = Problem, description = "organization_exists"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_organization(
     state: State,
@@ -71,7 +89,7 @@ pub async fn create_organization(
     let body = body.0;
     if body.kind.parse::<OrganizationKind>().is_err() {
         return Err(
-            AppError::unprocessable("invalid_kind", "kind must be 'procurement_office'")
+            AppError::new(ErrorCode::InvalidKind, "kind must be 'procurement_office'")
                 .on_field("kind"),
         );
     }
@@ -84,6 +102,9 @@ pub async fn create_organization(
         .await?;
     Ok(created(OrganizationView::from(org)))
 }
+
+/// What `list_organizations` answers besides success (see `problem_docs`).
+pub const LIST_ORGANIZATIONS_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::Forbidden]];
 
 /// The procurement offices (admins and coordinators).
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "accounts", params(Page), security(("bearer" = [])),
@@ -105,6 +126,9 @@ pub async fn list_organizations(
         .await?;
     Ok(Json(orgs.into_iter().map(OrganizationView::from).collect()))
 }
+
+/// What `get_organization` answers besides success (see `problem_docs`).
+pub const GET_ORGANIZATION_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::NotFound]];
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path)),

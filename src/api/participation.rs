@@ -3,12 +3,18 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::procurements::visible_head;
+use super::procurements::VISIBLE;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
+use crate::domain::codes;
 use crate::domain::summary::{Channel, Decision, VolumeInput};
+use crate::domain::ErrorCode;
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
+use crate::flows::participation::DECIDE_ERRORS;
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -65,8 +71,8 @@ impl DecisionBody {
             },
             Ok(Decision::Decline) => Choice::Decline,
             _ => {
-                return Err(AppError::unprocessable(
-                    "invalid_decision",
+                return Err(AppError::new(
+                    ErrorCode::InvalidDecision,
                     format!(
                         "decision must be 'join' or 'decline', not '{}'",
                         self.decision
@@ -107,14 +113,26 @@ impl From<Receipt> for ReceiptView {
     }
 }
 
+/// What `record_decision` answers besides success (see `problem_docs`).
+pub const RECORD_DECISION_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidDecision
+    ],
+    DECIDE_ERRORS
+];
+
 /// A municipality joins (under a mandate, with its volumes) or declines. A
 /// later call before the deadline replaces the decision.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
     params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
     request_body = DecisionBody, security(("bearer" = [])),
     responses((status = 200, body = ReceiptView),
-              (status = 409, body = Problem, description = "participation_closed: not open, or past the deadline"),
-              (status = 422, body = Problem, description = "mandate_required, mandate_not_found, mandate_not_valid, mandate_scope, mandate_value_exceeded, lot_not_in_area, lot_not_found, invalid_quantity, invalid_decision, value_overflow"),
+              (status = 409, body = Problem, description = "not open, or past the deadline"),
+              (status = 422, body = Problem),
               (status = 403, body = Problem, description = "another municipality's participation, or not invited"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn record_decision(
@@ -157,6 +175,9 @@ pub struct ParticipationView {
     pub mandate_reference: Option<String>,
     pub share_value_ore: Option<i64>,
 }
+
+/// What `list_participation` answers besides success (see `problem_docs`).
+pub const LIST_PARTICIPATION_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
 
 /// Where every invited municipality stands.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/participation", tag = "participation",

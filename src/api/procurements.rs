@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::schemas::{self, ContractTypeName, CpvCode, MunicipalityNumber, SplitGroup};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
@@ -11,8 +13,13 @@ use crate::db::procurements::{self, Aggregate, Lot, Scope};
 use crate::db::AnyConnection;
 use crate::domain::access::Standing;
 use crate::domain::access::Who;
+use crate::domain::codes;
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::procurement::LOT_ERRORS;
+use crate::domain::procurement::PROPOSAL_ERRORS;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::Quorum;
+use crate::domain::ErrorCode;
 use crate::domain::{Kommunenummer, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
@@ -237,6 +244,10 @@ impl From<&Aggregate> for ProcurementView {
     }
 }
 
+/// What `visible` and `visible_head` refuse with: a procurement the caller
+/// may not see does not exist for them.
+pub const VISIBLE: &[ErrorCode] = &[ErrorCode::NotFound];
+
 /// Loads a procurement the caller may see; 404 for everyone else.
 pub async fn visible(
     state: &State,
@@ -279,6 +290,10 @@ async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<Procur
         .map(|(a, _)| ProcurementView::from(&a))
 }
 
+/// What `create_procurement` answers besides success (see `problem_docs`).
+pub const CREATE_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, JSON_BODY, &[ErrorCode::Forbidden], PROPOSAL_ERRORS];
+
 /// A coordinator proposes a joint procurement (a draft).
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurements", request_body = NewProcurement,
     security(("bearer" = [])),
@@ -293,7 +308,7 @@ async fn view_of(state: &State, caller: &Caller, id: String) -> AppResult<Procur
                   ("ChooseClauses" = (operation_id = "choose_clauses", parameters(("id" = "$response.body#/id")))),
                   ("SetSustainability" = (operation_id = "set_sustainability", parameters(("id" = "$response.body#/id")))),
                   ("ComplianceReport" = (operation_id = "compliance_report", parameters(("id" = "$response.body#/id")))))),
-              (status = 422, body = Problem, description = "unknown_cpv, invalid_contract_type, invalid_deadline, invalid_contract_start, invited_required, unknown_municipality, invalid_duration, invalid_quorum"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_procurement(
     state: State,
@@ -317,6 +332,9 @@ pub async fn create_procurement(
         .await?;
     Ok(created(ProcurementView::from(&created_now)))
 }
+
+/// What `list_procurements` answers besides success (see `problem_docs`).
+pub const LIST_PROCUREMENTS_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::Forbidden]];
 
 /// The procurements the caller takes part in: its office's or host
 /// municipality's (coordinators), those it is invited to (municipalities), all (admins).
@@ -357,6 +375,9 @@ pub async fn list_procurements(
     Ok(Json(list.iter().map(ProcurementView::from).collect()))
 }
 
+/// What `get_procurement` answers besides success (see `problem_docs`).
+pub const GET_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE];
+
 #[utoipa::path(get, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = ProcurementView), (status = 404, body = Problem), (status = 401, body = Problem)))]
@@ -368,11 +389,20 @@ pub async fn get_procurement(
     view_of(&state, &caller, id.into_inner()).await.map(Json)
 }
 
+/// What `update_procurement` answers besides success (see `problem_docs`).
+pub const UPDATE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    PROPOSAL_ERRORS,
+    lifecycle::EDIT_ERRORS
+];
+
 /// The coordinator changes a draft.
 #[utoipa::path(patch, path = "/api/v1/procurements/{id}", tag = "procurements", params(("id" = String, Path)),
     request_body = ProcurementUpdate, security(("bearer" = [])),
-    responses((status = 200, body = ProcurementView), (status = 409, body = Problem, description = "invalid_state: no longer a draft"),
-              (status = 422, body = Problem, description = "as for creating, and invited_in_lot_area"),
+    responses((status = 200, body = ProcurementView), (status = 409, body = Problem, description = "no longer a draft"),
+              (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update_procurement(
     state: State,
@@ -443,6 +473,15 @@ pub struct NewLot {
     pub area: Option<Vec<String>>,
 }
 
+/// What `add_lot` answers besides success (see `problem_docs`).
+pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    LOT_ERRORS,
+    lifecycle::ADD_LOT_ERRORS
+];
+
 /// The coordinator adds a lot to a draft.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots", tag = "procurements", params(("id" = String, Path)),
     request_body = NewLot, security(("bearer" = [])),
@@ -450,8 +489,8 @@ pub struct NewLot {
                   ("SplitLot" = (operation_id = "split_lot", parameters(("id" = "$request.path.id"), ("lot_id" = "$response.body#/id")))),
                   ("MarkInterest" = (operation_id = "mark_interest", parameters(("id" = "$request.path.id"), ("lot_id" = "$response.body#/id")))),
                   ("OpenProcurement" = (operation_id = "open_procurement", parameters(("id" = "$request.path.id")))))),
-              (status = 422, body = Problem, description = "unknown_cpv, invalid_unit, invalid_amount, lot_area_not_invited"),
-              (status = 409, body = Problem, description = "invalid_state"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_lot(
     state: State,
@@ -523,6 +562,9 @@ where
     }))
 }
 
+/// What `open_procurement` answers besides success (see `problem_docs`).
+pub const OPEN_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::OPEN_ERRORS];
+
 /// The coordinator opens the participation window; every invited municipality is invited by email.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/open", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -531,7 +573,7 @@ where
                   ("ListParticipation" = (operation_id = "list_participation", parameters(("id" = "$request.path.id")))),
                   ("Summary" = (operation_id = "summary", parameters(("id" = "$request.path.id")))),
                   ("Analysis" = (operation_id = "analysis", parameters(("id" = "$request.path.id")))))),
-              (status = 409, body = Problem, description = "invalid_state, no_lots, deadline_passed"),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn open_procurement(
     state: State,
@@ -552,6 +594,9 @@ pub async fn open_procurement(
     .await
 }
 
+/// What `close_procurement` answers besides success (see `problem_docs`).
+pub const CLOSE_PROCUREMENT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::CLOSE_ERRORS];
+
 /// The coordinator closes the window: at or after the deadline, or earlier
 /// when every invited municipality has answered.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/close", tag = "procurements", params(("id" = String, Path)),
@@ -560,7 +605,7 @@ pub async fn open_procurement(
                   ("PublishProcurement" = (operation_id = "publish_procurement", parameters(("id" = "$request.path.id")))),
                   ("ComplianceReport" = (operation_id = "compliance_report", parameters(("id" = "$request.path.id")))),
                   ("Justify" = (operation_id = "justify", parameters(("id" = "$request.path.id")))))),
-              (status = 409, body = Problem, description = "invalid_state, deadline_not_reached"),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn close_procurement(
     state: State,
@@ -576,6 +621,10 @@ pub async fn close_procurement(
     .await
 }
 
+/// What `publish_procurement` answers besides success (see `problem_docs`).
+pub const PUBLISH_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, lifecycle::PUBLISH_ERRORS];
+
 /// The coordinator publishes: the participant list is frozen.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/publish", tag = "procurements", params(("id" = String, Path)),
     security(("bearer" = [])),
@@ -585,7 +634,7 @@ pub async fn close_procurement(
                   ("Ocds" = (operation_id = "ocds_package", parameters(("id" = "$request.path.id")))),
                   ("Volumes" = (operation_id = "volumes_csv", parameters(("id" = "$request.path.id")))),
                   ("VerifyEvents" = (operation_id = "verify_events", parameters(("id" = "$request.path.id")))))),
-              (status = 409, body = Problem, description = "invalid_state, quorum_not_met, compliance_missing (errors[] names each missing check; see GET …/compliance)"),
+              (status = 409, body = Problem, description = "for compliance_missing, errors[] names each missing check; see GET …/compliance"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn publish_procurement(
     state: State,
@@ -610,10 +659,14 @@ pub struct CancelRequest {
     pub reason: Option<String>,
 }
 
+/// What `cancel_procurement` answers besides success (see `problem_docs`).
+pub const CANCEL_PROCUREMENT_ERRORS: &[ErrorCode] =
+    codes![CALLER, VISIBLE, lifecycle::CANCEL_ERRORS];
+
 /// The coordinator cancels the procurement (any time before the award).
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/cancel", tag = "procurements", params(("id" = String, Path)),
     request_body = CancelRequest, security(("bearer" = [])),
-    responses((status = 200, body = StatusView), (status = 409, body = Problem, description = "invalid_state"),
+    responses((status = 200, body = StatusView), (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn cancel_procurement(
     state: State,
@@ -640,12 +693,21 @@ pub struct SplitRequest {
     pub groups: Vec<Vec<String>>,
 }
 
+/// What `split_lot` answers besides success (see `problem_docs`).
+pub const SPLIT_LOT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    MUNICIPALITY_ERRORS,
+    lifecycle::SPLIT_ERRORS
+];
+
 /// After closing, the coordinator splits a lot by groups of municipalities;
 /// volumes follow their municipality and totals are kept.
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/lots/{lot_id}/split", tag = "procurements",
     params(("id" = String, Path), ("lot_id" = String, Path)), request_body = SplitRequest, security(("bearer" = [])),
-    responses((status = 201, body = Vec<LotView>), (status = 422, body = Problem, description = "invalid_split, unknown_municipality"),
-              (status = 409, body = Problem, description = "invalid_state: only while closed"),
+    responses((status = 201, body = Vec<LotView>), (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "only while closed"),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn split_lot(
     state: State,
@@ -692,13 +754,20 @@ pub struct SummaryQuery {
     pub on: Option<NaiveDate>,
 }
 
+/// What `summary` answers besides success (see `problem_docs`).
+pub const SUMMARY_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    VISIBLE,
+    &[ErrorCode::ValueOverflow, ErrorCode::NoThresholdsInForce]
+];
+
 /// Combined volumes and values per lot, the totals, the threshold regime
 /// (with the FOA parts, the notice duty, special services and warnings), the
 /// small-lots exemption and the quorum, as of now or of the day `on`.
 #[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path), SummaryQuery),
     security(("bearer" = [])),
     responses((status = 200, body = schemas::Summary),
-              (status = 422, body = Problem, description = "value_overflow; no_thresholds_in_force: no threshold row is in force on the day (before the first row of the table)"),
+              (status = 422, body = Problem, description = "no threshold row is in force on the day (before the first row of the table)"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,

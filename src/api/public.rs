@@ -14,9 +14,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::problem_docs::CALLER;
 use super::{rfc3339, Page, State};
 use crate::auth::Caller;
 use crate::db::procurements;
+use crate::domain::codes;
+use crate::domain::ErrorCode;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::interest;
@@ -42,6 +45,9 @@ fn json_answer(body: Bytes) -> HttpResponse {
         .content_type("application/json")
         .body(body)
 }
+
+/// What `lot_division` answers besides success (see `problem_docs`).
+pub const LOT_DIVISION_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 
 /// The lot division of a published procurement: lots, their areas,
 /// combined yearly quantities and values. Anyone may read it, also after
@@ -79,6 +85,9 @@ pub struct PublishedProcurement {
     pub published_at: Option<String>,
 }
 
+/// What `list_published` answers besides success (see `problem_docs`).
+pub const LIST_PUBLISHED_ERRORS: &[ErrorCode] = &[];
+
 /// Published procurements that are not yet awarded, the latest first.
 /// Anyone may read them.
 #[utoipa::path(get, path = "/api/v1/public/procurements", tag = "public", params(Page),
@@ -109,6 +118,16 @@ pub async fn list_published(
             .collect(),
     ))
 }
+
+/// What `mark_interest` answers besides success (see `problem_docs`).
+pub const MARK_INTEREST_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict
+    ]
+];
 
 /// A registered supplier marks interest in a lot of a published
 /// procurement; counted in the coordinator's analysis. Marking twice is

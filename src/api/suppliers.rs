@@ -5,11 +5,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::{body_error, created};
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::suppliers::{self, Supplier};
+use crate::domain::codes;
 use crate::domain::supplier::RawProfile;
-use crate::domain::{EmailAddress, Role};
+use crate::domain::supplier::PROFILE_ERRORS;
+use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
 use crate::import::{self, ImportReport};
@@ -102,12 +106,25 @@ impl From<Supplier> for SupplierView {
     }
 }
 
+/// What `register_supplier` answers besides success (see `problem_docs`).
+pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
+    JSON_BODY,
+    &[
+        ErrorCode::InvalidEmail,
+        ErrorCode::WeakPassword,
+        ErrorCode::SupplierExists,
+        ErrorCode::EmailTaken,
+        ErrorCode::Conflict
+    ],
+    PROFILE_ERRORS
+];
+
 /// A supplier registers itself and gets a login. A supplier already in the
 /// register (imported, without a login) is completed, not duplicated.
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
     responses((status = 201, body = SupplierView),
-              (status = 409, body = Problem, description = "supplier_exists, email_taken"),
-              (status = 422, body = Problem, description = "invalid_org_number, invalid_email, weak_password, unknown_municipality, invalid_service_area, invalid_cpv_prefix, ...")))]
+              (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
 pub async fn register_supplier(
     state: State,
     body: Json<SupplierRegistration>,
@@ -149,6 +166,10 @@ fn own_supplier_id(caller: &Caller) -> AppResult<String> {
         .ok_or_else(|| AppError::forbidden("this account is not linked to a supplier"))
 }
 
+/// What `my_profile` answers besides success (see `problem_docs`).
+pub const MY_PROFILE_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::Forbidden, ErrorCode::NotFound]];
+
 /// A supplier reads its own profile.
 #[utoipa::path(get, path = "/api/v1/suppliers/me", tag = "suppliers", security(("bearer" = [])),
     responses((status = 200, body = SupplierView), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -181,6 +202,14 @@ pub struct SupplierUpdate {
     #[schema(value_type = Option<Vec<CpvPrefix>>)]
     pub cpv: Option<Vec<String>>,
 }
+
+/// What `update_my_profile` answers besides success (see `problem_docs`).
+pub const UPDATE_MY_PROFILE_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[ErrorCode::Forbidden, ErrorCode::NotFound],
+    PROFILE_ERRORS
+];
 
 /// A supplier corrects its profile; the size class follows.
 #[utoipa::path(patch, path = "/api/v1/suppliers/me", tag = "suppliers", request_body = SupplierUpdate,
@@ -220,14 +249,24 @@ pub async fn update_my_profile(
     Ok(Json(supplier.into()))
 }
 
+/// What `import_register` answers besides success (see `problem_docs`).
+pub const IMPORT_REGISTER_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidCsvHeader,
+        ErrorCode::TooManyRows
+    ]
+];
+
 /// An operator loads the supplier register from CSV: new organisation
 /// numbers are added, known ones updated, bad rows reported by line.
 #[utoipa::path(post, path = "/api/v1/suppliers/import", tag = "suppliers", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv",
         description = "header org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv; list cells separated by ';'"),
     responses((status = 200, body = ImportReport),
-              (status = 422, body = Problem, description = "invalid_csv_header"),
-              (status = 413, body = Problem, description = "payload_too_large, too_many_rows"),
+              (status = 422, body = Problem),
+              (status = 413, body = Problem),
               (status = 415, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn import_register(
     state: State,
@@ -243,21 +282,14 @@ pub async fn import_register(
         .is_some_and(|v| v.starts_with("text/csv") || v.starts_with("text/plain"));
     if !is_csv {
         return Err(AppError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the register as text/csv",
         ));
     }
     let bytes = body
         .to_bytes_limited(IMPORT_LIMIT_BYTES)
         .await
-        .map_err(|_| {
-            AppError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "the register file is too large",
-            )
-        })?;
+        .map_err(|_| AppError::new(ErrorCode::PayloadTooLarge, "the register file is too large"))?;
     let bytes = bytes.map_err(body_error)?;
     let rate = state.config.eur_nok;
     let parsed = web::block(move || import::parse(&bytes)).await??;

@@ -6,9 +6,9 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use actix_web::http::StatusCode;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::domain::ErrorCode;
 use crate::error::AppError;
 
 pub struct LoginThrottle {
@@ -45,8 +45,7 @@ impl LoginThrottle {
             Ok(())
         } else {
             Err(AppError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
+                ErrorCode::TooManyRequests,
                 "too many login attempts; wait a minute and try again",
             ))
         }
@@ -66,7 +65,7 @@ mod tests {
         assert!(t.check(Some(a), "OLA@k.no").is_ok());
         assert_eq!(
             t.check(Some(b), "ola@k.no").unwrap_err().code,
-            "too_many_requests",
+            ErrorCode::TooManyRequests,
             "the account is spent"
         );
         assert!(t.check(Some(a), "kari@k.no").is_ok());

@@ -3,11 +3,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::problem_docs::CALLER;
+use super::problem_docs::JSON_BODY;
 use super::schemas::{Email, MunicipalityNumber, UserRoleName};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::users::{self, User};
-use crate::domain::{EmailAddress, Kommunenummer, Role};
+use crate::domain::codes;
+use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts::{self, NewAccount};
 
@@ -59,11 +63,30 @@ impl From<User> for UserView {
     }
 }
 
+/// What `create_user` answers besides success (see `problem_docs`).
+pub const CREATE_USER_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidEmail,
+        ErrorCode::WeakPassword,
+        ErrorCode::InvalidRole,
+        ErrorCode::InvalidRoleLinks,
+        ErrorCode::OrganizationRequired,
+        ErrorCode::OrganizationNotFound,
+        ErrorCode::MunicipalityRequired,
+        ErrorCode::EmailTaken,
+        ErrorCode::Conflict
+    ],
+    MUNICIPALITY_ERRORS
+];
+
 /// An operator creates a coordinator, a municipality user or another admin.
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser, security(("bearer" = [])),
     responses((status = 201, body = UserView),
-              (status = 422, body = Problem, description = "invalid_email, weak_password, invalid_role, organization_required, organization_not_found, municipality_required, unknown_municipality"),
-              (status = 409, body = Problem, description = "email_taken"),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_user(
     state: State,
@@ -109,37 +132,40 @@ fn check_role_links(
 ) -> AppResult<()> {
     match (role, organization, municipality) {
         (Role::Admin, None, None) => Ok(()),
-        (Role::Admin, _, _) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Admin, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "an admin belongs to no organisation or municipality",
         )),
         (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
-        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "a coordinator works for a procurement office or for a host municipality, not both",
         )),
-        (Role::Coordinator, None, None) => Err(AppError::unprocessable(
-            "organization_required",
+        (Role::Coordinator, None, None) => Err(AppError::new(
+            ErrorCode::OrganizationRequired,
             "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
         )
         .on_field("organization_id")),
         (Role::Municipality, None, Some(_)) => Ok(()),
-        (Role::Municipality, Some(_), _) => Err(AppError::unprocessable(
-            "invalid_role_links",
+        (Role::Municipality, Some(_), _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
             "a municipality user belongs to a municipality, not an organisation",
         )),
-        (Role::Municipality, None, None) => Err(AppError::unprocessable(
-            "municipality_required",
+        (Role::Municipality, None, None) => Err(AppError::new(
+            ErrorCode::MunicipalityRequired,
             "a municipality user needs municipality (a kommunenummer)",
         )
         .on_field("municipality")),
-        (Role::Supplier, _, _) => Err(AppError::unprocessable(
-            "invalid_role",
+        (Role::Supplier, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRole,
             "suppliers register themselves at POST /api/v1/suppliers",
         )
         .on_field("role")),
     }
 }
+
+/// What `me` answers besides success (see `problem_docs`).
+pub const ME_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::NotFound]];
 
 /// Who am I: the caller's own account.
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "accounts", security(("bearer" = [])),
@@ -148,8 +174,8 @@ pub async fn me(state: State, caller: Caller) -> AppResult<Json<UserView>> {
     let id = caller.user_id().to_string();
     let user = state.db.read(move |c| users::find(c, &id)).await?;
     user.map(|u| Json(u.into())).ok_or_else(|| {
-        AppError::unauthorized(
-            "invalid_token",
+        AppError::new(
+            ErrorCode::InvalidToken,
             "the account of this token no longer exists",
         )
     })

@@ -3,7 +3,7 @@ use std::future::{ready, Ready};
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use super::token::{Claims, Keys, API_AUDIENCE};
-use crate::domain::Role;
+use crate::domain::{ErrorCode, Role};
 use crate::error::AppError;
 
 /// The authenticated caller of a request. Extracting it answers 401 when the
@@ -86,7 +86,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
         .app_data::<web::Data<Keys>>()
         .ok_or_else(|| AppError::internal("token keys are not configured"))?;
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
-        AppError::unauthorized("unauthenticated", "this call needs a bearer token")
+        AppError::new(ErrorCode::Unauthenticated, "this call needs a bearer token")
     })?;
     let token = value
         .to_str()
@@ -97,12 +97,17 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
         })
         .map(str::trim)
         .ok_or_else(|| {
-            AppError::unauthorized(
-                "invalid_token",
+            AppError::new(
+                ErrorCode::InvalidToken,
                 "the Authorization header must be 'Bearer <token>'",
             )
         })?;
     keys.verify::<Claims>(token, API_AUDIENCE)
         .map(Caller)
-        .map_err(|_| AppError::unauthorized("invalid_token", "the token is invalid or has expired"))
+        .map_err(|_| {
+            AppError::new(
+                ErrorCode::InvalidToken,
+                "the token is invalid or has expired",
+            )
+        })
 }

@@ -4,7 +4,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-use crate::domain::Invalid;
+use crate::domain::{ErrorCode, Invalid};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Argon2 hashes the whole input; a cap keeps a huge password from being a
@@ -14,13 +14,13 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 pub fn check_strength(password: &str) -> Result<(), Invalid> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(Invalid::new(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(Invalid::new(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("the password must be at most {MAX_PASSWORD_BYTES} bytes"),
         ));
     }
@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert_eq!(check_strength("short").unwrap_err().code, "weak_password");
+        assert_eq!(
+            check_strength("short").unwrap_err().code,
+            ErrorCode::WeakPassword
+        );
         assert!(check_strength("long enough pw").is_ok());
     }
 }

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::domain::ErrorCode;
+
 #[derive(Debug)]
 pub enum DbError {
     /// A query that must find one row found none.
@@ -13,7 +15,7 @@ pub enum DbError {
     /// No connection: the pool is exhausted or the server unreachable.
     Unavailable(String),
     /// A value refused before it is stored, with a stable code and the reason.
-    Rejected { code: &'static str, detail: String },
+    Rejected { code: ErrorCode, detail: String },
     /// A stored value that does not read back, a failed statement, a lost
     /// blocking task: nothing the caller can mend.
     Other(String),

@@ -16,6 +16,8 @@ use super::schema::outbox;
 use super::{new_id, AnyConnection};
 use super::{DbError, DbResult};
 
+use crate::domain::ErrorCode;
+
 /// After this many failed tries a message is shown as failing. It is still
 /// retried at the longest interval: an operator may fix the cause.
 pub const FAILING_AFTER_ATTEMPTS: i32 = 5;
@@ -53,7 +55,7 @@ samkjop_domain::code_enum! {
         Failed = "failed",
         Sent = "sent",
     }
-    invalid = "invalid_status", "a message status: use pending, failed or sent";
+    invalid = InvalidStatus, "a message status: use pending, failed or sent";
 }
 
 impl OutboxMessage {
@@ -118,7 +120,7 @@ pub fn enqueue(
     // built would otherwise fail for ever, far from the code that made it.
     to.parse::<lettre::Address>()
         .map_err(|e| DbError::Rejected {
-            code: "invalid_recipient",
+            code: ErrorCode::InvalidRecipient,
             detail: format!("'{to}' cannot receive mail: {e}"),
         })?;
     // A line break in a header would end it early; subjects come from

@@ -7,6 +7,7 @@ use crate::db::organizations::{self, Organization};
 use crate::db::stamp;
 use crate::db::users::{self, User};
 use crate::db::{new_id, AnyConnection};
+use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult};
 
@@ -19,8 +20,8 @@ pub fn create_organization(
     now: DateTime<Utc>,
 ) -> AppResult<Organization> {
     if organizations::exists_with_number(conn, org_number.as_str())? {
-        return Err(AppError::conflict(
-            "organization_exists",
+        return Err(AppError::new(
+            ErrorCode::OrganizationExists,
             format!("an organisation with number {org_number} is already registered"),
         ));
     }
@@ -56,8 +57,8 @@ pub fn create_user(
         let office = organizations::find(conn, org_id)?
             .filter(|o| o.kind == OrganizationKind::ProcurementOffice);
         if office.is_none() {
-            return Err(AppError::unprocessable(
-                "organization_not_found",
+            return Err(AppError::new(
+                ErrorCode::OrganizationNotFound,
                 format!("no procurement office has the id {org_id}"),
             )
             .on_field("organization_id"));
@@ -80,8 +81,8 @@ pub fn create_user(
 /// Stores a login; 409 `email_taken` when the address has one already.
 pub fn insert_user(conn: &mut AnyConnection, user: &User) -> AppResult<()> {
     if users::find_by_email(conn, &user.email)?.is_some() {
-        return Err(AppError::conflict(
-            "email_taken",
+        return Err(AppError::new(
+            ErrorCode::EmailTaken,
             format!("{} already has an account", user.email),
         )
         .on_field("email"));

@@ -20,7 +20,7 @@ use crate::domain::clauses::{
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::summary::Summary;
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::Cpv;
+use crate::domain::{Cpv, ErrorCode};
 use crate::error::{AppError, AppResult};
 
 /// Everything `GET …/compliance` shows.
@@ -36,8 +36,8 @@ fn before_publication(aggregate: &Aggregate) -> AppResult<()> {
     let status = aggregate.procurement.status;
     match status {
         ProcurementStatus::Draft | ProcurementStatus::Open | ProcurementStatus::Closed => Ok(()),
-        other => Err(AppError::conflict(
-            "invalid_state",
+        other => Err(AppError::new(
+            ErrorCode::InvalidState,
             format!(
                 "the procurement is {other}; clauses, the climate weight, SDGs and justifications can only be changed before it is published"
             ),
@@ -224,6 +224,9 @@ fn report_on(
 /// The gate of `lifecycle::publish`: 409 `compliance_missing`, naming each
 /// missing check (also as `errors[]`, one per check), until every one is
 /// fixed or justified.
+/// What `require_compliant` refuses with (its `errors` name each missing check).
+pub const REQUIRE_COMPLIANT_ERRORS: &[ErrorCode] = &[ErrorCode::ComplianceMissing];
+
 pub fn require_compliant(
     conn: &mut AnyConnection,
     aggregate: &Aggregate,
@@ -238,8 +241,8 @@ pub fn require_compliant(
         return Ok(());
     }
     let codes: Vec<&str> = missing.iter().map(|c| c.check.as_str()).collect();
-    let mut error = AppError::conflict(
-        "compliance_missing",
+    let mut error = AppError::new(
+        ErrorCode::ComplianceMissing,
         format!(
             "compliance checks are missing: {}; choose the clauses or set the climate weight, or justify each with POST /api/v1/procurements/{}/compliance/justifications",
             codes.join(", "),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Days, Utc};
 use serde_json::json;
 
 use super::lifecycle::require_coordinator;
-use super::{conflict, locked};
+use super::locked;
 use crate::db::compliance::{self, Award, Checkpoint};
 use crate::db::procurements;
 use crate::db::{events, new_id, notices, suppliers, users, AnyConnection};
@@ -18,6 +18,7 @@ use crate::domain::clauses::mandatory::contract_end;
 use crate::domain::clauses::{ClauseLibrary, FollowUpRules};
 use crate::domain::contract::{check, Action, ProcurementStatus};
 use crate::domain::follow_up::{check_result, plan, state, CheckpointResult, CheckpointState};
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::letters::follow_up::{follow_up_notice, FollowUpNotice, Item};
 
@@ -45,32 +46,32 @@ pub fn award(
 ) -> AppResult<usize> {
     let aggregate = locked(conn, id)?;
     require_coordinator(&aggregate, who)?;
-    let next = check(aggregate.procurement.status, Action::Award).map_err(conflict)?;
+    let next = check(aggregate.procurement.status, Action::Award)?;
     if lines.is_empty() {
-        return Err(AppError::unprocessable(
-            "awards_required",
+        return Err(AppError::new(
+            ErrorCode::AwardsRequired,
             "name the winning supplier of at least one lot",
         )
         .on_field("awards"));
     }
     for (i, line) in lines.iter().enumerate() {
         if aggregate.lot(&line.lot_id).is_none() {
-            return Err(AppError::unprocessable(
-                "lot_not_found",
+            return Err(AppError::new(
+                ErrorCode::LotNotFound,
                 format!("the procurement has no lot with the id '{}'", line.lot_id),
             )
             .on_field(&format!("awards[{i}].lot_id")));
         }
         if lines[..i].iter().any(|l| l.lot_id == line.lot_id) {
-            return Err(AppError::unprocessable(
-                "invalid_award",
+            return Err(AppError::new(
+                ErrorCode::InvalidAward,
                 format!("lot '{}' is awarded more than once", line.lot_id),
             )
             .on_field(&format!("awards[{i}].lot_id")));
         }
         if suppliers::find(conn, &line.supplier_id)?.is_none() {
-            return Err(AppError::unprocessable(
-                "supplier_not_found",
+            return Err(AppError::new(
+                ErrorCode::SupplierNotFound,
                 format!("there is no supplier with the id '{}'", line.supplier_id),
             )
             .on_field(&format!("awards[{i}].supplier_id")));
@@ -150,8 +151,8 @@ pub fn record(
     require_coordinator(&aggregate, who)?;
     let status = aggregate.procurement.status;
     if status != ProcurementStatus::Awarded {
-        return Err(AppError::conflict(
-            "invalid_state",
+        return Err(AppError::new(
+            ErrorCode::InvalidState,
             format!("the procurement is {status}; follow-up starts when it is awarded"),
         ));
     }

@@ -5,17 +5,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::invitations::{invite_all, Links};
-use super::{conflict, locked, locked_head};
+use super::{locked, locked_head};
 use crate::db::procurements::{self, Aggregate, Lot, NewProcurement, ProcurementChange, Volume};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
 use crate::domain::clauses::ClauseLibrary;
-use crate::domain::contract::{check, Action, ProcurementStatus};
+use crate::domain::contract::{check, Action, ProcurementStatus, TRANSITION_ERRORS};
 use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::{summarize, Decision};
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::Kommunenummer;
+use crate::domain::{codes, ErrorCode, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -32,6 +32,30 @@ pub fn standing_of(aggregate: &Aggregate, who: Who<'_>) -> Standing {
 }
 
 /// Only its coordinator changes a procurement; those who may not see it get 404.
+/// What `require_coordinator` refuses with.
+pub const COORDINATOR_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::Forbidden];
+const STEP_ERRORS: &[ErrorCode] = codes![COORDINATOR_ERRORS, TRANSITION_ERRORS];
+/// What each flow below refuses with, besides the checks of its input that
+/// the caller runs first.
+pub const EDIT_ERRORS: &[ErrorCode] = codes![STEP_ERRORS, &[ErrorCode::InvitedInLotArea]];
+pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::TooManyLots, ErrorCode::LotAreaNotInvited]
+];
+pub const OPEN_ERRORS: &[ErrorCode] =
+    codes![STEP_ERRORS, &[ErrorCode::NoLots, ErrorCode::DeadlinePassed]];
+pub const CLOSE_ERRORS: &[ErrorCode] = codes![STEP_ERRORS, &[ErrorCode::DeadlineNotReached]];
+pub const PUBLISH_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::QuorumNotMet, ErrorCode::ValueOverflow],
+    super::compliance::REQUIRE_COMPLIANT_ERRORS,
+];
+pub const CANCEL_ERRORS: &[ErrorCode] = STEP_ERRORS;
+pub const SPLIT_ERRORS: &[ErrorCode] = codes![
+    STEP_ERRORS,
+    &[ErrorCode::TooManyLots, ErrorCode::InvalidSplit]
+];
+
 pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()> {
     match standing_of(aggregate, who) {
         Standing::Coordinator => Ok(()),
@@ -43,7 +67,7 @@ pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()>
 }
 
 fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
-    check(aggregate.procurement.status, action).map_err(conflict)
+    check(aggregate.procurement.status, action).map_err(AppError::from)
 }
 
 fn proposal_json(p: &Proposal) -> serde_json::Value {
@@ -104,8 +128,8 @@ pub fn edit(
     let invited: Vec<String> = proposal.invited.iter().map(|k| k.to_string()).collect();
     for lot in &aggregate.lots {
         if let Some(m) = lot.area.iter().find(|m| !invited.contains(m)) {
-            return Err(AppError::unprocessable(
-                "invited_in_lot_area",
+            return Err(AppError::new(
+                ErrorCode::InvitedInLotArea,
                 format!(
                     "{m} serves lot '{}'; change the lot's area before uninviting it",
                     lot.title
@@ -133,8 +157,8 @@ pub fn add_lot(
     require_coordinator(&aggregate, who)?;
     step(&aggregate, Action::AddLot)?;
     if aggregate.lots.len() >= MAX_LOTS {
-        return Err(AppError::unprocessable(
-            "too_many_lots",
+        return Err(AppError::new(
+            ErrorCode::TooManyLots,
             format!("a procurement has at most {MAX_LOTS} lots"),
         ));
     }
@@ -145,7 +169,7 @@ pub fn add_lot(
         .find(|m| !invited.iter().any(|i| i == m.as_str()))
     {
         return Err(
-            AppError::unprocessable("lot_area_not_invited", format!("{m} is not invited"))
+            AppError::new(ErrorCode::LotAreaNotInvited, format!("{m} is not invited"))
                 .on_field("area"),
         );
     }
@@ -189,14 +213,14 @@ pub fn open(
     require_coordinator(&aggregate, who)?;
     let next = step(&aggregate, Action::Open)?;
     if aggregate.lots.is_empty() {
-        return Err(AppError::conflict(
-            "no_lots",
+        return Err(AppError::new(
+            ErrorCode::NoLots,
             "add at least one lot before opening the procurement",
         ));
     }
     if aggregate.procurement.deadline() <= now {
-        return Err(AppError::conflict(
-            "deadline_passed",
+        return Err(AppError::new(
+            ErrorCode::DeadlinePassed,
             "the participation deadline has passed; set a new one before opening",
         ));
     }
@@ -235,8 +259,8 @@ pub fn close(
         .filter(|p| p.decision == Decision::Pending)
         .count();
     if now < aggregate.procurement.deadline() && pending > 0 {
-        return Err(AppError::conflict(
-            "deadline_not_reached",
+        return Err(AppError::new(
+            ErrorCode::DeadlineNotReached,
             format!("{pending} municipalities have not answered and the deadline has not passed"),
         ));
     }
@@ -270,8 +294,8 @@ pub fn publish(
     let summary = summary_of(&aggregate, thresholds, now)?;
     if !summary.quorum.met {
         let q = &summary.quorum;
-        return Err(AppError::conflict(
-            "quorum_not_met",
+        return Err(AppError::new(
+            ErrorCode::QuorumNotMet,
             format!(
                 "the quorum is not met: {} joined (at least {} needed), {}% of the invited population (at least {}% needed)",
                 summary.participants.joined,
@@ -349,8 +373,8 @@ pub fn split(
         })
         .collect::<AppResult<_>>()?;
     if aggregate.lots.len() - 1 + groups.len() > MAX_LOTS {
-        return Err(AppError::unprocessable(
-            "too_many_lots",
+        return Err(AppError::new(
+            ErrorCode::TooManyLots,
             format!("a procurement has at most {MAX_LOTS} lots"),
         )
         .on_field("groups"));

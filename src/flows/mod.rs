@@ -27,7 +27,6 @@ use chrono::{DateTime, Utc};
 
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{events, AnyConnection};
-use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 
 /// Locks the procurement's row and loads it; 404 when it does not exist.
@@ -67,9 +66,4 @@ pub fn send(
     )
     .map(|_| ())
     .map_err(AppError::from)
-}
-
-/// A refused state change is a conflict with the procurement's state, not bad input.
-pub fn conflict(e: Invalid) -> AppError {
-    AppError::conflict(e.code, e.message)
 }

@@ -4,14 +4,16 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{conflict, locked_head};
+use super::locked_head;
 use crate::db::procurements::{self, Participation, Volume};
 use crate::db::{events, mandates, AnyConnection};
 use crate::domain::calendar::oslo_date;
-use crate::domain::contract::check_participation;
-use crate::domain::mandate::{check_coverage, joined_lot_cpvs, validate_volumes};
+use crate::domain::contract::{check_participation, PARTICIPATION_WINDOW_ERRORS};
+use crate::domain::mandate::{
+    check_coverage, joined_lot_cpvs, validate_volumes, COVERAGE_ERRORS, VOLUME_ERRORS,
+};
 use crate::domain::summary::{share_value, Channel, Decision, VolumeInput};
-use crate::domain::{Cpv, Invalid, Kommunenummer};
+use crate::domain::{codes, Cpv, ErrorCode, Invalid, Kommunenummer};
 use crate::error::{AppError, AppResult};
 
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -41,6 +43,20 @@ pub struct Receipt {
     pub share_value_ore: Option<i64>,
 }
 
+/// What `decide` refuses with.
+pub const DECIDE_ERRORS: &[ErrorCode] = codes![
+    &[ErrorCode::NotFound, ErrorCode::Forbidden],
+    PARTICIPATION_WINDOW_ERRORS,
+    &[
+        ErrorCode::InvalidNote,
+        ErrorCode::MandateRequired,
+        ErrorCode::MandateNotFound,
+    ],
+    VOLUME_ERRORS,
+    &[ErrorCode::LotNotFound, ErrorCode::ValueOverflow],
+    COVERAGE_ERRORS,
+];
+
 /// Records the decision of `municipality` on the procurement at `now`. The
 /// caller reads `now` inside its write transaction, so that a decision that
 /// reaches the database a moment late is refused.
@@ -61,7 +77,7 @@ pub fn decide(
         )));
     }
     let p = &aggregate.procurement;
-    check_participation(p.status, p.deadline(), now).map_err(conflict)?;
+    check_participation(p.status, p.deadline(), now)?;
     let note = check_note(request.note)?;
     let decided_at = crate::db::stamp(now);
 
@@ -72,8 +88,8 @@ pub fn decide(
             volumes,
         } => {
             let mandate_id = mandate_id.filter(|m| !m.is_empty()).ok_or_else(|| {
-                AppError::unprocessable(
-                    "mandate_required",
+                AppError::new(
+                    ErrorCode::MandateRequired,
                     "joining needs the mandate it is decided under",
                 )
                 .on_field("mandate_id")
@@ -81,8 +97,8 @@ pub fn decide(
             let mandate = mandates::find(conn, &mandate_id)?
                 .filter(|m| m.municipality == municipality.as_str())
                 .ok_or_else(|| {
-                    AppError::unprocessable(
-                        "mandate_not_found",
+                    AppError::new(
+                        ErrorCode::MandateNotFound,
                         format!(
                             "{} has no mandate with the id {mandate_id}",
                             municipality.name()
@@ -175,8 +191,8 @@ fn check_note(note: Option<String>) -> AppResult<Option<String>> {
         .as_ref()
         .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
     {
-        return Err(AppError::unprocessable(
-            "invalid_note",
+        return Err(AppError::new(
+            ErrorCode::InvalidNote,
             format!("the note is longer than {MAX_NOTE_CHARS} characters"),
         )
         .on_field("note"));

@@ -9,7 +9,7 @@ use crate::db::suppliers::{self, Supplier};
 use crate::db::users::{self, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::supplier::{RawProfile, SupplierProfile};
-use crate::domain::{EmailAddress, EurNokRate, Role};
+use crate::domain::{EmailAddress, ErrorCode, EurNokRate, Role};
 use crate::error::{AppError, AppResult};
 use crate::import::{self, ImportReport, ParsedRegister};
 
@@ -42,8 +42,8 @@ pub fn register(
     let class = profile.size_class(rate);
     let id = match suppliers::find_by_org_number(conn, profile.org_number.as_str())? {
         Some(existing) if users::find_by_supplier(conn, &existing.id)?.is_some() => {
-            return Err(AppError::conflict(
-                "supplier_exists",
+            return Err(AppError::new(
+                ErrorCode::SupplierExists,
                 format!("{} is already registered with a login", profile.org_number),
             )
             .on_field("org_number"))

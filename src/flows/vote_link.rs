@@ -2,7 +2,6 @@
 //! is used up, the decision recorded under exactly the rules of the API, and
 //! a receipt with a fresh link is sent, all in one transaction.
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use super::invitations::{municipality_name, Links};
@@ -13,7 +12,7 @@ use crate::db::stamp;
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::summary::{Channel, Decision};
-use crate::domain::{Kommunenummer, Ore};
+use crate::domain::{ErrorCode, Kommunenummer, Ore};
 use crate::error::{AppError, AppResult};
 use crate::letters::{self, ReceiptLetter};
 
@@ -36,8 +35,7 @@ pub fn vote(
 ) -> AppResult<Voted> {
     if !vote_links::use_once(conn, &claims.jti, stamp(now))? {
         return Err(AppError::new(
-            StatusCode::GONE,
-            "vote_link_used",
+            ErrorCode::VoteLinkUsed,
             "the link has been used",
         ));
     }

@@ -43,7 +43,7 @@ pub async fn show(state: State, id: web::Path<String>) -> HttpResponse {
             Ok(text) => respond(StatusCode::OK, PreEscaped(text)),
             Err(_) => failed(),
         },
-        Err(e) if e.status == StatusCode::NOT_FOUND => notice(
+        Err(e) if e.status() == StatusCode::NOT_FOUND => notice(
             StatusCode::NOT_FOUND,
             "Fant ikke anskaffelsen",
             "Det finnes ingen kunngjort anskaffelse på denne adressen. Anskaffelser vises her først når de er kunngjort.",

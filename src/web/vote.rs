@@ -19,6 +19,7 @@ use crate::db::vote_links;
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::summary::{Decision, VolumeInput};
+use crate::domain::ErrorCode;
 use crate::domain::Ore;
 use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
@@ -204,7 +205,7 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
         .await
         .map_err(|e: AppError| {
             notice(
-                e.status,
+                e.status(),
                 "Noe gikk galt",
                 "Vi kunne ikke hente invitasjonen. Prøv igjen om litt.",
             )
@@ -304,21 +305,21 @@ pub async fn submit(
             receipt,
             fresh_link,
         }) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh_link)),
-        Err(e) if e.code == "vote_link_used" => used_link(),
-        Err(e) if e.code == "participation_closed" => notice(
+        Err(e) if e.code == ErrorCode::VoteLinkUsed => used_link(),
+        Err(e) if e.code == ErrorCode::ParticipationClosed => notice(
             StatusCode::CONFLICT,
             "Påmeldingen er stengt",
             "Svarfristen er ute, og svaret ble ikke registrert.",
         ),
-        Err(e) if e.status.is_server_error() || e.status == StatusCode::SERVICE_UNAVAILABLE => {
+        Err(e) if e.status().is_server_error() || e.status() == StatusCode::SERVICE_UNAVAILABLE => {
             notice(
-                e.status,
+                e.status(),
                 "Noe gikk galt",
                 "Svaret ble ikke registrert. Prøv igjen om litt.",
             )
         }
         Err(e) => respond(
-            e.status,
+            e.status(),
             form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone())))),
         ),
     }
@@ -327,15 +328,15 @@ pub async fn submit(
 /// The refusal in Norwegian; the API's English detail, with its figures, follows it.
 fn explain(e: &AppError) -> String {
     match e.code {
-        "mandate_required" => "Velg vedtaket (fullmakten) som gir kommunen rett til å delta.",
-        "mandate_not_found" => "Vedtaket finnes ikke for denne kommunen.",
-        "mandate_not_valid" => "Vedtaket gjelder ikke på dagens dato.",
-        "mandate_scope" => "Vedtaket dekker ikke denne typen anskaffelse (CPV).",
-        "mandate_value_exceeded" => "Kommunens andel er høyere enn taket i vedtaket.",
-        "lot_not_in_area" => "Kommunen er ikke med i området til en av delkontraktene.",
-        "invalid_quantity" => "Sjekk antallene: de må være hele tall, ikke negative, og maksimum kan ikke være lavere enn anslaget.",
-        "value_overflow" => "Tallene er for store til å regne med.",
-        "invalid_note" => "Merknaden er for lang.",
+        ErrorCode::MandateRequired => "Velg vedtaket (fullmakten) som gir kommunen rett til å delta.",
+        ErrorCode::MandateNotFound => "Vedtaket finnes ikke for denne kommunen.",
+        ErrorCode::MandateNotValid => "Vedtaket gjelder ikke på dagens dato.",
+        ErrorCode::MandateScope => "Vedtaket dekker ikke denne typen anskaffelse (CPV).",
+        ErrorCode::MandateValueExceeded => "Kommunens andel er høyere enn taket i vedtaket.",
+        ErrorCode::LotNotInArea => "Kommunen er ikke med i området til en av delkontraktene.",
+        ErrorCode::InvalidQuantity => "Sjekk antallene: de må være hele tall, ikke negative, og maksimum kan ikke være lavere enn anslaget.",
+        ErrorCode::ValueOverflow => "Tallene er for store til å regne med.",
+        ErrorCode::InvalidNote => "Merknaden er for lang.",
         _ => "Svaret kunne ikke registreres.",
     }
     .to_string()

@@ -10,6 +10,7 @@ use mail_parser::MessageParser;
 use samkjop::clock::Clock;
 use samkjop::config::Config;
 use samkjop::db::{job_runs, outbox, Db, DbError};
+use samkjop::domain::ErrorCode;
 use samkjop::error::AppError;
 use samkjop::jobs::{run_once, slot, JobSpec};
 use samkjop::startup::Application;
@@ -166,10 +167,13 @@ async fn a_mail_enqueued_in_a_rolled_back_transaction_is_never_sent() {
                 None,
                 now(),
             )?;
-            Err::<(), _>(AppError::conflict("test_rollback", "the change is refused"))
+            Err::<(), _>(AppError::new(ErrorCode::Conflict, "the change is refused"))
         })
         .await;
-    assert_eq!(failed.err().map(|e| e.code), Some("test_rollback"));
+    assert_eq!(
+        failed.err().map(|e| (e.code, e.detail)),
+        Some((ErrorCode::Conflict, "the change is refused".to_string()))
+    );
     // A later committed message proves that the worker has looked since.
     enqueue(&db, TO, "Etter tilbakerullingen").await;
 
@@ -329,7 +333,7 @@ async fn an_invalid_recipient_is_refused_at_enqueue() {
         .await;
     assert_eq!(
         r.map_err(AppError::from).err().map(|e| e.code),
-        Some("invalid_recipient")
+        Some(ErrorCode::InvalidRecipient)
     );
 }
 

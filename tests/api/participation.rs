@@ -548,6 +548,22 @@ async fn bad_proposals_are_refused_with_the_field_named() {
             r.body
         );
     }
+    // The quorum is checked with the contract's terms, and blamed on itself.
+    let mut body = base.clone();
+    body["quorum"] = json!({"min_participants": 0});
+    let r = app
+        .post("/api/v1/procurements", Some(&coordinator), body)
+        .await;
+    assert_eq!(
+        (r.status, r.code(), &r.body["errors"][0]["field"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_quorum",
+            &json!("quorum")
+        ),
+        "{}",
+        r.body
+    );
     let bergen = municipality_user(&app, &admin, "4601").await;
     let r = app.post("/api/v1/procurements", Some(&bergen), base).await;
     assert_eq!(

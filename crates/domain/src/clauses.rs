@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contract::ContractType;
 use super::thresholds::{eea_threshold, ThresholdRow};
-use super::{CpvPrefix, Invalid, Ore};
+use super::{CpvPrefix, ErrorCode, Invalid, Ore};
 
 pub use compliance::{evaluate, Check, CheckStatus, Choices, CLIMATE_WEIGHT};
 pub use mandatory::{mandatory, ContractFacts, Figures, Reason};
@@ -30,7 +30,7 @@ crate::code_enum! {
         /// The EEA threshold of the procurement's own contract type.
         EeaOfContractType = "eea_of_contract_type",
     }
-    invalid = "invalid_threshold", "a threshold";
+    invalid = InvalidThreshold, "a threshold";
 }
 
 /// An amount of a rule: fixed in the library, or a threshold of the table.
@@ -151,7 +151,7 @@ impl ClauseLibrary {
     pub fn from_toml(text: &str) -> Result<Self, Invalid> {
         let library: ClauseLibrary = toml::from_str(text).map_err(|e| {
             Invalid::new(
-                "invalid_clauses",
+                ErrorCode::InvalidClauses,
                 format!("the clause library cannot be read: {e}"),
             )
         })?;
@@ -160,7 +160,7 @@ impl ClauseLibrary {
     }
 
     pub fn validate(&self) -> Result<(), Invalid> {
-        let bad = |what: String| Err(Invalid::new("invalid_clauses", what));
+        let bad = |what: String| Err(Invalid::new(ErrorCode::InvalidClauses, what));
         if self.clauses.is_empty() {
             return bad("the clause library has no clauses".into());
         }
@@ -246,7 +246,7 @@ pub fn check_choice(library: &ClauseLibrary, codes: &[String]) -> Result<Vec<Str
         let code = code.trim();
         if library.clause(code).is_none() {
             return Err(Invalid::new(
-                "unknown_clause",
+                ErrorCode::UnknownClause,
                 format!("'{code}' is not a clause of the library (GET /api/v1/clauses)"),
             ));
         }
@@ -260,7 +260,7 @@ pub fn check_choice(library: &ClauseLibrary, codes: &[String]) -> Result<Vec<Str
 pub fn check_climate_weight(percent: Option<i64>) -> Result<Option<i64>, Invalid> {
     match percent {
         Some(p) if !(0..=100).contains(&p) => Err(Invalid::new(
-            "invalid_climate_weight",
+            ErrorCode::InvalidClimateWeight,
             format!("climate_weight_percent must be between 0 and 100, not {p}"),
         )),
         other => Ok(other),
@@ -271,7 +271,7 @@ pub fn check_climate_weight(percent: Option<i64>) -> Result<Option<i64>, Invalid
 pub fn check_sdgs(sdgs: &[i64]) -> Result<Vec<i64>, Invalid> {
     if let Some(bad) = sdgs.iter().find(|g| !(1..=17).contains(*g)) {
         return Err(Invalid::new(
-            "invalid_sdg",
+            ErrorCode::InvalidSdg,
             format!("{bad} is not a Sustainable Development Goal: use 1 to 17"),
         ));
     }
@@ -293,7 +293,7 @@ pub fn check_justification(
         return Err((
             "check",
             Invalid::new(
-                "unknown_check",
+                ErrorCode::UnknownCheck,
                 format!("'{check}' is not a check: use a clause code or {CLIMATE_WEIGHT}"),
             ),
         ));
@@ -303,7 +303,7 @@ pub fn check_justification(
         return Err((
             "text",
             Invalid::new(
-                "invalid_justification",
+                ErrorCode::InvalidJustification,
                 format!("the justification must be 1 to {MAX_JUSTIFICATION_CHARS} characters"),
             ),
         ));
@@ -414,15 +414,15 @@ mod tests {
             check_choice(&library, &codes(&["hms_kort", "hms"]))
                 .unwrap_err()
                 .code,
-            "unknown_clause"
+            ErrorCode::UnknownClause
         );
         assert_eq!(check_climate_weight(Some(100)), Ok(Some(100)));
         assert_eq!(check_climate_weight(None), Ok(None));
         assert!(check_climate_weight(Some(101)).is_err());
         assert!(check_climate_weight(Some(-1)).is_err());
         assert_eq!(check_sdgs(&[12, 2, 12]), Ok(vec![2, 12]));
-        assert_eq!(check_sdgs(&[0]).unwrap_err().code, "invalid_sdg");
-        assert_eq!(check_sdgs(&[18]).unwrap_err().code, "invalid_sdg");
+        assert_eq!(check_sdgs(&[0]).unwrap_err().code, ErrorCode::InvalidSdg);
+        assert_eq!(check_sdgs(&[18]).unwrap_err().code, ErrorCode::InvalidSdg);
         assert_eq!(
             check_justification(
                 &library,
@@ -440,7 +440,7 @@ mod tests {
                 .unwrap_err()
                 .1
                 .code,
-            "invalid_justification"
+            ErrorCode::InvalidJustification
         );
     }
 
@@ -487,7 +487,7 @@ mod tests {
             ("[clause.mandatory_when]\nmonths = 3\n", "unknown key"),
         ] {
             let e = ClauseLibrary::from_toml(&clause(extra)).unwrap_err();
-            assert_eq!(e.code, "invalid_clauses", "{why}");
+            assert_eq!(e.code, ErrorCode::InvalidClauses, "{why}");
         }
         let twice = with(
             "[[clause]]\ncode = \"a\"\ntitle = \"A\"\ntext = \"\"\nlegal_basis = \"L\"\nsource = \"S\"\n\

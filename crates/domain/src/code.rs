@@ -26,7 +26,7 @@ pub trait Code: Sized + Copy + Eq + 'static {
 ///         Admin = "admin",
 ///         Coordinator = "coordinator",
 ///     }
-///     invalid = "invalid_role", "a role";
+///     invalid = InvalidRole, "a role";
 /// }
 /// ```
 ///
@@ -40,7 +40,7 @@ macro_rules! code_enum {
         $vis:vis enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $code:literal ),+ $(,)?
         }
-        invalid = $invalid:literal, $what:literal;
+        invalid = $invalid:ident, $what:literal;
     ) => {
         $(#[$meta])*
         #[derive(::serde::Serialize, ::serde::Deserialize)]
@@ -79,7 +79,7 @@ macro_rules! code_enum {
                 match s {
                     $( $code => Ok($name::$variant), )+
                     other => Err($crate::Invalid::new(
-                        $invalid,
+                        $crate::ErrorCode::$invalid,
                         format!("'{other}' is not {}", $what),
                     )),
                 }
@@ -112,7 +112,7 @@ mod tests {
             /// A variant with a doc and a code unlike its name.
             DarkBlue = "navy",
         }
-        invalid = "invalid_colour", "a colour: use red or navy";
+        invalid = InvalidKind, "a colour: use red or navy";
     }
 
     #[test]
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn an_unknown_code_is_refused_by_name() {
         let e = "blue".parse::<Colour>().unwrap_err();
-        assert_eq!(e.code, "invalid_colour");
+        assert_eq!(e.code, crate::ErrorCode::InvalidKind);
         assert_eq!(e.message, "'blue' is not a colour: use red or navy");
         assert_eq!(Colour::from_code("Red"), None);
         assert!(serde_json::from_str::<Colour>("\"DarkBlue\"").is_err());

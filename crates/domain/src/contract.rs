@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 crate::code_enum! {
     /// What a procurement buys; it picks the EEA threshold.
@@ -17,7 +17,7 @@ crate::code_enum! {
         /// which have their own, higher EEA threshold.
         SocialServices = "social_services",
     }
-    invalid = "invalid_contract_type",
+    invalid = InvalidContractType,
         "a contract type: use goods, services, works or social_services";
 }
 
@@ -34,7 +34,7 @@ crate::code_enum! {
         Awarded = "awarded",
         Cancelled = "cancelled",
     }
-    invalid = "invalid_status",
+    invalid = InvalidStatus,
         "a procurement status: use draft, open, closed, published, awarded or cancelled";
 }
 
@@ -64,11 +64,16 @@ pub enum Action {
     Cancel,
 }
 
+/// What `check` refuses with: `participation_closed` for joining or
+/// declining, `invalid_state` for the rest.
+pub const TRANSITION_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidState];
+pub const PARTICIPATION_WINDOW_ERRORS: &[ErrorCode] = &[ErrorCode::ParticipationClosed];
+
 /// Whether `action` is allowed in `status`, and the status it leads to (the
 /// same status for actions that do not move the procurement on).
 pub fn check(status: ProcurementStatus, action: Action) -> Result<ProcurementStatus, Invalid> {
     use ProcurementStatus as S;
-    let refuse = |code: &'static str, needed: &str| {
+    let refuse = |code: ErrorCode, needed: &str| {
         Err(Invalid::new(
             code,
             format!("the procurement is {}; {needed}", status.described()),
@@ -77,41 +82,47 @@ pub fn check(status: ProcurementStatus, action: Action) -> Result<ProcurementSta
     match (action, status) {
         (Action::Edit, S::Draft) | (Action::AddLot, S::Draft) => Ok(S::Draft),
         (Action::Edit, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "it can only be changed while it is a draft",
         ),
         (Action::AddLot, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "lots can only be added while it is a draft",
         ),
         (Action::Open, S::Draft) => Ok(S::Open),
-        (Action::Open, _) => refuse("invalid_state", "only a draft can be opened"),
+        (Action::Open, _) => refuse(ErrorCode::InvalidState, "only a draft can be opened"),
         (Action::Participate, S::Open) => Ok(S::Open),
         (Action::Participate, _) => refuse(
-            "participation_closed",
+            ErrorCode::ParticipationClosed,
             "municipalities can only join or decline while it is open",
         ),
         (Action::Close, S::Open) => Ok(S::Closed),
-        (Action::Close, _) => refuse("invalid_state", "only an open procurement can be closed"),
+        (Action::Close, _) => refuse(
+            ErrorCode::InvalidState,
+            "only an open procurement can be closed",
+        ),
         (Action::SplitLot, S::Closed) => Ok(S::Closed),
-        (Action::SplitLot, _) => {
-            refuse("invalid_state", "lots can only be split while it is closed")
-        }
+        (Action::SplitLot, _) => refuse(
+            ErrorCode::InvalidState,
+            "lots can only be split while it is closed",
+        ),
         (Action::Publish, S::Closed) => Ok(S::Published),
         (Action::Publish, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "only a closed procurement can be published",
         ),
         (Action::Award, S::Published) => Ok(S::Awarded),
         (Action::Award, _) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "only a published procurement can be awarded",
         ),
         (Action::Cancel, S::Awarded) => refuse(
-            "invalid_state",
+            ErrorCode::InvalidState,
             "an awarded procurement can no longer be cancelled",
         ),
-        (Action::Cancel, S::Cancelled) => refuse("invalid_state", "it is already cancelled"),
+        (Action::Cancel, S::Cancelled) => {
+            refuse(ErrorCode::InvalidState, "it is already cancelled")
+        }
         (Action::Cancel, _) => Ok(S::Cancelled),
     }
 }
@@ -127,7 +138,7 @@ pub fn check_participation(
     check(status, Action::Participate)?;
     if now >= deadline {
         return Err(Invalid::new(
-            "participation_closed",
+            ErrorCode::ParticipationClosed,
             format!(
                 "the participation deadline {} has passed",
                 deadline.format("%Y-%m-%d %H:%M UTC")
@@ -196,9 +207,9 @@ mod tests {
                 assert_eq!(result.is_ok(), allowed, "{action:?} in {status:?}");
                 if let Err(e) = result {
                     let code = if action == Action::Participate {
-                        "participation_closed"
+                        ErrorCode::ParticipationClosed
                     } else {
-                        "invalid_state"
+                        ErrorCode::InvalidState
                     };
                     assert_eq!(e.code, code);
                     assert!(e.message.starts_with("the procurement is "), "{e}");
@@ -241,13 +252,13 @@ mod tests {
             check_participation(S::Open, deadline, deadline)
                 .unwrap_err()
                 .code,
-            "participation_closed"
+            ErrorCode::ParticipationClosed
         );
         assert_eq!(
             check_participation(S::Draft, deadline, before)
                 .unwrap_err()
                 .code,
-            "participation_closed"
+            ErrorCode::ParticipationClosed
         );
     }
 
@@ -274,11 +285,11 @@ mod tests {
         }
         assert_eq!(
             "supplies".parse::<ContractType>().unwrap_err().code,
-            "invalid_contract_type"
+            ErrorCode::InvalidContractType
         );
         assert_eq!(
             "Draft".parse::<ProcurementStatus>().unwrap_err().code,
-            "invalid_status"
+            ErrorCode::InvalidStatus
         );
     }
 }

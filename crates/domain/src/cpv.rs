@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 use crate::reference::reference;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ impl Cpv {
         };
         let unknown = || {
             Invalid::new(
-                "unknown_cpv",
+                ErrorCode::UnknownCpv,
                 format!("'{input}' is not a code of the CPV 2008 list"),
             )
         };
@@ -35,7 +35,7 @@ impl Cpv {
         if let Some(c) = check {
             if record.code[9..] != *c {
                 return Err(Invalid::new(
-                    "unknown_cpv",
+                    ErrorCode::UnknownCpv,
                     format!(
                         "'{input}': the check digit of {digits} is {}",
                         &record.code[9..]
@@ -106,7 +106,7 @@ impl CpvPrefix {
         let digits = s.split_once('-').map_or(s, |(d, _)| d);
         let invalid = || {
             Invalid::new(
-                "invalid_cpv_prefix",
+                ErrorCode::InvalidCpvPrefix,
                 format!(
                     "'{input}' is not a CPV prefix: give 2 to 8 digits, such as 5552 or 90910000"
                 ),
@@ -158,10 +158,16 @@ mod tests {
 
     #[test]
     fn refuses_codes_outside_the_list_and_wrong_check_digits() {
-        assert_eq!(Cpv::parse("90910000-8").unwrap_err().code, "unknown_cpv");
-        assert_eq!(Cpv::parse("12345678-1").unwrap_err().code, "unknown_cpv");
-        assert_eq!(Cpv::parse("9091").unwrap_err().code, "unknown_cpv");
-        assert_eq!(Cpv::parse("").unwrap_err().code, "unknown_cpv");
+        assert_eq!(
+            Cpv::parse("90910000-8").unwrap_err().code,
+            ErrorCode::UnknownCpv
+        );
+        assert_eq!(
+            Cpv::parse("12345678-1").unwrap_err().code,
+            ErrorCode::UnknownCpv
+        );
+        assert_eq!(Cpv::parse("9091").unwrap_err().code, ErrorCode::UnknownCpv);
+        assert_eq!(Cpv::parse("").unwrap_err().code, ErrorCode::UnknownCpv);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 /// An email address as far as we can tell without sending to it: one `@`, a
 /// local part, and a domain with a dot. Stored lower-cased, so that
@@ -13,7 +13,7 @@ impl EmailAddress {
         let s = input.trim().to_lowercase();
         let invalid = || {
             Invalid::new(
-                "invalid_email",
+                ErrorCode::InvalidEmail,
                 format!("'{}' is not an email address", input.trim()),
             )
         };

@@ -6,7 +6,7 @@ use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
 use super::clauses::{CheckpointSpec, ClauseLibrary, FollowUpRules};
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 crate::code_enum! {
     /// What the coordinator found at a checkpoint.
@@ -16,7 +16,7 @@ crate::code_enum! {
         /// Something was wrong; the note says what.
         Deviation = "deviation",
     }
-    invalid = "invalid_result", "a result: use done or deviation";
+    invalid = InvalidResult, "a result: use done or deviation";
 }
 
 /// A deviation without a word on what was wrong cannot be followed up.
@@ -24,13 +24,13 @@ pub fn check_result(result: CheckpointResult, note: Option<&str>) -> Result<(), 
     let note = note.map(str::trim).unwrap_or("");
     if result == CheckpointResult::Deviation && note.is_empty() {
         return Err(Invalid::new(
-            "note_required",
+            ErrorCode::NoteRequired,
             "a deviation needs a note saying what was wrong",
         ));
     }
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(Invalid::new(
-            "invalid_note",
+            ErrorCode::InvalidNote,
             format!("the note is longer than {MAX_NOTE_CHARS} characters"),
         ));
     }
@@ -51,7 +51,7 @@ crate::code_enum! {
         Done = "done",
         Deviation = "deviation",
     }
-    invalid = "invalid_checkpoint_state",
+    invalid = InvalidCheckpointState,
         "a checkpoint state: use upcoming, due, overdue, done or deviation";
 }
 
@@ -294,13 +294,13 @@ mod tests {
             check_result(CheckpointResult::Deviation, Some("  "))
                 .unwrap_err()
                 .code,
-            "note_required"
+            ErrorCode::NoteRequired
         );
         assert!(check_result(CheckpointResult::Deviation, Some("manglet HMS-kort")).is_ok());
         assert!(check_result(CheckpointResult::Done, None).is_ok());
         assert_eq!(
             "skipped".parse::<CheckpointResult>().unwrap_err().code,
-            "invalid_result"
+            ErrorCode::InvalidResult
         );
         let totals = Totals::of([CheckpointState::Due, CheckpointState::Done]);
         assert_eq!((totals.total, totals.due, totals.done), (2, 1, 1));

@@ -6,19 +6,33 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 use crate::reference::reference;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Kommunenummer(String);
 
+/// What `Kommunenummer::parse` refuses with.
+pub const MUNICIPALITY_ERRORS: &[ErrorCode] = &[
+    ErrorCode::InvalidMunicipality,
+    ErrorCode::UnknownMunicipality,
+];
+/// What `Fylkesnummer::parse` refuses with.
+pub const COUNTY_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidCounty, ErrorCode::UnknownCounty];
+/// What `ServiceArea::parse` refuses with.
+pub const SERVICE_AREA_ERRORS: &[ErrorCode] = crate::codes![
+    MUNICIPALITY_ERRORS,
+    COUNTY_ERRORS,
+    &[ErrorCode::InvalidServiceArea],
+];
+
 impl Kommunenummer {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let s = input.trim();
         if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Invalid::new(
-                "invalid_municipality",
+                ErrorCode::InvalidMunicipality,
                 format!(
                     "'{input}' is not a municipality number: it must be four digits, such as 0301"
                 ),
@@ -26,7 +40,7 @@ impl Kommunenummer {
         }
         if reference().municipality(s).is_none() {
             return Err(Invalid::new(
-                "unknown_municipality",
+                ErrorCode::UnknownMunicipality,
                 format!("{s} is not a municipality in the 2024 structure"),
             ));
         }
@@ -78,13 +92,13 @@ impl Fylkesnummer {
         let s = input.trim();
         if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Invalid::new(
-                "invalid_county",
+                ErrorCode::InvalidCounty,
                 format!("'{input}' is not a county number: it must be two digits, such as 46"),
             ));
         }
         if reference().county(s).is_none() {
             return Err(Invalid::new(
-                "unknown_county",
+                ErrorCode::UnknownCounty,
                 format!("{s} is not a county in the 2024 structure"),
             ));
         }
@@ -138,7 +152,7 @@ impl ServiceArea {
                 }
                 _ => {
                     return Err(Invalid::new(
-                        "invalid_service_area",
+                        ErrorCode::InvalidServiceArea,
                         format!("'{e}' is neither a county number (2 digits) nor a municipality number (4 digits)"),
                     ))
                 }
@@ -177,22 +191,25 @@ mod tests {
     fn refuses_malformed_and_unknown_numbers() {
         assert_eq!(
             Kommunenummer::parse("301").unwrap_err().code,
-            "invalid_municipality"
+            ErrorCode::InvalidMunicipality
         );
         assert_eq!(
             Kommunenummer::parse("03a1").unwrap_err().code,
-            "invalid_municipality"
+            ErrorCode::InvalidMunicipality
         );
         // 1201 was Bergen before the 2020 reform.
         assert_eq!(
             Kommunenummer::parse("1201").unwrap_err().code,
-            "unknown_municipality"
+            ErrorCode::UnknownMunicipality
         );
         assert_eq!(
             Fylkesnummer::parse("12").unwrap_err().code,
-            "unknown_county"
+            ErrorCode::UnknownCounty
         );
-        assert_eq!(Fylkesnummer::parse("4").unwrap_err().code, "invalid_county");
+        assert_eq!(
+            Fylkesnummer::parse("4").unwrap_err().code,
+            ErrorCode::InvalidCounty
+        );
     }
 
     #[test]
@@ -204,7 +221,7 @@ mod tests {
         assert_eq!(area.entries(), vec!["46", "0301"]);
         assert_eq!(
             ServiceArea::parse(&["463"]).unwrap_err().code,
-            "invalid_service_area"
+            ErrorCode::InvalidServiceArea
         );
     }
 }

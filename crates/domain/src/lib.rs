@@ -32,7 +32,7 @@ pub mod thresholds;
 pub use code::Code;
 pub use cpv::{Cpv, CpvPrefix};
 pub use email_address::EmailAddress;
-pub use error::Invalid;
+pub use error::{ErrorCode, FieldInvalid, Invalid};
 pub use kommune::{Fylkesnummer, Kommunenummer, ServiceArea};
 pub use money::Ore;
 pub use org_number::OrgNumber;

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::summary::{LotInput, VolumeInput};
-use super::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore};
+use super::{Cpv, CpvPrefix, ErrorCode, Invalid, Kommunenummer, Ore};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MandateTerms {
@@ -22,6 +22,21 @@ pub struct MandateTerms {
     pub max_value: Ore,
 }
 
+/// What `validate_mandate_terms` refuses with.
+pub const MANDATE_TERMS_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidMandate];
+/// What `check_coverage` refuses with.
+pub const COVERAGE_ERRORS: &[ErrorCode] = &[
+    ErrorCode::MandateNotValid,
+    ErrorCode::MandateScope,
+    ErrorCode::MandateValueExceeded,
+];
+/// What `validate_volumes` refuses with.
+pub const VOLUME_ERRORS: &[ErrorCode] = &[
+    ErrorCode::LotNotFound,
+    ErrorCode::InvalidQuantity,
+    ErrorCode::LotNotInArea,
+];
+
 /// For recording a mandate.
 pub fn validate_mandate_terms(
     reference: &str,
@@ -31,19 +46,19 @@ pub fn validate_mandate_terms(
 ) -> Result<(), Invalid> {
     if reference.trim().is_empty() {
         return Err(Invalid::new(
-            "invalid_mandate",
+            ErrorCode::InvalidMandate,
             "the reference to the decision (such as PS 45/2026) must not be empty",
         ));
     }
     if valid_from > valid_until {
         return Err(Invalid::new(
-            "invalid_mandate",
+            ErrorCode::InvalidMandate,
             format!("valid_from {valid_from} is after valid_until {valid_until}"),
         ));
     }
     if max_value.get() < 0 {
         return Err(Invalid::new(
-            "invalid_mandate",
+            ErrorCode::InvalidMandate,
             "the mandate's ceiling max_value_ore must not be negative",
         ));
     }
@@ -71,7 +86,7 @@ pub fn check_coverage(
 ) -> Result<(), Invalid> {
     if decided_on < mandate.valid_from || decided_on > mandate.valid_until {
         return Err(Invalid::new(
-            "mandate_not_valid",
+            ErrorCode::MandateNotValid,
             format!(
                 "mandate {} is valid from {} to {}; the decision on {decided_on} is outside that period",
                 mandate.reference, mandate.valid_from, mandate.valid_until
@@ -90,7 +105,7 @@ pub fn check_coverage(
         };
         if !covered(procurement_cpv) {
             return Err(Invalid::new(
-                "mandate_scope",
+                ErrorCode::MandateScope,
                 format!(
                     "the procurement's CPV {procurement_cpv} is outside the scope of mandate {} ({})",
                     mandate.reference,
@@ -100,7 +115,7 @@ pub fn check_coverage(
         }
         if let Some(cpv) = lot_cpvs.iter().find(|c| !covered(c)) {
             return Err(Invalid::new(
-                "mandate_scope",
+                ErrorCode::MandateScope,
                 format!(
                     "a joined lot's CPV {cpv} is outside the scope of mandate {} ({})",
                     mandate.reference,
@@ -111,7 +126,7 @@ pub fn check_coverage(
     }
     if share > mandate.max_value {
         return Err(Invalid::new(
-            "mandate_value_exceeded",
+            ErrorCode::MandateValueExceeded,
             format!(
                 "share {share} is above the mandate's ceiling of {}",
                 mandate.max_value
@@ -133,13 +148,13 @@ pub fn validate_volumes(
     for v in volumes {
         let lot = lots.iter().find(|l| l.id == v.lot_id).ok_or_else(|| {
             Invalid::new(
-                "lot_not_found",
+                ErrorCode::LotNotFound,
                 format!("there is no lot '{}' in this procurement", v.lot_id),
             )
         })?;
         if !seen.insert(lot.id.as_str()) {
             return Err(Invalid::new(
-                "invalid_quantity",
+                ErrorCode::InvalidQuantity,
                 format!(
                     "lot '{}' has more than one volume line; give one per lot",
                     lot.title
@@ -148,7 +163,7 @@ pub fn validate_volumes(
         }
         if v.annual_quantity < 0 {
             return Err(Invalid::new(
-                "invalid_quantity",
+                ErrorCode::InvalidQuantity,
                 format!(
                     "the annual quantity {} for lot '{}' is negative",
                     v.annual_quantity, lot.title
@@ -158,7 +173,7 @@ pub fn validate_volumes(
         if let Some(max) = v.max_annual_quantity {
             if max < 0 {
                 return Err(Invalid::new(
-                    "invalid_quantity",
+                    ErrorCode::InvalidQuantity,
                     format!(
                         "the maximum annual quantity {max} for lot '{}' is negative",
                         lot.title
@@ -169,7 +184,7 @@ pub fn validate_volumes(
             // municipality sees what it declared is not what counts.
             if max < v.annual_quantity {
                 return Err(Invalid::new(
-                    "invalid_quantity",
+                    ErrorCode::InvalidQuantity,
                     format!(
                         "the maximum annual quantity {max} is below the estimate {} for lot '{}'",
                         v.annual_quantity, lot.title
@@ -179,7 +194,7 @@ pub fn validate_volumes(
         }
         if !in_area(&lot.id, municipality) {
             return Err(Invalid::new(
-                "lot_not_in_area",
+                ErrorCode::LotNotInArea,
                 format!(
                     "{municipality} {} is not in the area of lot '{}'",
                     municipality.name(),
@@ -190,7 +205,7 @@ pub fn validate_volumes(
     }
     if volumes.iter().all(VolumeInput::is_zero) {
         return Err(Invalid::new(
-            "invalid_quantity",
+            ErrorCode::InvalidQuantity,
             "to join, give a volume above zero for at least one lot",
         ));
     }
@@ -262,13 +277,13 @@ mod tests {
         let m = mandate(&[], 5_000_000);
         let lunch = cpv("55524000-9");
         let e = check_coverage(&m, date(2027, 1, 1), &lunch, &[], Ore::ZERO).unwrap_err();
-        assert_eq!(e.code, "mandate_not_valid");
+        assert_eq!(e.code, ErrorCode::MandateNotValid);
         assert_eq!(
             e.message,
             "mandate PS 45/2026 is valid from 2026-01-01 to 2026-12-31; the decision on 2027-01-01 is outside that period"
         );
         let e = check_coverage(&m, date(2025, 12, 31), &lunch, &[], Ore::ZERO).unwrap_err();
-        assert_eq!(e.code, "mandate_not_valid");
+        assert_eq!(e.code, ErrorCode::MandateNotValid);
     }
 
     #[test]
@@ -278,11 +293,11 @@ mod tests {
         let fruit = cpv("03222000-3");
         let e =
             check_coverage(&m, date(2026, 6, 1), &lunch, &[&lunch, &fruit], Ore::ZERO).unwrap_err();
-        assert_eq!(e.code, "mandate_scope");
+        assert_eq!(e.code, ErrorCode::MandateScope);
         assert!(e.message.contains("03222000-3"), "{e}");
         assert!(e.message.contains("5552"), "{e}");
         let e = check_coverage(&m, date(2026, 6, 1), &fruit, &[], Ore::ZERO).unwrap_err();
-        assert_eq!(e.code, "mandate_scope");
+        assert_eq!(e.code, ErrorCode::MandateScope);
         assert!(e.message.contains("procurement's CPV 03222000-3"), "{e}");
         // An empty scope covers every CPV.
         let all = mandate(&[], 5_000_000);
@@ -295,7 +310,7 @@ mod tests {
         let lunch = cpv("55524000-9");
         let share = Ore::from_nok(5_400_000).unwrap();
         let e = check_coverage(&m, date(2026, 6, 1), &lunch, &[&lunch], share).unwrap_err();
-        assert_eq!(e.code, "mandate_value_exceeded");
+        assert_eq!(e.code, ErrorCode::MandateValueExceeded);
         assert_eq!(
             e.message,
             "share NOK 5 400 000 is above the mandate's ceiling of NOK 5 000 000"
@@ -320,7 +335,7 @@ mod tests {
                 Ore::new(-1),
             ),
         ] {
-            assert_eq!(e.unwrap_err().code, "invalid_mandate");
+            assert_eq!(e.unwrap_err().code, ErrorCode::InvalidMandate);
         }
     }
 
@@ -353,40 +368,40 @@ mod tests {
         let code = |r: Result<(), Invalid>| r.unwrap_err().code;
         assert_eq!(
             code(check(&bergen, &[vol("soup", 1, None)])),
-            "lot_not_found"
+            ErrorCode::LotNotFound
         );
         assert_eq!(
             code(check(
                 &bergen,
                 &[vol("lunch", 1, None), vol("lunch", 2, None)]
             )),
-            "invalid_quantity"
+            ErrorCode::InvalidQuantity
         );
         assert_eq!(
             code(check(&bergen, &[vol("lunch", -1, None)])),
-            "invalid_quantity"
+            ErrorCode::InvalidQuantity
         );
         assert_eq!(
             code(check(&bergen, &[vol("lunch", 1, Some(-1))])),
-            "invalid_quantity"
+            ErrorCode::InvalidQuantity
         );
-        assert_eq!(code(check(&bergen, &[])), "invalid_quantity");
+        assert_eq!(code(check(&bergen, &[])), ErrorCode::InvalidQuantity);
         assert_eq!(
             code(check(
                 &bergen,
                 &[vol("lunch", 0, None), vol("fruit", 0, Some(0))]
             )),
-            "invalid_quantity"
+            ErrorCode::InvalidQuantity
         );
 
         let e = check(&bergen, &[vol("lunch", 100, Some(80))]).unwrap_err();
-        assert_eq!(e.code, "invalid_quantity");
+        assert_eq!(e.code, ErrorCode::InvalidQuantity);
         assert_eq!(
             e.message,
             "the maximum annual quantity 80 is below the estimate 100 for lot 'Skolelunsj'"
         );
         let e = check(&austrheim, &[vol("lunch", 1, None), vol("fruit", 1, None)]).unwrap_err();
-        assert_eq!(e.code, "lot_not_in_area");
+        assert_eq!(e.code, ErrorCode::LotNotInArea);
         assert_eq!(
             e.message,
             "4632 Austrheim is not in the area of lot 'Frukt i skolen'"

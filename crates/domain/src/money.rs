@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -15,7 +15,7 @@ pub struct Ore(i64);
 
 pub fn overflow() -> Invalid {
     Invalid::new(
-        "value_overflow",
+        ErrorCode::ValueOverflow,
         "the amount is too large to compute with exactly",
     )
 }
@@ -35,7 +35,7 @@ impl Ore {
     pub fn non_negative(ore: i64, field: &str) -> Result<Self, Invalid> {
         if ore < 0 {
             return Err(Invalid::new(
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 format!("{field} must not be negative"),
             ));
         }
@@ -124,7 +124,7 @@ mod tests {
                 .checked_add(Ore::new(1))
                 .unwrap_err()
                 .code,
-            "value_overflow"
+            ErrorCode::ValueOverflow
         );
         assert!(Ore::from_i128(i128::from(i64::MAX) + 1).is_err());
         assert!(Ore::from_nok(i64::MAX / 10).is_none());

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{ErrorCode, Invalid};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -20,7 +20,7 @@ impl OrgNumber {
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         let invalid = |why: &str| {
             Invalid::new(
-                "invalid_org_number",
+                ErrorCode::InvalidOrgNumber,
                 format!("'{input}' is not a valid organisation number: {why}"),
             )
         };
@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn refuses_a_wrong_check_digit() {
         let e = OrgNumber::parse("974760674").unwrap_err();
-        assert_eq!(e.code, "invalid_org_number");
+        assert_eq!(e.code, ErrorCode::InvalidOrgNumber);
         assert!(e.message.contains("check digit"));
     }
 

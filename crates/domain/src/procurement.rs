@@ -10,7 +10,7 @@ use super::calendar::oslo_date;
 use super::contract::ContractType;
 use super::summary::{Quorum, Terms};
 use super::supplier::parse_name;
-use super::{Cpv, Invalid, Kommunenummer, Ore};
+use super::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;
@@ -65,7 +65,21 @@ pub struct Proposal {
 }
 
 /// A refusal with the request field it is about.
-pub type FieldInvalid = (&'static str, Invalid);
+pub use crate::error::FieldInvalid;
+
+/// What `check_proposal` refuses with.
+pub const PROPOSAL_ERRORS: &[ErrorCode] = crate::codes![
+    super::supplier::NAME_ERRORS,
+    &[
+        ErrorCode::InvalidDescription,
+        ErrorCode::InvalidContractType
+    ],
+    &[ErrorCode::UnknownCpv],
+    super::summary::TERMS_ERRORS,
+    &[ErrorCode::InvalidDeadline, ErrorCode::InvalidContractStart],
+    super::kommune::MUNICIPALITY_ERRORS,
+    &[ErrorCode::InvitedRequired, ErrorCode::InvalidCaseNumber],
+];
 
 pub fn check_proposal(
     input: &ProposalInput<'_>,
@@ -77,7 +91,7 @@ pub fn check_proposal(
         return Err((
             "description",
             Invalid::new(
-                "invalid_description",
+                ErrorCode::InvalidDescription,
                 format!("the description is longer than {MAX_DESCRIPTION_CHARS} characters"),
             ),
         ));
@@ -96,12 +110,12 @@ pub fn check_proposal(
         no_fixed_term: input.no_fixed_term,
         quorum: input.quorum,
     };
-    terms.validate().map_err(|e| ("duration_months", e))?;
+    terms.validate().map_err(|e| e.on("duration_months"))?;
     if input.participation_deadline <= now {
         return Err((
             "participation_deadline",
             Invalid::new(
-                "invalid_deadline",
+                ErrorCode::InvalidDeadline,
                 "the participation deadline must be in the future",
             ),
         ));
@@ -110,7 +124,7 @@ pub fn check_proposal(
         return Err((
             "contract_start",
             Invalid::new(
-                "invalid_contract_start",
+                ErrorCode::InvalidContractStart,
                 format!(
                     "the contract cannot start ({}) before the participation deadline ({})",
                     input.contract_start,
@@ -131,13 +145,19 @@ pub fn check_proposal(
     if invited.is_empty() {
         return Err((
             "invited",
-            Invalid::new("invited_required", "invite at least one municipality"),
+            Invalid::new(
+                ErrorCode::InvitedRequired,
+                "invite at least one municipality",
+            ),
         ));
     }
     if invited.len() > MAX_INVITED {
         return Err((
             "invited",
-            Invalid::new("invited_required", "there are only 357 municipalities"),
+            Invalid::new(
+                ErrorCode::InvitedRequired,
+                "there are only 357 municipalities",
+            ),
         ));
     }
     let case_number = check_case_number(input.case_number).map_err(|e| ("case_number", e))?;
@@ -162,7 +182,7 @@ fn check_case_number(input: Option<&str>) -> Result<Option<String>, Invalid> {
     };
     if raw.chars().count() > MAX_CASE_NUMBER_CHARS || raw.chars().any(char::is_control) {
         return Err(Invalid::new(
-            "invalid_case_number",
+            ErrorCode::InvalidCaseNumber,
             format!(
                 "a case number is at most {MAX_CASE_NUMBER_CHARS} characters, without control characters"
             ),
@@ -182,6 +202,18 @@ pub struct LotDraft {
     pub area: Vec<Kommunenummer>,
 }
 
+/// What `check_lot` refuses with.
+pub const LOT_ERRORS: &[ErrorCode] = crate::codes![
+    super::supplier::NAME_ERRORS,
+    &[
+        ErrorCode::UnknownCpv,
+        ErrorCode::InvalidUnit,
+        ErrorCode::InvalidAmount
+    ],
+    super::kommune::MUNICIPALITY_ERRORS,
+    &[ErrorCode::LotAreaNotInvited],
+];
+
 /// A lot as written: its area defaults to every invited municipality.
 pub fn check_lot(
     title: &str,
@@ -200,7 +232,7 @@ pub fn check_lot(
     {
         return Err((
             "unit",
-            Invalid::new("invalid_unit", format!("the unit (such as 'porsjon' or 'bil') must be 1 to {MAX_UNIT_CHARS} characters")),
+            Invalid::new(ErrorCode::InvalidUnit, format!("the unit (such as 'porsjon' or 'bil') must be 1 to {MAX_UNIT_CHARS} characters")),
         ));
     }
     let unit_price =
@@ -216,7 +248,7 @@ pub fn check_lot(
             return Err((
                 "area",
                 Invalid::new(
-                    "lot_area_not_invited",
+                    ErrorCode::LotAreaNotInvited,
                     format!("{} ({}) is not invited to this procurement", k, k.name()),
                 ),
             ));
@@ -227,7 +259,7 @@ pub fn check_lot(
         return Err((
             "area",
             Invalid::new(
-                "lot_area_not_invited",
+                ErrorCode::LotAreaNotInvited,
                 "a lot must serve at least one municipality",
             ),
         ));
@@ -304,14 +336,14 @@ mod tests {
         let none: Vec<String> = vec![];
         let past = Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap();
         let long_case_number = "1".repeat(MAX_CASE_NUMBER_CHARS + 1);
-        let cases: Vec<(ProposalInput<'_>, &str, &str)> = vec![
+        let cases: Vec<(ProposalInput<'_>, &str, ErrorCode)> = vec![
             (
                 ProposalInput {
                     cpv: "12345678-1",
                     ..input(&invited)
                 },
                 "cpv",
-                "unknown_cpv",
+                ErrorCode::UnknownCpv,
             ),
             (
                 ProposalInput {
@@ -319,7 +351,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "contract_type",
-                "invalid_contract_type",
+                ErrorCode::InvalidContractType,
             ),
             (
                 ProposalInput {
@@ -327,7 +359,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "participation_deadline",
-                "invalid_deadline",
+                ErrorCode::InvalidDeadline,
             ),
             (
                 ProposalInput {
@@ -335,7 +367,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "contract_start",
-                "invalid_contract_start",
+                ErrorCode::InvalidContractStart,
             ),
             (
                 ProposalInput {
@@ -343,7 +375,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "invited",
-                "invited_required",
+                ErrorCode::InvitedRequired,
             ),
             (
                 ProposalInput {
@@ -351,7 +383,18 @@ mod tests {
                     ..input(&invited)
                 },
                 "title",
-                "invalid_name",
+                ErrorCode::InvalidName,
+            ),
+            (
+                ProposalInput {
+                    quorum: Some(Quorum {
+                        min_participants: Some(0),
+                        min_population_share_percent: None,
+                    }),
+                    ..input(&invited)
+                },
+                "quorum",
+                ErrorCode::InvalidQuorum,
             ),
             (
                 ProposalInput {
@@ -359,7 +402,7 @@ mod tests {
                     ..input(&invited)
                 },
                 "case_number",
-                "invalid_case_number",
+                ErrorCode::InvalidCaseNumber,
             ),
         ];
         for (i, field, code) in cases {
@@ -386,11 +429,11 @@ mod tests {
             &invited,
         )
         .unwrap_err();
-        assert_eq!((e.0, e.1.code), ("area", "lot_area_not_invited"));
+        assert_eq!((e.0, e.1.code), ("area", ErrorCode::LotAreaNotInvited));
         assert!(e.1.message.contains("Kinn"));
         let e = check_lot("Skolemat", "55524000-9", "porsjon", -1, None, &invited).unwrap_err();
-        assert_eq!(e.1.code, "invalid_amount");
+        assert_eq!(e.1.code, ErrorCode::InvalidAmount);
         let e = check_lot("Skolemat", "55524000-9", "", 1, None, &invited).unwrap_err();
-        assert_eq!(e.1.code, "invalid_unit");
+        assert_eq!(e.1.code, ErrorCode::InvalidUnit);
     }
 }

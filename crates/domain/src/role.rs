@@ -7,7 +7,7 @@ crate::code_enum! {
         Municipality = "municipality",
         Supplier = "supplier",
     }
-    invalid = "invalid_role", "a role";
+    invalid = InvalidRole, "a role";
 }
 
 crate::code_enum! {
@@ -17,5 +17,5 @@ crate::code_enum! {
     pub enum OrganizationKind {
         ProcurementOffice = "procurement_office",
     }
-    invalid = "invalid_kind", "an organisation kind: use procurement_office";
+    invalid = InvalidKind, "an organisation kind: use procurement_office";
 }

@@ -13,7 +13,7 @@ crate::code_enum! {
         Medium = "medium",
         Large = "large",
     }
-    invalid = "invalid_size_class", "a size class";
+    invalid = InvalidSizeClass, "a size class";
 }
 
 /// Øre per euro, e.g. 1150 for NOK 11.50. An integer so that thresholds stay

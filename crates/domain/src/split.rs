@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::summary::VolumeInput;
-use super::{Invalid, Kommunenummer};
+use super::{ErrorCode, Invalid, Kommunenummer};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubLot {
@@ -17,7 +17,7 @@ pub struct SubLot {
 }
 
 fn invalid(message: String) -> Invalid {
-    Invalid::new("invalid_split", message)
+    Invalid::new(ErrorCode::InvalidSplit, message)
 }
 
 /// Divides the lot's area into `groups`, in their order, and moves each
@@ -134,11 +134,11 @@ mod tests {
     fn a_bad_split_says_which_municipality_is_wrong() {
         let err = |groups: Vec<Vec<Kommunenummer>>| split_lot(&area(), &groups, &[]).unwrap_err();
         let e = err(vec![area()]);
-        assert_eq!(e.code, "invalid_split");
+        assert_eq!(e.code, ErrorCode::InvalidSplit);
         assert!(e.message.contains("at least two"), "{e}");
 
         let e = err(vec![kns(&["4601"]), kns(&["4624", "4626", "4627", "4631"])]);
-        assert_eq!(e.code, "invalid_split");
+        assert_eq!(e.code, ErrorCode::InvalidSplit);
         assert_eq!(
             e.message,
             "4632 Austrheim is in the lot's area but in no group"
@@ -162,7 +162,7 @@ mod tests {
             &[line("4632", 1, None)],
         )
         .unwrap_err();
-        assert_eq!(e.code, "invalid_split");
+        assert_eq!(e.code, ErrorCode::InvalidSplit);
         assert!(e.message.starts_with("4632 Austrheim"), "{e}");
     }
 

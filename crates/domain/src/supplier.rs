@@ -1,7 +1,8 @@
 //! A supplier's profile as the register and the analysis see it.
 
 use super::{
-    CpvPrefix, EurNokRate, Invalid, Kommunenummer, Ore, OrgNumber, ServiceArea, SizeClass,
+    CpvPrefix, ErrorCode, EurNokRate, Invalid, Kommunenummer, Ore, OrgNumber, ServiceArea,
+    SizeClass,
 };
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -34,7 +35,18 @@ pub struct RawProfile<'a> {
 }
 
 /// A refusal that names the field it is about.
-pub type FieldInvalid = (&'static str, Invalid);
+pub use crate::error::FieldInvalid;
+
+/// What `parse_name` refuses with.
+pub const NAME_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidName];
+/// What `SupplierProfile::parse` refuses with.
+pub const PROFILE_ERRORS: &[ErrorCode] = crate::codes![
+    &[ErrorCode::InvalidOrgNumber],
+    NAME_ERRORS,
+    &[ErrorCode::InvalidEmployees, ErrorCode::InvalidAmount],
+    crate::kommune::SERVICE_AREA_ERRORS,
+    &[ErrorCode::InvalidCpvPrefix],
+];
 
 impl SupplierProfile {
     pub fn parse(raw: &RawProfile<'_>) -> Result<SupplierProfile, FieldInvalid> {
@@ -43,7 +55,10 @@ impl SupplierProfile {
         if raw.employees < 0 {
             return Err((
                 "employees",
-                Invalid::new("invalid_employees", "employees must not be negative"),
+                Invalid::new(
+                    ErrorCode::InvalidEmployees,
+                    "employees must not be negative",
+                ),
             ));
         }
         let annual_turnover = Ore::non_negative(raw.annual_turnover_ore, "annual_turnover_ore")
@@ -92,17 +107,20 @@ impl SupplierProfile {
 pub fn parse_name(input: &str) -> Result<String, Invalid> {
     let name = input.trim();
     if name.is_empty() {
-        return Err(Invalid::new("invalid_name", "the name must not be empty"));
+        return Err(Invalid::new(
+            ErrorCode::InvalidName,
+            "the name must not be empty",
+        ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(Invalid::new(
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!("the name is longer than {MAX_NAME_CHARS} characters"),
         ));
     }
     if name.chars().any(char::is_control) {
         return Err(Invalid::new(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "the name holds control characters",
         ));
     }
@@ -170,25 +188,29 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         type Spoil = fn(&mut RawProfile<'static>);
-        let cases: [(Spoil, &str, &str); 6] = [
+        let cases: [(Spoil, &str, ErrorCode); 6] = [
             (
                 |r| r.org_number = "974760674",
                 "org_number",
-                "invalid_org_number",
+                ErrorCode::InvalidOrgNumber,
             ),
-            (|r| r.name = "  ", "name", "invalid_name"),
-            (|r| r.employees = -1, "employees", "invalid_employees"),
+            (|r| r.name = "  ", "name", ErrorCode::InvalidName),
+            (
+                |r| r.employees = -1,
+                "employees",
+                ErrorCode::InvalidEmployees,
+            ),
             (
                 |r| r.annual_turnover_ore = -5,
                 "annual_turnover_ore",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
             ),
             (
                 |r| r.home_municipality = "1201",
                 "home_municipality",
-                "unknown_municipality",
+                ErrorCode::UnknownMunicipality,
             ),
-            (|r| r.cpv = vec!["9"], "cpv", "invalid_cpv_prefix"),
+            (|r| r.cpv = vec!["9"], "cpv", ErrorCode::InvalidCpvPrefix),
         ];
         for (spoil, field, code) in cases {
             let mut r = raw();

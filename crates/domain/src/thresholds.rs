@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::contract::ContractType;
-use super::{Invalid, Ore};
+use super::{ErrorCode, Invalid, Ore};
 
 /// One set of amounts, in force from `valid_from` until the next row's date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +56,7 @@ impl ThresholdTable {
     pub fn from_toml(text: &str) -> Result<Self, Invalid> {
         let table: ThresholdTable = toml::from_str(text).map_err(|e| {
             Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 format!("the threshold table cannot be read: {e}"),
             )
         })?;
@@ -67,13 +67,13 @@ impl ThresholdTable {
     pub fn validate(&self) -> Result<(), Invalid> {
         let bad = |row: &ThresholdRow, what: &str| {
             Err(Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 format!("the thresholds valid from {}: {what}", row.valid_from),
             ))
         };
         if self.rows.is_empty() {
             return Err(Invalid::new(
-                "invalid_thresholds",
+                ErrorCode::InvalidThresholds,
                 "the threshold table has no rows",
             ));
         }
@@ -131,7 +131,7 @@ impl ThresholdTable {
         self.in_force(on).ok_or_else(|| {
             let first = self.rows.iter().map(|r| r.valid_from).min();
             Invalid::new(
-                "no_thresholds_in_force",
+                ErrorCode::NoThresholdsInForce,
                 match first {
                     Some(first) => format!(
                         "no threshold amounts are configured for {on}: the first row of the table is valid from {first}"
@@ -184,7 +184,7 @@ crate::code_enum! {
         /// regime) for special services; TED and Doffin notice.
         Eea = "eea",
     }
-    invalid = "invalid_regime", "a regime";
+    invalid = InvalidRegime, "a regime";
 }
 
 /// The parts of FOA that apply in `regime`, for the contract type that
@@ -220,7 +220,7 @@ crate::code_enum! {
         III = "III",
         IV = "IV",
     }
-    invalid = "invalid_part", "a part of the regulation";
+    invalid = InvalidPart, "a part of the regulation";
 }
 
 crate::code_enum! {
@@ -231,7 +231,7 @@ crate::code_enum! {
         Doffin = "doffin",
         DoffinAndTed = "doffin_and_ted",
     }
-    invalid = "invalid_notice", "a notice duty";
+    invalid = InvalidNotice, "a notice duty";
 }
 
 /// A value equal to a threshold is in the higher regime ("at or above").
@@ -352,7 +352,7 @@ mod tests {
             ThresholdTable::from_toml(&row("\"2026-02-30\""))
                 .unwrap_err()
                 .code,
-            "invalid_thresholds"
+            ErrorCode::InvalidThresholds
         );
     }
 
@@ -377,11 +377,17 @@ mod tests {
         let mut bad = row_2024();
         bad.national_ore = nok(3_000_000);
         let table = ThresholdTable { rows: vec![bad] };
-        assert_eq!(table.validate().unwrap_err().code, "invalid_thresholds");
+        assert_eq!(
+            table.validate().unwrap_err().code,
+            ErrorCode::InvalidThresholds
+        );
         let twice = ThresholdTable {
             rows: vec![row_2024(), row_2024()],
         };
-        assert_eq!(twice.validate().unwrap_err().code, "invalid_thresholds");
+        assert_eq!(
+            twice.validate().unwrap_err().code,
+            ErrorCode::InvalidThresholds
+        );
         assert!(ThresholdTable::default().validate().is_err());
     }
 
@@ -478,7 +484,7 @@ mod tests {
         assert_eq!(table.stale_on(date(2026, 1, 1)), Some(&row_2024()));
         assert!(row_2024().is_stale_on(date(2026, 11, 29)));
         let refused = table.in_force_or_invalid(date(2024, 3, 13)).unwrap_err();
-        assert_eq!(refused.code, "no_thresholds_in_force");
+        assert_eq!(refused.code, ErrorCode::NoThresholdsInForce);
         assert!(refused.message.contains("2024-03-14"), "{refused}");
         let mut backwards = row_2024();
         backwards.eu_period_end = date(2023, 12, 31);

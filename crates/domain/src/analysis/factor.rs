@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Invalid, Ore};
+use crate::{ErrorCode, Invalid, Ore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CapacityFactor {
@@ -18,7 +18,7 @@ pub struct CapacityFactor {
 
 fn invalid(input: &str, why: &str) -> Invalid {
     Invalid::new(
-        "invalid_capacity_factor",
+        ErrorCode::InvalidCapacityFactor,
         format!("'{input}' is not a capacity factor: {why}"),
     )
 }
@@ -192,7 +192,7 @@ mod tests {
         ] {
             assert_eq!(
                 CapacityFactor::parse(bad).unwrap_err().code,
-                "invalid_capacity_factor",
+                ErrorCode::InvalidCapacityFactor,
                 "{bad:?}"
             );
         }

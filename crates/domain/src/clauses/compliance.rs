@@ -23,7 +23,7 @@ crate::code_enum! {
         /// Not mandatory for this procurement.
         NotApplicable = "not_applicable",
     }
-    invalid = "invalid_check_status", "a check status";
+    invalid = InvalidCheckStatus, "a check status";
 }
 
 /// What the coordinator decided.

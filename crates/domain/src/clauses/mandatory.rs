@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Amount, Clause};
 use crate::contract::ContractType;
 use crate::thresholds::ThresholdRow;
-use crate::{Cpv, Invalid, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Ore};
 
 /// What the rules look at.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ pub fn contract_end(start: NaiveDate, months: i64) -> Result<NaiveDate, Invalid>
         .and_then(|m| start.checked_add_months(Months::new(m)))
         .ok_or_else(|| {
             Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!("a contract of {months} months from {start} has no end date"),
             )
         })
@@ -609,7 +609,7 @@ mod tests {
         assert_eq!(contract_end(date(2027, 1, 15), 48), Ok(date(2031, 1, 15)));
         assert_eq!(
             contract_end(date(2027, 1, 15), -1).unwrap_err().code,
-            "invalid_duration"
+            ErrorCode::InvalidDuration
         );
         assert!(contract_end(date(2027, 1, 15), i64::MAX).is_err());
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Quorum;
 use crate::contract::ContractType;
-use crate::{Cpv, Invalid, Kommunenummer, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {
@@ -22,6 +22,9 @@ pub struct Terms {
     pub quorum: Option<Quorum>,
 }
 
+/// What `Terms::validate` refuses with.
+pub const TERMS_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidDuration, ErrorCode::InvalidQuorum];
+
 impl Terms {
     /// For creating and editing a procurement. The four-year limit on
     /// framework agreements (FOA § 26-1) may be justified, so it is not
@@ -29,7 +32,7 @@ impl Terms {
     pub fn validate(&self) -> Result<(), Invalid> {
         if self.duration_months < 1 {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "duration_months must be at least 1, not {}",
                     self.duration_months
@@ -38,7 +41,7 @@ impl Terms {
         }
         if self.option_months < 0 {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "option_months must not be negative, not {}",
                     self.option_months
@@ -50,7 +53,7 @@ impl Terms {
             || self.option_months > MAX_CONTRACT_MONTHS - self.duration_months
         {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 format!(
                     "the contract period with options must be at most {MAX_CONTRACT_MONTHS} months ({} years)",
                     MAX_CONTRACT_MONTHS / 12
@@ -59,7 +62,7 @@ impl Terms {
         }
         if self.no_fixed_term && self.option_months != 0 {
             return Err(Invalid::new(
-                "invalid_duration",
+                ErrorCode::InvalidDuration,
                 "a contract without a fixed term has no options to extend it: option_months must be 0",
             ));
         }
@@ -108,7 +111,7 @@ crate::code_enum! {
         /// No answer when the window closed.
         NoResponse = "no_response",
     }
-    invalid = "invalid_decision", "a decision: use join or decline";
+    invalid = InvalidDecision, "a decision: use join or decline";
 }
 
 crate::code_enum! {
@@ -119,7 +122,7 @@ crate::code_enum! {
         Api = "api",
         Email = "email",
     }
-    invalid = "invalid_channel", "a channel: use api or email";
+    invalid = InvalidChannel, "a channel: use api or email";
 }
 
 /// One invited municipality. `population` is 0 when unknown; volumes count

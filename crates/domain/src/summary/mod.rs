@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use inputs::{
     Channel, Decision, LotInput, ParticipantInput, Terms, VolumeInput, MAX_CONTRACT_MONTHS,
-    NO_FIXED_TERM_MONTHS,
+    NO_FIXED_TERM_MONTHS, TERMS_ERRORS,
 };
 pub use quorum::{ParticipantCounts, Quorum, QuorumStatus};
 pub use regime::{stale_warning, Basis, RegimeSummary, SpecialServiceMatch, Warning};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::volumes::narrow;
 use super::{Decision, ParticipantInput};
-use crate::Invalid;
+use crate::{ErrorCode, Invalid};
 
 /// The minimum turnout a coordinator may require before publishing (the SKI
 /// practice of procurement-rules.md §6). Either criterion may be left out.
@@ -22,7 +22,7 @@ impl Quorum {
         if let Some(n) = self.min_participants {
             if n < 1 {
                 return Err(Invalid::new(
-                    "invalid_quorum",
+                    ErrorCode::InvalidQuorum,
                     format!("min_participants must be at least 1, not {n}"),
                 ));
             }
@@ -30,7 +30,7 @@ impl Quorum {
         if let Some(p) = self.min_population_share_percent {
             if !(0..=100).contains(&p) {
                 return Err(Invalid::new(
-                    "invalid_quorum",
+                    ErrorCode::InvalidQuorum,
                     format!("min_population_share_percent must be between 0 and 100, not {p}"),
                 ));
             }
@@ -84,7 +84,7 @@ impl Turnout {
     pub fn count(&mut self, p: &ParticipantInput) -> Result<(), Invalid> {
         if p.population < 0 {
             return Err(Invalid::new(
-                "invalid_population",
+                ErrorCode::InvalidPopulation,
                 format!("the population of {} must not be negative", p.municipality),
             ));
         }

@@ -3,7 +3,7 @@
 use super::volumes::{check_price, check_quantities, contract_months};
 use super::{LotInput, VolumeInput};
 use crate::money::{div_round_half_up, overflow};
-use crate::{Invalid, Ore};
+use crate::{ErrorCode, Invalid, Ore};
 
 /// One municipality's share (api.md): the sum over its lots of
 /// `max(annual, maximum) * unit price * (duration + options) / 12`, summed
@@ -20,7 +20,7 @@ pub fn share_value(
     for v in volumes {
         let lot = lots.iter().find(|l| l.id == v.lot_id).ok_or_else(|| {
             Invalid::new(
-                "lot_not_found",
+                ErrorCode::LotNotFound,
                 format!("there is no lot '{}' in this procurement", v.lot_id),
             )
         })?;

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::contract::ContractType;
 use crate::thresholds::{test_row_2024, Notice, Part, Regime};
+use crate::ErrorCode;
 use crate::{Cpv, Fylkesnummer, Kommunenummer};
 
 fn kn(n: &str) -> Kommunenummer {
@@ -328,7 +329,7 @@ fn a_contract_without_a_fixed_term_is_valued_at_48_months() {
     );
     // Options cannot extend what has no end.
     t.option_months = 6;
-    assert_eq!(t.validate().unwrap_err().code, "invalid_duration");
+    assert_eq!(t.validate().unwrap_err().code, ErrorCode::InvalidDuration);
 }
 
 #[test]
@@ -663,7 +664,7 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         on_2025(),
     )
     .unwrap_err();
-    assert_eq!(err.code, "value_overflow");
+    assert_eq!(err.code, ErrorCode::ValueOverflow);
 
     let negative = vec![participant(
         "4601",
@@ -680,14 +681,14 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         on_2025(),
     )
     .unwrap_err();
-    assert_eq!(err.code, "invalid_quantity");
+    assert_eq!(err.code, ErrorCode::InvalidQuantity);
     let mut t = terms(false, None);
     t.option_months = -1;
     assert_eq!(
         summarize(ProcurementStatus::Open, &t, &lots, &[], &row, on_2025())
             .unwrap_err()
             .code,
-        "invalid_duration"
+        ErrorCode::InvalidDuration
     );
 }
 
@@ -714,13 +715,13 @@ fn a_share_is_summed_exactly_and_rounded_once() {
         share_value(&tiny, &[vol("z", 1, None)], 6, 0)
             .unwrap_err()
             .code,
-        "lot_not_found"
+        ErrorCode::LotNotFound
     );
     assert_eq!(
         share_value(&tiny, &[vol("x", i64::MAX, None)], i64::MAX, 0)
             .unwrap_err()
             .code,
-        "value_overflow"
+        ErrorCode::ValueOverflow
     );
 }
 
@@ -729,7 +730,7 @@ fn terms_and_quorum_are_checked_on_creation() {
     assert!(terms(true, None).validate().is_ok());
     let mut t = terms(true, None);
     t.duration_months = 0;
-    assert_eq!(t.validate().unwrap_err().code, "invalid_duration");
+    assert_eq!(t.validate().unwrap_err().code, ErrorCode::InvalidDuration);
     let t = terms(
         true,
         Some(Quorum {
@@ -737,7 +738,7 @@ fn terms_and_quorum_are_checked_on_creation() {
             min_population_share_percent: Some(101),
         }),
     );
-    assert_eq!(t.validate().unwrap_err().code, "invalid_quorum");
+    assert_eq!(t.validate().unwrap_err().code, ErrorCode::InvalidQuorum);
     assert_eq!(
         Quorum {
             min_participants: Some(0),
@@ -746,7 +747,7 @@ fn terms_and_quorum_are_checked_on_creation() {
         .validate()
         .unwrap_err()
         .code,
-        "invalid_quorum"
+        ErrorCode::InvalidQuorum
     );
 }
 
@@ -910,11 +911,11 @@ proptest! {
         t.quorum = Some(Quorum { min_participants, min_population_share_percent: min_share });
         match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024(), on_2025()) {
             Ok(s) => prop_assert!(s.quorum.joined_population_share_percent.is_none_or(|p| (0..=100).contains(&p))),
-            Err(e) => prop_assert_eq!(e.code, "value_overflow"),
+            Err(e) => prop_assert_eq!(e.code, ErrorCode::ValueOverflow),
         }
         for p in &participants {
             if let Err(e) = share_value(&lots, &p.volumes, duration, options) {
-                prop_assert_eq!(e.code, "value_overflow");
+                prop_assert_eq!(e.code, ErrorCode::ValueOverflow);
             }
         }
     }

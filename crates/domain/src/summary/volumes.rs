@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LotInput, ParticipantInput, VolumeInput};
 use crate::money::{div_round_half_up, overflow};
-use crate::{Cpv, Invalid, Kommunenummer, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotSummary {
@@ -112,7 +112,7 @@ impl<'a> Volumes<'a> {
 pub(super) fn contract_months(duration_months: i64, option_months: i64) -> Result<i128, Invalid> {
     if duration_months < 0 || option_months < 0 {
         return Err(Invalid::new(
-            "invalid_duration",
+            ErrorCode::InvalidDuration,
             format!(
                 "the duration ({duration_months} months) and options ({option_months} months) must not be negative"
             ),
@@ -124,7 +124,7 @@ pub(super) fn contract_months(duration_months: i64, option_months: i64) -> Resul
 pub(super) fn check_price(lot: &LotInput) -> Result<(), Invalid> {
     if lot.unit_price.get() < 0 {
         return Err(Invalid::new(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("the unit price of lot '{}' must not be negative", lot.title),
         ));
     }
@@ -134,7 +134,7 @@ pub(super) fn check_price(lot: &LotInput) -> Result<(), Invalid> {
 pub(super) fn check_quantities(volume: &VolumeInput, lot: &LotInput) -> Result<(), Invalid> {
     if volume.annual_quantity < 0 || volume.max_annual_quantity.is_some_and(|m| m < 0) {
         return Err(Invalid::new(
-            "invalid_quantity",
+            ErrorCode::InvalidQuantity,
             format!("quantities for lot '{}' must not be negative", lot.title),
         ));
     }
