@@ -661,7 +661,7 @@ pub struct CancelRequest {
 
 /// What `cancel_procurement` answers besides success (see `problem_docs`).
 pub const CANCEL_PROCUREMENT_ERRORS: &[ErrorCode] =
-    codes![CALLER, VISIBLE, lifecycle::CANCEL_ERRORS];
+    codes![CALLER, JSON_BODY, VISIBLE, lifecycle::CANCEL_ERRORS];
 
 /// The coordinator cancels the procurement (any time before the award).
 #[utoipa::path(post, path = "/api/v1/procurements/{id}/cancel", tag = "procurements", params(("id" = String, Path)),
