@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::json::created;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::schemas::{self, ContractTypeName, CpvCode, MunicipalityNumber, SplitGroup};
+use super::schemas::{self, CpvCode, MunicipalityNumber, SplitGroup};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -65,7 +65,7 @@ pub struct NewProcurement {
     #[serde(default)]
     #[schema(max_length = 20000)]
     pub description: String,
-    #[schema(value_type = ContractTypeName, example = "services")]
+    #[schema(value_type = schemas::ContractType, example = "services")]
     pub contract_type: String,
     #[schema(value_type = CpvCode, example = "55524000-9")]
     pub cpv: String,
@@ -134,7 +134,7 @@ pub struct ProcurementUpdate {
     pub title: Option<String>,
     #[schema(max_length = 20000)]
     pub description: Option<String>,
-    #[schema(value_type = Option<ContractTypeName>)]
+    #[schema(value_type = Option<schemas::ContractType>)]
     pub contract_type: Option<String>,
     #[schema(value_type = Option<CpvCode>)]
     pub cpv: Option<String>,

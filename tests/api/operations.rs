@@ -64,7 +64,7 @@ async fn the_openapi_document_carries_patterns_bounds_and_links() {
         samkjop::domain::procurement::MAX_UNIT_CHARS
     );
     assert_eq!(
-        schemas["ContractTypeName"]["enum"],
+        schemas["ContractType"]["enum"],
         serde_json::json!(["goods", "services", "works", "social_services"])
     );
     let county = &doc["paths"]["/api/v1/municipalities"]["get"]["parameters"][0];

@@ -123,16 +123,6 @@ impl ToSchema for SplitGroup {
     }
 }
 
-/// The kind of contract (FOA § 4-1).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum ContractTypeName {
-    Goods,
-    Services,
-    Works,
-    SocialServices,
-}
-
 /// A municipality joins or declines.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
