@@ -29,7 +29,6 @@ pub mod summary;
 pub mod supplier;
 pub mod thresholds;
 
-pub use code::Code;
 pub use cpv::{Cpv, CpvPrefix};
 pub use email_address::EmailAddress;
 pub use error::{ErrorCode, FieldInvalid, Invalid};
