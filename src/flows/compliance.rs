@@ -221,12 +221,12 @@ fn report_on(
     })
 }
 
-/// The gate of `lifecycle::publish`: 409 `compliance_missing`, naming each
-/// missing check (also as `errors[]`, one per check), until every one is
-/// fixed or justified.
 /// What `require_compliant` refuses with (its `errors` name each missing check).
 pub const REQUIRE_COMPLIANT_ERRORS: &[ErrorCode] = &[ErrorCode::ComplianceMissing];
 
+/// The gate of `lifecycle::publish`: 409 `compliance_missing`, naming each
+/// missing check (also as `errors[]`, one per check), until every one is
+/// fixed or justified.
 pub fn require_compliant(
     conn: &mut AnyConnection,
     aggregate: &Aggregate,

@@ -31,7 +31,6 @@ pub fn standing_of(aggregate: &Aggregate, who: Who<'_>) -> Standing {
     )
 }
 
-/// Only its coordinator changes a procurement; those who may not see it get 404.
 /// What `require_coordinator` refuses with.
 pub const COORDINATOR_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::Forbidden];
 const STEP_ERRORS: &[ErrorCode] = codes![COORDINATOR_ERRORS, TRANSITION_ERRORS];
@@ -56,6 +55,7 @@ pub const SPLIT_ERRORS: &[ErrorCode] = codes![
     &[ErrorCode::TooManyLots, ErrorCode::InvalidSplit]
 ];
 
+/// Only its coordinator changes a procurement; those who may not see it get 404.
 pub fn require_coordinator(aggregate: &Aggregate, who: Who<'_>) -> AppResult<()> {
     match standing_of(aggregate, who) {
         Standing::Coordinator => Ok(()),
@@ -70,8 +70,10 @@ fn step(aggregate: &Aggregate, action: Action) -> AppResult<ProcurementStatus> {
     check(aggregate.procurement.status, action).map_err(AppError::from)
 }
 
-fn proposal_json(p: &Proposal) -> serde_json::Value {
-    serde_json::to_value(p).unwrap_or_default()
+/// What the audit chain records of a proposal or an edit: the proposal's own
+/// serialisation, so that a new field is recorded without a change here.
+fn proposal_json(p: &Proposal) -> AppResult<serde_json::Value> {
+    serde_json::to_value(p).map_err(AppError::internal)
 }
 
 pub struct Leader {
@@ -106,7 +108,7 @@ pub fn propose(
         "proposed",
         actor,
         at,
-        &proposal_json(proposal),
+        &proposal_json(proposal)?,
     )?;
     Ok(row.id)
 }
@@ -141,7 +143,7 @@ pub fn edit(
     let at = crate::db::stamp(now);
     let change = ProcurementChange::of(proposal, at);
     procurements::update(conn, id, &change, &invited)?;
-    events::append(conn, id, "edited", actor, at, &proposal_json(proposal))?;
+    events::append(conn, id, "edited", actor, at, &proposal_json(proposal)?)?;
     Ok(())
 }
 
