@@ -174,23 +174,14 @@ fn list(cell: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Inserts new suppliers and updates known ones (by organisation number), in
-/// the caller's transaction.
-pub fn store(
-    conn: &mut AnyConnection,
-    parsed: ParsedRegister,
-    rate: EurNokRate,
-    now: chrono::NaiveDateTime,
-) -> AppResult<ImportReport> {
-    store_with_progress(conn, parsed, rate, now, |_, _| {})
-}
-
 /// Rows written between two calls of the progress callback: one multi-row
 /// insert's worth.
 pub const PROGRESS_STEP: usize = 500;
 
-/// `store`, calling `progress(rows written, rows to write)` as it goes, so
-/// that the command line can show how far a large register has come.
+/// Inserts new suppliers and updates known ones (by organisation number), in
+/// the caller's transaction, calling `progress(rows written, rows to write)`
+/// as it goes, so that the command line can show how far a large register
+/// has come.
 pub fn store_with_progress(
     conn: &mut AnyConnection,
     parsed: ParsedRegister,

@@ -61,7 +61,7 @@ impl Application {
         jobs: impl FnOnce(&Config) -> Vec<JobSpec>,
     ) -> Result<Application, String> {
         config.ensure_signing_secret();
-        warn_of_stale_thresholds(&config, chrono::Utc::now());
+        warn_of_stale_thresholds(&config, clock.now());
         let db = prepare_database(&config).await?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

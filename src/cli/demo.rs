@@ -562,7 +562,7 @@ async fn import_register(db: &Db, config: &Config) -> Result<usize, String> {
     }
     let rate = config.eur_nok;
     let report = db
-        .write(move |c| samkjop::import::store(c, parsed, rate, now()))
+        .write(move |c| samkjop::flows::suppliers::import(c, parsed, rate, Utc::now()))
         .await
         .map_err(|e| e.detail)?;
     Ok(report.imported + report.updated)
