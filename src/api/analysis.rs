@@ -18,7 +18,7 @@ use crate::db::suppliers::{self, Supplier};
 use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
 use crate::domain::codes;
-use crate::domain::summary::{Decision, Summary};
+use crate::domain::summary::Summary;
 use crate::domain::ErrorCode;
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea};
 use crate::error::{AppError, AppResult, Problem};
@@ -68,12 +68,7 @@ pub fn lot_facts(
     summary: &Summary,
     interest: &HashMap<String, usize>,
 ) -> AppResult<Vec<LotFacts>> {
-    let joined: BTreeSet<&str> = aggregate
-        .participations
-        .iter()
-        .filter(|p| p.decision == Decision::Join)
-        .map(|p| p.municipality.as_str())
-        .collect();
+    let joined: BTreeSet<&str> = aggregate.joined().collect();
     let values: HashMap<&str, Ore> = summary
         .lots
         .iter()

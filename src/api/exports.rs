@@ -12,7 +12,6 @@ use crate::auth::Caller;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::{compliance, organizations, suppliers, AnyConnection};
 use crate::domain::codes;
-use crate::domain::summary::Decision;
 use crate::domain::ErrorCode;
 use crate::domain::Ore;
 use crate::error::{AppError, AppResult, Problem};
@@ -143,12 +142,7 @@ pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         w.write_record(VOLUME_COLUMNS).map_err(AppError::internal)?;
-        let joined: Vec<&str> = aggregate
-            .participations
-            .iter()
-            .filter(|p| p.decision == Decision::Join)
-            .map(|p| p.municipality.as_str())
-            .collect();
+        let joined: Vec<&str> = aggregate.joined().collect();
         for lot in &aggregate.lots {
             let area = &lot.area;
             for &m in joined.iter().filter(|m| area.iter().any(|a| a == *m)) {

@@ -215,6 +215,14 @@ impl Volume {
 }
 
 impl Aggregate {
+    /// The municipalities that joined, in the order participations are stored.
+    pub fn joined(&self) -> impl Iterator<Item = &str> {
+        self.participations
+            .iter()
+            .filter(|p| p.decision == Decision::Join)
+            .map(|p| p.municipality.as_str())
+    }
+
     pub fn invited(&self) -> Vec<String> {
         self.participations
             .iter()

@@ -308,12 +308,7 @@ pub fn publish(
         ));
     }
     super::compliance::require_compliant(conn, &aggregate, &summary, thresholds, clauses, now)?;
-    let participants: Vec<&str> = aggregate
-        .participations
-        .iter()
-        .filter(|p| p.decision == Decision::Join)
-        .map(|p| p.municipality.as_str())
-        .collect();
+    let participants: Vec<&str> = aggregate.joined().collect();
     let at = crate::db::stamp(now);
     procurements::set_status(conn, id, next, at)?;
     events::append(

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::db::procurements::{self, Aggregate};
 use crate::domain::contract::{ContractType, ProcurementStatus};
-use crate::domain::summary::{Decision, Summary};
+use crate::domain::summary::Summary;
 use crate::error::{AppError, AppResult};
 use crate::flows::lifecycle;
 use crate::reference::reference;
@@ -110,10 +110,7 @@ pub struct LotDivision {
 /// The municipalities that joined, in number order.
 pub fn participants_of(aggregate: &Aggregate) -> Vec<&str> {
     aggregate
-        .participations
-        .iter()
-        .filter(|p| p.decision == Decision::Join)
-        .map(|p| p.municipality.as_str())
+        .joined()
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()

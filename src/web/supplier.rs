@@ -17,7 +17,6 @@ use super::map::{context_of, outline_defs, Atlas};
 use super::{notice, page, respond};
 use crate::db::procurements::Aggregate;
 use crate::domain::calendar::oslo_date;
-use crate::domain::summary::Decision;
 use crate::domain::{Cpv, Ore};
 use crate::error::AppError;
 use crate::letters::words;
@@ -83,12 +82,7 @@ async fn render(state: &State, id: &str) -> Result<Bytes, AppError> {
 /// Lot id → (municipality, yearly quantity) of the joined municipalities
 /// that buy something under it.
 fn volumes_by_lot(aggregate: &Aggregate) -> HashMap<&str, Vec<(&str, i64)>> {
-    let joined: BTreeSet<&str> = aggregate
-        .participations
-        .iter()
-        .filter(|p| p.decision == Decision::Join)
-        .map(|p| p.municipality.as_str())
-        .collect();
+    let joined: BTreeSet<&str> = aggregate.joined().collect();
     let mut out: HashMap<&str, Vec<(&str, i64)>> = HashMap::new();
     for v in &aggregate.volumes {
         if joined.contains(v.municipality.as_str()) && v.annual_quantity > 0 {
