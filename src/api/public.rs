@@ -24,7 +24,7 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::interest;
 use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
-use crate::read::public::{division_of, load_published, published_version, LotDivision};
+use crate::read::public::{rendered, LotDivision};
 
 fn json_cache() -> &'static RenderCache {
     static CACHE: OnceLock<RenderCache> = OnceLock::new();
@@ -56,17 +56,12 @@ pub const LOT_DIVISION_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
     responses((status = 200, body = LotDivision),
               (status = 404, body = Problem, description = "no such procurement, or not published")))]
 pub async fn lot_division(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let seq = published_version(&state, &id).await?;
-    if let Some(body) = json_cache().get(&id, seq) {
-        return Ok(json_answer(body));
-    }
-    let (aggregate, summary) = load_published(&state, &id).await?;
-    let division = division_of(&aggregate, &summary)?;
-    let body = Bytes::from(serde_json::to_vec(&division).map_err(AppError::internal)?);
-    // Keyed by the seq the data was loaded with, which is never older than
-    // the data: a change in between only costs the next request a miss.
-    json_cache().put(&id, aggregate.procurement.event_seq, body.clone());
+    let body = rendered(&state, json_cache(), &id, |_, division| {
+        Ok(Bytes::from(
+            serde_json::to_vec(&division).map_err(AppError::internal)?,
+        ))
+    })
+    .await?;
     Ok(json_answer(body))
 }
 

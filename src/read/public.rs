@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use actix_web::web::Bytes;
+
+use super::cache::RenderCache;
 use crate::db::procurements::{self, Aggregate};
 use crate::domain::contract::{ContractType, ProcurementStatus};
 use crate::domain::summary::Summary;
@@ -52,6 +55,27 @@ pub async fn load_published(state: &AppState, id: &str) -> AppResult<(Aggregate,
     // publication day, so the answer depends on the stored data only.
     let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
     Ok((aggregate, summary))
+}
+
+/// A published procurement rendered by `render` once per change: served
+/// from `cache` while its `event_seq` stands, rendered again after a change.
+pub async fn rendered(
+    state: &AppState,
+    cache: &RenderCache,
+    id: &str,
+    render: impl FnOnce(&Aggregate, LotDivision) -> AppResult<Bytes>,
+) -> AppResult<Bytes> {
+    let seq = published_version(state, id).await?;
+    if let Some(body) = cache.get(id, seq) {
+        return Ok(body);
+    }
+    let (aggregate, summary) = load_published(state, id).await?;
+    let division = division_of(&aggregate, &summary)?;
+    let body = render(&aggregate, division)?;
+    // Keyed by the seq the data was loaded with, which is never older than
+    // the data: a change in between only costs the next request a miss.
+    cache.put(id, aggregate.procurement.event_seq, body.clone());
+    Ok(body)
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

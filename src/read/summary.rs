@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 fn summary_cache() -> &'static RenderCache {
     static CACHE: OnceLock<RenderCache> = OnceLock::new();
-    CACHE.get_or_init(|| RenderCache::new(256))
+    CACHE.get_or_init(|| RenderCache::new(super::cache::CACHED_PROCUREMENTS))
 }
 
 /// The summary of procurement `id`, whose head was read at `event_seq`, as

@@ -21,9 +21,7 @@ use crate::domain::{Cpv, Ore};
 use crate::error::AppError;
 use crate::letters::words;
 use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
-use crate::read::public::{
-    division_of, load_published, published_version, LotDivision, NamedMunicipality, PublicLot,
-};
+use crate::read::public::{rendered, LotDivision, NamedMunicipality, PublicLot};
 use crate::reference::reference;
 use crate::state::State;
 
@@ -63,20 +61,15 @@ fn failed() -> HttpResponse {
 }
 
 async fn render(state: &State, id: &str) -> Result<Bytes, AppError> {
-    let seq = published_version(state, id).await?;
-    if let Some(body) = html_cache().get(id, seq) {
-        return Ok(body);
-    }
-    let (aggregate, summary) = load_published(state, id).await?;
-    let division = division_of(&aggregate, &summary)?;
-    let published = aggregate
-        .procurement
-        .published_at
-        .map(|t| oslo_date(t.and_utc()));
-    let markup = procurement_page(&division, &volumes_by_lot(&aggregate), published);
-    let body = Bytes::from(markup.into_string());
-    html_cache().put(id, aggregate.procurement.event_seq, body.clone());
-    Ok(body)
+    rendered(state, html_cache(), id, |aggregate, division| {
+        let published = aggregate
+            .procurement
+            .published_at
+            .map(|t| oslo_date(t.and_utc()));
+        let markup = procurement_page(&division, &volumes_by_lot(aggregate), published);
+        Ok(Bytes::from(markup.into_string()))
+    })
+    .await
 }
 
 /// Lot id → (municipality, yearly quantity) of the joined municipalities

@@ -112,7 +112,10 @@ mod tests {
         let e = "blue".parse::<Colour>().unwrap_err();
         assert_eq!(e.code, crate::ErrorCode::InvalidKind);
         assert_eq!(e.message, "'blue' is not a colour: use red or navy");
-        assert!("Red".parse::<Colour>().is_err(), "a variant's name is not its code");
+        assert!(
+            "Red".parse::<Colour>().is_err(),
+            "a variant's name is not its code"
+        );
         assert!(serde_json::from_str::<Colour>("\"DarkBlue\"").is_err());
     }
 }
