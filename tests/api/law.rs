@@ -348,8 +348,14 @@ async fn a_date_past_the_eu_period_is_stale_and_one_before_the_table_is_refused(
     let r = summary_on(&app, &c, &id, "2024-03-13").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.code(), "no_thresholds_in_force");
+    // The first day of the table: the 2024 row answers, goods of NOK 1 300 000
+    // are national, and the row is within its EU period.
     let r = summary_on(&app, &c, &id, "2024-03-14").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let regime = &r.body["regime"];
+    assert_eq!(regime["thresholds_valid_from"], "2024-03-14", "{regime}");
+    assert_eq!(regime["regime"], "national");
+    assert_eq!(regime["thresholds_stale"], false);
 }
 
 #[actix_web::test]

@@ -116,8 +116,11 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert_eq!(l.flags[0].severity, Severity::High);
     assert_eq!(
         l.flags[0].message,
-        format!("Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the 9 local SMEs in \
-         school catering services has a turnover of NOK 6 100 000; none can carry it alone. {ALONE_IS_NOT_ALL}")
+        "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the 9 local SMEs in \
+         school catering services has a turnover of NOK 6 100 000; none can carry it alone. \
+         This is not a bar to bidding: twice the contract value is the most a buyer may demand \
+         in yearly turnover (Directive Art. 58(3)), a ceiling, not a minimum, and small firms \
+         can bid together (Art. 19(2)) or rely on the capacity of others (Art. 63)."
     );
     assert!(l.notes.is_empty());
 

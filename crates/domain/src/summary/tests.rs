@@ -259,6 +259,7 @@ fn an_ordinary_contract_without_maxima_is_judged_on_the_estimate() {
     .unwrap();
     assert_eq!(s.regime.basis, Basis::Estimate);
     assert_eq!(s.regime.value_ore, Ore::new(13_600_771_371));
+    assert_eq!(s.small_lots.eligible_value_ore, Ore::new(67_484_998));
 }
 
 #[test]
@@ -867,7 +868,11 @@ proptest! {
         }
         let counts = &s.participants;
         prop_assert_eq!(counts.invited, counts.joined + counts.declined + counts.pending + counts.no_response);
-        prop_assert_eq!(s.regime.value_ore, if framework || s.total_max_contract_value_ore > s.total_contract_value_ore { s.total_max_contract_value_ore } else { s.total_contract_value_ore });
+        // Maxima count (FOA § 5-4) and are never below the estimate, so the
+        // value judged is the maximum; the basis says which of the two it was.
+        prop_assert_eq!(s.regime.value_ore, s.total_max_contract_value_ore);
+        let on_maximum = framework || s.total_max_contract_value_ore > s.total_contract_value_ore;
+        prop_assert_eq!(s.regime.basis, if on_maximum { Basis::Maximum } else { Basis::Estimate });
         prop_assert!(s.small_lots.eligible_value_ore <= s.regime.value_ore);
     }
 
