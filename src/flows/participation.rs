@@ -115,7 +115,7 @@ pub fn decide(
             validate_volumes(&lots, in_area, municipality, &volumes)
                 .map_err(|e| field(e, "volumes"))?;
             // Valued over the months the summary uses: 48 without a fixed term.
-            let share = share_value(&lots, &volumes, p.terms()?.valued_months(), 0)?;
+            let share = share_value(&lots, &volumes, &p.terms()?)?;
             let procurement_cpv = Cpv::parse(&p.cpv).map_err(AppError::internal)?;
             check_coverage(
                 &mandate.terms()?,

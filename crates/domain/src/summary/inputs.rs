@@ -74,11 +74,13 @@ impl Terms {
 
     /// The months the value is counted over: the term with its options, or
     /// 48 for a contract without a fixed term.
-    pub fn valued_months(&self) -> i64 {
+    /// The months the contract is valued over: 48 without a fixed term,
+    /// otherwise the duration and the options (neither negative).
+    pub fn valued_months(&self) -> Result<i128, Invalid> {
         if self.no_fixed_term {
-            NO_FIXED_TERM_MONTHS
+            Ok(i128::from(NO_FIXED_TERM_MONTHS))
         } else {
-            self.duration_months.saturating_add(self.option_months)
+            super::volumes::contract_months(self.duration_months, self.option_months)
         }
     }
 }

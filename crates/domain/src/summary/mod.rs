@@ -34,7 +34,7 @@ use crate::contract::ProcurementStatus;
 use crate::thresholds::ThresholdRow;
 use crate::{Invalid, Ore};
 use quorum::Turnout;
-use volumes::{check_price, contract_months, Volumes};
+use volumes::{check_price, Volumes};
 
 // ---- output: the JSON of api.md "Summary", field for field ----
 
@@ -58,11 +58,7 @@ pub fn summarize(
     thresholds: &ThresholdRow,
     on: NaiveDate,
 ) -> Result<Summary, Invalid> {
-    let months = if terms.no_fixed_term {
-        i128::from(NO_FIXED_TERM_MONTHS)
-    } else {
-        contract_months(terms.duration_months, terms.option_months)?
-    };
+    let months = terms.valued_months()?;
     for lot in lots {
         check_price(lot)?;
     }

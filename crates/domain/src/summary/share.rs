@@ -1,21 +1,21 @@
 //! One municipality's share of a procurement.
 
-use super::volumes::{check_price, check_quantities, contract_months};
-use super::{LotInput, VolumeInput};
+use super::volumes::{check_price, check_quantities};
+use super::{LotInput, Terms, VolumeInput};
 use crate::money::{div_round_half_up, overflow};
 use crate::{ErrorCode, Invalid, Ore};
 
 /// One municipality's share (api.md): the sum over its lots of
-/// `max(annual, maximum) * unit price * (duration + options) / 12`, summed
-/// exactly and rounded once, so the share does not depend on how its need
-/// is spread over lots. This is what its mandate's ceiling is compared with.
+/// `max(annual, maximum) * unit price * months / 12`, over the months the
+/// contract is valued (`Terms::valued_months`), summed exactly and rounded
+/// once, so the share does not depend on how its need is spread over lots.
+/// This is what its mandate's ceiling is compared with.
 pub fn share_value(
     lots: &[LotInput],
     volumes: &[VolumeInput],
-    duration_months: i64,
-    option_months: i64,
+    terms: &Terms,
 ) -> Result<Ore, Invalid> {
-    let months = contract_months(duration_months, option_months)?;
+    let months = terms.valued_months()?;
     let mut sum: i128 = 0;
     for v in volumes {
         let lot = lots.iter().find(|l| l.id == v.lot_id).ok_or_else(|| {

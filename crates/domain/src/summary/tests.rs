@@ -60,6 +60,15 @@ fn terms(framework: bool, quorum: Option<Quorum>) -> Terms {
     }
 }
 
+/// `terms` with another duration and options, for a municipality's share.
+fn months(duration_months: i64, option_months: i64) -> Terms {
+    Terms {
+        duration_months,
+        option_months,
+        ..terms(false, None)
+    }
+}
+
 /// School meals for six Vestland municipalities, two lots, 24 months
 /// plus 6 months of options = 30 months = 2.5 years. Populations are the
 /// 2024 figures of data/reference/kommuner_2024.csv.
@@ -325,7 +334,7 @@ fn a_contract_without_a_fixed_term_is_valued_at_48_months() {
     assert_eq!(s.regime.regime, Regime::Eea);
     assert_eq!(s.regime.parts, vec![Part::I, Part::III]);
     assert_eq!(
-        share_value(&lots, &participants[0].volumes, t.valued_months(), 0).unwrap(),
+        share_value(&lots, &participants[0].volumes, &t).unwrap(),
         Ore::new(240_000_000)
     );
     // Options cannot extend what has no end.
@@ -701,7 +710,7 @@ fn a_share_is_summed_exactly_and_rounded_once() {
     // = 1 148 496 250 exactly.
     let askoy = &participants[3];
     assert_eq!(
-        share_value(&lots, &askoy.volumes, 24, 6).unwrap(),
+        share_value(&lots, &askoy.volumes, &months(24, 6)).unwrap(),
         Ore::new(1_148_496_250)
     );
     // Two lines that each round up by half an øre: 1 * 1 * 6 / 12 = 0.5
@@ -711,15 +720,18 @@ fn a_share_is_summed_exactly_and_rounded_once() {
         lot("y", "Y", "55524000-9", "u", 1),
     ];
     let halves = vec![vol("x", 1, None), vol("y", 1, None)];
-    assert_eq!(share_value(&tiny, &halves, 6, 0).unwrap(), Ore::new(1));
     assert_eq!(
-        share_value(&tiny, &[vol("z", 1, None)], 6, 0)
+        share_value(&tiny, &halves, &months(6, 0)).unwrap(),
+        Ore::new(1)
+    );
+    assert_eq!(
+        share_value(&tiny, &[vol("z", 1, None)], &months(6, 0))
             .unwrap_err()
             .code,
         ErrorCode::LotNotFound
     );
     assert_eq!(
-        share_value(&tiny, &[vol("x", i64::MAX, None)], i64::MAX, 0)
+        share_value(&tiny, &[vol("x", i64::MAX, None)], &months(i64::MAX, 0))
             .unwrap_err()
             .code,
         ErrorCode::ValueOverflow
@@ -919,7 +931,7 @@ proptest! {
             Err(e) => prop_assert_eq!(e.code, ErrorCode::ValueOverflow),
         }
         for p in &participants {
-            if let Err(e) = share_value(&lots, &p.volumes, duration, options) {
+            if let Err(e) = share_value(&lots, &p.volumes, &months(duration, options)) {
                 prop_assert_eq!(e.code, ErrorCode::ValueOverflow);
             }
         }
@@ -935,7 +947,7 @@ proptest! {
             .map(|(i, &p)| lot(&format!("lot{i}"), "L", "55524000-9", "u", p)).collect();
         let volumes: Vec<VolumeInput> = lines.iter()
             .map(|&(l, a, m)| vol(&format!("lot{}", l % lots.len()), a, m)).collect();
-        let share = share_value(&lots, &volumes, duration, options).unwrap();
+        let share = share_value(&lots, &volumes, &months(duration, options)).unwrap();
         let exact: i128 = volumes.iter().map(|v| {
             let price = lots.iter().find(|l| l.id == v.lot_id).unwrap().unit_price.get();
             i128::from(v.effective_max()) * i128::from(price) * i128::from(duration + options)
