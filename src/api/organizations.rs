@@ -87,18 +87,15 @@ pub async fn create_organization(
 ) -> AppResult<HttpResponse> {
     caller.require_admin()?;
     let body = body.0;
-    if body.kind.parse::<OrganizationKind>().is_err() {
-        return Err(
-            AppError::new(ErrorCode::InvalidKind, "kind must be 'procurement_office'")
-                .on_field("kind"),
-        );
-    }
+    let kind = body.kind.parse::<OrganizationKind>().map_err(|_| {
+        AppError::new(ErrorCode::InvalidKind, "kind must be 'procurement_office'").on_field("kind")
+    })?;
     let name = parse_name(&body.name).field("name")?;
     let org_number = OrgNumber::parse(&body.org_number).field("org_number")?;
     let now = state.clock.now();
     let org = state
         .db
-        .write(move |c| accounts::create_organization(c, &name, &org_number, now))
+        .write(move |c| accounts::create_organization(c, kind, &name, &org_number, now))
         .await?;
     Ok(created(OrganizationView::from(org)))
 }

@@ -11,10 +11,11 @@ use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult};
 
-/// Registers a procurement office; 409 `organization_exists` for a number
+/// Registers an organisation of `kind`; 409 `organization_exists` for a number
 /// already registered.
 pub fn create_organization(
     conn: &mut AnyConnection,
+    kind: OrganizationKind,
     name: &str,
     org_number: &OrgNumber,
     now: DateTime<Utc>,
@@ -27,7 +28,7 @@ pub fn create_organization(
     }
     let org = Organization {
         id: new_id(),
-        kind: OrganizationKind::ProcurementOffice,
+        kind,
         name: name.to_string(),
         org_number: org_number.to_string(),
         created_at: stamp(now),
