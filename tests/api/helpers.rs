@@ -61,21 +61,10 @@ impl Reply {
 }
 
 pub fn fresh_database_url() -> (String, Option<std::path::PathBuf>) {
-    let name = format!("samkjop_test_{}", uuid::Uuid::new_v4().simple());
     match std::env::var("TEST_DATABASE_URL") {
-        Ok(server) if !server.is_empty() => {
-            let mut conn =
-                PgConnection::establish(&server).expect("TEST_DATABASE_URL must be reachable");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .expect("create test database");
-            let base = server.split('?').next().unwrap_or(&server);
-            let base = &base[..base
-                .rfind('/')
-                .expect("TEST_DATABASE_URL needs a database path")];
-            (format!("{base}/{name}"), None)
-        }
+        Ok(server) if !server.is_empty() => (fresh_postgres_database(&server), None),
         _ => {
+            let name = format!("samkjop_test_{}", uuid::Uuid::new_v4().simple());
             let dir = std::env::temp_dir().join(name);
             std::fs::create_dir_all(&dir).expect("temp dir");
             (
@@ -84,6 +73,25 @@ pub fn fresh_database_url() -> (String, Option<std::path::PathBuf>) {
             )
         }
     }
+}
+
+/// A new, empty database on the PostgreSQL server of `server` (a URL with
+/// any database path); its URL keeps the server URL's parameters, such as
+/// `sslmode`.
+pub fn fresh_postgres_database(server: &str) -> String {
+    let name = format!("samkjop_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(server).expect("the test PostgreSQL must be reachable");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("create test database");
+    let (base, query) = match server.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server, String::new()),
+    };
+    let base = &base[..base
+        .rfind('/')
+        .expect("a PostgreSQL URL needs a database path")];
+    format!("{base}/{name}{query}")
 }
 
 pub async fn spawn_app() -> TestApp {

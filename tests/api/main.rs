@@ -21,5 +21,6 @@ mod scenario;
 mod smtp_server;
 mod supplier_view;
 mod suppliers;
+mod tls;
 mod voting;
 mod wait;
