@@ -21,5 +21,6 @@ mod scenario;
 mod smtp_server;
 mod supplier_view;
 mod suppliers;
+mod throttling;
 mod voting;
 mod wait;
