@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::client_address::{ForwardedHeader, TrustedProxies};
 use crate::domain::analysis::CapacityFactor;
 use crate::domain::clauses::ClauseLibrary;
 use crate::domain::thresholds::ThresholdTable;
@@ -54,6 +55,10 @@ pub struct Config {
     /// Login attempts a minute from one client address, and for one account.
     pub login_per_minute_per_address: u32,
     pub login_per_minute_per_account: u32,
+    /// Proxies whose forwarding header names the client, and that header.
+    pub trusted_proxies: TrustedProxies,
+    /// Registrations without a login an hour from one client address.
+    pub registrations_per_hour_per_address: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -90,6 +95,8 @@ struct FileConfig {
     outbox_retry_first_ms: Option<u64>,
     outbox_retry_max_ms: Option<u64>,
     ocds_prefix: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<String>,
 }
 
 #[derive(Debug)]
@@ -229,6 +236,12 @@ impl Config {
         };
         let login_per_minute_per_address = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS", 30)?;
         let login_per_minute_per_account = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT", 10)?;
+        let registrations_per_hour_per_address =
+            per_minute("SAMKJOP_REGISTRATIONS_PER_HOUR_PER_ADDRESS", 20)?;
+        let trusted_proxies = trusted_proxies(
+            env("SAMKJOP_TRUSTED_PROXIES").or(file.trusted_proxies.map(|l| l.join(","))),
+            env("SAMKJOP_FORWARDED_HEADER").or(file.forwarded_header),
+        )?;
         Ok(Config {
             environment,
             bind,
@@ -256,6 +269,8 @@ impl Config {
             ocds_prefix,
             login_per_minute_per_address,
             login_per_minute_per_account,
+            trusted_proxies,
+            registrations_per_hour_per_address,
         })
     }
 }
@@ -295,6 +310,25 @@ impl Config {
             None => crate::auth::Keys::random(self.token_ttl_seconds),
         }
     }
+}
+
+/// A mistyped range stops the start: a proxy not trusted makes all its
+/// clients share one throttle budget, a range too wide lets clients name
+/// their own address.
+fn trusted_proxies(
+    ranges: Option<String>,
+    header: Option<String>,
+) -> Result<TrustedProxies, ConfigError> {
+    Ok(TrustedProxies {
+        ranges: TrustedProxies::parse_list(ranges.as_deref().unwrap_or(""))
+            .map_err(|e| ConfigError(format!("SAMKJOP_TRUSTED_PROXIES: {e}")))?,
+        header: header
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| ForwardedHeader::parse(&h))
+            .transpose()
+            .map_err(|e| ConfigError(format!("SAMKJOP_FORWARDED_HEADER: {e}")))?
+            .unwrap_or_default(),
+    })
 }
 
 /// Used when neither the file nor the environment sets one; a real publisher
@@ -442,5 +476,28 @@ mod tests {
             redact_url("sqlite://data/x.sqlite"),
             "sqlite://data/x.sqlite"
         );
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_the_environment() {
+        let c = Config::defaults_with(env_of(&[])).unwrap();
+        assert!(c.trusted_proxies.ranges.is_empty(), "none by default");
+        assert_eq!(c.trusted_proxies.header, ForwardedHeader::XForwardedFor);
+        let c = Config::defaults_with(env_of(&[
+            ("SAMKJOP_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"),
+            ("SAMKJOP_FORWARDED_HEADER", "Forwarded"),
+        ]))
+        .unwrap();
+        assert_eq!(c.trusted_proxies.ranges.len(), 2);
+        assert_eq!(c.trusted_proxies.header, ForwardedHeader::Forwarded);
+        let toml = format!("{DEFAULT_TOML}\ntrusted_proxies = [\"192.168.0.0/16\"]\n");
+        let c = Config::from_sources(&toml, THRESHOLDS_TOML, env_of(&[])).unwrap();
+        assert!(c.trusted_proxies.trusts("192.168.4.4".parse().unwrap()));
+        for bad in ["10.0.0.1/8", "0.0.0.0/0", "proxy"] {
+            let pairs: &'static [(&'static str, &'static str)] =
+                Box::leak(Box::new([("SAMKJOP_TRUSTED_PROXIES", bad)]));
+            let e = Config::defaults_with(env_of(pairs)).err().unwrap();
+            assert!(e.0.contains("SAMKJOP_TRUSTED_PROXIES"), "{bad:?}: {}", e.0);
+        }
     }
 }

@@ -34,9 +34,14 @@ pub struct AppError {
     pub code: ErrorCode,
     pub detail: String,
     pub errors: Vec<FieldError>,
+    /// How long a refused client should wait (`Retry-After` on a 429).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// For a 429 that does not know its wait: the throttles' budgets are per minute.
+const DEFAULT_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppError {
     /// The status comes from the code.
@@ -45,7 +50,14 @@ impl AppError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// Tells the client when to try again.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -114,6 +126,16 @@ impl ResponseError for AppError {
             .json(self.problem());
         // For the check that an operation answers only the codes it documents.
         res.extensions_mut().insert(self.code);
+        // Every 429 says when to come back (RFC 9110 §10.2.3), in whole
+        // seconds rounded up, so that a client that obeys is let in.
+        if self.status() == StatusCode::TOO_MANY_REQUESTS {
+            let wait = self.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds.max(1)),
+            );
+        }
         res
     }
 }
@@ -169,5 +191,29 @@ impl<T> FieldExt<T> for Result<T, Invalid> {
             let field = e.code.field().unwrap_or(name);
             AppError::from(e).on_field(field)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn retry_after(e: &AppError) -> Option<String> {
+        e.error_response()
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string())
+    }
+
+    #[test]
+    fn every_429_says_when_to_come_back() {
+        let plain = AppError::new(ErrorCode::TooManyRequests, "slow down");
+        assert_eq!(retry_after(&plain).as_deref(), Some("60"));
+        let timed = plain.retry_after(std::time::Duration::from_millis(1200));
+        assert_eq!(retry_after(&timed).as_deref(), Some("2"), "rounded up");
+        let soon =
+            AppError::new(ErrorCode::TooManyRequests, "").retry_after(std::time::Duration::ZERO);
+        assert_eq!(retry_after(&soon).as_deref(), Some("1"));
+        assert_eq!(retry_after(&AppError::forbidden("no")), None);
     }
 }

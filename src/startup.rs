@@ -10,7 +10,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::throttle::LoginThrottle;
+use crate::api::throttle::{LoginThrottle, RegistrationThrottle};
 use crate::api::{self, openapi::ApiDoc, AppState};
 use crate::auth::password;
 use crate::clock::Clock;
@@ -83,6 +83,9 @@ impl Application {
             state.config.login_per_minute_per_address,
             state.config.login_per_minute_per_account,
         ));
+        let registrations = web::Data::new(RegistrationThrottle::new(
+            state.config.registrations_per_hour_per_address,
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap_fn(|req, srv| {
@@ -111,6 +114,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(keys.clone())
                 .app_data(throttle.clone())
+                .app_data(registrations.clone())
                 .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     AppError::new(

@@ -1,9 +1,11 @@
+use std::time::Instant;
+
 use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem_docs::JSON_BODY;
-use super::throttle::LoginThrottle;
+use super::throttle::{client_address, LoginThrottle};
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
@@ -42,7 +44,8 @@ pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
-              (status = 429, body = Problem, description = "too many attempts from this address or for this account"),
+              (status = 429, body = Problem, description = "too many attempts from this address, or wrong passwords for this account from it",
+                  headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed"))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
     state: State,
@@ -52,26 +55,23 @@ pub async fn issue_token(
     body: Json<TokenRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
-    throttle.check(req.peer_addr().map(|a| a.ip()), &email)?;
+    let address = client_address(&req, &state.config.trusted_proxies);
+    let attempt = throttle.admit(address, &email, Instant::now())?;
     let user = state
         .db
         .read(move |c| users::find_by_email(c, &email))
         .await?;
-    let user = web::block(move || match user {
-        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
-            password::verify_nobody(&password);
-            None
-        }
-    })
-    .await?
-    .ok_or_else(|| {
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let right = password::verify_in_turn(password, stored)
+        .await
+        .map_err(AppError::internal)?;
+    let user = user.filter(|_| right).ok_or_else(|| {
         AppError::new(
             ErrorCode::InvalidCredentials,
             "the email or the password is wrong",
         )
     })?;
+    attempt.succeeded();
     let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;
     Ok(Json(TokenResponse {

@@ -1,3 +1,5 @@
+use std::time::Instant;
+
 use super::schemas::{CpvPrefix, Email, MunicipalityNumber, OrgNumber, ServiceAreaEntry};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -7,6 +9,7 @@ use utoipa::ToSchema;
 use super::json::{body_error, created};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
+use super::throttle::{client_address, RegistrationThrottle};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::suppliers::{self, Supplier};
@@ -114,7 +117,8 @@ pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
         ErrorCode::WeakPassword,
         ErrorCode::SupplierExists,
         ErrorCode::EmailTaken,
-        ErrorCode::Conflict
+        ErrorCode::Conflict,
+        ErrorCode::TooManyRequests
     ],
     PROFILE_ERRORS
 ];
@@ -124,9 +128,13 @@ pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
     responses((status = 201, body = SupplierView),
               (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+              (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "too many registrations from this address",
+                  headers(("Retry-After" = u64, description = "seconds until the next registration is allowed")))))]
 pub async fn register_supplier(
     state: State,
+    throttle: web::Data<RegistrationThrottle>,
+    req: HttpRequest,
     body: Json<SupplierRegistration>,
 ) -> AppResult<HttpResponse> {
     let b = body.0;
@@ -142,8 +150,11 @@ pub async fn register_supplier(
     })?;
     let email = EmailAddress::parse(&b.email).field("email")?;
     password::check_strength(&b.password).field("password")?;
-    let password_hash = web::block(move || password::hash(&b.password))
-        .await?
+    // Charged once the request is sound, before the costly part: the hash.
+    let address = client_address(&req, &state.config.trusted_proxies);
+    throttle.check(address, Instant::now())?;
+    let password_hash = password::hash_in_turn(b.password)
+        .await
         .map_err(AppError::internal)?;
     let registration = Registration {
         profile,

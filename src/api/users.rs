@@ -106,8 +106,8 @@ pub async fn create_user(
         .field("municipality")?;
     let organization_id = body.organization_id.filter(|s| !s.is_empty());
     check_role_links(role, organization_id.as_deref(), municipality.as_ref())?;
-    let password_hash = web::block(move || password::hash(&body.password))
-        .await?
+    let password_hash = password::hash_in_turn(body.password)
+        .await
         .map_err(AppError::internal)?;
     let account = NewAccount {
         email,

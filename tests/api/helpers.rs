@@ -123,8 +123,10 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
                 "SAMKJOP_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD),
                 "SAMKJOP_JWT_SECRET" => Some(JWT_SECRET),
                 "SAMKJOP_DB_POOL_SIZE" => Some("4"),
-                // Scenarios log in many users from one address; the throttle has its own test.
+                // Scenarios log in and register many users from one address;
+                // the throttles have their own tests (throttling.rs).
                 "SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS" => Some("10000"),
+                "SAMKJOP_REGISTRATIONS_PER_HOUR_PER_ADDRESS" => Some("10000"),
                 "SAMKJOP_DATA_DIR" => Some(data_dir_text.as_str()),
                 _ => None,
             }

@@ -21,6 +21,7 @@ mod scenario;
 mod smtp_server;
 mod supplier_view;
 mod suppliers;
+mod throttling;
 mod tls;
 mod voting;
 mod wait;
