@@ -113,7 +113,7 @@ error_codes! {
     NoLots = "no_lots", 409,
         "Ingen delkontrakter" / "No lots";
     QuorumNotMet = "quorum_not_met", 409,
-        "For få deltakere" / "Quorum not met";
+        "Kravet til deltakelse er ikke oppfylt" / "Quorum not met";
     ComplianceMissing = "compliance_missing", 409,
         "Seriøsitetskrav mangler" / "Compliance checks missing";
     EmailTaken = "email_taken", 409,
