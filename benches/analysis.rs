@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use samkjop::domain::analysis::{analyse, CapacityFactor, FindingCode, LotFacts, SupplierFacts};
-use samkjop::domain::{Cpv, CpvPrefix, Fylkesnummer, Kommunenummer, Ore, ServiceArea, SizeClass};
+use samkjop::domain::{
+    Cpv, CpvPrefix, Fylkesnummer, Kommunenummer, Lang, Ore, ServiceArea, SizeClass,
+};
 use samkjop::reference::reference;
 
 /// SplitMix64: small, and the same numbers on every platform and version.
@@ -221,7 +223,7 @@ fn bench(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(4));
     for n in [20_000, 200_000] {
         let suppliers = suppliers(n, &country, &mut rng);
-        let answer = analyse(&lots, &suppliers, CapacityFactor::ONE);
+        let answer = analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb);
         let flagged = |code| {
             answer
                 .lots
@@ -236,7 +238,14 @@ fn bench(c: &mut Criterion) {
             flagged(FindingCode::FewLocalSmesCanBid),
         );
         group.bench_with_input(BenchmarkId::from_parameter(n), &suppliers, |b, s| {
-            b.iter(|| analyse(black_box(&lots), black_box(s), CapacityFactor::ONE))
+            b.iter(|| {
+                analyse(
+                    black_box(&lots),
+                    black_box(s),
+                    CapacityFactor::ONE,
+                    Lang::Nb,
+                )
+            })
         });
     }
     group.finish();

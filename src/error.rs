@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbError;
-use crate::domain::{ErrorCode, Invalid};
+use crate::domain::{ErrorCode, Invalid, Lang};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
@@ -87,14 +87,12 @@ impl AppError {
         self
     }
 
-    pub fn problem(&self) -> Problem {
+    /// The problem document with its `title` in `lang`; `detail` and the
+    /// fields' messages are in English.
+    pub fn problem_in(&self, lang: Lang) -> Problem {
         Problem {
             type_: format!("/problems/{}", self.code.as_str().replace('_', "-")),
-            title: self
-                .status()
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
+            title: self.code.title(lang).to_string(),
             status: self.status().as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_string(),
@@ -120,10 +118,19 @@ impl ResponseError for AppError {
         self.status()
     }
 
+    /// In bokmål: the request is not at hand here, so the language middleware
+    /// (`api::lang::problem_in`) answers in the caller's language instead.
     fn error_response(&self) -> HttpResponse {
+        self.response_in(Lang::default())
+    }
+}
+
+impl AppError {
+    /// The problem document in `lang`, as an answer.
+    pub fn response_in(&self, lang: Lang) -> HttpResponse {
         let mut res = HttpResponse::build(self.status())
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))
-            .json(self.problem());
+            .json(self.problem_in(lang));
         // For the check that an operation answers only the codes it documents.
         res.extensions_mut().insert(self.code);
         // Every 429 says when to come back (RFC 9110 §10.2.3), in whole

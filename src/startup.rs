@@ -34,7 +34,8 @@ pub struct Application {
 fn warn_of_stale_thresholds(config: &Config, now: chrono::DateTime<chrono::Utc>) {
     let today = crate::domain::calendar::oslo_date(now);
     if let Some(row) = config.thresholds.stale_on(today) {
-        let warning = crate::domain::summary::stale_warning(row, today);
+        // In English, as the rest of the log is.
+        let warning = crate::domain::summary::stale_warning(row, today, crate::domain::Lang::En);
         tracing::warn!(
             valid_from = %row.valid_from,
             eu_period_end = %row.eu_period_end,
@@ -100,6 +101,12 @@ impl Application {
                         }
                         Ok(res)
                     }
+                })
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    let lang = api::lang::of_headers(req.headers());
+                    let fut = srv.call(req);
+                    async move { Ok(api::lang::problem_in(fut.await?, lang)) }
                 })
                 .wrap_fn(|req, srv| {
                     use actix_web::dev::Service;
@@ -247,7 +254,10 @@ async fn unrouted(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse
                     methods.join(", ")
                 ),
             );
-            let mut res = actix_web::ResponseError::error_response(&problem);
+            // Not an error of the handler: the language middleware does not see it.
+            let lang = api::lang::of_headers(req.headers());
+            let mut res = problem.response_in(lang);
+            api::lang::mark(res.headers_mut(), lang);
             if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
                 res.headers_mut()
                     .insert(actix_web::http::header::ALLOW, value);

@@ -7,11 +7,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
 
+use super::lang::{Language, Localized};
 use super::problem_docs::CALLER;
 use super::procurements::visible;
 use super::procurements::VISIBLE;
 use super::schemas;
-use super::{Json, State};
+use super::State;
 use crate::auth::Caller;
 use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
@@ -36,16 +37,18 @@ pub const ANALYSIS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::V
 /// plain-language message, and for flagged lots the splits by county, by
 /// municipality and into the fewest sub-lots that each keep an eligible
 /// local SME. A suggestion's `sub_lots[].area` lists can be posted as they
-/// are as the `groups` of the lot's `split` call.
-#[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path)),
+/// are as the `groups` of the lot's `split` call. The messages are in
+/// Norwegian bokmål, or English with `Accept-Language: en`.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/analysis", tag = "procurements", params(("id" = String, Path), Language),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Analysis), (status = 422, body = Problem),
-              (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = schemas::Analysis, headers(("Content-Language" = String, description = "`nb` or `en`: the language of the messages"))),
+              (status = 422, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn analysis(
     state: State,
     caller: Caller,
+    Language(lang): Language,
     id: web::Path<String>,
-) -> AppResult<Json<Analysis>> {
+) -> AppResult<Localized<Analysis>> {
     let id = id.into_inner();
     let (aggregate, _) = visible(&state, &caller, id.clone()).await?;
     let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
@@ -56,8 +59,9 @@ pub async fn analysis(
     let lots = lot_facts(&aggregate, &summary, &interest)?;
     let factor = state.config.capacity_factor;
     // Tens of milliseconds of CPU at national scale: off the async workers.
-    let answer = web::block(move || analyse(&lots, &supplier_facts(&register), factor)).await?;
-    Ok(Json(answer))
+    let answer =
+        web::block(move || analyse(&lots, &supplier_facts(&register), factor, lang)).await?;
+    Ok(Localized(lang, answer))
 }
 
 /// Each active lot with its combined yearly value (from the summary) and

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::json::created;
+use super::lang::{Language, Localized};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::procurements::visible;
@@ -226,24 +227,37 @@ pub const COMPLIANCE_REPORT_ERRORS: &[ErrorCode] =
     codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// The compliance report as of now: each mandatory clause, the climate
-/// weight (FOA § 7-9) and the tax certificate, against what is chosen.
-#[utoipa::path(get, path = "/api/v1/procurements/{id}/compliance", tag = "compliance", params(("id" = String, Path)),
+/// weight (FOA § 7-9) and the tax certificate, against what is chosen. The
+/// reasons are in Norwegian bokmål, or English with `Accept-Language: en`;
+/// the clauses' titles are the library's Norwegian wording in both.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/compliance", tag = "compliance", params(("id" = String, Path), Language),
     security(("bearer" = [])),
-    responses((status = 200, body = ComplianceView), (status = 422, body = Problem),
-              (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ComplianceView, headers(("Content-Language" = String, description = "`nb` or `en`: the language of the reasons"))),
+              (status = 422, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn compliance_report(
     state: State,
     caller: Caller,
+    Language(lang): Language,
     id: web::Path<String>,
-) -> AppResult<Json<ComplianceView>> {
+) -> AppResult<Localized<ComplianceView>> {
     let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
     let config = state.config.clone();
     let now = state.clock.now();
     let report = state
         .db
-        .read(move |c| compliance::report(c, &aggregate, &config.thresholds, &config.clauses, now))
+        .read(move |c| {
+            compliance::report(
+                c,
+                &aggregate,
+                &config.thresholds,
+                &config.clauses,
+                lang,
+                now,
+            )
+        })
         .await?;
-    view(&report.settings, &report.justifications, report.checks).map(Json)
+    let view = view(&report.settings, &report.justifications, report.checks)?;
+    Ok(Localized(lang, view))
 }
 
 #[derive(Deserialize, ToSchema)]

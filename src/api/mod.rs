@@ -13,6 +13,7 @@ pub mod events;
 pub mod exports;
 pub mod health;
 mod json;
+pub mod lang;
 pub mod mandates;
 pub mod municipalities;
 pub mod openapi;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::created;
+use super::lang::{localized_bytes, Language};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::schemas::{self, CpvCode, MunicipalityNumber, SplitGroup};
@@ -763,15 +764,17 @@ pub const SUMMARY_ERRORS: &[ErrorCode] = codes![
 
 /// Combined volumes and values per lot, the totals, the threshold regime
 /// (with the FOA parts, the notice duty, special services and warnings), the
-/// small-lots exemption and the quorum, as of now or of the day `on`.
-#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path), SummaryQuery),
+/// small-lots exemption and the quorum, as of now or of the day `on`. The
+/// warnings are in Norwegian bokmål, or English with `Accept-Language: en`.
+#[utoipa::path(get, path = "/api/v1/procurements/{id}/summary", tag = "procurements", params(("id" = String, Path), SummaryQuery, Language),
     security(("bearer" = [])),
-    responses((status = 200, body = schemas::Summary),
+    responses((status = 200, body = schemas::Summary, headers(("Content-Language" = String, description = "`nb` or `en`: the language of the warnings"))),
               (status = 422, body = Problem, description = "no threshold row is in force on the day (before the first row of the table)"),
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,
     caller: Caller,
+    Language(lang): Language,
     id: web::Path<String>,
     query: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
@@ -783,13 +786,8 @@ pub async fn summary(
         head.procurement.event_seq,
         state.clock.now(),
         query.into_inner().on,
+        lang,
     )
     .await?;
-    Ok(json_bytes(body))
-}
-
-fn json_bytes(body: actix_web::web::Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body)
+    Ok(localized_bytes(lang, body))
 }

@@ -20,7 +20,7 @@ use crate::domain::clauses::{
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::summary::Summary;
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::{Cpv, ErrorCode};
+use crate::domain::{Cpv, ErrorCode, Lang};
 use crate::error::{AppError, AppResult};
 
 /// Everything `GET …/compliance` shows.
@@ -155,16 +155,18 @@ pub fn justify(
     Ok(row)
 }
 
-/// The report as of `now`, on the summary's regime value.
+/// The report as of `now`, on the summary's regime value, its reasons in
+/// `lang`.
 pub fn report(
     conn: &mut AnyConnection,
     aggregate: &Aggregate,
     thresholds: &ThresholdTable,
     library: &ClauseLibrary,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> AppResult<Report> {
     let summary = summary_of(aggregate, thresholds, now)?;
-    report_on(conn, aggregate, &summary, thresholds, library, now)
+    report_on(conn, aggregate, &summary, thresholds, library, lang, now)
 }
 
 fn report_on(
@@ -173,6 +175,7 @@ fn report_on(
     summary: &Summary,
     thresholds: &ThresholdTable,
     library: &ClauseLibrary,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> AppResult<Report> {
     let p = &aggregate.procurement;
@@ -213,6 +216,7 @@ fn report_on(
             climate_weight_percent: settings.climate_weight_percent,
             justified: &justified,
         },
+        lang,
     );
     Ok(Report {
         settings,
@@ -235,7 +239,8 @@ pub fn require_compliant(
     library: &ClauseLibrary,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let report = report_on(conn, aggregate, summary, thresholds, library, now)?;
+    // In English, as the rest of a problem document (its `detail`) is.
+    let report = report_on(conn, aggregate, summary, thresholds, library, Lang::En, now)?;
     let missing = missing(&report.checks);
     if missing.is_empty() {
         return Ok(());

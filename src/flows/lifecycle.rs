@@ -15,7 +15,7 @@ use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::{summarize, Decision};
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::{codes, ErrorCode, Kommunenummer};
+use crate::domain::{codes, ErrorCode, Kommunenummer, Lang};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -438,13 +438,19 @@ fn sub_lot_title(title: &str, area: &[Kommunenummer], n: usize) -> String {
 }
 
 /// The summary as of `now`, with the thresholds in force on the day it was
-/// announced (or today, before that).
+/// announced (or today, before that). For its figures: its warnings are in
+/// bokmål (the API's summary asks `summary_on` in the caller's language).
 pub fn summary_of(
     aggregate: &Aggregate,
     thresholds: &ThresholdTable,
     now: DateTime<Utc>,
 ) -> AppResult<crate::domain::summary::Summary> {
-    summary_on(aggregate, thresholds, announcement_day(aggregate, now))
+    summary_on(
+        aggregate,
+        thresholds,
+        announcement_day(aggregate, now),
+        Lang::default(),
+    )
 }
 
 /// The day whose thresholds decide: the announcement, or today before it.
@@ -453,12 +459,14 @@ pub fn announcement_day(aggregate: &Aggregate, now: DateTime<Utc>) -> NaiveDate 
     crate::domain::calendar::oslo_date(p.published_at.map(|t| t.and_utc()).unwrap_or(now))
 }
 
-/// The summary with the thresholds in force on `day`. A day before the first
-/// row of the table has no amounts to answer with: a 422, not a guess.
+/// The summary with the thresholds in force on `day`, its warnings in
+/// `lang`. A day before the first row of the table has no amounts to answer
+/// with: a 422, not a guess.
 pub fn summary_on(
     aggregate: &Aggregate,
     thresholds: &ThresholdTable,
     day: NaiveDate,
+    lang: Lang,
 ) -> AppResult<crate::domain::summary::Summary> {
     let p = &aggregate.procurement;
     let row = thresholds.in_force_or_invalid(day)?;
@@ -469,6 +477,7 @@ pub fn summary_on(
         &aggregate.participant_inputs()?,
         row,
         day,
+        lang,
     )
     .map_err(AppError::from)
 }

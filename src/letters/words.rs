@@ -3,14 +3,10 @@
 use crate::domain::contract::ContractType;
 use crate::domain::summary::Decision;
 use crate::domain::thresholds::Regime;
+use crate::domain::Lang;
 
 pub fn contract_type(contract_type: ContractType) -> &'static str {
-    match contract_type {
-        ContractType::Goods => "varer",
-        ContractType::Services => "tjenester",
-        ContractType::Works => "bygg og anlegg",
-        ContractType::SocialServices => "helse- og sosialtjenester og andre særlige tjenester",
-    }
+    contract_type.words(Lang::Nb)
 }
 
 /// The regime in words, with the parts of the regulation that apply. Special

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::cache::RenderCache;
 use crate::db::procurements;
 use crate::domain::calendar::oslo_date;
+use crate::domain::Lang;
 use crate::error::{AppError, AppResult};
 use crate::flows::lifecycle;
 use crate::state::AppState;
@@ -20,20 +21,22 @@ fn summary_cache() -> &'static RenderCache {
 
 /// The summary of procurement `id`, whose head was read at `event_seq`, as
 /// of `now`, or with the thresholds of the day `on` when the caller asks
-/// what a given announcement date would mean. Access is the caller's to
-/// check first.
+/// what a given announcement date would mean, its warnings in `lang`.
+/// Access is the caller's to check first.
 pub async fn summary_json(
     state: &AppState,
     id: &str,
     event_seq: i64,
     now: DateTime<Utc>,
     on: Option<NaiveDate>,
+    lang: Lang,
 ) -> AppResult<Bytes> {
     // The summary changes with the procurement (every change moves event_seq)
-    // and, before it is announced, with the date that picks the thresholds.
+    // and, before it is announced, with the date that picks the thresholds;
+    // its warnings are worded in the language asked for.
     let key = match on {
-        Some(day) => format!("{id}@on:{day}"),
-        None => format!("{id}@{}", oslo_date(now)),
+        Some(day) => format!("{id}@on:{day}@{}", lang.code()),
+        None => format!("{id}@{}@{}", oslo_date(now), lang.code()),
     };
     if let Some(body) = summary_cache().get(&key, event_seq) {
         return Ok(body);
@@ -45,7 +48,7 @@ pub async fn summary_json(
         .await?
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     let day = on.unwrap_or_else(|| lifecycle::announcement_day(&aggregate, now));
-    let summary = lifecycle::summary_on(&aggregate, &state.config.thresholds, day)?;
+    let summary = lifecycle::summary_on(&aggregate, &state.config.thresholds, day, lang)?;
     let body = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
     summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
     Ok(body)

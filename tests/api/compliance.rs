@@ -261,8 +261,24 @@ async fn publishing_waits_until_each_missing_check_is_fixed_or_justified() {
         hms["reason"]
             .as_str()
             .unwrap_or("")
-            .ends_with("; not chosen"),
+            .ends_with("; ikke valgt"),
         "{hms}"
+    );
+    let english = app
+        .get_in(
+            "en",
+            &format!("/api/v1/procurements/{id}/compliance"),
+            Some(coordinator),
+        )
+        .await
+        .body;
+    let hms_en = check(&english, "hms_kort");
+    assert!(
+        hms_en["reason"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("; not chosen"),
+        "{hms_en}"
     );
     let apprentices = check(&report, "laerlinger");
     assert_eq!(

@@ -51,9 +51,18 @@ pub struct Reply {
     pub status: StatusCode,
     pub body: Value,
     pub content_type: String,
+    pub headers: awc::http::header::HeaderMap,
 }
 
 impl Reply {
+    /// The answer's header `name`, or "" when it has none.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
     /// The problem document's `code`, for error answers.
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
@@ -261,6 +270,7 @@ impl TestApp {
         };
         let mut res = sent.expect("the request reaches the server");
         let status = res.status();
+        let headers = res.headers().clone();
         let content_type = res
             .headers()
             .get("content-type")
@@ -278,6 +288,7 @@ impl TestApp {
             status,
             body,
             content_type,
+            headers,
         }
     }
 
@@ -297,6 +308,14 @@ impl TestApp {
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         self.send(self.request(awc::http::Method::GET, path, token), None)
             .await
+    }
+
+    /// A GET with `Accept-Language: accept_language`.
+    pub async fn get_in(&self, accept_language: &str, path: &str, token: Option<&str>) -> Reply {
+        let req = self
+            .request(awc::http::Method::GET, path, token)
+            .insert_header(("accept-language", accept_language));
+        self.send(req, None).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {

@@ -12,6 +12,7 @@ mod email;
 mod exports;
 mod helpers;
 mod hostile;
+mod lang;
 mod law;
 mod municipalities;
 mod operations;

@@ -204,7 +204,9 @@ async fn the_analysis_flags_a_lot_that_shuts_out_local_smes_and_its_split_lets_t
     answer(&app, &s).await;
     let analysis_path = format!("/api/v1/procurements/{}/analysis", s.id);
 
-    let r = app.get(&analysis_path, Some(&s.office.coordinator)).await;
+    let r = app
+        .get_in("en", &analysis_path, Some(&s.office.coordinator))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["capacity_factor"], 1.0);
     // Meals: 340 000 portions a year x NOK 45 = NOK 15 300 000. A (NOK 12 M),
@@ -225,10 +227,30 @@ async fn the_analysis_flags_a_lot_that_shuts_out_local_smes_and_its_split_lets_t
     assert_eq!(
         meals["flags"],
         json!([{"code": "shuts_out_local_smes", "severity": "high",
-                "message": format!("Lot 'Skolemåltid' is worth NOK 15 300 000 a year; the largest of the 3 local SMEs \
-                            in school catering services has a turnover of NOK 12 000 000, and 3 of them do not \
-                            deliver in all 4 municipalities of its area; none can carry it alone. {}",
-                            samkjop::domain::analysis::ALONE_IS_NOT_ALL)}])
+                "message": "Lot 'Skolemåltid' is worth NOK 15,300,000 excl. VAT a year; the largest of the 3 \
+                            local SMEs in school catering services has a turnover of NOK 12,000,000, and 3 of \
+                            them do not deliver in all 4 municipalities of its area; none can carry it alone. \
+                            This is not a bar to bidding: twice the contract value is the most a buyer may \
+                            demand in yearly turnover (Directive Art. 58(3)), a ceiling, not a minimum, and \
+                            small firms can bid together (Art. 19(2)) or rely on the capacity of others \
+                            (Art. 63)."}])
+    );
+    // What a coordinator reads by default, in bokmål.
+    let nb = app.get(&analysis_path, Some(&s.office.coordinator)).await;
+    assert_eq!(nb.header("content-language"), "nb");
+    assert_eq!(
+        lot(&nb.body, &s.meals)["flags"][0]["message"],
+        "Delkontrakt «Skolemåltid» er verdt kr 15 300 000 ekskl. mva. i året; den største av de 3 \
+         lokale SMB-ene innen catering til skoler har en omsetning på kr 12 000 000, og 3 av dem \
+         leverer ikke i alle de 4 kommunene i området; ingen kan påta seg den alene. Dette er \
+         ingen hindring for å gi tilbud: to ganger kontraktsverdien er det meste en oppdragsgiver \
+         kan kreve i årlig omsetning (direktivet art. 58(3)), et tak og ikke et minstekrav, og små \
+         leverandører kan gi tilbud sammen (art. 19(2)) eller støtte seg på andres kapasitet \
+         (art. 63)."
+    );
+    assert_eq!(
+        suggestion(lot(&nb.body, &s.meals), "split_by_county")["message"],
+        "Én delkontrakt per fylke: 2 delkontrakter, hver med en lokal SMB som kan gi tilbud."
     );
     // By county: Stavanger alone is NOK 4 500 000, which C can carry; the
     // Vestland three are NOK 10 800 000, which A can.

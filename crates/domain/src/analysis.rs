@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use self::area::{Area, Geo};
 use self::grouping::{fewest_groups, Carrier, Fewest};
-use super::{Cpv, CpvPrefix, Kommunenummer, Ore, ServiceArea, SizeClass};
+use super::{Cpv, CpvPrefix, Kommunenummer, Lang, Ore, ServiceArea, SizeClass};
+use crate::lang::count;
 
 pub use self::factor::CapacityFactor;
 
@@ -151,14 +152,20 @@ pub struct SubLotFigures {
 
 // ---- the analysis ----
 
-pub fn analyse(lots: &[LotFacts], suppliers: &[SupplierFacts], factor: CapacityFactor) -> Analysis {
+/// The messages are in `lang`; the figures do not depend on it.
+pub fn analyse(
+    lots: &[LotFacts],
+    suppliers: &[SupplierFacts],
+    factor: CapacityFactor,
+    lang: Lang,
+) -> Analysis {
     let geo = Geo::get();
     let index = SupplierIndex::build(suppliers, factor, geo);
     Analysis {
         capacity_factor: factor,
         lots: lots
             .iter()
-            .map(|lot| analyse_lot(lot, &index, factor, geo))
+            .map(|lot| analyse_lot(lot, &index, factor, geo, lang))
             .collect(),
     }
 }
@@ -285,6 +292,7 @@ fn analyse_lot(
     index: &SupplierIndex,
     factor: CapacityFactor,
     geo: &Geo,
+    lang: Lang,
 ) -> LotAnalysis {
     // Each area bit remembers the caller's number, to give it back in sub-lots.
     let mut numbers: Vec<Option<&Kommunenummer>> = vec![None; geo.len()];
@@ -318,9 +326,10 @@ fn analyse_lot(
     }
 
     let text = Text {
+        lang,
         lot,
         factor,
-        trade: trade(&lot.cpv),
+        trade: trade(&lot.cpv, lang),
         municipalities: area.len(),
     };
     let mut flags = Vec::new();
@@ -349,7 +358,7 @@ fn analyse_lot(
         Vec::new()
     } else {
         let splitter = Splitter::new(lot, &area, &numbers, &candidates, index, geo);
-        let mut out = vec![splitter.by_county(), splitter.by_municipality()];
+        let mut out = vec![splitter.by_county(lang), splitter.by_municipality(lang)];
         if counts.eligible == 0 {
             out.push(splitter.fewest(&text));
         }
@@ -444,7 +453,7 @@ impl<'a> Splitter<'a> {
             .collect()
     }
 
-    fn by_county(&self) -> Suggestion {
+    fn by_county(&self, lang: Lang) -> Suggestion {
         let groups: Vec<Area> = self
             .geo
             .county_areas()
@@ -453,9 +462,13 @@ impl<'a> Splitter<'a> {
             .collect();
         let sub_lots = self.figures(&groups);
         let message = if groups.len() == 1 {
-            "The area lies in one county: this is the lot as it stands.".to_string()
+            lang.pick(
+                "Området ligger i ett fylke: dette er delkontrakten slik den er.",
+                "The area lies in one county: this is the lot as it stands.",
+            )
+            .to_string()
         } else {
-            split_message("county", &sub_lots)
+            split_message(lang, Per::County, &sub_lots)
         };
         Suggestion {
             kind: SuggestionKind::SplitByCounty,
@@ -464,7 +477,7 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    fn by_municipality(&self) -> Suggestion {
+    fn by_municipality(&self, lang: Lang) -> Suggestion {
         let groups: Vec<Area> = self
             .area
             .iter()
@@ -476,9 +489,13 @@ impl<'a> Splitter<'a> {
             .collect();
         let sub_lots = self.figures(&groups);
         let message = if groups.len() == 1 {
-            "The area is one municipality: this is the lot as it stands.".to_string()
+            lang.pick(
+                "Området er én kommune: dette er delkontrakten slik den er.",
+                "The area is one municipality: this is the lot as it stands.",
+            )
+            .to_string()
         } else {
-            split_message("municipality", &sub_lots)
+            split_message(lang, Per::Municipality, &sub_lots)
         };
         Suggestion {
             kind: SuggestionKind::SplitByMunicipality,
@@ -488,6 +505,7 @@ impl<'a> Splitter<'a> {
     }
 
     fn fewest(&self, text: &Text) -> Suggestion {
+        let lang = text.lang;
         let carriers = self.candidates.iter().map(|&i| {
             let s = &self.index.smes[i];
             Carrier {
@@ -499,13 +517,26 @@ impl<'a> Splitter<'a> {
         match fewest_groups(self.area, &self.values, carriers, self.geo) {
             Fewest::Groups(groups) => {
                 let sub_lots = self.figures(&groups);
-                Suggestion {
-                    kind: SuggestionKind::FewestSubLots,
-                    message: format!(
+                let n = sub_lots.len();
+                let message = match lang {
+                    Lang::Nb => format!(
+                        "{} minst én lokal SMB som kan gi tilbud: den inndelingen med færrest \
+                         delkontrakter som søket fant, men det er ikke bevist at færre er umulig.",
+                        if n == 1 {
+                            "1 delkontrakt som har".to_string()
+                        } else {
+                            format!("{n} delkontrakter som hver har")
+                        }
+                    ),
+                    Lang::En => format!(
                         "{} in which each has at least one local SME that can bid: the fewest \
                          this search found, not proven the fewest possible.",
-                        plural(sub_lots.len(), "sub-lot", "sub-lots")
+                        count(n, "sub-lot", "sub-lots")
                     ),
+                };
+                Suggestion {
+                    kind: SuggestionKind::FewestSubLots,
+                    message,
                     sub_lots,
                 }
             }
@@ -513,19 +544,29 @@ impl<'a> Splitter<'a> {
                 unplaced,
                 impossible,
             } => {
-                let message = if impossible.is_empty() {
-                    format!(
+                let message = match (impossible.is_empty(), lang) {
+                    (true, Lang::Nb) => format!(
+                        "Fant ingen deling der hver delkontrakt beholder en lokal SMB som kan gi \
+                         tilbud: ingen gruppe kunne ta inn {}.",
+                        self.list(&unplaced, lang)
+                    ),
+                    (true, Lang::En) => format!(
                         "No split found in which every sub-lot keeps a local SME that can bid: \
                          no group could take {}.",
-                        self.list(&unplaced)
-                    )
-                } else {
-                    format!(
+                        self.list(&unplaced, lang)
+                    ),
+                    (false, Lang::Nb) => format!(
+                        "Ingen deling lar hver delkontrakt beholde en lokal SMB som kan gi tilbud: \
+                         ingen lokal SMB innen {} som leverer i {}, er stor nok til å påta seg den.",
+                        text.trade,
+                        self.list(&impossible, lang)
+                    ),
+                    (false, Lang::En) => format!(
                         "No split lets every sub-lot keep a local SME that can bid: no local SME \
                          in {} that delivers in {} is big enough to take it on.",
                         text.trade,
-                        self.list(&impossible)
-                    )
+                        self.list(&impossible, lang)
+                    ),
                 };
                 Suggestion {
                     kind: SuggestionKind::FewestSubLots,
@@ -536,8 +577,8 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    /// "4632 Austrheim, 4631 Alver and 3 more".
-    fn list(&self, municipalities: &[usize]) -> String {
+    /// "4632 Austrheim, 4631 Alver or 3 more".
+    fn list(&self, municipalities: &[usize], lang: Lang) -> String {
         const SHOWN: usize = 5;
         let names: Vec<String> = municipalities
             .iter()
@@ -545,35 +586,76 @@ impl<'a> Splitter<'a> {
             .map(|&m| self.geo.label(m))
             .collect();
         let rest = municipalities.len().saturating_sub(SHOWN);
+        let or = lang.pick("eller", "or");
         match (names.split_last(), rest) {
             (None, _) => String::new(),
             (Some((last, [])), 0) => last.clone(),
-            (Some((last, init)), 0) => format!("{} or {last}", init.join(", ")),
-            (Some(_), n) => format!("{} or {n} more", names.join(", ")),
+            (Some((last, init)), 0) => format!("{} {or} {last}", init.join(", ")),
+            (Some(_), n) => match lang {
+                Lang::Nb => format!("{} eller {n} andre", names.join(", ")),
+                Lang::En => format!("{} or {n} more", names.join(", ")),
+            },
         }
     }
 }
 
-fn split_message(per: &str, sub_lots: &[SubLotFigures]) -> String {
+/// What a suggestion splits by.
+#[derive(Clone, Copy)]
+enum Per {
+    County,
+    Municipality,
+}
+
+/// "One sub-lot per county: 3 sub-lots, each with a local SME that can bid."
+fn split_message(lang: Lang, per: Per, sub_lots: &[SubLotFigures]) -> String {
     let open = sub_lots
         .iter()
         .filter(|s| s.eligible_local_smes > 0)
         .count();
     let total = sub_lots.len();
-    let with = if open == total {
-        "each with a local SME that can bid".to_string()
-    } else if open == 0 {
-        "none with a local SME that can bid".to_string()
-    } else {
-        format!("{open} of them with a local SME that can bid")
-    };
-    format!("One sub-lot per {per}: {total} sub-lots, {with}.")
+    match lang {
+        Lang::Nb => {
+            let per = match per {
+                Per::County => "fylke",
+                Per::Municipality => "kommune",
+            };
+            let with = if open == total {
+                "hver med en lokal SMB som kan gi tilbud".to_string()
+            } else if open == 0 {
+                "ingen med en lokal SMB som kan gi tilbud".to_string()
+            } else {
+                format!("{open} av dem med en lokal SMB som kan gi tilbud")
+            };
+            format!(
+                "Én delkontrakt per {per}: {}, {with}.",
+                count(total, "delkontrakt", "delkontrakter")
+            )
+        }
+        Lang::En => {
+            let per = match per {
+                Per::County => "county",
+                Per::Municipality => "municipality",
+            };
+            let with = if open == total {
+                "each with a local SME that can bid".to_string()
+            } else if open == 0 {
+                "none with a local SME that can bid".to_string()
+            } else {
+                format!("{open} of them with a local SME that can bid")
+            };
+            format!(
+                "One sub-lot per {per}: {}, {with}.",
+                count(total, "sub-lot", "sub-lots")
+            )
+        }
+    }
 }
 
 // ---- messages ----
 
-/// What the messages of one lot say about it.
+/// What the messages of one lot say about it, and in which language.
 struct Text<'a> {
+    lang: Lang,
     lot: &'a LotFacts,
     factor: CapacityFactor,
     trade: String,
@@ -582,119 +664,171 @@ struct Text<'a> {
 
 impl Text<'_> {
     fn no_local_smes(&self) -> String {
-        format!(
-            "No SME registered for {} has its home in the area of lot '{}' ({}), so the \
-             lot shuts no local SME out.",
-            self.trade,
-            self.lot.title,
-            plural(self.municipalities, "municipality", "municipalities")
-        )
+        let (title, trade) = (&self.lot.title, &self.trade);
+        match self.lang {
+            Lang::Nb => format!(
+                "Ingen SMB registrert innen {trade} har hjemsted i området til delkontrakt \
+                 «{title}» ({}), så delkontrakten stenger ingen lokal SMB ute.",
+                count(self.municipalities, "kommune", "kommuner")
+            ),
+            Lang::En => format!(
+                "No SME registered for {trade} has its home in the area of lot '{title}' ({}), \
+                 so the lot shuts no local SME out.",
+                count(self.municipalities, "municipality", "municipalities")
+            ),
+        }
     }
 
-    /// "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the
-    /// 9 local SMEs in school catering services has a turnover of NOK
-    /// 6 100 000; none can carry it alone. This is not a bar to bidding: ..."
+    /// "Delkontrakt «Skolemat» er verdt kr 14 200 000 ekskl. mva. i året;
+    /// den største av de 9 lokale SMB-ene innen catering til skoler har en
+    /// omsetning på kr 6 100 000; ingen kan påta seg den alene. Dette er
+    /// ingen hindring for å gi tilbud: ..."
     fn shut_out(&self, c: &Counts) -> String {
-        let lot = self.lot;
-        let mut head = format!("Lot '{}' is worth {} a year", lot.title, lot.annual_value);
-        let required = self.factor.required_turnover(lot.annual_value);
+        let (lang, lot, trade) = (self.lang, self.lot, &self.trade);
+        let value = lot.annual_value.written(lang);
+        let required = self
+            .factor
+            .required_turnover(lot.annual_value)
+            .written(lang);
+        let largest = c.largest_too_small.unwrap_or_default().written(lang);
+        let (n, m) = (c.local_relevant, self.municipalities);
+
+        let mut head = match lang {
+            Lang::Nb => format!(
+                "Delkontrakt «{}» er verdt {value} ekskl. mva. i året",
+                lot.title
+            ),
+            Lang::En => format!("Lot '{}' is worth {value} excl. VAT a year", lot.title),
+        };
         if self.factor != CapacityFactor::ONE {
-            head.push_str(&format!(
-                ", and with capacity factor {} a bidder needs a turnover of {required}",
-                self.factor
-            ));
+            let factor = self.factor.written(lang);
+            head.push_str(&match lang {
+                Lang::Nb => format!(
+                    ", og med kapasitetsfaktor {factor} trenger en tilbyder en omsetning på {required}"
+                ),
+                Lang::En => format!(
+                    ", and with capacity factor {factor} a bidder needs a turnover of {required}"
+                ),
+            });
         }
-        let smes = plural(c.local_relevant, "local SME", "local SMEs");
-        let largest = c.largest_too_small.unwrap_or_default();
-        let within = format!("all {}", area_words(self.municipalities));
-        let outside = |n: usize| {
+        // The municipalities of the area, and the local SMEs as a group.
+        let (within, smes) = match lang {
+            Lang::Nb if m == 1 => ("kommunen i området".to_string(), String::new()),
+            Lang::Nb if m == 2 => ("begge kommunene i området".to_string(), String::new()),
+            Lang::Nb => (format!("alle de {m} kommunene i området"), String::new()),
+            Lang::En => (
+                format!(
+                    "all {} of its area",
+                    count(m, "municipality", "municipalities")
+                ),
+                count(n, "local SME", "local SMEs"),
+            ),
+        };
+        // "de 3 lokale SMB-ene innen ...": only ever said of two or more.
+        let the_smes_nb = format!("de {n} lokale SMB-ene innen {trade}");
+        let outside_en = |k: usize| {
             format!(
-                "{n} {} not deliver in {within}",
-                if n == 1 { "does" } else { "do" }
+                "{k} {} not deliver in {within}",
+                if k == 1 { "does" } else { "do" }
             )
         };
+
         let body = if c.too_small == c.local_relevant {
-            let largest_of = if c.local_relevant == 1 {
-                format!("the only local SME in {}", self.trade)
-            } else {
-                format!("the largest of the {smes} in {}", self.trade)
+            let mut body = match (lang, n) {
+                (Lang::Nb, 1) => {
+                    format!("den eneste lokale SMB-en innen {trade} har en omsetning på {largest}")
+                }
+                (Lang::Nb, _) => {
+                    format!("den største av {the_smes_nb} har en omsetning på {largest}")
+                }
+                (Lang::En, 1) => {
+                    format!("the only local SME in {trade} has a turnover of {largest}")
+                }
+                (Lang::En, _) => {
+                    format!("the largest of the {smes} in {trade} has a turnover of {largest}")
+                }
             };
-            let mut body = format!("{largest_of} has a turnover of {largest}");
             if c.outside > 0 {
-                let who = match (c.local_relevant, c.outside) {
-                    (1, _) => "it does".to_string(),
-                    (_, 1) => "1 of them does".to_string(),
-                    (_, n) => format!("{n} of them do"),
-                };
-                body.push_str(&format!(", and {who} not deliver in {within}"));
+                body.push_str(&match (lang, n, c.outside) {
+                    (Lang::Nb, 1, _) => format!(", og den leverer ikke i {within}"),
+                    (Lang::Nb, _, k) => format!(", og {k} av dem leverer ikke i {within}"),
+                    (Lang::En, 1, _) => format!(", and it does not deliver in {within}"),
+                    (Lang::En, _, 1) => format!(", and 1 of them does not deliver in {within}"),
+                    (Lang::En, _, k) => format!(", and {k} of them do not deliver in {within}"),
+                });
             }
             body
         } else if c.too_small == 0 {
-            if c.outside == c.local_relevant {
-                format!(
-                    "{} {} in {} {} in {within}",
-                    if c.local_relevant == 1 {
-                        "the"
-                    } else {
-                        "none of the"
-                    },
-                    smes,
-                    self.trade,
-                    if c.local_relevant == 1 {
-                        "does not deliver"
-                    } else {
-                        "delivers"
-                    }
-                )
-            } else {
-                format!("of the {smes} in {}, {}", self.trade, outside(c.outside))
+            match (lang, c.outside == n, n) {
+                (Lang::Nb, true, 1) => {
+                    format!("den ene lokale SMB-en innen {trade} leverer ikke i {within}")
+                }
+                (Lang::Nb, true, _) => format!("ingen av {the_smes_nb} leverer i {within}"),
+                (Lang::Nb, false, _) => {
+                    format!("av {the_smes_nb} leverer {} ikke i {within}", c.outside)
+                }
+                (Lang::En, true, 1) => {
+                    format!("the {smes} in {trade} does not deliver in {within}")
+                }
+                (Lang::En, true, _) => {
+                    format!("none of the {smes} in {trade} delivers in {within}")
+                }
+                (Lang::En, false, _) => {
+                    format!("of the {smes} in {trade}, {}", outside_en(c.outside))
+                }
             }
         } else {
-            let mut body = format!(
-                "of the {smes} in {}, {} a turnover below {required} (the largest has {largest})",
-                self.trade,
-                if c.too_small == 1 {
-                    "1 has".to_string()
-                } else {
-                    format!("{} have", c.too_small)
-                },
-            );
+            let k = c.too_small;
+            let mut body = match lang {
+                Lang::Nb => format!(
+                    "av {the_smes_nb} har {k} en omsetning under {required} (den største har {largest})"
+                ),
+                Lang::En => format!(
+                    "of the {smes} in {trade}, {} a turnover below {required} (the largest has {largest})",
+                    if k == 1 {
+                        "1 has".to_string()
+                    } else {
+                        format!("{k} have")
+                    },
+                ),
+            };
             if c.outside > 0 {
-                body.push_str(&format!(" and {}", outside(c.outside)));
+                body.push_str(&match lang {
+                    Lang::Nb => format!(" og {} leverer ikke i {within}", c.outside),
+                    Lang::En => format!(" and {}", outside_en(c.outside)),
+                });
             }
             body
         };
-        let outcome = match c.eligible {
-            0 => "none can carry it alone".to_string(),
-            n => format!("only {n} can carry it alone"),
+        let outcome = match (lang, c.eligible) {
+            (Lang::Nb, 0) => "ingen kan påta seg den alene".to_string(),
+            (Lang::Nb, e) => format!("bare {e} kan påta seg den alene"),
+            (Lang::En, 0) => "none can carry it alone".to_string(),
+            (Lang::En, e) => format!("only {e} can carry it alone"),
         };
-        format!("{head}; {body}; {outcome}. {ALONE_IS_NOT_ALL}")
+        format!("{head}; {body}; {outcome}. {}", alone_is_not_all(lang))
     }
 }
 
 /// What the shut-out finding must not be read as (procurement-rules.md §4):
 /// the estimate is of who can carry a lot alone, not of who may bid.
-pub const ALONE_IS_NOT_ALL: &str = "This is not a bar to bidding: twice the contract value \
-    is the most a buyer may demand in yearly turnover (Directive Art. 58(3)), a ceiling, \
-    not a minimum, and small firms can bid together (Art. 19(2)) or rely on the capacity \
-    of others (Art. 63).";
-
-fn area_words(municipalities: usize) -> String {
-    plural(municipalities, "municipality", "municipalities") + " of its area"
+pub fn alone_is_not_all(lang: Lang) -> &'static str {
+    lang.pick(
+        "Dette er ingen hindring for å gi tilbud: to ganger kontraktsverdien er det meste en \
+         oppdragsgiver kan kreve i årlig omsetning (direktivet art. 58(3)), et tak og ikke et \
+         minstekrav, og små leverandører kan gi tilbud sammen (art. 19(2)) eller støtte seg på \
+         andres kapasitet (art. 63).",
+        "This is not a bar to bidding: twice the contract value is the most a buyer may demand \
+         in yearly turnover (Directive Art. 58(3)), a ceiling, not a minimum, and small firms \
+         can bid together (Art. 19(2)) or rely on the capacity of others (Art. 63).",
+    )
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-/// The lot's trade as words that fit in a sentence: "school catering
-/// services". An initialism such as "IT" keeps its capitals.
-fn trade(cpv: &Cpv) -> String {
-    let name = cpv.name_en();
+/// The lot's trade as words that fit in a sentence: "catering til skoler",
+/// "school catering services". An initialism such as "IT" keeps its
+/// capitals; a code without a name is "CPV" and its code.
+fn trade(cpv: &Cpv, lang: Lang) -> String {
+    let name = lang.pick(cpv.name_nb(), cpv.name_en());
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
         (None, _) => format!("CPV {cpv}"),

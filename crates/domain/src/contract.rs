@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{ErrorCode, Invalid};
+use super::{ErrorCode, Invalid, Lang};
 
 crate::code_enum! {
     /// What a procurement buys; it picks the EEA threshold.
@@ -19,6 +19,25 @@ crate::code_enum! {
     }
     invalid = InvalidContractType,
         "a contract type: use goods, services, works or social_services";
+}
+
+impl ContractType {
+    /// What the contract buys, in words that follow "a contract for" /
+    /// "kontrakt om": the letters and pages use the bokmål.
+    pub fn words(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ContractType::Goods, Lang::Nb) => "varer",
+            (ContractType::Goods, Lang::En) => "goods",
+            (ContractType::Services, Lang::Nb) => "tjenester",
+            (ContractType::Services, Lang::En) => "services",
+            (ContractType::Works, Lang::Nb) => "bygg og anlegg",
+            (ContractType::Works, Lang::En) => "works",
+            (ContractType::SocialServices, Lang::Nb) => {
+                "helse- og sosialtjenester og andre særlige tjenester"
+            }
+            (ContractType::SocialServices, Lang::En) => "health, social and other special services",
+        }
+    }
 }
 
 crate::code_enum! {

@@ -2,8 +2,8 @@
 //!
 //! Every failure a caller can see carries one `ErrorCode`: its snake_case
 //! string is what clients match on (it never changes once sent), its HTTP
-//! status is fixed by the code, and some codes always blame one request
-//! field. The table below is the one place a code is declared; the shell
+//! status is fixed by the code, some codes always blame one request field,
+//! and each has a short title for people in bokmål and English. The table below is the one place a code is declared; the shell
 //! turns the status into HTTP and the OpenAPI document lists the codes each
 //! operation can answer from typed lists of these.
 
@@ -11,10 +11,13 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::Lang;
+
 macro_rules! error_codes {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident = $code:literal, $status:literal $(, field = $field:literal)?;
+        $variant:ident = $code:literal, $status:literal $(, field = $field:literal)?,
+            $nb:literal / $en:literal;
     )*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum ErrorCode {
@@ -40,6 +43,15 @@ macro_rules! error_codes {
                 }
             }
 
+            /// A short title of the problem in `lang`, sent as the problem
+            /// document's `title`.
+            pub const fn title(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((ErrorCode::$variant, Lang::Nb) => $nb,
+                      (ErrorCode::$variant, Lang::En) => $en,)*
+                }
+            }
+
             /// The request field this code is always about, if it is always
             /// about one.
             pub const fn field(self) -> Option<&'static str> {
@@ -56,133 +68,237 @@ macro_rules! error_codes {
 error_codes! {
     // 400: the request cannot be read at all.
     /// The body is not JSON.
-    MalformedJson = "malformed_json", 400;
+    MalformedJson = "malformed_json", 400,
+        "Ugyldig JSON" / "Malformed JSON";
     /// The body could not be received.
-    UnreadableBody = "unreadable_body", 400;
+    UnreadableBody = "unreadable_body", 400,
+        "Forespørselen kunne ikke leses" / "Unreadable request body";
     /// The query string does not fit the operation's parameters.
-    InvalidQuery = "invalid_query", 400;
+    InvalidQuery = "invalid_query", 400,
+        "Ugyldig spørrestreng" / "Invalid query string";
     /// A path parameter does not fit its type.
-    InvalidPath = "invalid_path", 400;
+    InvalidPath = "invalid_path", 400,
+        "Ugyldig adresse" / "Invalid path";
     /// An unknown status in a filter (the outbox's `status`).
-    InvalidStatus = "invalid_status", 400;
+    InvalidStatus = "invalid_status", 400,
+        "Ukjent status" / "Unknown status";
 
     // 401: who is calling is not known.
-    Unauthenticated = "unauthenticated", 401;
-    InvalidToken = "invalid_token", 401;
-    InvalidCredentials = "invalid_credentials", 401;
+    Unauthenticated = "unauthenticated", 401,
+        "Ikke innlogget" / "Not authenticated";
+    InvalidToken = "invalid_token", 401,
+        "Ugyldig eller utløpt tilgangstoken" / "Invalid or expired token";
+    InvalidCredentials = "invalid_credentials", 401,
+        "Feil e-postadresse eller passord" / "Wrong email address or password";
 
     // 403, 404, 405.
-    Forbidden = "forbidden", 403;
-    NotFound = "not_found", 404;
-    MethodNotAllowed = "method_not_allowed", 405;
+    Forbidden = "forbidden", 403,
+        "Ingen tilgang" / "Forbidden";
+    NotFound = "not_found", 404,
+        "Ikke funnet" / "Not found";
+    MethodNotAllowed = "method_not_allowed", 405,
+        "Metoden er ikke tillatt" / "Method not allowed";
 
     // 409: the request is well formed, the state of things refuses it.
-    Conflict = "conflict", 409;
-    InvalidState = "invalid_state", 409;
-    ParticipationClosed = "participation_closed", 409;
-    DeadlinePassed = "deadline_passed", 409;
-    DeadlineNotReached = "deadline_not_reached", 409;
-    NoLots = "no_lots", 409;
-    QuorumNotMet = "quorum_not_met", 409;
-    ComplianceMissing = "compliance_missing", 409;
-    EmailTaken = "email_taken", 409;
-    OrganizationExists = "organization_exists", 409;
-    SupplierExists = "supplier_exists", 409;
+    Conflict = "conflict", 409,
+        "Finnes allerede" / "Already exists";
+    InvalidState = "invalid_state", 409,
+        "Ikke mulig i denne tilstanden" / "Not allowed in the current state";
+    ParticipationClosed = "participation_closed", 409,
+        "Tilslutningen er stengt" / "Participation is closed";
+    DeadlinePassed = "deadline_passed", 409,
+        "Fristen er ute" / "The deadline has passed";
+    DeadlineNotReached = "deadline_not_reached", 409,
+        "Fristen er ikke nådd" / "The deadline has not been reached";
+    NoLots = "no_lots", 409,
+        "Ingen delkontrakter" / "No lots";
+    QuorumNotMet = "quorum_not_met", 409,
+        "Kravet til deltakelse er ikke oppfylt" / "Quorum not met";
+    ComplianceMissing = "compliance_missing", 409,
+        "Seriøsitetskrav mangler" / "Compliance checks missing";
+    EmailTaken = "email_taken", 409,
+        "E-postadressen er i bruk" / "Email address already in use";
+    OrganizationExists = "organization_exists", 409,
+        "Organisasjonen finnes allerede" / "Organisation already exists";
+    SupplierExists = "supplier_exists", 409,
+        "Leverandøren finnes allerede" / "Supplier already exists";
 
     // 410, 413, 415.
     /// A voting link works once.
-    VoteLinkUsed = "vote_link_used", 410;
-    PayloadTooLarge = "payload_too_large", 413;
-    TooManyRows = "too_many_rows", 413;
-    UnsupportedMediaType = "unsupported_media_type", 415;
+    VoteLinkUsed = "vote_link_used", 410,
+        "Lenken er allerede brukt" / "Voting link already used";
+    PayloadTooLarge = "payload_too_large", 413,
+        "Forespørselen er for stor" / "Request too large";
+    TooManyRows = "too_many_rows", 413,
+        "For mange rader" / "Too many rows";
+    UnsupportedMediaType = "unsupported_media_type", 415,
+        "Innholdstypen støttes ikke" / "Unsupported media type";
 
     // 422: a value breaks a rule.
     /// A body field of the wrong type, or missing.
-    InvalidField = "invalid_field", 422;
-    InvalidAmount = "invalid_amount", 422;
-    InvalidAward = "invalid_award", 422;
-    AwardsRequired = "awards_required", 422;
-    InvalidCapacityFactor = "invalid_capacity_factor", 422;
-    InvalidCaseNumber = "invalid_case_number", 422, field = "case_number";
-    InvalidChannel = "invalid_channel", 422;
-    InvalidCheckStatus = "invalid_check_status", 422;
-    InvalidCheckpointState = "invalid_checkpoint_state", 422;
-    InvalidClauses = "invalid_clauses", 422;
-    InvalidClimateWeight = "invalid_climate_weight", 422;
-    InvalidContractStart = "invalid_contract_start", 422;
-    InvalidContractType = "invalid_contract_type", 422;
-    InvalidCounty = "invalid_county", 422;
-    InvalidCpvPrefix = "invalid_cpv_prefix", 422;
-    InvalidCsvHeader = "invalid_csv_header", 422;
-    InvalidCsvRow = "invalid_csv_row", 422;
-    InvalidDeadline = "invalid_deadline", 422;
-    InvalidDecision = "invalid_decision", 422;
-    InvalidDescription = "invalid_description", 422;
-    InvalidDuration = "invalid_duration", 422;
-    InvalidEmail = "invalid_email", 422;
-    InvalidEmployees = "invalid_employees", 422;
-    InvalidJustification = "invalid_justification", 422;
-    InvalidKind = "invalid_kind", 422;
-    InvalidMandate = "invalid_mandate", 422;
-    InvalidMunicipality = "invalid_municipality", 422;
-    InvalidName = "invalid_name", 422;
-    InvalidNote = "invalid_note", 422;
-    InvalidNotice = "invalid_notice", 422;
-    InvalidNumber = "invalid_number", 422;
-    InvalidOrgNumber = "invalid_org_number", 422;
-    InvalidPart = "invalid_part", 422;
-    InvalidPopulation = "invalid_population", 422;
-    InvalidQuantity = "invalid_quantity", 422;
-    InvalidQuorum = "invalid_quorum", 422, field = "quorum";
-    InvalidRecipient = "invalid_recipient", 422;
-    InvalidRegime = "invalid_regime", 422;
-    InvalidResult = "invalid_result", 422;
-    InvalidRole = "invalid_role", 422;
-    InvalidRoleLinks = "invalid_role_links", 422;
-    InvalidSdg = "invalid_sdg", 422;
-    InvalidServiceArea = "invalid_service_area", 422;
-    InvalidSizeClass = "invalid_size_class", 422;
-    InvalidSplit = "invalid_split", 422;
-    InvalidThreshold = "invalid_threshold", 422;
-    InvalidThresholds = "invalid_thresholds", 422;
+    InvalidField = "invalid_field", 422,
+        "Ugyldig felt" / "Invalid field";
+    InvalidAmount = "invalid_amount", 422,
+        "Ugyldig beløp" / "Invalid amount";
+    InvalidAward = "invalid_award", 422,
+        "Ugyldig tildeling" / "Invalid award";
+    AwardsRequired = "awards_required", 422,
+        "Tildeling mangler" / "Awards required";
+    InvalidCapacityFactor = "invalid_capacity_factor", 422,
+        "Ugyldig kapasitetsfaktor" / "Invalid capacity factor";
+    InvalidCaseNumber = "invalid_case_number", 422, field = "case_number",
+        "Ugyldig saksnummer" / "Invalid case number";
+    InvalidChannel = "invalid_channel", 422,
+        "Ugyldig kanal" / "Invalid channel";
+    InvalidCheckStatus = "invalid_check_status", 422,
+        "Ugyldig kontrollstatus" / "Invalid check status";
+    InvalidCheckpointState = "invalid_checkpoint_state", 422,
+        "Ugyldig status for kontrollpunkt" / "Invalid checkpoint state";
+    InvalidClauses = "invalid_clauses", 422,
+        "Ugyldig klausulbibliotek" / "Invalid clause library";
+    InvalidClimateWeight = "invalid_climate_weight", 422,
+        "Ugyldig klimavekt" / "Invalid climate weight";
+    InvalidContractStart = "invalid_contract_start", 422,
+        "Ugyldig kontraktsstart" / "Invalid contract start";
+    InvalidContractType = "invalid_contract_type", 422,
+        "Ugyldig kontraktstype" / "Invalid contract type";
+    InvalidCounty = "invalid_county", 422,
+        "Ugyldig fylke" / "Invalid county";
+    InvalidCpvPrefix = "invalid_cpv_prefix", 422,
+        "Ugyldig CPV-prefiks" / "Invalid CPV prefix";
+    InvalidCsvHeader = "invalid_csv_header", 422,
+        "Ugyldig CSV-overskrift" / "Invalid CSV header";
+    InvalidCsvRow = "invalid_csv_row", 422,
+        "Ugyldig CSV-rad" / "Invalid CSV row";
+    InvalidDeadline = "invalid_deadline", 422,
+        "Ugyldig frist" / "Invalid deadline";
+    InvalidDecision = "invalid_decision", 422,
+        "Ugyldig beslutning" / "Invalid decision";
+    InvalidDescription = "invalid_description", 422,
+        "Ugyldig beskrivelse" / "Invalid description";
+    InvalidDuration = "invalid_duration", 422,
+        "Ugyldig varighet" / "Invalid duration";
+    InvalidEmail = "invalid_email", 422,
+        "Ugyldig e-postadresse" / "Invalid email address";
+    InvalidEmployees = "invalid_employees", 422,
+        "Ugyldig antall ansatte" / "Invalid number of employees";
+    InvalidJustification = "invalid_justification", 422,
+        "Ugyldig begrunnelse" / "Invalid justification";
+    InvalidKind = "invalid_kind", 422,
+        "Ugyldig organisasjonstype" / "Invalid organisation kind";
+    InvalidMandate = "invalid_mandate", 422,
+        "Ugyldig fullmakt" / "Invalid mandate";
+    InvalidMunicipality = "invalid_municipality", 422,
+        "Ugyldig kommune" / "Invalid municipality";
+    InvalidName = "invalid_name", 422,
+        "Ugyldig navn" / "Invalid name";
+    InvalidNote = "invalid_note", 422,
+        "Ugyldig merknad" / "Invalid note";
+    InvalidNotice = "invalid_notice", 422,
+        "Ugyldig kunngjøring" / "Invalid notice";
+    InvalidNumber = "invalid_number", 422,
+        "Ugyldig tall" / "Invalid number";
+    InvalidOrgNumber = "invalid_org_number", 422,
+        "Ugyldig organisasjonsnummer" / "Invalid organisation number";
+    InvalidPart = "invalid_part", 422,
+        "Ugyldig del av forskriften" / "Invalid part of the regulation";
+    InvalidPopulation = "invalid_population", 422,
+        "Ugyldig innbyggertall" / "Invalid population";
+    InvalidQuantity = "invalid_quantity", 422,
+        "Ugyldig mengde" / "Invalid quantity";
+    InvalidQuorum = "invalid_quorum", 422, field = "quorum",
+        "Ugyldig krav til deltakelse" / "Invalid quorum";
+    InvalidRecipient = "invalid_recipient", 422,
+        "Ugyldig mottaker" / "Invalid recipient";
+    InvalidRegime = "invalid_regime", 422,
+        "Ugyldig terskelverdiregime" / "Invalid regime";
+    InvalidResult = "invalid_result", 422,
+        "Ugyldig resultat" / "Invalid result";
+    InvalidRole = "invalid_role", 422,
+        "Ugyldig rolle" / "Invalid role";
+    InvalidRoleLinks = "invalid_role_links", 422,
+        "Ugyldige koblinger for rollen" / "Invalid links for the role";
+    InvalidSdg = "invalid_sdg", 422,
+        "Ugyldig bærekraftsmål" / "Invalid Sustainable Development Goal";
+    InvalidServiceArea = "invalid_service_area", 422,
+        "Ugyldig leveringsområde" / "Invalid service area";
+    InvalidSizeClass = "invalid_size_class", 422,
+        "Ugyldig størrelsesklasse" / "Invalid size class";
+    InvalidSplit = "invalid_split", 422,
+        "Ugyldig deling" / "Invalid split";
+    InvalidThreshold = "invalid_threshold", 422,
+        "Ugyldig terskelverdi" / "Invalid threshold";
+    InvalidThresholds = "invalid_thresholds", 422,
+        "Ugyldig terskelverditabell" / "Invalid threshold table";
     /// A day before the first row of the dated threshold table.
-    NoThresholdsInForce = "no_thresholds_in_force", 422;
-    InvalidUnit = "invalid_unit", 422;
-    InvitedInLotArea = "invited_in_lot_area", 422;
-    InvitedRequired = "invited_required", 422;
-    LotAreaNotInvited = "lot_area_not_invited", 422;
-    LotNotFound = "lot_not_found", 422;
-    LotNotInArea = "lot_not_in_area", 422;
-    MandateNotFound = "mandate_not_found", 422;
-    MandateNotValid = "mandate_not_valid", 422;
-    MandateRequired = "mandate_required", 422;
-    MandateScope = "mandate_scope", 422;
-    MandateValueExceeded = "mandate_value_exceeded", 422;
-    MunicipalityRequired = "municipality_required", 422;
-    NotAParticipant = "not_a_participant", 422;
-    NoteRequired = "note_required", 422;
-    OrganizationNotFound = "organization_not_found", 422;
-    OrganizationRequired = "organization_required", 422;
-    SupplierNotFound = "supplier_not_found", 422;
-    TooManyLots = "too_many_lots", 422;
-    UnknownCheck = "unknown_check", 422;
-    UnknownClause = "unknown_clause", 422;
-    UnknownCounty = "unknown_county", 422;
-    UnknownCpv = "unknown_cpv", 422;
-    UnknownMunicipality = "unknown_municipality", 422;
-    ValueOverflow = "value_overflow", 422;
-    WeakPassword = "weak_password", 422;
+    NoThresholdsInForce = "no_thresholds_in_force", 422,
+        "Ingen terskelverdier gjelder den dagen" / "No thresholds in force on that day";
+    InvalidUnit = "invalid_unit", 422,
+        "Ugyldig enhet" / "Invalid unit";
+    InvitedInLotArea = "invited_in_lot_area", 422,
+        "Kommunen er med i området til en delkontrakt" / "The municipality is in a lot's area";
+    InvitedRequired = "invited_required", 422,
+        "Inviterte kommuner mangler" / "Invited municipalities required";
+    LotAreaNotInvited = "lot_area_not_invited", 422,
+        "Området til delkontrakten er ikke invitert" / "The lot's area is not invited";
+    LotNotFound = "lot_not_found", 422,
+        "Delkontrakten finnes ikke" / "Lot not found";
+    LotNotInArea = "lot_not_in_area", 422,
+        "Kommunen er ikke i området til delkontrakten" / "The municipality is not in the lot's area";
+    MandateNotFound = "mandate_not_found", 422,
+        "Fullmakten finnes ikke" / "Mandate not found";
+    MandateNotValid = "mandate_not_valid", 422,
+        "Fullmakten gjelder ikke" / "Mandate not valid";
+    MandateRequired = "mandate_required", 422,
+        "Fullmakt kreves" / "Mandate required";
+    MandateScope = "mandate_scope", 422,
+        "Utenfor fullmaktens omfang" / "Outside the mandate's scope";
+    MandateValueExceeded = "mandate_value_exceeded", 422,
+        "Over fullmaktens beløpsgrense" / "Mandate value exceeded";
+    MunicipalityRequired = "municipality_required", 422,
+        "Kommune kreves" / "Municipality required";
+    NotAParticipant = "not_a_participant", 422,
+        "Kommunen deltar ikke" / "Not a participant";
+    NoteRequired = "note_required", 422,
+        "Merknad kreves" / "Note required";
+    OrganizationNotFound = "organization_not_found", 422,
+        "Organisasjonen finnes ikke" / "Organisation not found";
+    OrganizationRequired = "organization_required", 422,
+        "Organisasjon kreves" / "Organisation required";
+    SupplierNotFound = "supplier_not_found", 422,
+        "Leverandøren finnes ikke" / "Supplier not found";
+    TooManyLots = "too_many_lots", 422,
+        "For mange delkontrakter" / "Too many lots";
+    UnknownCheck = "unknown_check", 422,
+        "Ukjent kontroll" / "Unknown check";
+    UnknownClause = "unknown_clause", 422,
+        "Ukjent klausul" / "Unknown clause";
+    UnknownCounty = "unknown_county", 422,
+        "Ukjent fylke" / "Unknown county";
+    UnknownCpv = "unknown_cpv", 422,
+        "Ukjent CPV-kode" / "Unknown CPV code";
+    UnknownMunicipality = "unknown_municipality", 422,
+        "Ukjent kommune" / "Unknown municipality";
+    ValueOverflow = "value_overflow", 422,
+        "Beløpet er for stort" / "Amount too large";
+    WeakPassword = "weak_password", 422,
+        "For svakt passord" / "Password too weak";
     /// A row of a register import that repeats an earlier one: a line of
     /// the import report, never an answer of its own.
-    DuplicateOrgNumber = "duplicate_org_number", 422;
+    DuplicateOrgNumber = "duplicate_org_number", 422,
+        "Organisasjonsnummeret er gjentatt" / "Duplicate organisation number";
     /// A cell of a register import that is not UTF-8 (a report line too).
-    InvalidUtf8 = "invalid_utf8", 422;
+    InvalidUtf8 = "invalid_utf8", 422,
+        "Ikke gyldig UTF-8" / "Not valid UTF-8";
 
     // 429, 500, 503.
-    TooManyRequests = "too_many_requests", 429;
+    TooManyRequests = "too_many_requests", 429,
+        "For mange forespørsler" / "Too many requests";
     /// Our fault; the cause is logged, never sent.
-    InternalError = "internal_error", 500;
-    DatabaseUnavailable = "database_unavailable", 503;
+    InternalError = "internal_error", 500,
+        "Intern feil" / "Internal error";
+    DatabaseUnavailable = "database_unavailable", 503,
+        "Databasen er ikke tilgjengelig" / "Database unavailable";
 }
 
 impl fmt::Display for ErrorCode {
@@ -277,7 +393,20 @@ mod tests {
                 "{s}"
             );
             assert!((400..600).contains(&code.status()), "{s}");
+            for lang in [Lang::Nb, Lang::En] {
+                let title = code.title(lang);
+                assert!(
+                    !title.is_empty() && !title.ends_with('.') && title.len() <= 60,
+                    "{s}: a short title, not a sentence: {title:?}"
+                );
+            }
         }
+        assert_eq!(ErrorCode::NotFound.title(Lang::Nb), "Ikke funnet");
+        assert_eq!(ErrorCode::NotFound.title(Lang::En), "Not found");
+        assert_eq!(
+            ErrorCode::MandateValueExceeded.title(Lang::Nb),
+            "Over fullmaktens beløpsgrense"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::{ErrorCode, Invalid};
+use crate::lang::Lang;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -73,23 +74,56 @@ pub fn div_round_half_up(numerator: i128, denominator: i128) -> i128 {
 impl fmt::Display for Ore {
     /// Norwegian style: `NOK 5 400 000`, with `,50` when there are øre.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let negative = self.0 < 0;
-        let abs = self.0.unsigned_abs();
-        let kroner = (abs / 100).to_string();
-        let ore = abs % 100;
-        let mut grouped = String::with_capacity(kroner.len() + kroner.len() / 3);
-        for (i, ch) in kroner.chars().enumerate() {
-            if i > 0 && (kroner.len() - i) % 3 == 0 {
-                grouped.push(' ');
-            }
-            grouped.push(ch);
+        write_amount(f, self.0, "NOK ", ' ', ',')
+    }
+}
+
+impl Ore {
+    /// The amount as a sentence in `lang` writes it: `kr 14 200 000` in
+    /// bokmål, `NOK 14,200,000` in English (`,50` and `.50` for øre).
+    pub fn written(self, lang: Lang) -> Written {
+        Written { ore: self, lang }
+    }
+}
+
+/// An amount in the words of one language; see `Ore::written`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    ore: Ore,
+    lang: Lang,
+}
+
+impl fmt::Display for Written {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.lang {
+            Lang::Nb => write_amount(f, self.ore.0, "kr ", ' ', ','),
+            Lang::En => write_amount(f, self.ore.0, "NOK ", ',', '.'),
         }
-        let sign = if negative { "-" } else { "" };
-        if ore == 0 {
-            write!(f, "NOK {sign}{grouped}")
-        } else {
-            write!(f, "NOK {sign}{grouped},{ore:02}")
+    }
+}
+
+fn write_amount(
+    f: &mut fmt::Formatter<'_>,
+    amount: i64,
+    currency: &str,
+    thousands: char,
+    decimal: char,
+) -> fmt::Result {
+    let abs = amount.unsigned_abs();
+    let kroner = (abs / 100).to_string();
+    let ore = abs % 100;
+    let mut grouped = String::with_capacity(kroner.len() + kroner.len() / 3);
+    for (i, ch) in kroner.chars().enumerate() {
+        if i > 0 && (kroner.len() - i) % 3 == 0 {
+            grouped.push(thousands);
         }
+        grouped.push(ch);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    if ore == 0 {
+        write!(f, "{currency}{sign}{grouped}")
+    } else {
+        write!(f, "{currency}{sign}{grouped}{decimal}{ore:02}")
     }
 }
 
@@ -105,6 +139,21 @@ mod tests {
         assert_eq!(Ore::new(99).to_string(), "NOK 0,99");
         assert_eq!(Ore::new(123_456_750).to_string(), "NOK 1 234 567,50");
         assert_eq!(Ore::new(100_000).to_string(), "NOK 1 000");
+    }
+
+    #[test]
+    fn written_as_each_language_writes_amounts() {
+        let cases = [
+            (1_420_000_000, "kr 14 200 000", "NOK 14,200,000"),
+            (99, "kr 0,99", "NOK 0.99"),
+            (123_456_750, "kr 1 234 567,50", "NOK 1,234,567.50"),
+            (100_000, "kr 1 000", "NOK 1,000"),
+            (-50_000, "kr -500", "NOK -500"),
+        ];
+        for (ore, nb, en) in cases {
+            assert_eq!(Ore::new(ore).written(Lang::Nb).to_string(), nb);
+            assert_eq!(Ore::new(ore).written(Lang::En).to_string(), en);
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::domain::summary::{
     summarize, Basis, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
 };
 use crate::domain::thresholds::{Notice, Part, Regime, ThresholdRow};
-use crate::domain::{Cpv, CpvPrefix, Kommunenummer, Ore, ServiceArea, SizeClass};
+use crate::domain::{Cpv, CpvPrefix, Kommunenummer, Lang, Ore, ServiceArea, SizeClass};
 
 /// The component each mirror is published as: every one must be shown, in
 /// full, by some domain value below.
@@ -377,6 +377,7 @@ fn summary_of_school_meals(row: &ThresholdRow) -> crate::domain::summary::Summar
         &participants,
         row,
         date(2025, 1, 1),
+        Lang::Nb,
     )
     .expect("the school-meals summary computes")
 }
@@ -455,7 +456,7 @@ fn show_an_analysis(served: &mut Served) {
         sme("c", 1_500_000, "4626"),
         sme("d", 5_000_000, "4627"),
     ];
-    let analysis = analyse(&lots, &suppliers, CapacityFactor::ONE);
+    let analysis = analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb);
     assert!(!analysis.lots[0].flags.is_empty() && !analysis.lots[1].notes.is_empty());
     served.show("Analysis", &analysis);
     for code in every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes) {
@@ -512,6 +513,7 @@ fn show_the_clause_library_and_a_compliance_report(served: &mut Served) {
                 climate_weight_percent,
                 justified: &justified,
             },
+            Lang::Nb,
         );
         for check in &checks {
             served.show("Check", check);

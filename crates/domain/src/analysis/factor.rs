@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{ErrorCode, Invalid, Ore};
+use crate::{ErrorCode, Invalid, Lang, Ore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CapacityFactor {
@@ -84,6 +84,16 @@ impl CapacityFactor {
         let exact = i128::from(value.get()) * i128::from(self.thousandths);
         let required = -((-exact).div_euclid(1000));
         Ore::from_i128(required).unwrap_or(Ore::new(i64::MAX))
+    }
+}
+
+impl CapacityFactor {
+    /// As a sentence in `lang` writes it: `1,5` in bokmål, `1.5` in English.
+    pub fn written(self, lang: Lang) -> String {
+        match lang {
+            Lang::Nb => self.to_string().replace('.', ","),
+            Lang::En => self.to_string(),
+        }
     }
 }
 

@@ -40,11 +40,25 @@ fn lot(title: &str, cpv: &str, values: &[(&str, i64)]) -> LotFacts {
     }
 }
 
+/// In English, as most of these tests read the messages.
 fn one(lot: LotFacts, suppliers: &[SupplierFacts]) -> LotAnalysis {
-    analyse(&[lot], suppliers, CapacityFactor::ONE)
+    one_in(Lang::En, lot, suppliers)
+}
+
+fn one_in(lang: Lang, lot: LotFacts, suppliers: &[SupplierFacts]) -> LotAnalysis {
+    analyse(&[lot], suppliers, CapacityFactor::ONE, lang)
         .lots
         .remove(0)
 }
+
+/// Written out here, not taken from the code, so that a change to either is seen.
+const ALONE_IS_NOT_ALL: &str = "This is not a bar to bidding: twice the contract value is the \
+    most a buyer may demand in yearly turnover (Directive Art. 58(3)), a ceiling, not a minimum, \
+    and small firms can bid together (Art. 19(2)) or rely on the capacity of others (Art. 63).";
+const ALONE_IS_NOT_ALL_NB: &str = "Dette er ingen hindring for å gi tilbud: to ganger \
+    kontraktsverdien er det meste en oppdragsgiver kan kreve i årlig omsetning (direktivet \
+    art. 58(3)), et tak og ikke et minstekrav, og små leverandører kan gi tilbud sammen \
+    (art. 19(2)) eller støtte seg på andres kapasitet (art. 63).";
 
 fn codes(findings: &[Finding]) -> Vec<FindingCode> {
     findings.iter().map(|f| f.code).collect()
@@ -102,6 +116,7 @@ fn school_meals() -> (LotFacts, Vec<SupplierFacts>) {
 #[test]
 fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     let (meals, suppliers) = school_meals();
+    let nb = one_in(Lang::Nb, meals.clone(), &suppliers);
     let l = one(meals, &suppliers);
     assert_eq!(
         (
@@ -116,11 +131,19 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert_eq!(l.flags[0].severity, Severity::High);
     assert_eq!(
         l.flags[0].message,
-        "Lot 'School meals' is worth NOK 14 200 000 a year; the largest of the 9 local SMEs in \
-         school catering services has a turnover of NOK 6 100 000; none can carry it alone. \
+        "Lot 'School meals' is worth NOK 14,200,000 excl. VAT a year; the largest of the 9 local SMEs in \
+         school catering services has a turnover of NOK 6,100,000; none can carry it alone. \
          This is not a bar to bidding: twice the contract value is the most a buyer may demand \
          in yearly turnover (Directive Art. 58(3)), a ceiling, not a minimum, and small firms \
          can bid together (Art. 19(2)) or rely on the capacity of others (Art. 63)."
+    );
+    assert_eq!(
+        nb.flags[0].message,
+        format!(
+            "Delkontrakt «School meals» er verdt kr 14 200 000 ekskl. mva. i året; den største av \
+             de 9 lokale SMB-ene innen catering til skoler har en omsetning på kr 6 100 000; ingen \
+             kan påta seg den alene. {ALONE_IS_NOT_ALL_NB}"
+        )
     );
     assert!(l.notes.is_empty());
 
@@ -137,6 +160,10 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert_eq!(areas(county), vec![vec!["4601", "4624", "4626", "4627"]]);
     assert_eq!(eligible(county), vec![0]);
     assert!(county.message.contains("one county"), "{}", county.message);
+    assert_eq!(
+        suggestion(&nb, SuggestionKind::SplitByCounty).message,
+        "Området ligger i ett fylke: dette er delkontrakten slik den er."
+    );
 
     // Bergen's NOK 10 M is beyond everyone; NOK 1.4 M each for the others:
     // 4624 has 1 400 000 (exactly enough), 4626 1 500 000, 4627 5 000 000.
@@ -162,6 +189,10 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
         by_m.message,
         "One sub-lot per municipality: 4 sub-lots, 3 of them with a local SME that can bid."
     );
+    assert_eq!(
+        suggestion(&nb, SuggestionKind::SplitByMunicipality).message,
+        "Én delkontrakt per kommune: 4 delkontrakter, 3 av dem med en lokal SMB som kan gi tilbud."
+    );
 
     // Bergen needs NOK 10 M on top of a carrier's home: nobody can.
     let fewest = suggestion(&l, SuggestionKind::FewestSubLots);
@@ -169,6 +200,15 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert!(fewest.message.contains("4601 Bergen"), "{}", fewest.message);
     assert!(
         fewest.message.starts_with("No split lets"),
+        "{}",
+        fewest.message
+    );
+    let fewest = suggestion(&nb, SuggestionKind::FewestSubLots);
+    assert!(
+        fewest.message.starts_with(
+            "Ingen deling lar hver delkontrakt beholde en lokal SMB som kan gi tilbud: ingen \
+             lokal SMB innen catering til skoler som leverer i 4601 Bergen"
+        ),
         "{}",
         fewest.message
     );
@@ -192,6 +232,7 @@ fn a_lot_only_its_area_shuts_is_flagged_for_the_area() {
         sme("b", 9_000_000, "4602", &["46"], &["90"]),
         sme("c", 30_000_000, "1103", &["11"], &["909"]),
     ];
+    let nb = one_in(Lang::Nb, cleaning.clone(), &suppliers);
     let l = one(cleaning, &suppliers);
     assert_eq!(
         (
@@ -205,8 +246,16 @@ fn a_lot_only_its_area_shuts_is_flagged_for_the_area() {
     assert_eq!(codes(&l.flags), vec![FindingCode::ShutsOutLocalSmes]);
     assert_eq!(
         l.flags[0].message,
-        format!("Lot 'Cleaning' is worth NOK 4 800 000 a year; none of the 3 local SMEs in cleaning \
+        format!("Lot 'Cleaning' is worth NOK 4,800,000 excl. VAT a year; none of the 3 local SMEs in cleaning \
          services delivers in all 4 municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}")
+    );
+    assert_eq!(
+        nb.flags[0].message,
+        format!(
+            "Delkontrakt «Cleaning» er verdt kr 4 800 000 ekskl. mva. i året; ingen av de 3 lokale \
+             SMB-ene innen rengjøring leverer i alle de 4 kommunene i området; ingen kan påta seg \
+             den alene. {ALONE_IS_NOT_ALL_NB}"
+        )
     );
 }
 
@@ -229,6 +278,7 @@ fn splitting_by_county_lets_the_local_smes_in() {
         // Too small for Rogaland's NOK 2.3 M, big enough for Sandnes alone.
         sme("d", 900_000, "1108", &["1108"], &["90910000"]),
     ];
+    let nb = one_in(Lang::Nb, cleaning.clone(), &suppliers);
     let l = one(cleaning, &suppliers);
     assert_eq!(l.eligible_local_smes, 0);
     assert_eq!(l.excluded_by_size, 4);
@@ -252,6 +302,15 @@ fn splitting_by_county_lets_the_local_smes_in() {
     assert_eq!(
         county.message,
         "One sub-lot per county: 2 sub-lots, each with a local SME that can bid."
+    );
+    assert_eq!(
+        suggestion(&nb, SuggestionKind::SplitByCounty).message,
+        "Én delkontrakt per fylke: 2 delkontrakter, hver med en lokal SMB som kan gi tilbud."
+    );
+    assert_eq!(
+        suggestion(&nb, SuggestionKind::FewestSubLots).message,
+        "2 delkontrakter som hver har minst én lokal SMB som kan gi tilbud: den inndelingen med \
+         færrest delkontrakter som søket fant, men det er ikke bevist at færre er umulig."
     );
 
     let fewest = suggestion(&l, SuggestionKind::FewestSubLots);
@@ -302,6 +361,7 @@ fn no_local_relevant_sme_is_a_note_not_a_flag() {
         // Another class of the same group: not a prefix of 55524000.
         sme("restaurant", 5_000_000, "4602", &["46"], &["5551"]),
     ];
+    let nb = one_in(Lang::Nb, meals.clone(), &suppliers);
     let l = one(meals, &suppliers);
     assert_eq!(l.local_relevant_smes, 0);
     assert_eq!(
@@ -320,6 +380,11 @@ fn no_local_relevant_sme_is_a_note_not_a_flag() {
         l.notes[0].message,
         "No SME registered for school catering services has its home in the area of lot \
          'Meals' (2 municipalities), so the lot shuts no local SME out."
+    );
+    assert_eq!(
+        nb.notes[0].message,
+        "Ingen SMB registrert innen catering til skoler har hjemsted i området til delkontrakt \
+         «Meals» (2 kommuner), så delkontrakten stenger ingen lokal SMB ute."
     );
 }
 
@@ -344,9 +409,17 @@ fn few_local_smes_can_bid_is_fewer_than_half_exactly() {
     assert_eq!(
         l.flags[0].message,
         format!(
-            "Lot 'Meals' is worth NOK 1 000 000 a year; of the 5 local SMEs in school catering \
-         services, 3 have a turnover below NOK 1 000 000 (the largest has NOK 500 000); only 2 \
+            "Lot 'Meals' is worth NOK 1,000,000 excl. VAT a year; of the 5 local SMEs in school catering \
+         services, 3 have a turnover below NOK 1,000,000 (the largest has NOK 500,000); only 2 \
          can carry it alone. {ALONE_IS_NOT_ALL}"
+        )
+    );
+    assert_eq!(
+        one_in(Lang::Nb, meals.clone(), &five).flags[0].message,
+        format!(
+            "Delkontrakt «Meals» er verdt kr 1 000 000 ekskl. mva. i året; av de 5 lokale SMB-ene \
+             innen catering til skoler har 3 en omsetning under kr 1 000 000 (den største har \
+             kr 500 000); bare 2 kan påta seg den alene. {ALONE_IS_NOT_ALL_NB}"
         )
     );
     // Where some can bid the lot itself is a split that keeps one: no
@@ -374,6 +447,7 @@ fn a_supplier_excluded_by_size_and_area_counts_in_both() {
         sme("both", 1_000_000, "4602", &[], &["5552"]),
         sme("eligible", 2_000_000, "4602", &["4601"], &["5552"]),
     ];
+    let nb = one_in(Lang::Nb, meals.clone(), &suppliers);
     let l = one(meals, &suppliers);
     assert_eq!(
         (
@@ -387,9 +461,18 @@ fn a_supplier_excluded_by_size_and_area_counts_in_both() {
     assert_eq!(codes(&l.flags), vec![FindingCode::FewLocalSmesCanBid]);
     assert_eq!(
         l.flags[0].message,
-        format!("Lot 'Meals' is worth NOK 2 000 000 a year; of the 4 local SMEs in school catering \
-         services, 2 have a turnover below NOK 2 000 000 (the largest has NOK 1 000 000) and 2 \
+        format!("Lot 'Meals' is worth NOK 2,000,000 excl. VAT a year; of the 4 local SMEs in school catering \
+         services, 2 have a turnover below NOK 2,000,000 (the largest has NOK 1,000,000) and 2 \
          do not deliver in all 2 municipalities of its area; only 1 can carry it alone. {ALONE_IS_NOT_ALL}")
+    );
+    assert_eq!(
+        nb.flags[0].message,
+        format!(
+            "Delkontrakt «Meals» er verdt kr 2 000 000 ekskl. mva. i året; av de 4 lokale SMB-ene \
+             innen catering til skoler har 2 en omsetning under kr 2 000 000 (den største har \
+             kr 1 000 000) og 2 leverer ikke i begge kommunene i området; bare 1 kan påta seg den \
+             alene. {ALONE_IS_NOT_ALL_NB}"
+        )
     );
 }
 
@@ -402,15 +485,32 @@ fn all_too_small_and_some_outside_reads_as_one_sentence() {
     ];
     assert_eq!(
         one(meals.clone(), &suppliers).flags[0].message,
-        format!("Lot 'Meals' is worth NOK 10 000 000 a year; the largest of the 2 local SMEs in school \
-         catering services has a turnover of NOK 2 000 000, and 1 of them does not deliver in all \
+        format!("Lot 'Meals' is worth NOK 10,000,000 excl. VAT a year; the largest of the 2 local SMEs in school \
+         catering services has a turnover of NOK 2,000,000, and 1 of them does not deliver in all \
          2 municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}")
+    );
+    assert_eq!(
+        one_in(Lang::Nb, meals.clone(), &suppliers).flags[0].message,
+        format!(
+            "Delkontrakt «Meals» er verdt kr 10 000 000 ekskl. mva. i året; den største av de 2 \
+             lokale SMB-ene innen catering til skoler har en omsetning på kr 2 000 000, og 1 av dem \
+             leverer ikke i begge kommunene i området; ingen kan påta seg den alene. \
+             {ALONE_IS_NOT_ALL_NB}"
+        )
+    );
+    assert_eq!(
+        one_in(Lang::Nb, meals.clone(), &suppliers[1..]).flags[0].message,
+        format!(
+            "Delkontrakt «Meals» er verdt kr 10 000 000 ekskl. mva. i året; den eneste lokale \
+             SMB-en innen catering til skoler har en omsetning på kr 2 000 000, og den leverer ikke \
+             i begge kommunene i området; ingen kan påta seg den alene. {ALONE_IS_NOT_ALL_NB}"
+        )
     );
     assert_eq!(
         one(meals, &suppliers[1..]).flags[0].message,
         format!(
-            "Lot 'Meals' is worth NOK 10 000 000 a year; the only local SME in school catering \
-         services has a turnover of NOK 2 000 000, and it does not deliver in all 2 \
+            "Lot 'Meals' is worth NOK 10,000,000 excl. VAT a year; the only local SME in school catering \
+         services has a turnover of NOK 2,000,000, and it does not deliver in all 2 \
          municipalities of its area; none can carry it alone. {ALONE_IS_NOT_ALL}"
         )
     );
@@ -424,15 +524,17 @@ fn a_capacity_factor_of_two_halves_who_is_big_enough() {
         .enumerate()
         .map(|(i, &t)| sme(&format!("s{i}"), t, "4601", &[], &["5552"]))
         .collect();
-    let at = |factor: &str| {
+    let at_in = |lang: Lang, factor: &str| {
         analyse(
             std::slice::from_ref(&meals),
             &suppliers,
             CapacityFactor::parse(factor).unwrap(),
+            lang,
         )
         .lots
         .remove(0)
     };
+    let at = |factor: &str| at_in(Lang::En, factor);
     let l = at("1.0");
     assert_eq!((l.eligible_local_smes, l.excluded_by_size), (4, 0));
     // NOK 4 M is exactly 2 x NOK 2 M: big enough.
@@ -443,14 +545,24 @@ fn a_capacity_factor_of_two_halves_who_is_big_enough() {
     assert_eq!(l.eligible_local_smes, 1);
     assert_eq!(
         l.flags[0].message,
-        format!("Lot 'Meals' is worth NOK 2 000 000 a year, and with capacity factor 2.001 a bidder \
-         needs a turnover of NOK 4 002 000; of the 4 local SMEs in school catering services, 3 \
-         have a turnover below NOK 4 002 000 (the largest has NOK 4 000 000); only 1 can carry it alone. {ALONE_IS_NOT_ALL}")
+        format!("Lot 'Meals' is worth NOK 2,000,000 excl. VAT a year, and with capacity factor 2.001 a bidder \
+         needs a turnover of NOK 4,002,000; of the 4 local SMEs in school catering services, 3 \
+         have a turnover below NOK 4,002,000 (the largest has NOK 4,000,000); only 1 can carry it alone. {ALONE_IS_NOT_ALL}")
+    );
+    assert_eq!(
+        at_in(Lang::Nb, "2.001").flags[0].message,
+        format!(
+            "Delkontrakt «Meals» er verdt kr 2 000 000 ekskl. mva. i året, og med kapasitetsfaktor \
+             2,001 trenger en tilbyder en omsetning på kr 4 002 000; av de 4 lokale SMB-ene innen \
+             catering til skoler har 3 en omsetning under kr 4 002 000 (den største har \
+             kr 4 000 000); bare 1 kan påta seg den alene. {ALONE_IS_NOT_ALL_NB}"
+        )
     );
     let json = serde_json::to_value(analyse(
         &[],
         &suppliers,
         CapacityFactor::parse("2").unwrap(),
+        Lang::Nb,
     ))
     .unwrap();
     assert_eq!(json["capacity_factor"], serde_json::json!(2.0));
@@ -561,7 +673,8 @@ fn the_answer_has_the_shape_of_the_api() {
     let (meals, suppliers) = school_meals();
     let mut meals = meals;
     meals.interested_suppliers = 4;
-    let json = serde_json::to_value(analyse(&[meals], &suppliers, CapacityFactor::ONE)).unwrap();
+    let json =
+        serde_json::to_value(analyse(&[meals], &suppliers, CapacityFactor::ONE, Lang::Nb)).unwrap();
     let keys = |v: &serde_json::Value| {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
         k.sort();
@@ -745,7 +858,8 @@ fn shuffling_the_suppliers_changes_nothing() {
             .collect(),
     };
     let (lots, mut suppliers) = build(&r);
-    let before = serde_json::to_string(&analyse(&lots, &suppliers, CapacityFactor::ONE)).unwrap();
+    let before =
+        serde_json::to_string(&analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb)).unwrap();
     assert!(
         before.contains("fewest_sub_lots"),
         "the scenario exercises the splits"
@@ -753,7 +867,8 @@ fn shuffling_the_suppliers_changes_nothing() {
     for _ in 0..5 {
         suppliers.shuffle(&mut rng);
         let after =
-            serde_json::to_string(&analyse(&lots, &suppliers, CapacityFactor::ONE)).unwrap();
+            serde_json::to_string(&analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb))
+                .unwrap();
         assert_eq!(after, before);
     }
 }
@@ -763,7 +878,7 @@ proptest! {
     fn counts_and_flags_agree_and_splits_are_sound(r in raw(), factor in 1i64..3000) {
         let factor = CapacityFactor::parse(&format!("{}.{:03}", factor / 1000, factor % 1000)).unwrap();
         let (lots, suppliers) = build(&r);
-        let a = analyse(&lots, &suppliers, factor);
+        let a = analyse(&lots, &suppliers, factor, Lang::En);
         prop_assert_eq!(a.lots.len(), lots.len());
         for (l, facts) in a.lots.iter().zip(&lots) {
             prop_assert_eq!(&l.lot_id, &facts.lot_id);

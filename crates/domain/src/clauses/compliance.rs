@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::mandatory::{mandatory, Comparison, ContractFacts, Figures};
 use super::ClauseLibrary;
 use crate::thresholds::ThresholdRow;
+use crate::Lang;
 
 /// The check of FOA § 7-9, beside one check per clause code.
 pub const CLIMATE_WEIGHT: &str = "climate_weight";
@@ -69,21 +70,27 @@ fn status(mandatory: bool, fulfilled: bool, justified: bool) -> CheckStatus {
     }
 }
 
-fn outcome(status: CheckStatus, fulfilled: &str, not_fulfilled: &str) -> String {
+fn outcome(status: CheckStatus, fulfilled: &str, not_fulfilled: &str, lang: Lang) -> String {
     match status {
         CheckStatus::Ok => fulfilled.to_string(),
         CheckStatus::Missing => not_fulfilled.to_string(),
-        CheckStatus::Justified => format!("{not_fulfilled}, but justified"),
+        CheckStatus::Justified => match lang {
+            Lang::Nb => format!("{not_fulfilled}, men begrunnet"),
+            Lang::En => format!("{not_fulfilled}, but justified"),
+        },
         CheckStatus::NotApplicable => String::new(),
     }
 }
 
-/// Every clause of the library in its order, then the climate weight.
+/// Every clause of the library in its order, then the climate weight, each
+/// with its reason in `lang`. The clauses' titles are the library's own
+/// (Norwegian) wording in either language.
 pub fn evaluate(
     library: &ClauseLibrary,
     facts: &ContractFacts<'_>,
     thresholds: &ThresholdRow,
     choices: Choices<'_>,
+    lang: Lang,
 ) -> Vec<Check> {
     let justified = |code: &str| choices.justified.iter().any(|j| j == code);
     let mut checks: Vec<Check> = library
@@ -91,15 +98,27 @@ pub fn evaluate(
         .iter()
         .map(|clause| {
             let chosen = choices.clauses.contains(&clause.code);
-            let (is_mandatory, reason) = match mandatory(clause, facts, thresholds) {
+            let (is_mandatory, reason) = match mandatory(clause, facts, thresholds, lang) {
                 Ok(r) => (true, r),
                 Err(r) => (false, r),
             };
             let status = status(is_mandatory, chosen, justified(&clause.code));
             let text = match status {
-                CheckStatus::NotApplicable if chosen => format!("{}; chosen anyway", reason.text),
+                CheckStatus::NotApplicable if chosen => {
+                    format!(
+                        "{}; {}",
+                        reason.text,
+                        lang.pick("valgt likevel", "chosen anyway")
+                    )
+                }
                 CheckStatus::NotApplicable => reason.text,
-                s => format!("{}; {}", reason.text, outcome(s, "chosen", "not chosen")),
+                s => {
+                    let (chosen, not_chosen) = match lang {
+                        Lang::Nb => ("valgt", "ikke valgt"),
+                        Lang::En => ("chosen", "not chosen"),
+                    };
+                    format!("{}; {}", reason.text, outcome(s, chosen, not_chosen, lang))
+                }
             };
             Check {
                 check: clause.code.clone(),
@@ -120,6 +139,7 @@ pub fn evaluate(
         thresholds,
         choices,
         justified(CLIMATE_WEIGHT),
+        lang,
     ));
     checks
 }
@@ -130,6 +150,7 @@ fn climate(
     thresholds: &ThresholdRow,
     choices: Choices<'_>,
     justified: bool,
+    lang: Lang,
 ) -> Check {
     let rule = &library.climate;
     let from = rule.applies_from.resolve(thresholds, facts.contract_type);
@@ -137,20 +158,37 @@ fn climate(
     let weight = choices.climate_weight_percent;
     let enough = weight.is_some_and(|w| w >= rule.min_weight_percent);
     let status = status(applies, enough, justified);
-    let value = facts.value;
+    let (value, from_written) = (facts.value.written(lang), from.written(lang));
     let min = rule.min_weight_percent;
     let reason = if applies {
-        let weighed = match weight {
-            Some(w) if enough => format!("the climate weight {w} % is at least {min} %"),
-            Some(w) => format!("the climate weight {w} % is below {min} %"),
-            None => format!("no climate weight is set (at least {min} % needed)"),
+        let weighed = match (lang, weight) {
+            (Lang::Nb, Some(w)) if enough => format!("klimavekten {w} % er minst {min} %"),
+            (Lang::Nb, Some(w)) => format!("klimavekten {w} % er under {min} %"),
+            (Lang::Nb, None) => format!("ingen klimavekt er satt (minst {min} % kreves)"),
+            (Lang::En, Some(w)) if enough => {
+                format!("the climate weight {w} % is at least {min} %")
+            }
+            (Lang::En, Some(w)) => format!("the climate weight {w} % is below {min} %"),
+            (Lang::En, None) => format!("no climate weight is set (at least {min} % needed)"),
         };
-        format!(
-            "mandatory: the value {value} is at or above {from}; {}",
-            outcome(status, &weighed, &weighed)
-        )
+        let weighed = outcome(status, &weighed, &weighed, lang);
+        match lang {
+            Lang::Nb => format!(
+                "obligatorisk: verdien {value} ekskl. mva. er på eller over {from_written}; {weighed}"
+            ),
+            Lang::En => format!(
+                "mandatory: the value {value} excl. VAT is at or above {from_written}; {weighed}"
+            ),
+        }
     } else {
-        format!("not mandatory: the value {value} is below {from}")
+        match lang {
+            Lang::Nb => {
+                format!("ikke obligatorisk: verdien {value} ekskl. mva. er under {from_written}")
+            }
+            Lang::En => {
+                format!("not mandatory: the value {value} excl. VAT is below {from_written}")
+            }
+        }
     };
     Check {
         check: CLIMATE_WEIGHT.to_string(),
@@ -227,6 +265,7 @@ mod tests {
                 climate_weight_percent: None,
                 justified: &[],
             },
+            Lang::En,
         );
         let missing: Vec<&str> = missing(&none).iter().map(|c| c.check.as_str()).collect();
         assert_eq!(
@@ -244,7 +283,32 @@ mod tests {
         );
         assert_eq!(
             by_code(&none, "climate_weight").reason,
-            "mandatory: the value NOK 129 150 000 is at or above NOK 100 000; no climate weight is set (at least 30 % needed)"
+            "mandatory: the value NOK 129,150,000 excl. VAT is at or above NOK 100,000; no climate weight is set (at least 30 % needed)"
+        );
+        let nb = evaluate(
+            &library,
+            &facts(&cpvs, value),
+            &test_row_2024(),
+            Choices {
+                clauses: &[],
+                climate_weight_percent: None,
+                justified: &[],
+            },
+            Lang::Nb,
+        );
+        assert_eq!(
+            by_code(&nb, "climate_weight").reason,
+            "obligatorisk: verdien kr 129 150 000 ekskl. mva. er på eller over kr 100 000; ingen klimavekt er satt (minst 30 % kreves)"
+        );
+        assert_eq!(
+            by_code(&nb, "lonns_og_arbeidsvilkar").reason,
+            "obligatorisk: en kontrakt om tjenester; verdien kr 129 150 000 ekskl. mva. er på \
+             eller over kr 2 300 000 (EØS-terskelverdien for varer og tjenester, gjeldende fra \
+             14.03.2024); ikke valgt"
+        );
+        assert_eq!(
+            by_code(&nb, "hms_kort").reason,
+            "ikke obligatorisk: ingen CPV-kode i anskaffelsen (55524000-9) ligger under 45 eller 9091"
         );
 
         let chosen = strings(&["lonns_og_arbeidsvilkar", "sanksjoner", "hms_kort"]);
@@ -258,6 +322,7 @@ mod tests {
                 climate_weight_percent: Some(29),
                 justified: &justified,
             },
+            Lang::En,
         );
         assert_eq!(
             by_code(&some, "lonns_og_arbeidsvilkar").status,
@@ -285,6 +350,30 @@ mod tests {
             })
         );
         assert_eq!(climate.figures.threshold_ore, Some(Ore::new(10_000_000)));
+
+        let some_nb = evaluate(
+            &library,
+            &facts(&cpvs, value),
+            &test_row_2024(),
+            Choices {
+                clauses: &chosen,
+                climate_weight_percent: Some(29),
+                justified: &justified,
+            },
+            Lang::Nb,
+        );
+        let reason = |code| by_code(&some_nb, code).reason.clone();
+        assert!(reason("lonns_og_arbeidsvilkar").ends_with("; valgt"));
+        assert_eq!(
+            reason("skatteattest"),
+            "obligatorisk: verdien kr 129 150 000 ekskl. mva. er over kr 500 000; ikke valgt, men begrunnet"
+        );
+        assert!(reason("hms_kort").ends_with("; valgt likevel"));
+        assert!(reason("climate_weight").ends_with("; klimavekten 29 % er under 30 %"));
+        assert_eq!(
+            by_code(&some, "skatteattest").reason,
+            "mandatory: the value NOK 129,150,000 excl. VAT is above NOK 500,000; not chosen, but justified"
+        );
     }
 
     #[test]
@@ -301,6 +390,7 @@ mod tests {
                     climate_weight_percent: weight,
                     justified: &[],
                 },
+                Lang::En,
             );
             by_code(&checks, CLIMATE_WEIGHT).status
         };
@@ -322,6 +412,7 @@ mod tests {
                 climate_weight_percent: None,
                 justified: &[],
             },
+            Lang::En,
         );
         let json = serde_json::to_value(by_code(&checks, "skatteattest")).unwrap();
         assert_eq!(json["status"], "missing");

@@ -4,10 +4,11 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
-use super::{Amount, Clause};
+use super::{Amount, Clause, ThresholdRef};
 use crate::contract::ContractType;
+use crate::lang::count;
 use crate::thresholds::ThresholdRow;
-use crate::{Cpv, ErrorCode, Invalid, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Lang, Ore};
 
 /// What the rules look at.
 #[derive(Debug, Clone, Copy)]
@@ -70,12 +71,13 @@ pub struct Reason {
 }
 
 /// `Ok` with the conditions met when the clause is mandatory, `Err` with the
-/// first condition that fails when it is not. Every figure is filled in
-/// either way.
+/// first condition that fails when it is not, the reason in `lang`. Every
+/// figure is filled in either way.
 pub fn mandatory(
     clause: &Clause,
     facts: &ContractFacts<'_>,
     thresholds: &ThresholdRow,
+    lang: Lang,
 ) -> Result<Reason, Reason> {
     let mut figures = Figures {
         contract_type: facts.contract_type,
@@ -90,7 +92,12 @@ pub fn mandatory(
     };
     let Some(rule) = &clause.mandatory_when else {
         return Err(Reason {
-            text: "no rule makes this clause mandatory; it is recommended".into(),
+            text: lang
+                .pick(
+                    "ingen regel gjør klausulen obligatorisk; den anbefales",
+                    "no rule makes this clause mandatory; it is recommended",
+                )
+                .into(),
             figures,
         });
     };
@@ -101,15 +108,24 @@ pub fn mandatory(
     };
 
     if !rule.contract_types.is_empty() {
-        let names: Vec<&str> = rule.contract_types.iter().map(|t| t.code()).collect();
+        let names: Vec<&str> = rule.contract_types.iter().map(|t| t.words(lang)).collect();
+        let this = facts.contract_type.words(lang);
         if rule.contract_types.contains(&facts.contract_type) {
-            met.push(format!("a {} contract", facts.contract_type));
+            met.push(match lang {
+                Lang::Nb => format!("en kontrakt om {this}"),
+                Lang::En => format!("a {this} contract"),
+            });
         } else {
-            fail(format!(
-                "it applies to {} contracts, not {}",
-                names.join(" and "),
-                facts.contract_type
-            ));
+            fail(match lang {
+                Lang::Nb => format!(
+                    "den gjelder kontrakter om {}, ikke om {this}",
+                    names.join(" eller ")
+                ),
+                Lang::En => format!(
+                    "it applies to {} contracts, not {this}",
+                    names.join(" and ")
+                ),
+            });
         }
     }
 
@@ -124,15 +140,25 @@ pub fn mandatory(
         match hit {
             Some((cpv, prefix)) => {
                 figures.cpv = Some(cpv.as_str().to_string());
-                met.push(format!("CPV {cpv} is under {}", prefix.as_str()));
+                let prefix = prefix.as_str();
+                met.push(match lang {
+                    Lang::Nb => format!("CPV {cpv} ligger under {prefix}"),
+                    Lang::En => format!("CPV {cpv} is under {prefix}"),
+                });
             }
             None => {
                 let cpvs: Vec<&str> = facts.cpvs.iter().map(Cpv::as_str).collect();
-                fail(format!(
-                    "no CPV of the procurement ({}) is under {}",
-                    cpvs.join(", "),
-                    prefixes.join(" or ")
-                ));
+                let cpvs = cpvs.join(", ");
+                fail(match lang {
+                    Lang::Nb => format!(
+                        "ingen CPV-kode i anskaffelsen ({cpvs}) ligger under {}",
+                        prefixes.join(" eller ")
+                    ),
+                    Lang::En => format!(
+                        "no CPV of the procurement ({cpvs}) is under {}",
+                        prefixes.join(" or ")
+                    ),
+                });
             }
         }
     }
@@ -148,20 +174,37 @@ pub fn mandatory(
         let named = match amount {
             Amount::Threshold(t) => {
                 figures.threshold = Some(t.code().to_string());
-                format!(" ({t} threshold from {})", thresholds.valid_from)
+                let from = lang.date(thresholds.valid_from);
+                match lang {
+                    Lang::Nb => format!(" ({}, gjeldende fra {from})", threshold_nb(t)),
+                    Lang::En => format!(" ({t} threshold from {from})"),
+                }
             }
             Amount::Ore(_) => String::new(),
         };
-        let value = facts.value;
-        match comparison {
-            Comparison::AtOrAbove if value >= limit => {
-                met.push(format!("the value {value} is at or above {limit}{named}"))
-            }
-            Comparison::AtOrAbove => fail(format!("the value {value} is below {limit}{named}")),
-            Comparison::Above if value > limit => {
-                met.push(format!("the value {value} is above {limit}{named}"))
-            }
-            Comparison::Above => fail(format!("the value {value} is not above {limit}{named}")),
+        let holds = match comparison {
+            Comparison::AtOrAbove => facts.value >= limit,
+            Comparison::Above => facts.value > limit,
+        };
+        let (value, limit) = (facts.value.written(lang), limit.written(lang));
+        let compared = match (lang, comparison, holds) {
+            (Lang::Nb, Comparison::AtOrAbove, true) => "er på eller over",
+            (Lang::Nb, Comparison::AtOrAbove, false) => "er under",
+            (Lang::Nb, Comparison::Above, true) => "er over",
+            (Lang::Nb, Comparison::Above, false) => "er ikke over",
+            (Lang::En, Comparison::AtOrAbove, true) => "is at or above",
+            (Lang::En, Comparison::AtOrAbove, false) => "is below",
+            (Lang::En, Comparison::Above, true) => "is above",
+            (Lang::En, Comparison::Above, false) => "is not above",
+        };
+        let sentence = match lang {
+            Lang::Nb => format!("verdien {value} ekskl. mva. {compared} {limit}{named}"),
+            Lang::En => format!("the value {value} excl. VAT {compared} {limit}{named}"),
+        };
+        if holds {
+            met.push(sentence);
+        } else {
+            fail(sentence);
         }
     }
 
@@ -174,41 +217,93 @@ pub fn mandatory(
             .start
             .checked_add_months(Months::new(months))
             .and_then(|d| d.checked_add_days(Days::new(u64::from(days))));
-        let wanted = match (months, days) {
-            (m, 0) => format!("{m} months"),
-            (0, d) => format!("{d} days"),
-            (m, d) => format!("{m} months and {d} days"),
+        let (months, days) = (months as usize, days as usize);
+        let wanted = match lang {
+            Lang::Nb => match (months, days) {
+                (m, 0) => count(m, "måned", "måneder"),
+                (0, d) => count(d, "dag", "dager"),
+                (m, d) => format!(
+                    "{} og {}",
+                    count(m, "måned", "måneder"),
+                    count(d, "dag", "dager")
+                ),
+            },
+            Lang::En => match (months, days) {
+                (m, 0) => count(m, "month", "months"),
+                (0, d) => count(d, "day", "days"),
+                (m, d) => format!(
+                    "{} and {}",
+                    count(m, "month", "months"),
+                    count(d, "day", "days")
+                ),
+            },
         };
+        let end = lang.date(facts.end);
         match limit {
             Some(limit) => {
                 figures.must_end_after = Some(limit);
+                let after = lang.date(limit);
                 if facts.end > limit {
-                    met.push(format!("it runs until {}, longer than {wanted}", facts.end));
+                    met.push(match lang {
+                        Lang::Nb => format!("den varer til {end}, lenger enn {wanted}"),
+                        Lang::En => format!("it runs until {end}, longer than {wanted}"),
+                    });
                 } else {
-                    fail(format!(
-                        "it runs until {}, not longer than {wanted} (it would have to end after {limit})",
-                        facts.end
-                    ));
+                    fail(match lang {
+                        Lang::Nb => format!(
+                            "den varer til {end}, ikke lenger enn {wanted} (den måtte ha sluttet etter {after})"
+                        ),
+                        Lang::En => format!(
+                            "it runs until {end}, not longer than {wanted} (it would have to end after {after})"
+                        ),
+                    });
                 }
             }
             // A limit past the calendar's end: no contract is that long.
-            None => fail(format!("no contract runs longer than {wanted}")),
+            None => fail(match lang {
+                Lang::Nb => format!("ingen kontrakt varer lenger enn {wanted}"),
+                Lang::En => format!("no contract runs longer than {wanted}"),
+            }),
         }
     }
 
     match failed {
         Some(why) => Err(Reason {
-            text: format!("not mandatory: {why}"),
+            text: match lang {
+                Lang::Nb => format!("ikke obligatorisk: {why}"),
+                Lang::En => format!("not mandatory: {why}"),
+            },
             figures,
         }),
         None if met.is_empty() => Ok(Reason {
-            text: "mandatory for every procurement".into(),
+            text: lang
+                .pick(
+                    "obligatorisk for alle anskaffelser",
+                    "mandatory for every procurement",
+                )
+                .into(),
             figures,
         }),
         None => Ok(Reason {
-            text: format!("mandatory: {}", met.join("; ")),
+            text: match lang {
+                Lang::Nb => format!("obligatorisk: {}", met.join("; ")),
+                Lang::En => format!("mandatory: {}", met.join("; ")),
+            },
             figures,
         }),
+    }
+}
+
+/// A row of the threshold table by name, in bokmål (the English names it by
+/// its code, as the `threshold` figure does).
+fn threshold_nb(t: ThresholdRef) -> &'static str {
+    match t {
+        ThresholdRef::LowerLimit => "nedre grense for regelverket",
+        ThresholdRef::National => "nasjonal terskelverdi",
+        ThresholdRef::EeaGoodsServices => "EØS-terskelverdien for varer og tjenester",
+        ThresholdRef::EeaWorks => "EØS-terskelverdien for bygg og anlegg",
+        ThresholdRef::EeaSocialServices => "EØS-terskelverdien for særlige tjenester",
+        ThresholdRef::EeaOfContractType => "EØS-terskelverdien for kontraktstypen",
     }
 }
 
@@ -241,7 +336,19 @@ mod tests {
         None => panic!(),
     };
 
+    /// In English, as most of these tests read the reasons.
     fn decide(
+        code: &str,
+        contract_type: ContractType,
+        cpvs: &[Cpv],
+        value: Ore,
+        end: NaiveDate,
+    ) -> Result<Reason, Reason> {
+        decide_in(Lang::En, code, contract_type, cpvs, value, end)
+    }
+
+    fn decide_in(
+        lang: Lang,
         code: &str,
         contract_type: ContractType,
         cpvs: &[Cpv],
@@ -257,7 +364,7 @@ mod tests {
             start: date(START.0, START.1, START.2),
             end,
         };
-        mandatory(clause, &facts, &test_row_2024())
+        mandatory(clause, &facts, &test_row_2024(), lang)
     }
 
     /// What procurement-rules.md §7 says, written out independently of the
@@ -387,7 +494,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             below.text,
-            "not mandatory: the value NOK 2 299 999,99 is below NOK 2 300 000 (eea_goods_services threshold from 2024-03-14)"
+            "not mandatory: the value NOK 2,299,999.99 excl. VAT is below NOK 2,300,000 (eea_goods_services threshold from 2024-03-14)"
+        );
+        assert_eq!(
+            decide_in(
+                Lang::Nb,
+                "lonns_og_arbeidsvilkar",
+                services,
+                &catering,
+                Ore::new(229_999_999),
+                A_DAY_MORE,
+            )
+            .unwrap_err()
+            .text,
+            "ikke obligatorisk: verdien kr 2 299 999,99 ekskl. mva. er under kr 2 300 000 \
+             (EØS-terskelverdien for varer og tjenester, gjeldende fra 14.03.2024)"
         );
         assert_eq!(below.figures.threshold_ore, Some(nok(2_300_000)));
         assert_eq!(below.figures.comparison, Some(Comparison::AtOrAbove));
@@ -401,7 +522,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             at.text,
-            "mandatory: a services contract; the value NOK 2 300 000 is at or above NOK 2 300 000 (eea_goods_services threshold from 2024-03-14)"
+            "mandatory: a services contract; the value NOK 2,300,000 excl. VAT is at or above NOK 2,300,000 (eea_goods_services threshold from 2024-03-14)"
         );
         // Works follow the goods/services amount, not the works threshold.
         assert!(decide(
@@ -424,6 +545,19 @@ mod tests {
             goods.text,
             "not mandatory: it applies to services and works contracts, not goods"
         );
+        let goods = decide_in(
+            Lang::Nb,
+            "lonns_og_arbeidsvilkar",
+            ContractType::Goods,
+            &catering,
+            nok(50_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            goods.text,
+            "ikke obligatorisk: den gjelder kontrakter om tjenester eller bygg og anlegg, ikke om varer"
+        );
     }
 
     #[test]
@@ -442,6 +576,21 @@ mod tests {
             r.text.contains("CPV 90911200-8 is under 9091"),
             "{}",
             r.text
+        );
+        let nb = decide_in(
+            Lang::Nb,
+            "hms_kort",
+            ContractType::Services,
+            &cpvs,
+            nok(3_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap();
+        assert_eq!(
+            nb.text,
+            "obligatorisk: en kontrakt om tjenester; CPV 90911200-8 ligger under 9091; verdien \
+             kr 3 000 000 ekskl. mva. er på eller over kr 2 300 000 (EØS-terskelverdien for varer \
+             og tjenester, gjeldende fra 14.03.2024)"
         );
         let catering = decide(
             "hms_kort",
@@ -474,6 +623,19 @@ mod tests {
             "not mandatory: it runs until 2027-04-15, not longer than 3 months (it would have to end after 2027-04-15)"
         );
         assert_eq!(three.figures.must_end_after, Some(THREE_MONTHS));
+        assert!(decide_in(
+            Lang::Nb,
+            "laerlinger",
+            ContractType::Works,
+            &building,
+            nok(2_300_000),
+            THREE_MONTHS,
+        )
+        .unwrap_err()
+        .text
+        .ends_with(
+            "den varer til 15.04.2027, ikke lenger enn 3 måneder (den måtte ha sluttet etter 15.04.2027)"
+        ));
         let more = decide(
             "laerlinger",
             ContractType::Works,
@@ -570,7 +732,7 @@ mod tests {
         let at = decide("skatteattest", goods, &any, nok(500_000), THREE_MONTHS).unwrap_err();
         assert_eq!(
             at.text,
-            "not mandatory: the value NOK 500 000 is not above NOK 500 000"
+            "not mandatory: the value NOK 500,000 excl. VAT is not above NOK 500,000"
         );
         assert_eq!(at.figures.comparison, Some(Comparison::Above));
         let over = decide(
@@ -583,7 +745,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             over.text,
-            "mandatory: the value NOK 500 000,01 is above NOK 500 000"
+            "mandatory: the value NOK 500,000.01 excl. VAT is above NOK 500,000"
         );
     }
 
@@ -600,6 +762,19 @@ mod tests {
         assert_eq!(
             r.text,
             "no rule makes this clause mandatory; it is recommended"
+        );
+        let nb = decide_in(
+            Lang::Nb,
+            "innsyn_og_revisjon",
+            ContractType::Works,
+            &[cpv("45210000-2")],
+            nok(100_000_000),
+            A_DAY_MORE,
+        )
+        .unwrap_err();
+        assert_eq!(
+            nb.text,
+            "ingen regel gjør klausulen obligatorisk; den anbefales"
         );
     }
 

@@ -32,7 +32,7 @@ pub use volumes::LotSummary;
 
 use crate::contract::ProcurementStatus;
 use crate::thresholds::ThresholdRow;
-use crate::{Invalid, Ore};
+use crate::{Invalid, Lang, Ore};
 use quorum::Turnout;
 use volumes::{check_price, Volumes};
 
@@ -50,6 +50,7 @@ pub struct Summary {
     pub small_lots: SmallLots,
 }
 
+/// The regime's warnings are in `lang`; nothing else depends on it.
 pub fn summarize(
     status: ProcurementStatus,
     terms: &Terms,
@@ -57,6 +58,7 @@ pub fn summarize(
     participants: &[ParticipantInput],
     thresholds: &ThresholdRow,
     on: NaiveDate,
+    lang: Lang,
 ) -> Result<Summary, Invalid> {
     let months = terms.valued_months()?;
     for lot in lots {
@@ -81,6 +83,7 @@ pub fn summarize(
             total_max: values.total_max,
             thresholds,
             on,
+            lang,
         },
     );
     let small_lots = small_lots::small_lots(&values.lots, &regime, terms, thresholds)?;

@@ -10,7 +10,7 @@ use super::{LotSummary, Terms};
 use crate::contract::ContractType;
 use crate::special_services;
 use crate::thresholds::{eea_threshold, notice, parts, regime, Notice, Part, Regime, ThresholdRow};
-use crate::{Cpv, Ore};
+use crate::{Cpv, Lang, Ore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,7 +59,7 @@ pub struct SpecialServiceMatch {
 }
 
 /// Something the reader of the answer must know: a stable code and a
-/// sentence in Norwegian.
+/// sentence in the language asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: String,
@@ -82,6 +82,7 @@ pub(super) struct RegimeInputs<'a> {
     pub total_max: Ore,
     pub thresholds: &'a ThresholdRow,
     pub on: NaiveDate,
+    pub lang: Lang,
 }
 
 /// The value on `basis` of one lot.
@@ -103,7 +104,7 @@ pub(super) fn regime_summary(terms: &Terms, i: &RegimeInputs<'_>) -> RegimeSumma
         (Basis::Estimate, i.total)
     };
     let mut warnings = Vec::new();
-    let special = special_part(terms, i.lots, basis, &mut warnings);
+    let special = special_part(terms, i.lots, basis, i.lang, &mut warnings);
     let contract_type = if special.applies {
         ContractType::SocialServices
     } else {
@@ -113,7 +114,7 @@ pub(super) fn regime_summary(terms: &Terms, i: &RegimeInputs<'_>) -> RegimeSumma
     let regime = regime(value, contract_type, row);
     let thresholds_stale = row.is_stale_on(i.on);
     if thresholds_stale {
-        warnings.push(stale_warning(row, i.on));
+        warnings.push(stale_warning(row, i.on, i.lang));
     }
     RegimeSummary {
         basis,
@@ -132,18 +133,29 @@ pub(super) fn regime_summary(terms: &Terms, i: &RegimeInputs<'_>) -> RegimeSumma
 }
 
 /// The warning for a date past the EU period of the row in force.
-pub fn stale_warning(row: &ThresholdRow, on: NaiveDate) -> Warning {
+pub fn stale_warning(row: &ThresholdRow, on: NaiveDate, lang: Lang) -> Warning {
+    let (from, start, end, on) = (
+        lang.date(row.valid_from),
+        lang.date(row.eu_period_start),
+        lang.date(row.eu_period_end),
+        lang.date(on),
+    );
     Warning::new(
         "thresholds_stale",
-        format!(
-            "Terskelverdiene som er brukt, gjelder fra {} og gjennomfører EUs beløp for perioden {}–{}. \
-             Datoen {} er etter denne perioden, så nyere terskelverdier kan gjelde. \
-             Når de nye beløpene i kroner er kunngjort, legg dem inn som en ny rad i config/thresholds.toml.",
-            row.valid_from.format("%d.%m.%Y"),
-            row.eu_period_start.format("%d.%m.%Y"),
-            row.eu_period_end.format("%d.%m.%Y"),
-            on.format("%d.%m.%Y"),
-        ),
+        match lang {
+            Lang::Nb => format!(
+                "Terskelverdiene som er brukt, gjelder fra {from} og gjennomfører EUs beløp for \
+                 perioden {start}–{end}. Datoen {on} er etter denne perioden, så nyere \
+                 terskelverdier kan gjelde. Når de nye beløpene i kroner er kunngjort, legg dem \
+                 inn som en ny rad i config/thresholds.toml."
+            ),
+            Lang::En => format!(
+                "The thresholds used apply from {from} and implement the EU amounts for the \
+                 period {start} to {end}. The date {on} is after that period, so newer \
+                 thresholds may apply. Once the new amounts in kroner are announced, add them \
+                 as a new row in config/thresholds.toml."
+            ),
+        },
     )
 }
 
@@ -162,6 +174,7 @@ fn special_part(
     terms: &Terms,
     lots: &[LotSummary],
     basis: Basis,
+    lang: Lang,
     warnings: &mut Vec<Warning>,
 ) -> SpecialPart {
     let mut matches: Vec<SpecialServiceMatch> = special_services::matching(&terms.cpv)
@@ -196,24 +209,40 @@ fn special_part(
     if applies && terms.contract_type != ContractType::SocialServices {
         warnings.push(Warning::new(
             "special_services_by_cpv",
-            "CPV-koden viser at dette er helse- og sosialtjenester eller andre særlige tjenester \
-             (anskaffelsesforskriften vedlegg 2 og 3): terskelverdien for særlige tjenester gjelder. \
-             Under den gjelder bare del I og det er ingen kunngjøringsplikt; over den gjelder del I og IV.",
+            lang.pick(
+                "CPV-koden viser at dette er helse- og sosialtjenester eller andre særlige tjenester \
+                 (anskaffelsesforskriften vedlegg 2 og 3): terskelverdien for særlige tjenester gjelder. \
+                 Under den gjelder bare del I og det er ingen kunngjøringsplikt; over den gjelder del I og IV.",
+                "The CPV code shows that these are health, social or other special services \
+                 (FOA annexes 2 and 3): the threshold for special services applies. Below it \
+                 only part I applies and no notice is required; above it parts I and IV apply.",
+            ),
         ));
     }
     if special_value > 0 && other_value > 0 {
-        let (larger, rules) = if applies {
-            ("de særlige tjenestene", "reglene for særlige tjenester")
-        } else {
-            ("de øvrige ytelsene", "de alminnelige reglene")
+        let message = match (lang, applies) {
+            (Lang::Nb, true) => {
+                "Anskaffelsen blander særlige tjenester og andre ytelser. Verdien av de særlige \
+                 tjenestene er størst, så hele anskaffelsen følger reglene for særlige tjenester \
+                 (direktivet art. 3 nr. 4)."
+            }
+            (Lang::Nb, false) => {
+                "Anskaffelsen blander særlige tjenester og andre ytelser. Verdien av de øvrige \
+                 ytelsene er størst, så hele anskaffelsen følger de alminnelige reglene \
+                 (direktivet art. 3 nr. 4)."
+            }
+            (Lang::En, true) => {
+                "The procurement mixes special services with other services or supplies. The \
+                 special services are worth more, so the whole procurement follows the rules \
+                 for special services (Directive Art. 3(4))."
+            }
+            (Lang::En, false) => {
+                "The procurement mixes special services with other services or supplies. The \
+                 other services and supplies are worth more, so the whole procurement follows \
+                 the ordinary rules (Directive Art. 3(4))."
+            }
         };
-        warnings.push(Warning::new(
-            "mixed_special_services",
-            format!(
-                "Anskaffelsen blander særlige tjenester og andre ytelser. Verdien av {larger} er størst, \
-                 så hele anskaffelsen følger {rules} (direktivet art. 3 nr. 4)."
-            ),
-        ));
+        warnings.push(Warning::new("mixed_special_services", message));
     }
     SpecialPart { applies, matches }
 }

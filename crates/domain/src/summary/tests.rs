@@ -132,6 +132,7 @@ fn six_vestland_municipalities_buy_school_meals() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
 
@@ -212,6 +213,39 @@ fn six_vestland_municipalities_buy_school_meals() {
     assert_eq!(lunch_rows[0].listed_as, "55524000-9");
     let codes: Vec<&str> = s.regime.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(codes, ["special_services_by_cpv", "mixed_special_services"]);
+    assert_eq!(
+        s.regime.warnings[1].message,
+        "Anskaffelsen blander særlige tjenester og andre ytelser. Verdien av de særlige \
+         tjenestene er størst, så hele anskaffelsen følger reglene for særlige tjenester \
+         (direktivet art. 3 nr. 4)."
+    );
+    let english = summarize(
+        ProcurementStatus::Closed,
+        &terms(true, Some(quorum)),
+        &lots,
+        &participants,
+        &test_row_2024(),
+        on_2025(),
+        Lang::En,
+    )
+    .unwrap();
+    assert_eq!(
+        english.regime.warnings[1].message,
+        "The procurement mixes special services with other services or supplies. The special \
+         services are worth more, so the whole procurement follows the rules for special \
+         services (Directive Art. 3(4))."
+    );
+    assert!(english.regime.warnings[0]
+        .message
+        .starts_with("The CPV code shows that these are health, social or other special services"));
+    assert_eq!(
+        (
+            english.regime.warnings[0].code.as_str(),
+            english.lots.clone()
+        ),
+        ("special_services_by_cpv", s.lots.clone()),
+        "the language changes the words, not the figures"
+    );
 
     // Fruit's maximum, NOK 712 262,50, is under the NOK 750 000 limit;
     // 71 226 250 * 100 <= 20 * 15 879 012 623.
@@ -236,6 +270,7 @@ fn an_ordinary_contract_with_declared_maxima_is_judged_on_the_maximum() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.regime.basis, Basis::Maximum);
@@ -264,6 +299,7 @@ fn an_ordinary_contract_without_maxima_is_judged_on_the_estimate() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.regime.basis, Basis::Estimate);
@@ -295,6 +331,7 @@ fn goods_under_the_national_threshold_on_the_estimate_are_national_on_the_maximu
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.total_contract_value_ore, Ore::new(120_000_000));
@@ -328,6 +365,7 @@ fn a_contract_without_a_fixed_term_is_valued_at_48_months() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.total_contract_value_ore, Ore::new(240_000_000));
@@ -354,6 +392,7 @@ fn the_quorum_is_compared_exactly_and_never_rounds_up_into_being_met() {
             &participants,
             &row,
             on_2025(),
+            Lang::Nb,
         )
         .unwrap()
         .quorum
@@ -388,6 +427,7 @@ fn the_summary_has_the_json_shape_of_the_api() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     let json = serde_json::to_value(&s).unwrap();
@@ -520,6 +560,7 @@ fn a_lot_nobody_joined_is_worth_nothing_and_not_a_small_lot() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.lots[2].participants, 0);
@@ -561,6 +602,7 @@ fn below_the_eea_threshold_there_is_no_small_lots_exemption() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.regime.regime, Regime::National);
@@ -580,6 +622,7 @@ fn nobody_invited_gives_an_empty_summary_not_a_division_by_zero() {
         &[],
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.participants.invited, 0);
@@ -609,6 +652,7 @@ fn works_use_the_works_limits() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.regime.value_ore, Ore::new(900_000_000));
@@ -643,6 +687,7 @@ fn works_use_the_works_limits() {
         &participants,
         &test_row_2024(),
         on_2025(),
+        Lang::Nb,
     )
     .unwrap();
     assert_eq!(s.regime.regime, Regime::Eea);
@@ -672,6 +717,7 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &big,
         &row,
         on_2025(),
+        Lang::Nb,
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::ValueOverflow);
@@ -689,15 +735,24 @@ fn overflow_is_an_error_and_bad_stored_data_is_refused() {
         &negative,
         &row,
         on_2025(),
+        Lang::Nb,
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidQuantity);
     let mut t = terms(false, None);
     t.option_months = -1;
     assert_eq!(
-        summarize(ProcurementStatus::Open, &t, &lots, &[], &row, on_2025())
-            .unwrap_err()
-            .code,
+        summarize(
+            ProcurementStatus::Open,
+            &t,
+            &lots,
+            &[],
+            &row,
+            on_2025(),
+            Lang::Nb
+        )
+        .unwrap_err()
+        .code,
         ErrorCode::InvalidDuration
     );
 }
@@ -860,7 +915,7 @@ proptest! {
     ) {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
-        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024(), on_2025()).unwrap();
+        let s = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &test_row_2024(), on_2025(), Lang::Nb).unwrap();
         let total: i64 = s.lots.iter().map(|l| l.contract_value_ore.get()).sum();
         let total_max: i64 = s.lots.iter().map(|l| l.max_contract_value_ore.get()).sum();
         prop_assert_eq!(s.total_contract_value_ore.get(), total);
@@ -897,7 +952,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let t = terms_from(framework, ct, duration, options);
         let row = test_row_2024();
-        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row, on_2025()).unwrap();
+        let before = summarize(ProcurementStatus::Closed, &t, &lots, &participants, &row, on_2025(), Lang::Nb).unwrap();
         let mut raised = participants.clone();
         if !raised.is_empty() {
             let p = &mut raised[who % participants.len()];
@@ -911,7 +966,7 @@ proptest! {
                 }
             }
         }
-        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row, on_2025()).unwrap();
+        let after = summarize(ProcurementStatus::Closed, &t, &lots, &raised, &row, on_2025(), Lang::Nb).unwrap();
         prop_assert!(after.regime.regime >= before.regime.regime);
         prop_assert!(after.regime.value_ore >= before.regime.value_ore);
     }
@@ -926,7 +981,7 @@ proptest! {
         let (lots, participants) = build(&r);
         let mut t = terms_from(framework, ct, duration, options);
         t.quorum = Some(Quorum { min_participants, min_population_share_percent: min_share });
-        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024(), on_2025()) {
+        match summarize(ProcurementStatus::Open, &t, &lots, &participants, &test_row_2024(), on_2025(), Lang::Nb) {
             Ok(s) => prop_assert!(s.quorum.joined_population_share_percent.is_none_or(|p| (0..=100).contains(&p))),
             Err(e) => prop_assert_eq!(e.code, ErrorCode::ValueOverflow),
         }
@@ -957,4 +1012,30 @@ proptest! {
         prop_assert!((s * 12 - exact).abs() * 2 <= 12);
         prop_assert!(s * 12 - exact != -6);
     }
+}
+
+#[test]
+fn the_stale_warning_names_the_period_in_either_language() {
+    let row = test_row_2024();
+    let on = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let nb = stale_warning(&row, on, Lang::Nb);
+    assert_eq!(nb.code, "thresholds_stale");
+    assert!(
+        nb.message.contains(
+            "Datoen 01.01.2026 er etter denne perioden, så nyere terskelverdier kan gjelde"
+        ),
+        "{}",
+        nb.message
+    );
+    let en = stale_warning(&row, on, Lang::En);
+    assert_eq!(en.code, "thresholds_stale");
+    assert!(
+        en.message
+            .contains("The date 2026-01-01 is after that period, so newer thresholds may apply"),
+        "{}",
+        en.message
+    );
+    assert!(en
+        .message
+        .ends_with("add them as a new row in config/thresholds.toml."));
 }
