@@ -8,7 +8,7 @@ use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
 use crate::domain::codes;
-use crate::domain::ErrorCode;
+use crate::domain::{EmailAddress, ErrorCode};
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -52,7 +52,15 @@ pub async fn issue_token(
     body: Json<TokenRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
-    throttle.check(req.peer_addr().map(|a| a.ip()), &email)?;
+    // The account tried, for the operator; text that is no email address
+    // (a password typed in the wrong field) is not written down.
+    let account = EmailAddress::parse(&email).map_or_else(
+        |_| "(not an email address)".to_string(),
+        EmailAddress::into_string,
+    );
+    throttle
+        .check(req.peer_addr().map(|a| a.ip()), &email)
+        .inspect_err(|_| tracing::warn!(%account, "login refused: too many attempts"))?;
     let user = state
         .db
         .read(move |c| users::find_by_email(c, &email))
@@ -67,11 +75,13 @@ pub async fn issue_token(
     })
     .await?
     .ok_or_else(|| {
+        tracing::warn!(%account, "login refused: wrong email or password");
         AppError::new(
             ErrorCode::InvalidCredentials,
             "the email or the password is wrong",
         )
     })?;
+    tracing::info!(user = %user.id, role = %user.role, "logged in");
     let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;
     Ok(Json(TokenResponse {

@@ -217,7 +217,11 @@ mod tests {
             " =1+1",
             "\u{3000}=1+1",
         ] {
-            assert_eq!(spreadsheet_text(formula), format!("'{formula}"), "{formula:?}");
+            assert_eq!(
+                spreadsheet_text(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
         }
         assert_eq!(spreadsheet_text("A=B"), "A=B", "a sign inside is text");
         assert_eq!(
