@@ -7,8 +7,6 @@ use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
-
-use crate::telemetry::AccessLog;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -22,6 +20,7 @@ use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::AppError;
 use crate::jobs::{self, Background, JobSpec};
 use crate::security_headers;
+use crate::telemetry::AccessLog;
 
 /// JSON bodies of the API are small; the CSV import sets its own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
