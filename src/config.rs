@@ -31,7 +31,8 @@ pub struct Config {
     pub pool_size: u32,
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    /// None in development without a configured secret: a random key is made per start.
+    /// None only where the development secret may stand in (see
+    /// `check_secret`); `ensure_signing_secret` then fills it in.
     pub jwt_secret: Option<String>,
     pub token_ttl_seconds: i64,
     pub admin_email: Option<String>,
@@ -155,22 +156,7 @@ impl Config {
         let jwt_secret = env("SAMKJOP_JWT_SECRET")
             .or(file.jwt_secret)
             .filter(|s| !s.is_empty());
-        if environment == Environment::Production {
-            match &jwt_secret {
-                None => {
-                    return Err(ConfigError(
-                        "SAMKJOP_JWT_SECRET is required outside development".into(),
-                    ))
-                }
-                Some(s) if s.len() < MIN_SECRET_BYTES => {
-                    return Err(ConfigError(format!(
-                        "SAMKJOP_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {})",
-                        s.len()
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
+        check_secret(environment, &bind, &public_url, jwt_secret.as_deref())?;
         let parse_num = |name: &str, fallback: i64| -> Result<i64, ConfigError> {
             env(name).map_or(Ok(fallback), |v| {
                 v.parse()
@@ -276,32 +262,68 @@ impl Config {
 }
 
 impl Config {
-    /// In development without a configured secret, one random secret for the
-    /// life of the process: the API, the voting links and the jobs that make
-    /// links must all sign with the same key.
-    pub fn ensure_signing_secret(&mut self) {
+    /// Without a configured secret, and only where `check_secret` allows it
+    /// (a server on this machine, in development), the development secret:
+    /// kept in `<data_dir>/.dev-jwt-secret`, so that logins and the voting
+    /// links of `samkjop demo` survive a restart. The API, the voting links
+    /// and the jobs that make links must all sign with the same key.
+    pub fn ensure_signing_secret(&mut self) -> Result<(), ConfigError> {
         if self.jwt_secret.is_some() {
-            return;
+            return Ok(());
         }
-        // Development only (production refuses to start without a secret):
-        // a secret kept in the data folder, so that logins and the voting
-        // links of `samkjop demo` survive a restart.
-        let file = self.data_dir.join(".dev-jwt-secret");
-        let kept = std::fs::read_to_string(&file)
-            .ok()
-            .map(|s| s.trim().to_string())
-            .filter(|s| s.len() >= 32);
-        let secret = kept.unwrap_or_else(|| {
-            let bytes: [u8; 32] = rand::random();
-            let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            let written = std::fs::create_dir_all(&self.data_dir).and_then(|_| write_private(&file, &fresh));
-            match written {
-                Ok(()) => tracing::warn!(file = %file.display(), "no SAMKJOP_JWT_SECRET: a development secret was made and kept"),
-                Err(e) => tracing::warn!(error = %e, "no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process"),
+        // Again here: the fields are public, and code may have changed them
+        // since loading.
+        check_secret(self.environment, &self.bind, &self.public_url, None)?;
+        let file = self.data_dir.join(DEV_SECRET_FILE);
+        let secret = match std::fs::read_to_string(&file) {
+            Ok(kept) => {
+                // Anyone who can read it can sign an admin's token; anyone
+                // who can write it can choose the key.
+                let why = crate::files::not_private(&file)
+                    .map_err(|e| ConfigError(format!("{}: {e}", file.display())))?;
+                if let Some(why) = why {
+                    return Err(ConfigError(format!(
+                        "{} holds the development signing secret, but {why}; \
+                         delete it (a new one is made) or chmod 600 it, or set SAMKJOP_JWT_SECRET",
+                        file.display()
+                    )));
+                }
+                let kept = kept.trim().to_string();
+                if kept.len() < MIN_SECRET_BYTES {
+                    return Err(ConfigError(format!(
+                        "{} is shorter than {MIN_SECRET_BYTES} bytes; delete it (a new one is made) or set SAMKJOP_JWT_SECRET",
+                        file.display()
+                    )));
+                }
+                tracing::warn!(
+                    file = %file.display(),
+                    "no SAMKJOP_JWT_SECRET: signing with the development secret; \
+                     set SAMKJOP_JWT_SECRET before anyone else can reach this server"
+                );
+                kept
             }
-            fresh
-        });
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let bytes: [u8; 32] = rand::random();
+                let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let written = crate::files::create_private_dir(&self.data_dir)
+                    .and_then(|_| crate::files::write_new_private(&file, fresh.as_bytes()));
+                match written {
+                    Ok(()) => tracing::warn!(
+                        file = %file.display(),
+                        "no SAMKJOP_JWT_SECRET: a development secret was made and kept; \
+                         set SAMKJOP_JWT_SECRET before anyone else can reach this server"
+                    ),
+                    Err(e) => tracing::warn!(
+                        error = %e,
+                        "no SAMKJOP_JWT_SECRET: tokens are signed with a random key and die with this process"
+                    ),
+                }
+                fresh
+            }
+            Err(e) => return Err(ConfigError(format!("{}: {e}", file.display()))),
+        };
         self.jwt_secret = Some(secret);
+        Ok(())
     }
 
     pub fn signing_keys(&self) -> crate::auth::Keys {
@@ -361,16 +383,62 @@ fn clause_library(text: &str) -> Result<ClauseLibrary, ConfigError> {
         .map_err(|e| ConfigError(format!("config/clauses.toml: {}", e.message)))
 }
 
-/// Readable by the owner only: it signs everyone's tokens.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    options.open(path)?.write_all(text.as_bytes())
+/// Where the development secret is kept, in the data folder.
+pub const DEV_SECRET_FILE: &str = ".dev-jwt-secret";
+
+/// A configured secret is long enough to resist guessing, in every
+/// environment. Without one, the development secret (a file on this
+/// machine) may only sign for a server that nobody else reaches: in
+/// development, bound to a loopback address, and not published under https
+/// (an https public URL means a proxy puts it on the network).
+fn check_secret(
+    environment: Environment,
+    bind: &str,
+    public_url: &str,
+    secret: Option<&str>,
+) -> Result<(), ConfigError> {
+    const HOW: &str = "`openssl rand -base64 48` makes one";
+    let missing = |why: &str| {
+        Err(ConfigError(format!(
+            "SAMKJOP_JWT_SECRET is required {why}: it signs every login and voting link \
+             (at least {MIN_SECRET_BYTES} bytes; {HOW})"
+        )))
+    };
+    match secret {
+        Some(s) if s.len() < MIN_SECRET_BYTES => Err(ConfigError(format!(
+            "SAMKJOP_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (it is {}); {HOW}",
+            s.len()
+        ))),
+        Some(_) => Ok(()),
+        None if environment == Environment::Production => missing("outside development"),
+        None if is_https(public_url) => {
+            missing(&format!("when SAMKJOP_PUBLIC_URL is https ({public_url})"))
+        }
+        None if !is_loopback(bind) => missing(&format!(
+            "when SAMKJOP_BIND is not a loopback address ({bind})"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether the public URL is https (any case): the server is published.
+pub fn is_https(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+}
+
+/// `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`: only this machine can
+/// connect. Any other host, or one that cannot be read, counts as reachable.
+fn is_loopback(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn read_or(path: &Path, compiled_in: &str) -> Result<String, ConfigError> {
@@ -413,6 +481,7 @@ mod tests {
         let c = Config::defaults_with(env_of(&[
             ("SAMKJOP_BIND", "0.0.0.0:9000"),
             ("DATABASE_URL", "postgres://x@h/db"),
+            ("SAMKJOP_JWT_SECRET", SECRET),
         ]))
         .unwrap();
         assert_eq!(c.bind, "0.0.0.0:9000");
@@ -439,6 +508,130 @@ mod tests {
             ("SAMKJOP_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
         ]));
         assert!(ok.is_ok());
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn refusal(pairs: &'static [(&'static str, &'static str)]) -> String {
+        match Config::defaults_with(env_of(pairs)) {
+            Ok(_) => panic!("{pairs:?} was accepted"),
+            Err(e) => e.0,
+        }
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_in_every_environment() {
+        for env in ["development", "production"] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
+                ("SAMKJOP_ENV", env),
+                ("SAMKJOP_JWT_SECRET", "a"),
+            ]));
+            let why = refusal(pairs);
+            assert!(why.contains("at least 32 bytes (it is 1)"), "{env}: {why}");
+        }
+        let almost = &SECRET[1..];
+        let pairs: &'static [(&'static str, &'static str)] =
+            Box::leak(Box::new([("SAMKJOP_JWT_SECRET", almost)]));
+        assert!(refusal(pairs).contains("it is 31"));
+        assert!(Config::defaults_with(env_of(&[("SAMKJOP_JWT_SECRET", SECRET)])).is_ok());
+    }
+
+    /// The development secret is a file on this machine: it may sign only
+    /// for a server that nobody else reaches.
+    #[test]
+    fn without_a_secret_only_a_server_on_this_machine_starts() {
+        let https = refusal(&[("SAMKJOP_PUBLIC_URL", "https://samkjop.example.no")]);
+        assert!(
+            https.contains("SAMKJOP_JWT_SECRET is required when SAMKJOP_PUBLIC_URL is https"),
+            "{https}"
+        );
+        assert!(
+            refusal(&[("SAMKJOP_PUBLIC_URL", "HTTPS://samkjop.example.no/")]).contains("is https")
+        );
+        for bind in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "10.0.0.5:8080",
+            "samkjop.internal:80",
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] =
+                Box::leak(Box::new([("SAMKJOP_BIND", bind)]));
+            let why = refusal(pairs);
+            assert!(why.contains("not a loopback address"), "{bind}: {why}");
+        }
+        for bind in [
+            "127.0.0.1:8080",
+            "127.0.0.2:0",
+            "[::1]:8080",
+            "localhost:8080",
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
+                ("SAMKJOP_BIND", bind),
+                ("SAMKJOP_PUBLIC_URL", "http://localhost:8080"),
+            ]));
+            let c = Config::defaults_with(env_of(pairs));
+            assert!(c.is_ok_and(|c| c.jwt_secret.is_none()), "{bind}");
+        }
+        // With a secret, anything goes.
+        assert!(Config::defaults_with(env_of(&[
+            ("SAMKJOP_BIND", "0.0.0.0:8080"),
+            ("SAMKJOP_PUBLIC_URL", "https://samkjop.example.no"),
+            ("SAMKJOP_JWT_SECRET", SECRET),
+        ]))
+        .is_ok());
+    }
+
+    fn local_config() -> (Config, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("samkjop_cfg_{:016x}", rand::random::<u64>()));
+        let text = dir.display().to_string();
+        let c = Config::defaults_with(move |k| (k == "SAMKJOP_DATA_DIR").then(|| text.clone()))
+            .unwrap();
+        (c, dir)
+    }
+
+    #[test]
+    fn the_development_secret_is_made_private_and_kept() {
+        let (mut c, dir) = local_config();
+        c.ensure_signing_secret().unwrap();
+        let secret = c.jwt_secret.clone().unwrap();
+        assert!(secret.len() >= MIN_SECRET_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir), 0o700, "the data folder");
+            assert_eq!(mode(&dir.join(DEV_SECRET_FILE)), 0o600, "the secret");
+        }
+        let (mut again, _) = local_config();
+        again.data_dir = dir.clone();
+        again.ensure_signing_secret().unwrap();
+        assert_eq!(again.jwt_secret, Some(secret), "kept across starts");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_development_secret_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let (mut c, dir) = local_config();
+        c.ensure_signing_secret().unwrap();
+        let file = dir.join(DEV_SECRET_FILE);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (mut again, _) = local_config();
+        again.data_dir = dir.clone();
+        let why = again.ensure_signing_secret().unwrap_err().0;
+        assert!(why.contains("group or others can read"), "{why}");
+        assert!(again.jwt_secret.is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_development_secret_is_refused_once_the_server_is_exposed() {
+        let (mut c, dir) = local_config();
+        c.bind = "0.0.0.0:8080".into();
+        let why = c.ensure_signing_secret().unwrap_err().0;
+        assert!(why.contains("not a loopback address"), "{why}");
+        assert!(!dir.exists(), "no secret was written");
     }
 
     #[test]

@@ -162,7 +162,9 @@ impl Progress {
 async fn demo(mut config: Config) -> Result<(), String> {
     // In development the secret is kept in the data folder, so the demo's
     // voting links still work when `serve` starts afterwards.
-    config.ensure_signing_secret();
+    config
+        .ensure_signing_secret()
+        .map_err(|e| format!("configuration: {e}"))?;
     let report = cli::demo::run(&config).await?;
     println!("{}", cli::demo::next_steps(&config, &report));
     Ok(())

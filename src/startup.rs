@@ -19,6 +19,8 @@ use crate::db::{self, Db};
 use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::AppError;
 use crate::jobs::{self, Background, JobSpec};
+use crate::security_headers;
+use crate::telemetry::AccessLog;
 
 /// JSON bodies of the API are small; the CSV import sets its own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
@@ -61,7 +63,7 @@ impl Application {
         clock: Clock,
         jobs: impl FnOnce(&Config) -> Vec<JobSpec>,
     ) -> Result<Application, String> {
-        config.ensure_signing_secret();
+        config.ensure_signing_secret().map_err(|e| e.to_string())?;
         warn_of_stale_thresholds(&config, clock.now());
         let db = prepare_database(&config).await?;
         let listener = TcpListener::bind(&config.bind)
@@ -87,6 +89,7 @@ impl Application {
         let registrations = web::Data::new(RegistrationThrottle::new(
             state.config.registrations_per_hour_per_address,
         ));
+        let https = crate::config::is_https(&state.config.public_url);
         let server = HttpServer::new(move || {
             App::new()
                 .wrap_fn(|req, srv| {
@@ -117,7 +120,27 @@ impl Application {
                         Ok(res)
                     }
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<AccessLog>::new())
+                .wrap_fn(move |req, srv| {
+                    use actix_web::dev::Service;
+                    let authorized = req
+                        .headers()
+                        .contains_key(actix_web::http::header::AUTHORIZATION);
+                    let path = req.path().to_string();
+                    let fut = srv.call(req);
+                    async move {
+                        // Handlers, extractors and the default service turn
+                        // their errors into answers, so error answers pass
+                        // here too (no layer inside fails with `Err` itself).
+                        let mut res = fut.await?;
+                        let asked = security_headers::Asked {
+                            path: &path,
+                            authorized,
+                        };
+                        security_headers::add(res.headers_mut(), &asked, https);
+                        Ok(res)
+                    }
+                })
                 .app_data(state.clone())
                 .app_data(keys.clone())
                 .app_data(throttle.clone())
@@ -173,6 +196,14 @@ impl Application {
 /// Connects, applies pending migrations, seeds the municipalities and the
 /// first admin.
 pub async fn prepare_database(config: &Config) -> Result<Db, String> {
+    let db = migrate_and_seed(config).await?;
+    ensure_first_admin(&db, config).await?;
+    Ok(db)
+}
+
+/// Connects, applies pending migrations and seeds the municipalities; no
+/// account is made.
+pub async fn migrate_and_seed(config: &Config) -> Result<Db, String> {
     let db = Db::connect(&config.database_url, config.pool_size)?;
     let migrator = db.clone();
     let applied = web::block(move || migrator.migrate())
@@ -188,7 +219,6 @@ pub async fn prepare_database(config: &Config) -> Result<Db, String> {
     if seeded > 0 {
         tracing::info!(seeded, "municipalities seeded from the 2024 reference data");
     }
-    ensure_first_admin(&db, config).await?;
     Ok(db)
 }
 

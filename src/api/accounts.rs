@@ -10,7 +10,7 @@ use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::users::{self, User};
 use crate::domain::codes;
-use crate::domain::ErrorCode;
+use crate::domain::{EmailAddress, ErrorCode};
 use crate::error::{AppError, AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -55,8 +55,16 @@ pub async fn issue_token(
     body: Json<TokenRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
+    // The account tried, for the operator; text that is no email address
+    // (a password typed in the wrong field) is not written down.
+    let account = EmailAddress::parse(&email).map_or_else(
+        |_| "(not an email address)".to_string(),
+        EmailAddress::into_string,
+    );
     let address = client_address(&req, &state.config.trusted_proxies);
-    let attempt = throttle.admit(address, &email, Instant::now())?;
+    let attempt = throttle
+        .admit(address, &email, Instant::now())
+        .inspect_err(|_| tracing::warn!(%account, "login refused: too many attempts"))?;
     let user = state
         .db
         .read(move |c| users::find_by_email(c, &email))
@@ -66,12 +74,14 @@ pub async fn issue_token(
         .await
         .map_err(AppError::internal)?;
     let user = user.filter(|_| right).ok_or_else(|| {
+        tracing::warn!(%account, "login refused: wrong email or password");
         AppError::new(
             ErrorCode::InvalidCredentials,
             "the email or the password is wrong",
         )
     })?;
     attempt.succeeded();
+    tracing::info!(user = %user.id, role = %user.role, "logged in");
     let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;
     Ok(Json(TokenResponse {

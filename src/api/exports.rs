@@ -179,11 +179,19 @@ fn times(quantity: i64, price_ore: i64) -> AppResult<Ore> {
     Ore::from_i128(i128::from(quantity) * i128::from(price_ore)).map_err(AppError::from)
 }
 
-/// Text that a spreadsheet would run as a formula (a lot titled "=1+1")
-/// gets a leading apostrophe, which spreadsheets show as text (OWASP's
-/// advice against CSV injection).
+/// What a spreadsheet may take as the start of a formula: OWASP's list
+/// against CSV injection (`= + - @`, tab, carriage return), a line feed, and
+/// the full-width forms of the four signs, which spreadsheets in East Asian
+/// locales read as the signs themselves.
+const FORMULA_STARTS: [char; 11] = [
+    '=', '+', '-', '@', '\t', '\r', '\n', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
+/// Text that a spreadsheet would run as a formula (a lot titled "=1+1", or
+/// " =1+1", since some trim the space) gets a leading apostrophe, which
+/// spreadsheets show as text.
 fn spreadsheet_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if s.starts_with(FORMULA_STARTS) || s.trim_start().starts_with(FORMULA_STARTS) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -198,6 +206,24 @@ mod tests {
     fn formulas_are_defused_and_other_text_kept() {
         assert_eq!(spreadsheet_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(spreadsheet_text("-1"), "'-1");
+        for formula in [
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "\n=1",
+            " =1+1",
+            "\u{3000}=1+1",
+        ] {
+            assert_eq!(
+                spreadsheet_text(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
+        }
+        assert_eq!(spreadsheet_text("A=B"), "A=B", "a sign inside is text");
         assert_eq!(
             spreadsheet_text("Skolemåltid – Bergen"),
             "Skolemåltid – Bergen"

@@ -12,7 +12,8 @@
 //! (open: joined, declined and still pending); about 360 invented
 //! suppliers whose sizes follow SSB's distribution for their trade.
 //!
-//! It refuses to run twice on one database, and in production.
+//! It runs only on an empty database (it adds an admin with a published
+//! password), and never in production.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 
@@ -35,7 +36,7 @@ use samkjop::flows::invitations::Links;
 use samkjop::flows::lifecycle::{self, Leader};
 use samkjop::flows::participation::{decide, Choice, DecisionRequest};
 use samkjop::reference::reference;
-use samkjop::startup::prepare_database;
+use samkjop::startup::migrate_and_seed;
 
 pub const OFFICE_NAME: &str = "Vestland innkjøpssamarbeid (demo)";
 /// Invented; a valid check digit only.
@@ -91,16 +92,33 @@ pub async fn run(config: &Config) -> Result<DemoReport, String> {
             "the demo writes invented accounts with published passwords; it does not run with SAMKJOP_ENV=production".into(),
         );
     }
-    let db = prepare_database(config).await?;
-    let already = db
-        .read(|c| users::find_by_email(c, COORDINATOR_EMAIL))
+    // No first admin from SAMKJOP_ADMIN_EMAIL: the demo makes its own, and
+    // an admin of the operator's would make the database not empty.
+    let db = migrate_and_seed(config).await?;
+    let (already, held) = db
+        .read(|c| {
+            let demo = users::find_by_email(c, COORDINATOR_EMAIL)?.is_some();
+            Ok::<_, samkjop::db::DbError>((demo, samkjop::db::first_kind_held(c)?))
+        })
         .await
         .map_err(|e| e.to_string())?;
-    if already.is_some() {
+    const START_AGAIN: &str =
+        "remove the database (by default data/samkjop.sqlite and its -wal and -shm files) \
+         or point DATABASE_URL at an empty one";
+    if already {
         return Err(format!(
             "this database already holds the demo (the account {COORDINATOR_EMAIL} exists); \
-             to start again, remove the database (by default data/samkjop.sqlite and its -wal and -shm files) \
-             or point DATABASE_URL at an empty one"
+             to start again, {START_AGAIN}"
+        ));
+    }
+    // The demo adds an admin whose password is printed and published: never
+    // beside real accounts and data.
+    if let Some(kind) = held {
+        return Err(format!(
+            "the demo runs only on an empty database, and {} already holds {kind}; \
+             the demo would add an admin with a published password to it. \
+             To try the demo, {START_AGAIN}",
+            samkjop::config::redact_url(&config.database_url)
         ));
     }
     let hashes = hash_passwords().await?;

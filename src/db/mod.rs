@@ -85,9 +85,13 @@ impl Target {
         }
     }
 
-    /// The SQLite file, for creating its folder before the first connection.
+    /// The SQLite file, for creating it and its folder before the first
+    /// connection; None for an in-memory database or a `file:` URI.
     pub fn sqlite_path(&self) -> Option<&str> {
-        (self.backend == Backend::Sqlite && !self.url.starts_with(':')).then_some(self.url.as_str())
+        (self.backend == Backend::Sqlite
+            && !self.url.starts_with(':')
+            && !self.url.starts_with("file:"))
+        .then_some(self.url.as_str())
     }
 }
 
@@ -149,13 +153,15 @@ impl Db {
     pub fn connect(database_url: &str, pool_size: u32) -> Result<Db, String> {
         let target = Target::parse(database_url);
         if let Some(path) = target.sqlite_path() {
-            if let Some(dir) = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)
+            let path = std::path::Path::new(path);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                crate::files::create_private_dir(dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
+            // Made here rather than by SQLite, which would make it readable
+            // by everyone on the machine (its -wal and -shm files follow it).
+            crate::files::touch_private(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         }
         let backend = target.backend;
         let pool = Pool::builder()
@@ -218,6 +224,34 @@ impl Db {
             .map(|v| v.len())
             .map_err(|e| format!("migration failed: {e}"))
     }
+}
+
+/// The first kind of record that the database holds, of those people or
+/// imports make (accounts, organisations, suppliers, mandates,
+/// procurements); None for a database with only its schema and the seeded
+/// municipalities.
+pub fn first_kind_held(conn: &mut AnyConnection) -> DbResult<Option<&'static str>> {
+    use diesel::{QueryDsl, RunQueryDsl};
+    let counts: [(&'static str, i64); 5] = [
+        ("accounts", schema::users::table.count().get_result(conn)?),
+        (
+            "organisations",
+            schema::organizations::table.count().get_result(conn)?,
+        ),
+        (
+            "suppliers",
+            schema::suppliers::table.count().get_result(conn)?,
+        ),
+        (
+            "mandates",
+            schema::mandates::table.count().get_result(conn)?,
+        ),
+        (
+            "procurements",
+            schema::procurements::table.count().get_result(conn)?,
+        ),
+    ];
+    Ok(counts.iter().find(|(_, n)| *n > 0).map(|(kind, _)| *kind))
 }
 
 pub fn new_id() -> String {
@@ -292,4 +326,26 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         e,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_new_sqlite_database_and_its_folder_are_the_owners_alone() {
+        let root = std::env::temp_dir().join(format!("samkjop_db_{:016x}", rand::random::<u64>()));
+        let file = root.join("data").join("samkjop.sqlite");
+        let db = Db::connect(&format!("sqlite://{}", file.display()), 1).unwrap();
+        db.migrate().unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root.join("data")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        let wal = root.join("data").join("samkjop.sqlite-wal");
+        assert_eq!(mode(&wal), 0o600, "SQLite's own files follow the database");
+        drop(db);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -74,12 +74,19 @@ impl Transport {
     }
 }
 
-/// Written beside, then renamed: whoever watches the folder never reads half a message.
+/// Written beside, then renamed: whoever watches the folder never reads half
+/// a message. A message holds a voting link, so the folder and the files are
+/// the owner's alone.
 fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", dir.join(name).display());
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    crate::files::create_private_dir(dir).map_err(fail)?;
     let partial = dir.join(format!(".{name}.partial"));
-    std::fs::write(&partial, bytes).map_err(fail)?;
+    // Left over from an attempt that died: made anew, so that its mode is ours.
+    match std::fs::remove_file(&partial) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
+        _ => {}
+    }
+    crate::files::write_new_private(&partial, bytes).map_err(fail)?;
     std::fs::rename(&partial, dir.join(name)).map_err(fail)
 }
 
@@ -104,6 +111,23 @@ mod tests {
             Transport::new(None, PathBuf::from("data/mail")),
             Ok(Transport::Files(dir)) if dir == std::path::Path::new("data/mail")
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn mail_files_and_their_folder_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let root =
+            std::env::temp_dir().join(format!("samkjop_mail_{:016x}", rand::random::<u64>()));
+        let dir = root.join("mail");
+        write_atomically(&dir, "1.eml", b"first").unwrap();
+        write_atomically(&dir, "1.eml", b"again").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("1.eml")), 0o600);
+        assert_eq!(std::fs::read(dir.join("1.eml")).unwrap(), b"again");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -328,3 +328,25 @@ mod vote_page {
         );
     }
 }
+
+mod api_docs {
+    use super::Browser;
+
+    /// The Swagger UI runs under its Content-Security-Policy: its scripts
+    /// load, it fetches the document, and it lists the operations.
+    #[actix_web::test]
+    async fn the_api_documentation_works_under_its_content_security_policy() {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let app = crate::helpers::spawn_app().await;
+        browser.open(&format!("{}/docs/", app.address)).await;
+        let text = browser.text_with("/api/v1/auth/token").await;
+        assert!(
+            text.contains("/api/v1/auth/token"),
+            "the operations are listed: {text}"
+        );
+        assert!(text.contains("Samkjøp"), "{text}");
+        browser.screenshot("api-docs").await;
+    }
+}

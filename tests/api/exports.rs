@@ -850,7 +850,7 @@ async fn the_volume_table_reads_back_to_the_summary() {
 
 /// `samkjop demo` as a person runs it: the binary, with its settings in the
 /// environment (the demo is part of the binary, not of the library).
-fn run_demo(database_url: &str, data_dir: &std::path::Path) -> std::process::Output {
+pub(crate) fn run_demo(database_url: &str, data_dir: &std::path::Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_samkjop"))
         .arg("demo")
         .env("DATABASE_URL", database_url)

@@ -19,6 +19,7 @@ mod operations;
 mod participation;
 mod procurements;
 mod scenario;
+mod security;
 mod smtp_server;
 mod supplier_view;
 mod suppliers;
