@@ -6,7 +6,7 @@ use super::problem_docs::JSON_BODY;
 use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
-use crate::db::users::{self, User};
+use crate::db::users::{self, Account};
 use crate::domain::codes;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
@@ -35,13 +35,17 @@ pub struct TokenResponse {
 /// What `issue_token` answers besides success (see `problem_docs`).
 pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
     JSON_BODY,
-    &[ErrorCode::InvalidCredentials, ErrorCode::TooManyRequests]
+    &[
+        ErrorCode::InvalidCredentials,
+        ErrorCode::AccountDisabled,
+        ErrorCode::TooManyRequests
+    ]
 ];
 
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
-              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
+              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart); `account_disabled` after the right password of a disabled account"),
               (status = 429, body = Problem, description = "too many attempts from this address or for this account"),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
@@ -53,12 +57,12 @@ pub async fn issue_token(
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
     throttle.check(req.peer_addr().map(|a| a.ip()), &email)?;
-    let user = state
+    let found = state
         .db
-        .read(move |c| users::find_by_email(c, &email))
+        .read(move |c| users::find_account_by_email(c, &email))
         .await?;
-    let user = web::block(move || match user {
-        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
+    let account = web::block(move || match found {
+        Some(a) if password::verify(&password, &a.user.password_hash) => Some(a),
         Some(_) => None,
         None => {
             password::verify_nobody(&password);
@@ -72,25 +76,40 @@ pub async fn issue_token(
             "the email or the password is wrong",
         )
     })?;
-    let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
+    // Only to whoever knows the password: an unknown email and a wrong
+    // password still answer alike.
+    if account.standing.disabled {
+        return Err(AppError::new(
+            ErrorCode::AccountDisabled,
+            "this account is disabled; an admin can enable it again",
+        ));
+    }
+    token_for(&keys, &account).map(Json)
+}
+
+/// A fresh token for the account as it stands.
+pub(crate) fn token_for(keys: &Keys, account: &Account) -> AppResult<TokenResponse> {
+    let claims = claims_for(account, chrono::Utc::now().timestamp(), keys.ttl_seconds);
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;
-    Ok(Json(TokenResponse {
+    Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
         expires_in: keys.ttl_seconds,
-    }))
+    })
 }
 
-fn claims_for(user: &User, now: i64, ttl: i64) -> AppResult<Claims> {
+fn claims_for(account: &Account, now: i64, ttl: i64) -> Claims {
+    let user = &account.user;
     let role = user.role;
-    Ok(Claims {
+    Claims {
         sub: user.id.clone(),
         role,
         org: user.organization_id.clone(),
         municipality: user.municipality.clone(),
         supplier: user.supplier_id.clone(),
+        ver: account.standing.token_version,
         aud: crate::auth::token::API_AUDIENCE.to_string(),
         iat: now,
         exp: now + ttl,
-    })
+    }
 }

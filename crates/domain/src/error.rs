@@ -70,6 +70,11 @@ error_codes! {
     Unauthenticated = "unauthenticated", 401;
     InvalidToken = "invalid_token", 401;
     InvalidCredentials = "invalid_credentials", 401;
+    /// The account was disabled by an admin: its tokens and its logins fail.
+    AccountDisabled = "account_disabled", 401;
+    /// The token was issued before the account's password changed or the
+    /// account was disabled (or the account is gone): log in again.
+    TokenRevoked = "token_revoked", 401;
 
     // 403, 404, 405.
     Forbidden = "forbidden", 403;
@@ -88,6 +93,10 @@ error_codes! {
     EmailTaken = "email_taken", 409;
     OrganizationExists = "organization_exists", 409;
     SupplierExists = "supplier_exists", 409;
+    /// An admin may not disable their own account.
+    CannotDisableSelf = "cannot_disable_self", 409;
+    /// Disabling this admin would leave no enabled admin.
+    LastAdmin = "last_admin", 409;
 
     // 410, 413, 415.
     /// A voting link works once.
@@ -172,6 +181,8 @@ error_codes! {
     UnknownMunicipality = "unknown_municipality", 422;
     ValueOverflow = "value_overflow", 422;
     WeakPassword = "weak_password", 422;
+    /// A password change whose current password is wrong.
+    WrongPassword = "wrong_password", 422, field = "current_password";
     /// A row of a register import that repeats an earlier one: a line of
     /// the import report, never an answer of its own.
     DuplicateOrgNumber = "duplicate_org_number", 422;
