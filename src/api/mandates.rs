@@ -11,7 +11,7 @@ use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::mandates::{self, Mandate};
 use crate::db::{procurements, DbError};
-use crate::domain::access::{may_read_mandates, Involved, Inviting};
+use crate::domain::access::{may_read_mandates, Inviting, Involved};
 use crate::domain::codes;
 use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::mandate::MANDATE_TERMS_ERRORS;

@@ -208,7 +208,10 @@ pub async fn list_users(
 ) -> AppResult<Json<Vec<UserView>>> {
     caller.require_admin()?;
     let (limit, offset) = (page.limit(), page.offset());
-    let list = state.db.read(move |c| users::list(c, limit, offset)).await?;
+    let list = state
+        .db
+        .read(move |c| users::list(c, limit, offset))
+        .await?;
     Ok(Json(list.into_iter().map(UserView::from).collect()))
 }
 
@@ -329,11 +332,10 @@ pub async fn change_password(
     let stored = user.password_hash;
     let right = web::block(move || password::verify(&current_password, &stored)).await?;
     if !right {
-        return Err(AppError::new(
-            ErrorCode::WrongPassword,
-            "the current password is wrong",
-        )
-        .on_field("current_password"));
+        return Err(
+            AppError::new(ErrorCode::WrongPassword, "the current password is wrong")
+                .on_field("current_password"),
+        );
     }
     password::check_strength(&new_password).field("new_password")?;
     let hash = web::block(move || password::hash(&new_password))

@@ -85,8 +85,8 @@ impl FromRequest for Caller {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let claims = verified?;
-            let state =
-                state.ok_or_else(|| AppError::internal("the application state is not configured"))?;
+            let state = state
+                .ok_or_else(|| AppError::internal("the application state is not configured"))?;
             super::standing::check(&state, &claims).await?;
             Ok(Caller(claims))
         })
@@ -116,9 +116,9 @@ fn verify(req: &HttpRequest) -> Result<Claims, AppError> {
             )
         })?;
     keys.verify::<Claims>(token, API_AUDIENCE).map_err(|_| {
-            AppError::new(
-                ErrorCode::InvalidToken,
-                "the token is invalid or has expired",
-            )
-        })
+        AppError::new(
+            ErrorCode::InvalidToken,
+            "the token is invalid or has expired",
+        )
+    })
 }

@@ -204,7 +204,9 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
         row(
             M::POST,
             "/api/v1/users/me/password",
-            Some(json!({"current_password": "ikke-passordet", "new_password": "Nytt-passord-2027"})),
+            Some(
+                json!({"current_password": "ikke-passordet", "new_password": "Nytt-passord-2027"}),
+            ),
             [401, 422, 422, 422, 422, 422, 422],
         ),
         row(
@@ -468,7 +470,15 @@ async fn a_coordinator_reads_only_the_mandates_of_municipalities_its_procurement
         )
         .await;
     let bergen = municipality_user(&app, &admin, "4601").await;
-    mandate(&app, &bergen, "4601", json!([]), 5_000_000_000, &days_from_today(365)).await;
+    mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        5_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
     let read = |token: String| {
         let app = &app;
         async move {
@@ -477,35 +487,85 @@ async fn a_coordinator_reads_only_the_mandates_of_municipalities_its_procurement
                 .status
         }
     };
-    assert_eq!(read(other.clone()).await, StatusCode::FORBIDDEN, "no procurement of its own invites Bergen");
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "no procurement of its own invites Bergen"
+    );
 
     // Proposing a draft that invites Bergen is not enough: nobody was invited yet.
-    let draft = propose(&app, &other, &["4601", "4602"], &in_future(3600), json!(null)).await;
-    assert_eq!(read(other.clone()).await, StatusCode::FORBIDDEN, "a draft invites nobody");
+    let draft = propose(
+        &app,
+        &other,
+        &["4601", "4602"],
+        &in_future(3600),
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "a draft invites nobody"
+    );
     // An opened procurement that invites another municipality does not open Bergen's.
     let elsewhere = propose(&app, &other, &["4602"], &in_future(3600), json!(null)).await;
-    add_lot(&app, &other, &elsewhere, "Skolemåltid", "porsjon", 4500, None).await;
+    add_lot(
+        &app,
+        &other,
+        &elsewhere,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
     open(&app, &other, &elsewhere).await;
-    assert_eq!(read(other.clone()).await, StatusCode::FORBIDDEN, "invited elsewhere");
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "invited elsewhere"
+    );
     // Opening the one that invites Bergen does.
     add_lot(&app, &other, &draft, "Skolemåltid", "porsjon", 4500, None).await;
     open(&app, &other, &draft).await;
-    assert_eq!(read(other.clone()).await, StatusCode::OK, "its open procurement invites Bergen");
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::OK,
+        "its open procurement invites Bergen"
+    );
     // Cancelled, it no longer needs them.
     let r = app
-        .post(&format!("/api/v1/procurements/{draft}/cancel"), Some(&other), json!({}))
+        .post(
+            &format!("/api/v1/procurements/{draft}/cancel"),
+            Some(&other),
+            json!({}),
+        )
         .await;
     assert_eq!(r.body["status"], "cancelled");
     assert_eq!(read(other).await, StatusCode::FORBIDDEN, "after cancelling");
 
-    assert_eq!(read(coordinator).await, StatusCode::FORBIDDEN, "an office that never invited Bergen");
+    assert_eq!(
+        read(coordinator).await,
+        StatusCode::FORBIDDEN,
+        "an office that never invited Bergen"
+    );
     assert_eq!(read(bergen).await, StatusCode::OK, "Bergen itself");
     assert_eq!(read(admin.clone()).await, StatusCode::OK, "the operator");
     let oslo = municipality_user(&app, &admin, "0301").await;
-    assert_eq!(read(oslo).await, StatusCode::FORBIDDEN, "another municipality");
+    assert_eq!(
+        read(oslo).await,
+        StatusCode::FORBIDDEN,
+        "another municipality"
+    );
     // A host municipality's coordinator works for that municipality: it reads its own.
     let host = app
-        .user_token(&admin, "innkjop@bergen.kommune.no", "coordinator", None, Some("4601"))
+        .user_token(
+            &admin,
+            "innkjop@bergen.kommune.no",
+            "coordinator",
+            None,
+            Some("4601"),
+        )
         .await;
     assert_eq!(read(host).await, StatusCode::OK, "Bergen's own coordinator");
 }

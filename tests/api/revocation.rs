@@ -22,7 +22,12 @@ fn new_procurement() -> Value {
            "participation_deadline": in_future(3600), "invited": ["4601"]})
 }
 
-async fn change_password(app: &TestApp, token: &str, current: &str, new: &str) -> crate::helpers::Reply {
+async fn change_password(
+    app: &TestApp,
+    token: &str,
+    current: &str,
+    new: &str,
+) -> crate::helpers::Reply {
     app.post(
         "/api/v1/users/me/password",
         Some(token),
@@ -51,13 +56,19 @@ async fn a_changed_password_makes_every_earlier_token_401() {
     );
     assert_eq!(weak.body["errors"][0]["field"], "new_password");
     let still = app
-        .post("/api/v1/procurements", Some(&coordinator), new_procurement())
+        .post(
+            "/api/v1/procurements",
+            Some(&coordinator),
+            new_procurement(),
+        )
         .await;
     assert_eq!(still.status, StatusCode::CREATED, "refusals change nothing");
 
     let changed = change_password(&app, &coordinator, PASSWORD, "Nytt-passord-2027").await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
-    let fresh = changed.body["access_token"].as_str().expect("a fresh token");
+    let fresh = changed.body["access_token"]
+        .as_str()
+        .expect("a fresh token");
     for old in [&coordinator, &second] {
         let r = app
             .post("/api/v1/procurements", Some(old), new_procurement())
@@ -85,8 +96,8 @@ async fn a_changed_password_makes_every_earlier_token_401() {
 
 #[actix_web::test]
 async fn wrong_current_passwords_count_against_the_login_throttle() {
-    let app = spawn_app_with(|k| (k == "SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT").then(|| "3".into()))
-        .await;
+    let app =
+        spawn_app_with(|k| (k == "SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT").then(|| "3".into())).await;
     let admin = app.admin_token().await;
     for _ in 0..2 {
         let r = change_password(&app, &admin, "gjetting-1234", "Nytt-passord-2027").await;
@@ -132,7 +143,11 @@ async fn a_disabled_account_is_refused_until_enabled_and_its_old_tokens_for_good
         (Some("koordinator@nhi.no"), Some(true))
     );
     let refused = app
-        .post("/api/v1/procurements", Some(&coordinator), new_procurement())
+        .post(
+            "/api/v1/procurements",
+            Some(&coordinator),
+            new_procurement(),
+        )
         .await;
     assert_eq!(
         (refused.status, refused.code()),
@@ -179,7 +194,11 @@ async fn a_disabled_account_is_refused_until_enabled_and_its_old_tokens_for_good
         .await;
     assert_eq!(r.body["disabled"], false);
     let old = app
-        .post("/api/v1/procurements", Some(&coordinator), new_procurement())
+        .post(
+            "/api/v1/procurements",
+            Some(&coordinator),
+            new_procurement(),
+        )
         .await;
     assert_eq!(
         (old.status, old.code()),
@@ -256,7 +275,11 @@ async fn a_change_made_by_another_instance_is_seen_within_the_token_check_ttl() 
         .await
         .expect("disabled elsewhere");
     let cached = app.get("/api/v1/users/me", Some(&coordinator)).await;
-    assert_eq!(cached.status, StatusCode::OK, "within the TTL, as documented");
+    assert_eq!(
+        cached.status,
+        StatusCode::OK,
+        "within the TTL, as documented"
+    );
     // ... and no longer.
     app.clock.advance(Duration::seconds(60));
     let r = app.get("/api/v1/users/me", Some(&coordinator)).await;
@@ -300,6 +323,9 @@ async fn the_operator_lists_the_users_a_page_at_a_time() {
         .iter()
         .filter_map(|u| u["email"].as_str())
         .collect();
-    assert_eq!(emails, ["innkjop@k4601.kommune.no", "innkjop@k4602.kommune.no"]);
+    assert_eq!(
+        emails,
+        ["innkjop@k4601.kommune.no", "innkjop@k4602.kommune.no"]
+    );
     assert!(page.body[0].get("password_hash").is_none());
 }

@@ -511,7 +511,10 @@ async fn a_decision_through_the_api_retires_the_invitation_link() {
     assert_eq!(page.status, StatusCode::GONE);
     let html = html_of(&page);
     assert!(html.contains("Lenken gjelder ikke lenger"), "{html}");
-    assert!(html.contains("Bergen deltar i «Skolemat i Nordhordland»"), "{html}");
+    assert!(
+        html.contains("Bergen deltar i «Skolemat i Nordhordland»"),
+        "{html}"
+    );
     assert!(html.contains("API (kommunens fagsystem)"), "{html}");
     assert!(html.contains(&decided_at), "{decided_at} in {html}");
     assert!(!html.contains("<form"), "nothing to submit");
@@ -546,7 +549,11 @@ async fn the_receipt_link_is_the_one_that_changes_a_decision_by_link_until_the_a
 
     // A decision through the API retires the receipt's link as well.
     let joined = s
-        .join(&app, "4601", json!([{"lot_id": s.lot(0), "annual_quantity": 1000}]))
+        .join(
+            &app,
+            "4601",
+            json!([{"lot_id": s.lot(0), "annual_quantity": 1000}]),
+        )
         .await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
     let page = app.get(&receipt, None).await;

@@ -79,8 +79,10 @@ pub fn may_read_mandates(who: Who<'_>, municipality: &str, procurements: &[Invit
         Role::Admin => true,
         Role::Municipality | Role::Coordinator if itself => true,
         Role::Coordinator => procurements.iter().any(|x| {
-            !matches!(x.status, ProcurementStatus::Draft | ProcurementStatus::Cancelled)
-                && x.procurement.invited.iter().any(|i| i == municipality)
+            !matches!(
+                x.status,
+                ProcurementStatus::Draft | ProcurementStatus::Cancelled
+            ) && x.procurement.invited.iter().any(|i| i == municipality)
                 && standing(who, x.procurement) == Standing::Coordinator
         }),
         Role::Municipality | Role::Supplier => false,
