@@ -5,13 +5,14 @@
 //!
 //! ```text
 //! SAMKJOP_URL=http://127.0.0.1:8080 SAMKJOP_ADMIN_EMAIL=... SAMKJOP_ADMIN_PASSWORD=... \
-//! SAMKJOP_JWT_SECRET=... cargo run --release --example seed_national
+//! SAMKJOP_JWT_SECRET=... DATABASE_URL=... cargo run --release --example seed_national
 //! ```
 //!
 //! The municipalities' tokens are signed here with the server's secret, as
 //! the concurrency test does: 357 logins would spend minutes in argon2 and
-//! measure nothing. Everything else goes through the public API, so the
-//! data is exactly what real use would store. Only for a local server.
+//! measure nothing. Their accounts are written into `DATABASE_URL` directly.
+//! Everything else goes through the public API, so the data is exactly what
+//! real use would store. Only for a local server.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use samkjop::auth::token::API_AUDIENCE;
 use samkjop::auth::{Claims, Keys};
+use samkjop::db::users::User;
 use samkjop::domain::Role;
 use samkjop::reference::reference;
 use serde_json::{json, Value};
@@ -321,10 +323,40 @@ fn municipality_token(keys: &Keys, number: &str) -> Result<String, String> {
         org: None,
         municipality: Some(number.to_string()),
         supplier: None,
+        ver: 0,
         aud: API_AUDIENCE.to_string(),
         iat: now,
         exp: now + 3600,
     })
+}
+
+/// The accounts the tokens of `municipality_token` are for, written straight
+/// into the server's database (`DATABASE_URL`): every call checks that its
+/// token's account exists. Their password hash matches no password.
+async fn store_municipality_users() -> Result<(), String> {
+    let db = samkjop::db::Db::connect(&env("DATABASE_URL")?, 1)?;
+    let created_at = samkjop::db::stamp(chrono::Utc::now());
+    let users: Vec<User> = reference()
+        .municipalities
+        .iter()
+        .map(|m| User {
+            id: format!("seed-{}", m.number),
+            email: format!("seed-{}@kommune.example.no", m.number),
+            password_hash: "!".to_string(),
+            role: Role::Municipality,
+            organization_id: None,
+            municipality: Some(m.number.clone()),
+            supplier_id: None,
+            created_at,
+        })
+        .collect();
+    db.write(move |c| {
+        users
+            .iter()
+            .try_for_each(|u| samkjop::db::users::insert(c, u))
+    })
+    .await
+    .map_err(|e| format!("storing the municipality users: {e}"))
 }
 
 async fn seed() -> Result<String, String> {
@@ -335,6 +367,7 @@ async fn seed() -> Result<String, String> {
             .finish(),
     };
     let keys = Keys::new(env("SAMKJOP_JWT_SECRET")?.as_bytes(), 3600);
+    store_municipality_users().await?;
     let login = |email: String, password: String| {
         let api = &api;
         async move {

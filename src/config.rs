@@ -35,6 +35,9 @@ pub struct Config {
     /// `check_secret`); `ensure_signing_secret` then fills it in.
     pub jwt_secret: Option<String>,
     pub token_ttl_seconds: i64,
+    /// How long a token's account check (disabled? token version?) is kept
+    /// in memory before the database is asked again; 0 asks at every call.
+    pub token_check_seconds: i64,
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
     pub eur_nok: EurNokRate,
@@ -87,6 +90,8 @@ struct FileConfig {
     mail_from: String,
     jwt_secret: Option<String>,
     token_ttl_seconds: i64,
+    // Optional so that a config file from before it still loads.
+    token_check_seconds: Option<i64>,
     eur_nok_ore: i64,
     data_dir: PathBuf,
     // A number or a string ("1.5"); optional for config files from before it.
@@ -220,6 +225,16 @@ impl Config {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| ConfigError(format!("{name} must be a positive number")))
         };
+        let token_check_seconds = parse_num(
+            "SAMKJOP_TOKEN_CHECK_SECONDS",
+            file.token_check_seconds.unwrap_or(5),
+        )?;
+        if !(0..=300).contains(&token_check_seconds) {
+            return Err(ConfigError(
+                "SAMKJOP_TOKEN_CHECK_SECONDS must be 0 to 300: it is how long a revoked token may still work"
+                    .into(),
+            ));
+        }
         let login_per_minute_per_address = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS", 30)?;
         let login_per_minute_per_account = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT", 10)?;
         let registrations_per_hour_per_address =
@@ -240,6 +255,7 @@ impl Config {
             mail_from: env("SAMKJOP_MAIL_FROM").unwrap_or(file.mail_from),
             jwt_secret,
             token_ttl_seconds: parse_num("SAMKJOP_TOKEN_TTL_SECONDS", file.token_ttl_seconds)?,
+            token_check_seconds,
             admin_email: env("SAMKJOP_ADMIN_EMAIL").filter(|s| !s.is_empty()),
             admin_password: env("SAMKJOP_ADMIN_PASSWORD").filter(|s| !s.is_empty()),
             eur_nok: EurNokRate(eur_nok_ore),

@@ -80,6 +80,7 @@ impl Application {
             db,
             config: Arc::new(config),
             clock,
+            standings: Default::default(),
         });
         let keys = web::Data::new(keys);
         let throttle = web::Data::new(LoginThrottle::new(

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 
+use crate::auth::StandingCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The time every handler, page and job decides by.
     pub clock: Clock,
+    /// Recent answers to "does this token still hold?", per account.
+    pub standings: StandingCache,
 }
 
 pub type State = web::Data<AppState>;

@@ -8,7 +8,7 @@ use super::problem_docs::JSON_BODY;
 use super::throttle::{client_address, LoginThrottle};
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
-use crate::db::users::{self, User};
+use crate::db::users::{self, Account};
 use crate::domain::codes;
 use crate::domain::{EmailAddress, ErrorCode};
 use crate::error::{AppError, AppResult, Problem};
@@ -37,13 +37,17 @@ pub struct TokenResponse {
 /// What `issue_token` answers besides success (see `problem_docs`).
 pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
     JSON_BODY,
-    &[ErrorCode::InvalidCredentials, ErrorCode::TooManyRequests]
+    &[
+        ErrorCode::InvalidCredentials,
+        ErrorCode::AccountDisabled,
+        ErrorCode::TooManyRequests
+    ]
 ];
 
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
-              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
+              (status = 401, body = Problem, description = "wrong email or password (the two are not told apart); `account_disabled` after the right password of a disabled account"),
               (status = 429, body = Problem, description = "too many attempts from this address, or wrong passwords for this account from it",
                   headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed"))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
@@ -57,50 +61,66 @@ pub async fn issue_token(
     let TokenRequest { email, password } = body.0;
     // The account tried, for the operator; text that is no email address
     // (a password typed in the wrong field) is not written down.
-    let account = EmailAddress::parse(&email).map_or_else(
+    let tried = EmailAddress::parse(&email).map_or_else(
         |_| "(not an email address)".to_string(),
         EmailAddress::into_string,
     );
     let address = client_address(&req, &state.config.trusted_proxies);
     let attempt = throttle
         .admit(address, &email, Instant::now())
-        .inspect_err(|_| tracing::warn!(%account, "login refused: too many attempts"))?;
-    let user = state
+        .inspect_err(|_| tracing::warn!(account = %tried, "login refused: too many attempts"))?;
+    let found = state
         .db
-        .read(move |c| users::find_by_email(c, &email))
+        .read(move |c| users::find_account_by_email(c, &email))
         .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = found.as_ref().map(|a| a.user.password_hash.clone());
     let right = password::verify_in_turn(password, stored)
         .await
         .map_err(AppError::internal)?;
-    let user = user.filter(|_| right).ok_or_else(|| {
-        tracing::warn!(%account, "login refused: wrong email or password");
+    let account = found.filter(|_| right).ok_or_else(|| {
+        tracing::warn!(account = %tried, "login refused: wrong email or password");
         AppError::new(
             ErrorCode::InvalidCredentials,
             "the email or the password is wrong",
         )
     })?;
     attempt.succeeded();
-    tracing::info!(user = %user.id, role = %user.role, "logged in");
-    let claims = claims_for(&user, chrono::Utc::now().timestamp(), keys.ttl_seconds)?;
+    // Only to whoever knows the password: an unknown email and a wrong
+    // password still answer alike.
+    if account.standing.disabled {
+        tracing::warn!(account = %tried, "login refused: the account is disabled");
+        return Err(AppError::new(
+            ErrorCode::AccountDisabled,
+            "this account is disabled; an admin can enable it again",
+        ));
+    }
+    tracing::info!(user = %account.user.id, role = %account.user.role, "logged in");
+    token_for(&keys, &account).map(Json)
+}
+
+/// A fresh token for the account as it stands.
+pub(crate) fn token_for(keys: &Keys, account: &Account) -> AppResult<TokenResponse> {
+    let claims = claims_for(account, chrono::Utc::now().timestamp(), keys.ttl_seconds);
     let access_token = keys.sign(&claims).map_err(AppError::internal)?;
-    Ok(Json(TokenResponse {
+    Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
         expires_in: keys.ttl_seconds,
-    }))
+    })
 }
 
-fn claims_for(user: &User, now: i64, ttl: i64) -> AppResult<Claims> {
+fn claims_for(account: &Account, now: i64, ttl: i64) -> Claims {
+    let user = &account.user;
     let role = user.role;
-    Ok(Claims {
+    Claims {
         sub: user.id.clone(),
         role,
         org: user.organization_id.clone(),
         municipality: user.municipality.clone(),
         supplier: user.supplier_id.clone(),
+        ver: account.standing.token_version,
         aud: crate::auth::token::API_AUDIENCE.to_string(),
         iat: now,
         exp: now + ttl,
-    })
+    }
 }

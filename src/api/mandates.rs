@@ -10,12 +10,14 @@ use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, Page, State, MAX_PAGE};
 use crate::auth::Caller;
 use crate::db::mandates::{self, Mandate};
+use crate::db::{procurements, DbError};
+use crate::domain::access::{may_read_mandates, Inviting, Involved};
 use crate::domain::codes;
 use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::mandate::MANDATE_TERMS_ERRORS;
 use crate::domain::supplier::parse_name;
 use crate::domain::ErrorCode;
-use crate::domain::{CpvPrefix, Kommunenummer, Ore, Role};
+use crate::domain::{CpvPrefix, Kommunenummer, Ore};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::mandates as flow;
 
@@ -161,7 +163,9 @@ pub async fn record_mandate(
 pub const LIST_MANDATES_ERRORS: &[ErrorCode] =
     codes![CALLER, &[ErrorCode::NotFound, ErrorCode::Forbidden]];
 
-/// The municipality's mandates, newest decision first.
+/// The municipality's mandates, newest decision first: for the
+/// municipality itself, the coordinators of a procurement that has invited
+/// it (opened, not cancelled), and admins.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
     params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$"), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -173,17 +177,33 @@ pub async fn list_mandates(
     page: web::Query<Page>,
 ) -> AppResult<Json<Vec<MandateView>>> {
     let municipality = municipality_in_path(number.into_inner())?;
-    if !(caller.may_act_for_municipality(municipality.as_str())
-        || caller.role() == Role::Coordinator)
-    {
+    let number = municipality.to_string();
+    let (leaders, list) = state
+        .db
+        .read(move |c| {
+            Ok::<_, DbError>((
+                procurements::leaders_inviting(c, &number)?,
+                mandates::list_for(c, &number)?,
+            ))
+        })
+        .await?;
+    let invited = [municipality.to_string()];
+    let inviting: Vec<Inviting> = leaders
+        .iter()
+        .map(|l| Inviting {
+            procurement: Involved {
+                organization: l.organization_id.as_deref(),
+                host_municipality: l.host_municipality.as_deref(),
+                invited: &invited,
+            },
+            status: l.status,
+        })
+        .collect();
+    if !may_read_mandates(caller.who(), municipality.as_str(), &inviting) {
         return Err(AppError::forbidden(
-            "a municipality's mandates are for itself, coordinators and admins",
+            "a municipality's mandates are for itself, the coordinators of the procurements that invited it, and admins",
         ));
     }
-    let list = state
-        .db
-        .read(move |c| mandates::list_for(c, municipality.as_str()))
-        .await?;
     Ok(Json(
         page.slice(&list, MAX_PAGE)
             .iter()

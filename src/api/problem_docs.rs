@@ -22,8 +22,14 @@ use crate::domain::ErrorCode;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// The bearer token of `Caller`: missing, or not valid.
-pub const CALLER: &[ErrorCode] = &[ErrorCode::Unauthenticated, ErrorCode::InvalidToken];
+/// The bearer token of `Caller`: missing, not valid, or no longer holding
+/// (its account disabled, its password changed since).
+pub const CALLER: &[ErrorCode] = &[
+    ErrorCode::Unauthenticated,
+    ErrorCode::InvalidToken,
+    ErrorCode::AccountDisabled,
+    ErrorCode::TokenRevoked,
+];
 /// A JSON body (`api::json::Json`): a field of the wrong type, or missing.
 pub const JSON_BODY: &[ErrorCode] = &[ErrorCode::InvalidField];
 /// What any operation may answer, whatever it does: a request that cannot be

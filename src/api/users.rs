@@ -1,14 +1,16 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::accounts::{token_for, TokenResponse};
 use super::json::created;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::schemas::{Email, MunicipalityNumber, UserRoleName};
-use super::{rfc3339, Json, State};
-use crate::auth::{password, Caller};
-use crate::db::users::{self, User};
+use super::throttle::{client_address, LoginThrottle};
+use super::{rfc3339, Json, Page, State};
+use crate::auth::{password, Caller, Keys};
+use crate::db::users::{self, Account, User};
 use crate::domain::codes;
 use crate::domain::kommune::MUNICIPALITY_ERRORS;
 use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
@@ -17,7 +19,10 @@ use crate::flows::accounts::{self, NewAccount};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::post().to(create_user))
-        .route("/users/me", web::get().to(me));
+        .route("/users", web::get().to(list_users))
+        .route("/users/me", web::get().to(me))
+        .route("/users/me/password", web::post().to(change_password))
+        .route("/users/{id}", web::patch().to(update_user));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -46,11 +51,19 @@ pub struct UserView {
     pub organization_id: Option<String>,
     pub municipality: Option<String>,
     pub supplier_id: Option<String>,
+    /// A disabled account cannot log in, and its tokens are refused.
+    pub disabled: bool,
     pub created_at: String,
 }
 
-impl From<User> for UserView {
-    fn from(u: User) -> Self {
+impl From<Account> for UserView {
+    fn from(a: Account) -> Self {
+        UserView::of(a.user, a.standing.disabled)
+    }
+}
+
+impl UserView {
+    fn of(u: User, disabled: bool) -> Self {
         UserView {
             id: u.id,
             email: u.email,
@@ -58,6 +71,7 @@ impl From<User> for UserView {
             organization_id: u.organization_id,
             municipality: u.municipality,
             supplier_id: u.supplier_id,
+            disabled,
             created_at: rfc3339(u.created_at),
         }
     }
@@ -121,7 +135,7 @@ pub async fn create_user(
         .db
         .write(move |c| accounts::create_user(c, account, now))
         .await?;
-    Ok(created(UserView::from(user)))
+    Ok(created(UserView::of(user, false)))
 }
 
 /// Which links each role must, and must not, have.
@@ -172,11 +186,170 @@ pub const ME_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::NotFound]];
     responses((status = 200, body = UserView), (status = 401, body = Problem)))]
 pub async fn me(state: State, caller: Caller) -> AppResult<Json<UserView>> {
     let id = caller.user_id().to_string();
-    let user = state.db.read(move |c| users::find(c, &id)).await?;
-    user.map(|u| Json(u.into())).ok_or_else(|| {
+    let account = state.db.read(move |c| users::find_account(c, &id)).await?;
+    account.map(|a| Json(a.into())).ok_or_else(|| {
         AppError::new(
             ErrorCode::InvalidToken,
             "the account of this token no longer exists",
         )
     })
+}
+
+/// What `list_users` answers besides success (see `problem_docs`).
+pub const LIST_USERS_ERRORS: &[ErrorCode] = codes![CALLER, &[ErrorCode::Forbidden]];
+
+/// The operator's list of every login, by email, with whether it is disabled.
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(Page), security(("bearer" = [])),
+    responses((status = 200, body = Vec<UserView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_users(
+    state: State,
+    caller: Caller,
+    page: web::Query<Page>,
+) -> AppResult<Json<Vec<UserView>>> {
+    caller.require_admin()?;
+    let (limit, offset) = (page.limit(), page.offset());
+    let list = state
+        .db
+        .read(move |c| users::list(c, limit, offset))
+        .await?;
+    Ok(Json(list.into_iter().map(UserView::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// `true` disables the account: it can no longer log in, and its tokens
+    /// are refused (401 `account_disabled`). `false` enables it again; the
+    /// tokens from before stay refused (401 `token_revoked`). Left out, or
+    /// the state the account is in already, changes nothing.
+    pub disabled: Option<bool>,
+}
+
+/// What `update_user` answers besides success (see `problem_docs`).
+pub const UPDATE_USER_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[ErrorCode::Forbidden],
+    accounts::SET_DISABLED_ERRORS
+];
+
+/// The operator disables an account, or enables it again.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = String, Path)),
+    request_body = UserChange, security(("bearer" = [])),
+    responses((status = 200, body = UserView),
+              (status = 409, body = Problem, description = "an admin's own account, or the last enabled admin"),
+              (status = 422, body = Problem),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn update_user(
+    state: State,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Json<UserChange>,
+) -> AppResult<Json<UserView>> {
+    caller.require_admin()?;
+    let id = id.into_inner();
+    // PostgreSQL refuses text holding NUL; no id has one.
+    if id.contains('\0') {
+        return Err(AppError::not_found("the user"));
+    }
+    let actor = caller.user_id().to_string();
+    let target = id.clone();
+    let account = match body.0.disabled {
+        Some(disabled) => {
+            state
+                .db
+                .write(move |c| accounts::set_disabled(c, &actor, &target, disabled))
+                .await?
+        }
+        None => state
+            .db
+            .read(move |c| users::find_account(c, &target))
+            .await?
+            .ok_or_else(|| AppError::not_found("the user"))?,
+    };
+    // This instance refuses the old tokens at once; others within their TTL.
+    state.standings.forget(&id);
+    Ok(Json(account.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// The password rule of every account (at least 10 characters, at most
+    /// 1024 bytes, ...).
+    #[schema(min_length = 10)]
+    pub new_password: String,
+}
+
+/// What `change_password` answers besides success (see `problem_docs`).
+pub const CHANGE_PASSWORD_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    &[
+        ErrorCode::WrongPassword,
+        ErrorCode::WeakPassword,
+        ErrorCode::TooManyRequests
+    ],
+    accounts::CHANGE_PASSWORD_ERRORS
+];
+
+/// The caller changes their own password. Every token issued before, the
+/// one of this call included, stops working; the answer is a fresh token.
+/// Each attempt counts against the login throttle of the account and the
+/// address, so a stolen token does not give unlimited password guesses.
+#[utoipa::path(post, path = "/api/v1/users/me/password", tag = "accounts", request_body = PasswordChange,
+    security(("bearer" = [])),
+    responses((status = 200, body = TokenResponse, description = "the password is changed; use this token from now on"),
+              (status = 422, body = Problem, description = "`wrong_password`: the current password is wrong; `weak_password`: the new one breaks the rule"),
+              (status = 429, body = Problem, description = "too many attempts from this address, or wrong passwords for this account from it",
+                  headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed"))),
+              (status = 401, body = Problem)))]
+pub async fn change_password(
+    state: State,
+    caller: Caller,
+    keys: web::Data<Keys>,
+    throttle: web::Data<LoginThrottle>,
+    req: HttpRequest,
+    body: Json<PasswordChange>,
+) -> AppResult<Json<TokenResponse>> {
+    let id = caller.user_id().to_string();
+    let lookup = id.clone();
+    let user = state
+        .db
+        .read(move |c| users::find(c, &lookup))
+        .await?
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::TokenRevoked,
+                "the account of this token no longer exists",
+            )
+        })?;
+    let address = client_address(&req, &state.config.trusted_proxies);
+    let attempt = throttle.admit(address, &user.email, std::time::Instant::now())?;
+    let PasswordChange {
+        current_password,
+        new_password,
+    } = body.0;
+    let stored = user.password_hash;
+    let right = password::verify_in_turn(current_password, Some(stored))
+        .await
+        .map_err(AppError::internal)?;
+    if !right {
+        return Err(
+            AppError::new(ErrorCode::WrongPassword, "the current password is wrong")
+                .on_field("current_password"),
+        );
+    }
+    attempt.succeeded();
+    password::check_strength(&new_password).field("new_password")?;
+    let hash = password::hash_in_turn(new_password)
+        .await
+        .map_err(AppError::internal)?;
+    let account = state
+        .db
+        .write(move |c| accounts::change_password(c, &id, &hash))
+        .await?;
+    state.standings.forget(&account.user.id);
+    token_for(&keys, &account).map(Json)
 }

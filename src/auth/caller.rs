@@ -1,13 +1,17 @@
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use super::token::{Claims, Keys, API_AUDIENCE};
 use crate::domain::{ErrorCode, Role};
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The authenticated caller of a request. Extracting it answers 401 when the
-/// bearer token is missing, forged or expired.
+/// bearer token is missing, forged or expired, and when its account was
+/// disabled or its token revoked since (`standing::check`, which may ask the
+/// database: on the blocking pool, never on the async worker).
 #[derive(Debug, Clone)]
 pub struct Caller(pub Claims);
 
@@ -74,14 +78,23 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = AppError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let verified = verify(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let claims = verified?;
+            let state = state
+                .ok_or_else(|| AppError::internal("the application state is not configured"))?;
+            super::standing::check(&state, &claims).await?;
+            Ok(Caller(claims))
+        })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
+/// The token's signature, audience and expiry: no database needed.
+fn verify(req: &HttpRequest) -> Result<Claims, AppError> {
     let keys = req
         .app_data::<web::Data<Keys>>()
         .ok_or_else(|| AppError::internal("token keys are not configured"))?;
@@ -102,12 +115,10 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, AppError> {
                 "the Authorization header must be 'Bearer <token>'",
             )
         })?;
-    keys.verify::<Claims>(token, API_AUDIENCE)
-        .map(Caller)
-        .map_err(|_| {
-            AppError::new(
-                ErrorCode::InvalidToken,
-                "the token is invalid or has expired",
-            )
-        })
+    keys.verify::<Claims>(token, API_AUDIENCE).map_err(|_| {
+        AppError::new(
+            ErrorCode::InvalidToken,
+            "the token is invalid or has expired",
+        )
+    })
 }

@@ -3,8 +3,10 @@
 
 mod caller;
 pub mod password;
+pub mod standing;
 pub mod token;
 pub mod vote_token;
 
 pub use caller::Caller;
+pub use standing::StandingCache;
 pub use token::{Claims, Keys};

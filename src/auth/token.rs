@@ -8,7 +8,8 @@ pub const API_AUDIENCE: &str = "samkjop-api";
 
 /// What an access token says about its holder. The organisation, the
 /// municipality and the supplier are there so that handlers can decide
-/// access without a database round trip.
+/// access from the token; whether it still holds at all (account enabled,
+/// same version) is `standing::check`, answered from a short cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
@@ -19,6 +20,12 @@ pub struct Claims {
     pub municipality: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplier: Option<String>,
+    /// The account's `token_version` when the token was issued: a password
+    /// change or (dis)abling the account moves it on, and the token no
+    /// longer holds. Tokens from before the version existed read as 0, the
+    /// version every account started at.
+    #[serde(default)]
+    pub ver: i64,
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
@@ -85,6 +92,7 @@ mod tests {
             org: Some("o1".into()),
             municipality: None,
             supplier: None,
+            ver: 0,
             aud: API_AUDIENCE.into(),
             iat: 0,
             exp,

@@ -109,6 +109,7 @@ mod tests {
             org: None,
             municipality: Some("4601".into()),
             supplier: None,
+            ver: 0,
             aud: crate::auth::token::API_AUDIENCE.into(),
             iat: 0,
             exp: Utc::now().timestamp() + 60,

@@ -541,6 +541,27 @@ pub fn due_for_closing(conn: &mut AnyConnection, now: NaiveDateTime) -> DbResult
         .load(conn)?)
 }
 
+/// Who leads a procurement, and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = procurements)]
+pub struct Leader {
+    pub organization_id: Option<String>,
+    pub host_municipality: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub status: ProcurementStatus,
+}
+
+/// The leaders of the procurements that invite `municipality`, each
+/// leader and status once.
+pub fn leaders_inviting(conn: &mut AnyConnection, municipality: &str) -> DbResult<Vec<Leader>> {
+    Ok(procurements::table
+        .inner_join(participations::table)
+        .filter(participations::municipality.eq(municipality))
+        .select(Leader::as_select())
+        .distinct()
+        .load(conn)?)
+}
+
 pub fn open_ids(conn: &mut AnyConnection) -> DbResult<Vec<String>> {
     Ok(procurements::table
         .filter(procurements::status.eq(ProcurementStatus::Open.code()))

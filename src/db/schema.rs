@@ -227,6 +227,8 @@ diesel::table! {
         municipality -> Nullable<Text>,
         supplier_id -> Nullable<Text>,
         created_at -> Timestamp,
+        token_version -> BigInt,
+        disabled -> Bool,
     }
 }
 
@@ -248,6 +250,7 @@ diesel::table! {
         issued_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 

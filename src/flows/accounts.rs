@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::organizations::{self, Organization};
 use crate::db::stamp;
-use crate::db::users::{self, User};
+use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
@@ -90,4 +90,72 @@ pub fn insert_user(conn: &mut AnyConnection, user: &User) -> AppResult<()> {
     }
     users::insert(conn, user)?;
     Ok(())
+}
+
+/// What `change_password` refuses with.
+pub const CHANGE_PASSWORD_ERRORS: &[ErrorCode] = &[ErrorCode::TokenRevoked];
+
+/// Stores the new hash of the account `user_id` and moves its token version
+/// on, so that every token issued before stops working; the account as it
+/// now stands, to issue the caller's next token from.
+pub fn change_password(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    password_hash: &str,
+) -> AppResult<Account> {
+    users::set_password(conn, user_id, password_hash)?;
+    let account = users::find_account(conn, user_id)?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::TokenRevoked,
+            "the account of this token no longer exists",
+        )
+    })?;
+    tracing::info!(user = %user_id, "password changed; earlier tokens revoked");
+    Ok(account)
+}
+
+/// What `set_disabled` refuses with.
+pub const SET_DISABLED_ERRORS: &[ErrorCode] = &[
+    ErrorCode::NotFound,
+    ErrorCode::CannotDisableSelf,
+    ErrorCode::LastAdmin,
+];
+
+/// An admin (`actor_id`) disables or enables the account `user_id`. Either
+/// change moves the token version on, so the account's earlier tokens stop
+/// working; asking for the state it is already in changes nothing. 409
+/// `cannot_disable_self`, and `last_admin` when no enabled admin would be left.
+pub fn set_disabled(
+    conn: &mut AnyConnection,
+    actor_id: &str,
+    user_id: &str,
+    disabled: bool,
+) -> AppResult<Account> {
+    let account =
+        users::find_account(conn, user_id)?.ok_or_else(|| AppError::not_found("the user"))?;
+    if account.standing.disabled == disabled {
+        return Ok(account);
+    }
+    if disabled {
+        if user_id == actor_id {
+            return Err(AppError::new(
+                ErrorCode::CannotDisableSelf,
+                "an admin cannot disable their own account",
+            ));
+        }
+        if account.user.role == Role::Admin {
+            // Two admins disabling each other at once: the second waits here
+            // for the first, then counts what it left.
+            users::lock_admins(conn)?;
+            if users::enabled_admins(conn)? <= 1 {
+                return Err(AppError::new(
+                    ErrorCode::LastAdmin,
+                    "this is the last enabled admin; enable or create another one first",
+                ));
+            }
+        }
+    }
+    users::set_disabled(conn, user_id, disabled)?;
+    tracing::info!(user = %user_id, by = %actor_id, disabled, "account (dis)abled; earlier tokens revoked");
+    users::find_account(conn, user_id)?.ok_or_else(|| AppError::not_found("the user"))
 }

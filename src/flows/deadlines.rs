@@ -122,7 +122,8 @@ pub fn send_reminders(
             )? {
                 continue;
             }
-            let link = links.issue(conn, &id, number, p.deadline(), now)?;
+            // The reminder's link replaces the invitation's (and an earlier reminder's).
+            let link = links.replace(conn, &id, number, p.deadline(), now)?;
             let letter = letters::reminder(&Reminder {
                 municipality: &municipality_name(number),
                 title: &p.title,

@@ -1,6 +1,8 @@
 //! Emails about a procurement, written to the outbox in the transaction of
 //! the change that causes them: invitations with personal voting links,
-//! receipts with a fresh link, reminders.
+//! receipts with a fresh link, reminders. A municipality holds at most one
+//! working link per procurement: the newest mail's (`Links::replace`, and
+//! `participation::decide` retires the open ones at each decision).
 
 use chrono::{DateTime, Utc};
 
@@ -45,9 +47,24 @@ impl Links {
                 expires_at: DateTime::from_timestamp(claims.exp, 0)
                     .map_or(issued_at, |t| t.naive_utc()),
                 used_at: None,
+                retired_at: None,
             },
         )?;
         Ok(format!("{}/vote/{token}", self.public_url))
+    }
+
+    /// A link that replaces every open one the municipality holds for the
+    /// procurement: only the newest mail's link works.
+    pub fn replace(
+        &self,
+        conn: &mut AnyConnection,
+        procurement_id: &str,
+        municipality: &str,
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> AppResult<String> {
+        vote_links::retire_open(conn, procurement_id, municipality, crate::db::stamp(now))?;
+        self.issue(conn, procurement_id, municipality, deadline, now)
     }
 }
 
@@ -110,7 +127,7 @@ pub fn invite_all(
                 unit_price: Ore::new(l.unit_price_ore),
             })
             .collect();
-        let link = links.issue(conn, &p.id, number, p.deadline(), now)?;
+        let link = links.replace(conn, &p.id, number, p.deadline(), now)?;
         let name = municipality_name(number);
         let letter = letters::invitation(&Invitation {
             municipality: &name,

@@ -1,12 +1,13 @@
 //! A municipality joins or declines, by API or by the vote page: the same
-//! rules and the same codes.
+//! rules and the same codes. A recorded decision retires the municipality's
+//! open voting links for the procurement.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::locked_head;
 use crate::db::procurements::{self, Participation, Volume};
-use crate::db::{events, mandates, AnyConnection};
+use crate::db::{events, mandates, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_date;
 use crate::domain::contract::{check_participation, PARTICIPATION_WINDOW_ERRORS};
 use crate::domain::mandate::{
@@ -150,6 +151,9 @@ pub fn decide(
         share_value_ore: share,
     };
     procurements::record_decision(conn, &row, &lines)?;
+    // Whichever door the decision came by, no older voting link may override
+    // it: an answer by link gets a fresh one with its receipt (`vote_link`).
+    vote_links::retire_open(conn, procurement_id, municipality.as_str(), decided_at)?;
     let volumes: Vec<_> = lines
         .iter()
         .map(|l| json!({"lot_id": l.lot_id, "annual_quantity": l.annual_quantity, "max_annual_quantity": l.max_annual_quantity}))

@@ -1,6 +1,9 @@
 //! A municipality answers by the personal link in its invitation: the link
-//! is used up, the decision recorded under exactly the rules of the API, and
-//! a receipt with a fresh link is sent, all in one transaction.
+//! is used up, the decision recorded under exactly the rules of the API
+//! (which retires the municipality's other open links), and a receipt with a
+//! fresh link is sent, all in one transaction. The fresh link, issued after
+//! the decision, is then the one link that can change it, until another
+//! decision (by API or by that link) retires it in turn.
 
 use chrono::{DateTime, Utc};
 

@@ -1,7 +1,7 @@
 //! Norwegian words for the platform's values.
 
 use crate::domain::contract::ContractType;
-use crate::domain::summary::Decision;
+use crate::domain::summary::{Channel, Decision};
 use crate::domain::thresholds::Regime;
 use crate::domain::Lang;
 
@@ -71,6 +71,14 @@ pub fn number(n: i64) -> String {
 pub fn maximum(max: Option<i64>, unit: &str) -> String {
     max.map(|m| format!(" (maksimalt {} {unit})", number(m)))
         .unwrap_or_default()
+}
+
+/// The door a decision came by.
+pub fn channel(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Api => "API (kommunens fagsystem)",
+        Channel::Email => "svarlenke i e-post",
+    }
 }
 
 pub fn decision(decision: Decision) -> &'static str {

@@ -1,7 +1,9 @@
 //! The page an invitation link opens. GET and HEAD only show (mail scanners
 //! fetch links before people do); the form's POST hands the decision to
 //! `flows::vote_link`, which records it under exactly the rules of the API,
-//! uses up the link, and hands out a fresh one.
+//! uses up the link, and hands out a fresh one. A used or retired link
+//! (a decision came by another door, or a newer mail replaced it) changes
+//! nothing and shows the decision on record.
 
 use std::collections::HashMap;
 
@@ -15,10 +17,10 @@ use crate::auth::vote_token::{self, VoteClaims, VoteTokenError};
 use crate::auth::Keys;
 use crate::db::mandates::{self, Mandate};
 use crate::db::procurements::{self, Aggregate, Lot};
-use crate::db::vote_links;
+use crate::db::vote_links::{self, VoteLink};
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::contract::ProcurementStatus;
-use crate::domain::summary::{Decision, VolumeInput};
+use crate::domain::summary::{Channel, Decision, VolumeInput};
 use crate::domain::ErrorCode;
 use crate::domain::Ore;
 use crate::error::AppError;
@@ -186,6 +188,60 @@ fn used_link() -> HttpResponse {
     )
 }
 
+/// A link that was used, or retired by a decision (by any door) or by a newer
+/// mail: it changes nothing, and says what is on record, by which door and
+/// when, and where the working way to change it is.
+fn closed_link(link: &VoteLink, aggregate: Option<&Aggregate>) -> HttpResponse {
+    let heading = if link.used_at.is_some() {
+        "Lenken er allerede brukt"
+    } else {
+        "Lenken gjelder ikke lenger"
+    };
+    let name = municipality_name(&link.municipality);
+    let Some(aggregate) = aggregate else {
+        return notice(
+            StatusCode::GONE,
+            heading,
+            "Lenken virker ikke lenger, og anskaffelsen finnes ikke.",
+        );
+    };
+    let p = &aggregate.procurement;
+    let open = p.status == ProcurementStatus::Open;
+    let deadline = oslo_display(p.deadline());
+    let decided = aggregate
+        .participation(&link.municipality)
+        .filter(|x| matches!(x.decision, Decision::Join | Decision::Decline));
+    let markup = page(
+        heading,
+        html! {
+            h1 { (heading) }
+            @if let Some(x) = decided {
+                p {
+                    "Svaret fra " strong { (name) } " er registrert: " (name)
+                    @if x.decision == Decision::Join { " deltar" } @else { " deltar ikke" }
+                    " i «" (p.title) "»."
+                }
+                table {
+                    tr { th { "Svar" } td { (words::decision(x.decision)) } }
+                    @if let Some(channel) = x.channel { tr { th { "Gitt via" } td { (words::channel(channel)) } } }
+                    @if let Some(at) = x.decided_at { tr { th { "Registrert" } td { (oslo_display(at.and_utc())) " (norsk tid)" } } }
+                }
+                @if !open {
+                    p { "Påmeldingen er stengt, og svaret kan ikke endres." }
+                } @else if x.channel == Some(Channel::Api) {
+                    p { "Svaret ble gitt gjennom kommunens fagsystem. Vil dere endre det før fristen " (deadline) ", gjør det der. Denne lenken kan ikke endre det." }
+                } @else {
+                    p { "Vil dere endre svaret før fristen " (deadline) ", bruk lenken i den siste kvitteringen dere fikk på e-post. Denne lenken kan ikke endre det." }
+                }
+            } @else {
+                p { "En nyere e-post fra Samkjøp om «" (p.title) "» har erstattet denne lenken. Bruk lenken i den nyeste e-posten." }
+                @if open { p { "Svarfristen er " (deadline) "." } }
+            }
+        },
+    );
+    respond(StatusCode::GONE, markup)
+}
+
 /// Verifies the link and loads what the page needs; a page explaining the
 /// refusal otherwise.
 async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, HttpResponse> {
@@ -216,8 +272,8 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
     else {
         return Err(refused(VoteTokenError::Invalid));
     };
-    if link.used_at.is_some() {
-        return Err(used_link());
+    if !link.is_open() {
+        return Err(closed_link(&link, aggregate.as_ref()));
     }
     let Some(aggregate) = aggregate else {
         return Err(notice(
@@ -305,7 +361,11 @@ pub async fn submit(
             receipt,
             fresh_link,
         }) => respond(StatusCode::OK, receipt_page(&ctx, &receipt, &fresh_link)),
-        Err(e) if e.code == ErrorCode::VoteLinkUsed => used_link(),
+        // Used or retired since the page was loaded: say what is on record now.
+        Err(e) if e.code == ErrorCode::VoteLinkUsed => match context(&state, &keys, &token).await {
+            Err(page) => page,
+            Ok(_) => used_link(),
+        },
         Err(e) if e.code == ErrorCode::ParticipationClosed => notice(
             StatusCode::CONFLICT,
             "Påmeldingen er stengt",

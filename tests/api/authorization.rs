@@ -155,6 +155,11 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
         .unwrap_or_default()
         .to_string();
 
+    let uninvited_id = app.get("/api/v1/users/me", Some(&uninvited)).await.body["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
     let new_procurement = json!({"title": "Ny", "contract_type": "goods", "cpv": "34110000-1", "framework_agreement": false,
         "contract_start": days_from_today(200), "duration_months": 12, "participation_deadline": in_future(3600), "invited": ["4601"]});
     let new_mandate = json!({"reference": "PS 2/2026", "decided_by": "Formannskapet", "decided_on": days_from_today(-1),
@@ -182,6 +187,27 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             "/api/v1/users",
             Some(json!({"email": "ny@k.no", "password": PASSWORD, "role": "admin"})),
             [401, 201, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/users",
+            None,
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::PATCH,
+            &format!("/api/v1/users/{uninvited_id}"),
+            // What it is already: the row must not revoke a token the table uses.
+            Some(json!({"disabled": false})),
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/me/password",
+            Some(
+                json!({"current_password": "ikke-passordet", "new_password": "Nytt-passord-2027"}),
+            ),
+            [401, 422, 422, 422, 422, 422, 422],
         ),
         row(
             M::GET,
@@ -221,7 +247,8 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             M::GET,
             "/api/v1/municipalities/4601/mandates",
             None,
-            [401, 200, 200, 200, 200, 403, 403],
+            // The coordinator's open procurement invites 4601; the other's invites nothing.
+            [401, 200, 200, 403, 200, 403, 403],
         ),
         row(
             M::POST,
@@ -422,4 +449,123 @@ fn template_of(path: &str, doc: &Value) -> String {
         })
         .cloned()
         .unwrap_or_else(|| path.to_string())
+}
+
+/// A municipality's mandates carry its ceilings: what it may spend is not
+/// for every coordinator in the country to read.
+#[actix_web::test]
+async fn a_coordinator_reads_only_the_mandates_of_municipalities_its_procurements_invited() {
+    let app = spawn_app().await;
+    let Office { admin, coordinator } = office(&app).await;
+    let other_office = app
+        .create_office(&admin, "Sunnhordland innkjøp", &org_number(91477820))
+        .await;
+    let other = app
+        .user_token(
+            &admin,
+            "k@sunnhordland.no",
+            "coordinator",
+            Some(&other_office),
+            None,
+        )
+        .await;
+    let bergen = municipality_user(&app, &admin, "4601").await;
+    mandate(
+        &app,
+        &bergen,
+        "4601",
+        json!([]),
+        5_000_000_000,
+        &days_from_today(365),
+    )
+    .await;
+    let read = |token: String| {
+        let app = &app;
+        async move {
+            app.get("/api/v1/municipalities/4601/mandates", Some(&token))
+                .await
+                .status
+        }
+    };
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "no procurement of its own invites Bergen"
+    );
+
+    // Proposing a draft that invites Bergen is not enough: nobody was invited yet.
+    let draft = propose(
+        &app,
+        &other,
+        &["4601", "4602"],
+        &in_future(3600),
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "a draft invites nobody"
+    );
+    // An opened procurement that invites another municipality does not open Bergen's.
+    let elsewhere = propose(&app, &other, &["4602"], &in_future(3600), json!(null)).await;
+    add_lot(
+        &app,
+        &other,
+        &elsewhere,
+        "Skolemåltid",
+        "porsjon",
+        4500,
+        None,
+    )
+    .await;
+    open(&app, &other, &elsewhere).await;
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::FORBIDDEN,
+        "invited elsewhere"
+    );
+    // Opening the one that invites Bergen does.
+    add_lot(&app, &other, &draft, "Skolemåltid", "porsjon", 4500, None).await;
+    open(&app, &other, &draft).await;
+    assert_eq!(
+        read(other.clone()).await,
+        StatusCode::OK,
+        "its open procurement invites Bergen"
+    );
+    // Cancelled, it no longer needs them.
+    let r = app
+        .post(
+            &format!("/api/v1/procurements/{draft}/cancel"),
+            Some(&other),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "cancelled");
+    assert_eq!(read(other).await, StatusCode::FORBIDDEN, "after cancelling");
+
+    assert_eq!(
+        read(coordinator).await,
+        StatusCode::FORBIDDEN,
+        "an office that never invited Bergen"
+    );
+    assert_eq!(read(bergen).await, StatusCode::OK, "Bergen itself");
+    assert_eq!(read(admin.clone()).await, StatusCode::OK, "the operator");
+    let oslo = municipality_user(&app, &admin, "0301").await;
+    assert_eq!(
+        read(oslo).await,
+        StatusCode::FORBIDDEN,
+        "another municipality"
+    );
+    // A host municipality's coordinator works for that municipality: it reads its own.
+    let host = app
+        .user_token(
+            &admin,
+            "innkjop@bergen.kommune.no",
+            "coordinator",
+            None,
+            Some("4601"),
+        )
+        .await;
+    assert_eq!(read(host).await, StatusCode::OK, "Bergen's own coordinator");
 }

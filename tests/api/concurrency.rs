@@ -8,26 +8,57 @@ use samkjop::domain::Role;
 use samkjop::reference::reference;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, JWT_SECRET};
+use samkjop::db::users::User;
+
+use crate::helpers::{spawn_app, TestApp, JWT_SECRET};
 use crate::procurements::{add_lot, days_from_today, in_future, office, open, propose, Office};
 
-/// A token for a municipality user, signed as the server would sign it: 357
-/// real logins would spend the test's time in argon2, not in what is tested.
-pub fn municipality_token(number: &str) -> String {
+/// One municipality user per number, and their tokens, signed as the server
+/// would sign them: 357 real logins would spend the test's time in argon2,
+/// not in what is tested. The accounts are stored directly, with a password
+/// hash no password matches, because every call checks its token's account.
+pub async fn municipality_tokens(app: &TestApp, numbers: &[String]) -> Vec<String> {
+    let created_at = samkjop::db::stamp(chrono::Utc::now());
+    let users: Vec<User> = numbers
+        .iter()
+        .map(|n| User {
+            id: format!("test-user-{n}"),
+            email: format!("test-{n}@kommune.example.no"),
+            password_hash: "!".to_string(),
+            role: Role::Municipality,
+            organization_id: None,
+            municipality: Some(n.clone()),
+            supplier_id: None,
+            created_at,
+        })
+        .collect();
+    app.db()
+        .write(move |c| {
+            users
+                .iter()
+                .try_for_each(|u| samkjop::db::users::insert(c, u))
+        })
+        .await
+        .expect("the municipality users are stored");
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims {
-        sub: format!("test-user-{number}"),
-        role: Role::Municipality,
-        org: None,
-        municipality: Some(number.to_string()),
-        supplier: None,
-        aud: samkjop::auth::token::API_AUDIENCE.to_string(),
-        iat: now,
-        exp: now + 3600,
-    };
-    Keys::new(JWT_SECRET.as_bytes(), 3600)
-        .sign(&claims)
-        .expect("signed")
+    let keys = Keys::new(JWT_SECRET.as_bytes(), 3600);
+    numbers
+        .iter()
+        .map(|n| {
+            let claims = Claims {
+                sub: format!("test-user-{n}"),
+                role: Role::Municipality,
+                org: None,
+                municipality: Some(n.to_string()),
+                supplier: None,
+                ver: 0,
+                aud: samkjop::auth::token::API_AUDIENCE.to_string(),
+                iat: now,
+                exp: now + 3600,
+            };
+            keys.sign(&claims).expect("signed")
+        })
+        .collect()
 }
 
 #[actix_web::test]
@@ -53,7 +84,7 @@ async fn all_357_municipalities_decide_at_once_and_nothing_is_lost() {
     .await;
     open(&app, &coordinator, &id).await;
 
-    let tokens: Vec<String> = numbers.iter().map(|n| municipality_token(n)).collect();
+    let tokens = municipality_tokens(&app, &numbers).await;
     let app = &app;
     let mandates = join_all(numbers.iter().zip(&tokens).map(|(n, t)| async move {
         app.post(

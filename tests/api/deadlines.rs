@@ -261,3 +261,50 @@ async fn a_mandate_running_out_within_30_days_is_warned_about_once() {
         warning.text
     );
 }
+
+#[actix_web::test]
+async fn a_reminder_retires_the_link_it_replaces() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let deadline = noon_in(2);
+    let s = app
+        .scenario()
+        .users(&["4601"])
+        .contact("4601", "innkjop@bergen.kommune.no")
+        .deadline(&deadline.to_rfc3339())
+        .lot(crate::scenario::lot("Skolemåltid"))
+        .opened()
+        .await;
+    let invitation = link_in(&mails(&smtp, "Invitasjon", 1).await[0]);
+    let db = Db::connect(&app.database_url, 1).expect("db");
+    let now = deadline - Duration::days(2);
+    app.clock.set(now);
+    let links = links(&app);
+    let sent = db
+        .write(move |c| deadlines::send_reminders(c, now, &links))
+        .await
+        .expect("runs");
+    assert_eq!(sent, 1);
+    let reminder = link_in(&mails(&smtp, "Påminnelse", 1).await[0]);
+
+    let old = app.get(&invitation, None).await;
+    assert_eq!(old.status, StatusCode::GONE);
+    let html = old.body.as_str().unwrap_or_default().to_string();
+    assert!(html.contains("Lenken gjelder ikke lenger"), "{html}");
+    assert!(html.contains("nyeste e-posten"), "{html}");
+    let r = app
+        .raw(
+            awc::http::Method::POST,
+            &invitation,
+            None,
+            "application/x-www-form-urlencoded",
+            b"decision=decline".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::GONE, "the old link decides nothing");
+    assert_eq!(
+        decisions(&app, &s.coordinator, &s.id).await,
+        vec![("4601".to_string(), "pending".to_string())]
+    );
+    assert_eq!(app.get(&reminder, None).await.status, StatusCode::OK);
+}

@@ -8,7 +8,7 @@ use awc::http::StatusCode;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Value};
 
-use crate::concurrency::municipality_token;
+use crate::concurrency::municipality_tokens;
 use crate::helpers::{fresh_database_url, Reply, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET};
 use crate::procurements::{add_lot, days_from_today, in_future, office, open, propose, Office};
 
@@ -86,12 +86,13 @@ async fn a_killed_server_keeps_every_acknowledged_decision_and_nothing_partial()
     )
     .await;
     open(&app, &coordinator, &id).await;
+    let tokens = municipality_tokens(&app, &numbers).await;
     let mut mandates = Vec::new();
-    for n in &numbers {
+    for (n, token) in numbers.iter().zip(&tokens) {
         let r = app
             .post(
                 &format!("/api/v1/municipalities/{n}/mandates"),
-                Some(&municipality_token(n)),
+                Some(token),
                 json!({"reference": "PS 1/2026", "decided_by": "Kommunestyret", "decided_on": days_from_today(-1),
                        "valid_from": days_from_today(-1), "valid_until": days_from_today(365), "cpv_scope": [],
                        "max_value_ore": 1_000_000_000_000_i64}),
@@ -107,11 +108,10 @@ async fn a_killed_server_keeps_every_acknowledged_decision_and_nothing_partial()
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let (app, id, lot, mandate) = (&app, &id, &lot, &mandates[i]);
+            let (app, id, lot, mandate, token) = (&app, &id, &lot, &mandates[i], &tokens[i]);
             async move {
                 let body = json!({"decision": "join", "mandate_id": mandate,
                                   "volumes": [{"lot_id": lot, "annual_quantity": 1000 + i as i64}]});
-                let token = municipality_token(n);
                 let sent = app
                     .client
                     .put(app.url(&format!("/api/v1/procurements/{id}/participation/{n}")))

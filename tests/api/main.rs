@@ -18,6 +18,7 @@ mod municipalities;
 mod operations;
 mod participation;
 mod procurements;
+mod revocation;
 mod scenario;
 mod security;
 mod smtp_server;

@@ -464,3 +464,105 @@ async fn mail_written_while_the_smtp_server_is_down_arrives_once_when_it_is_back
     );
     assert_eq!(got.len(), 2);
 }
+
+fn oslo_time(rfc3339: &serde_json::Value) -> String {
+    let at = chrono::DateTime::parse_from_rfc3339(rfc3339.as_str().unwrap_or_default())
+        .expect("an RFC 3339 time")
+        .with_timezone(&chrono::Utc);
+    samkjop::domain::calendar::oslo_display(at)
+}
+
+async fn bergens_decision(app: &TestApp, s: &crate::scenario::Scenario) -> (String, String) {
+    let list = app
+        .get(
+            &format!("/api/v1/procurements/{}/participation", s.id),
+            Some(&s.coordinator),
+        )
+        .await;
+    let bergen = list
+        .body
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["municipality"] == "4601"))
+        .cloned()
+        .expect("Bergen is invited");
+    let text = |k: &str| bergen[k].as_str().unwrap_or_default().to_string();
+    (text("decision"), text("channel"))
+}
+
+#[actix_web::test]
+async fn a_decision_through_the_api_retires_the_invitation_link() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let s = bergen_invited(&app, "Skolemat i Nordhordland").await;
+    let link = link_in(&mails_to(&smtp, 1, "innkjop@bergen.kommune.no").await[0]);
+
+    let joined = s
+        .join(
+            &app,
+            "4601",
+            json!([{"lot_id": s.lot(0), "annual_quantity": 400000}]),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let decided_at = oslo_time(&joined.body["decided_at"]);
+
+    // The link only tells what was decided, through which door and when.
+    let page = app.get(&link, None).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    let html = html_of(&page);
+    assert!(html.contains("Lenken gjelder ikke lenger"), "{html}");
+    assert!(
+        html.contains("Bergen deltar i «Skolemat i Nordhordland»"),
+        "{html}"
+    );
+    assert!(html.contains("API (kommunens fagsystem)"), "{html}");
+    assert!(html.contains(&decided_at), "{decided_at} in {html}");
+    assert!(!html.contains("<form"), "nothing to submit");
+
+    // Posting the old form anyway changes nothing.
+    let r = form_post(&app, &link, &[("decision", "decline")]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(html_of(&r).contains("Lenken gjelder ikke lenger"));
+    assert_eq!(
+        bergens_decision(&app, &s).await,
+        ("join".to_string(), "api".to_string())
+    );
+}
+
+#[actix_web::test]
+async fn the_receipt_link_is_the_one_that_changes_a_decision_by_link_until_the_api_decides() {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_mail(&smtp).await;
+    let s = bergen_invited(&app, "Skolemat").await;
+    let invitation = link_in(&mails_to(&smtp, 1, "innkjop@bergen.kommune.no").await[0]);
+    let r = form_post(&app, &invitation, &[("decision", "decline")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", html_of(&r));
+    let receipt = link_in(&mails_to(&smtp, 2, "innkjop@bergen.kommune.no").await[1]);
+
+    // The used link says what it decided and where to change it.
+    let used = html_of(&app.get(&invitation, None).await);
+    assert!(used.contains("Lenken er allerede brukt"), "{used}");
+    assert!(used.contains("Bergen deltar ikke"), "{used}");
+    assert!(used.contains("svarlenke i e-post"), "{used}");
+    assert!(used.contains("kvitteringen"), "{used}");
+    assert_eq!(app.get(&receipt, None).await.status, StatusCode::OK);
+
+    // A decision through the API retires the receipt's link as well.
+    let joined = s
+        .join(
+            &app,
+            "4601",
+            json!([{"lot_id": s.lot(0), "annual_quantity": 1000}]),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let page = app.get(&receipt, None).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(html_of(&page).contains("API (kommunens fagsystem)"));
+    let r = form_post(&app, &receipt, &[("decision", "decline")]).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert_eq!(
+        bergens_decision(&app, &s).await,
+        ("join".to_string(), "api".to_string())
+    );
+}

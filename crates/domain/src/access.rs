@@ -1,6 +1,7 @@
 //! Who may see and do what with a joint procurement. Pure: the caller's role
 //! and links against the procurement's leader and invitations.
 
+use super::contract::ProcurementStatus;
 use super::Role;
 
 /// The caller as far as access is concerned.
@@ -58,9 +59,99 @@ impl Standing {
     }
 }
 
+/// A procurement as far as reading the mandates of the municipalities it
+/// invites goes: who leads it, whom it invites, and its status.
+#[derive(Debug, Clone, Copy)]
+pub struct Inviting<'a> {
+    pub procurement: Involved<'a>,
+    pub status: ProcurementStatus,
+}
+
+/// Who may read a municipality's mandates, with their ceilings: admins; the
+/// municipality itself (its users, and its own coordinators when it leads
+/// procurements as host); and the coordinators of a procurement that has
+/// invited it. A draft has invited nobody yet (invitations go out when it
+/// opens), and a cancelled one no longer needs the mandates: neither counts,
+/// so that proposing a draft that invites every municipality reads nothing.
+pub fn may_read_mandates(who: Who<'_>, municipality: &str, procurements: &[Inviting<'_>]) -> bool {
+    let itself = who.municipality == Some(municipality);
+    match who.role {
+        Role::Admin => true,
+        Role::Municipality | Role::Coordinator if itself => true,
+        Role::Coordinator => procurements.iter().any(|x| {
+            !matches!(
+                x.status,
+                ProcurementStatus::Draft | ProcurementStatus::Cancelled
+            ) && x.procurement.invited.iter().any(|i| i == municipality)
+                && standing(who, x.procurement) == Standing::Coordinator
+        }),
+        Role::Municipality | Role::Supplier => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mandates_are_read_by_the_municipality_its_inviters_and_admins() {
+        let who = |role, organization, municipality| Who {
+            role,
+            organization,
+            municipality,
+        };
+        let bergen = vec!["4601".to_string()];
+        let by_o1 = |status| Inviting {
+            procurement: Involved {
+                organization: Some("o1"),
+                host_municipality: None,
+                invited: &bergen,
+            },
+            status,
+        };
+        let open = [by_o1(ProcurementStatus::Open)];
+        let coordinator = who(Role::Coordinator, Some("o1"), None);
+        assert!(may_read_mandates(coordinator, "4601", &open));
+        assert!(
+            !may_read_mandates(coordinator, "4602", &open),
+            "a municipality it did not invite"
+        );
+        assert!(
+            !may_read_mandates(who(Role::Coordinator, Some("o2"), None), "4601", &open),
+            "another office's coordinator"
+        );
+        for status in [ProcurementStatus::Draft, ProcurementStatus::Cancelled] {
+            assert!(!may_read_mandates(coordinator, "4601", &[by_o1(status)]));
+        }
+        for status in [
+            ProcurementStatus::Closed,
+            ProcurementStatus::Published,
+            ProcurementStatus::Awarded,
+        ] {
+            assert!(may_read_mandates(coordinator, "4601", &[by_o1(status)]));
+        }
+        assert!(!may_read_mandates(coordinator, "4601", &[]));
+        assert!(may_read_mandates(
+            who(Role::Municipality, None, Some("4601")),
+            "4601",
+            &[]
+        ));
+        assert!(!may_read_mandates(
+            who(Role::Municipality, None, Some("4602")),
+            "4601",
+            &open
+        ));
+        assert!(
+            may_read_mandates(who(Role::Coordinator, None, Some("4621")), "4621", &[]),
+            "a host municipality's coordinator reads its own"
+        );
+        assert!(!may_read_mandates(
+            who(Role::Supplier, None, None),
+            "4601",
+            &open
+        ));
+        assert!(may_read_mandates(who(Role::Admin, None, None), "4601", &[]));
+    }
 
     #[test]
     fn each_caller_gets_its_standing() {

@@ -90,6 +90,13 @@ error_codes! {
         "Ugyldig eller utløpt tilgangstoken" / "Invalid or expired token";
     InvalidCredentials = "invalid_credentials", 401,
         "Feil e-postadresse eller passord" / "Wrong email address or password";
+    /// The account was disabled by an admin: its tokens and its logins fail.
+    AccountDisabled = "account_disabled", 401,
+        "Kontoen er deaktivert" / "Account disabled";
+    /// The token was issued before the account's password changed or the
+    /// account was disabled (or the account is gone): log in again.
+    TokenRevoked = "token_revoked", 401,
+        "Tilgangstokenet gjelder ikke lenger" / "Token revoked";
 
     // 403, 404, 405.
     Forbidden = "forbidden", 403,
@@ -122,6 +129,12 @@ error_codes! {
         "Organisasjonen finnes allerede" / "Organisation already exists";
     SupplierExists = "supplier_exists", 409,
         "Leverandøren finnes allerede" / "Supplier already exists";
+    /// An admin may not disable their own account.
+    CannotDisableSelf = "cannot_disable_self", 409,
+        "Du kan ikke deaktivere din egen konto" / "Cannot disable your own account";
+    /// Disabling this admin would leave no enabled admin.
+    LastAdmin = "last_admin", 409,
+        "Den siste administratoren kan ikke deaktiveres" / "Cannot disable the last admin";
 
     // 410, 413, 415.
     /// A voting link works once.
@@ -283,6 +296,9 @@ error_codes! {
         "Beløpet er for stort" / "Amount too large";
     WeakPassword = "weak_password", 422,
         "For svakt passord" / "Password too weak";
+    /// A password change whose current password is wrong.
+    WrongPassword = "wrong_password", 422, field = "current_password",
+        "Feil nåværende passord" / "Wrong current password";
     /// A row of a register import that repeats an earlier one: a line of
     /// the import report, never an answer of its own.
     DuplicateOrgNumber = "duplicate_org_number", 422,

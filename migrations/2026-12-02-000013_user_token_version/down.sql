@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN disabled;
+ALTER TABLE users DROP COLUMN token_version;

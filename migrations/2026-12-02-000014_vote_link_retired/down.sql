@@ -1,0 +1,1 @@
+ALTER TABLE vote_links DROP COLUMN retired_at;
