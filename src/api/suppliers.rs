@@ -141,7 +141,7 @@ pub async fn register_supplier(
         cpv: b.cpv.iter().map(String::as_str).collect(),
     })?;
     let email = EmailAddress::parse(&b.email).field("email")?;
-    password::check_strength(&b.password).field("password")?;
+    password::check_strength(&b.password, &[&b.email, &b.name, &b.org_number])?;
     let password_hash = web::block(move || password::hash(&b.password))
         .await?
         .map_err(AppError::internal)?;

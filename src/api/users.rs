@@ -96,7 +96,7 @@ pub async fn create_user(
     caller.require_admin()?;
     let body = body.0;
     let email = EmailAddress::parse(&body.email).field("email")?;
-    password::check_strength(&body.password).field("password")?;
+    password::check_strength(&body.password, &[&body.email])?;
     let role: Role = body.role.parse().field("role")?;
     let municipality = body
         .municipality
