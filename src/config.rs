@@ -54,6 +54,8 @@ pub struct Config {
     /// Login attempts a minute from one client address, and for one account.
     pub login_per_minute_per_address: u32,
     pub login_per_minute_per_account: u32,
+    /// How long the link that confirms a supplier's registration works.
+    pub confirmation_ttl_hours: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -90,6 +92,7 @@ struct FileConfig {
     outbox_retry_first_ms: Option<u64>,
     outbox_retry_max_ms: Option<u64>,
     ocds_prefix: Option<String>,
+    confirmation_ttl_hours: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -229,6 +232,15 @@ impl Config {
         };
         let login_per_minute_per_address = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ADDRESS", 30)?;
         let login_per_minute_per_account = per_minute("SAMKJOP_LOGIN_PER_MINUTE_PER_ACCOUNT", 10)?;
+        let confirmation_ttl_hours = parse_num(
+            "SAMKJOP_CONFIRMATION_TTL_HOURS",
+            file.confirmation_ttl_hours.unwrap_or(48),
+        )?;
+        if !(1..=24 * 30).contains(&confirmation_ttl_hours) {
+            return Err(ConfigError(
+                "SAMKJOP_CONFIRMATION_TTL_HOURS must be 1 to 720 hours".into(),
+            ));
+        }
         Ok(Config {
             environment,
             bind,
@@ -256,6 +268,7 @@ impl Config {
             ocds_prefix,
             login_per_minute_per_address,
             login_per_minute_per_account,
+            confirmation_ttl_hours,
         })
     }
 }

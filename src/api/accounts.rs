@@ -6,6 +6,7 @@ use super::problem_docs::JSON_BODY;
 use super::throttle::LoginThrottle;
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
+use crate::db::registrations;
 use crate::db::users::{self, User};
 use crate::domain::codes;
 use crate::domain::ErrorCode;
@@ -35,13 +36,18 @@ pub struct TokenResponse {
 /// What `issue_token` answers besides success (see `problem_docs`).
 pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
     JSON_BODY,
-    &[ErrorCode::InvalidCredentials, ErrorCode::TooManyRequests]
+    &[
+        ErrorCode::InvalidCredentials,
+        ErrorCode::TooManyRequests,
+        ErrorCode::RegistrationPending
+    ]
 ];
 
 /// Log in: exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, body = Problem, description = "wrong email or password (the two are not told apart)"),
+              (status = 403, body = Problem, description = "`registration_pending`: the right password of a supplier's registration that is not confirmed yet"),
               (status = 429, body = Problem, description = "too many attempts from this address or for this account"),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn issue_token(
@@ -53,19 +59,34 @@ pub async fn issue_token(
 ) -> AppResult<Json<TokenResponse>> {
     let TokenRequest { email, password } = body.0;
     throttle.check(req.peer_addr().map(|a| a.ip()), &email)?;
-    let user = state
+    let now = crate::db::stamp(state.clock.now());
+    let (user, pending) = state
         .db
-        .read(move |c| users::find_by_email(c, &email))
+        .read(move |c| {
+            let user = users::find_by_email(c, &email)?;
+            let pending = match user {
+                Some(_) => None,
+                None => registrations::open_for_email(c, &email, now)?,
+            };
+            Ok::<_, crate::db::DbError>((user, pending))
+        })
         .await?;
-    let user = web::block(move || match user {
-        Some(u) if password::verify(&password, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
+    // One Argon2 verification whichever way: an account, a registration
+    // waiting for its confirmation, or nobody.
+    let user = web::block(move || match (user, pending) {
+        (Some(u), _) if password::verify(&password, &u.password_hash) => Ok(Some(u)),
+        (Some(_), _) => Ok(None),
+        (None, Some(r)) if password::verify(&password, &r.password_hash) => Err(AppError::new(
+            ErrorCode::RegistrationPending,
+            "the registration is not confirmed yet: use the link in the email it sent",
+        )),
+        (None, Some(_)) => Ok(None),
+        (None, None) => {
             password::verify_nobody(&password);
-            None
+            Ok(None)
         }
     })
-    .await?
+    .await??
     .ok_or_else(|| {
         AppError::new(
             ErrorCode::InvalidCredentials,

@@ -17,6 +17,7 @@ mod municipalities;
 mod operations;
 mod participation;
 mod procurements;
+mod registration;
 mod scenario;
 mod smtp_server;
 mod supplier_view;

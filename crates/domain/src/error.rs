@@ -73,6 +73,9 @@ error_codes! {
 
     // 403, 404, 405.
     Forbidden = "forbidden", 403;
+    /// The right password of a registration whose link has not been used
+    /// yet (or that waits for the operator): no login before it is confirmed.
+    RegistrationPending = "registration_pending", 403;
     NotFound = "not_found", 404;
     MethodNotAllowed = "method_not_allowed", 405;
 
