@@ -67,6 +67,9 @@ inexpressible=(
   unknown_clause unknown_check not_a_participant invited_required
   # A deviation needs a note (a field required for one value of another).
   note_required
+  # A password of the document's length that zxcvbn guesses (a common or
+  # leaked one, a keyboard pattern, the account's own email or name).
+  weak_password
   # Sums of valid amounts that no longer fit in i64 øre.
   value_overflow
   # A summary asked for a day (`?on=`) before the first row of the dated

@@ -46,8 +46,11 @@ pub struct SupplierRegistration {
     pub name: String,
     #[schema(value_type = Email)]
     pub email: String,
-    /// At least 10 characters, at most 1024 bytes.
-    #[schema(min_length = 10)]
+    /// At least 10 characters, at most 1024 bytes, and not easy to guess:
+    /// not a common or leaked password, a keyboard pattern, spaces only, or
+    /// built on the email address or the organisation's name or number
+    /// (422 `weak_password`, saying why).
+    #[schema(min_length = 10, example = "Fiskesuppe-1881")]
     pub password: String,
     #[schema(minimum = 0)]
     pub employees: i64,
