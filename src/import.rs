@@ -194,6 +194,12 @@ fn parse_row(
             } else {
                 let address = EmailAddress::parse(text)
                     .map_err(|e| Invalid::new(e.code, format!("email: {}", e.message)))?;
+                if !crate::db::outbox::can_receive(address.as_str()) {
+                    return Err(Invalid::new(
+                        ErrorCode::InvalidEmail,
+                        format!("email: no mail can be sent to '{address}'"),
+                    ));
+                }
                 Some(address)
             }
         }

@@ -9,6 +9,7 @@ use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
+use crate::db::outbox;
 use crate::db::suppliers::{self, Supplier};
 use crate::domain::codes;
 use crate::domain::supplier::RawProfile;
@@ -168,6 +169,13 @@ pub async fn register_supplier(
         cpv: b.cpv.iter().map(String::as_str).collect(),
     })?;
     let email = EmailAddress::parse(&b.email).field("email")?;
+    if !outbox::can_receive(email.as_str()) {
+        return Err(AppError::new(
+            ErrorCode::InvalidEmail,
+            "no mail can be sent to this address",
+        )
+        .on_field("email"));
+    }
     password::check_strength(&b.password, &[&b.email, &b.name, &b.org_number])?;
     let accepted = || HttpResponse::Accepted().json(REGISTRATION_ACCEPTED);
     // A number or an address with a login costs no Argon2 work.

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::db::registrations::{self, Registration as Row};
 use crate::db::suppliers::{self, Supplier};
 use crate::db::users::{self, User};
-use crate::db::{new_id, stamp, AnyConnection};
+use crate::db::{new_id, outbox, stamp, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::registration::{confirmer, Confirmer};
 use crate::domain::supplier::RawProfile;
@@ -58,23 +58,23 @@ pub fn already_taken(
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     let org_number = org_number.as_str();
-    if users::find_by_email(conn, email.as_str())?.is_some() {
-        let letter = letters::attempt(&Attempt {
-            org_number,
-            email_has_login: true,
-        });
-        send(conn, email.as_str(), &letter, now)?;
-        return Ok(true);
+    let (holder, email_has_login) = if users::find_by_email(conn, email.as_str())?.is_some() {
+        (email.to_string(), true)
+    } else if let Some(login) = login_of_number(conn, org_number)? {
+        (login.email, false)
+    } else {
+        return Ok(false);
+    };
+    let letter = letters::attempt(&Attempt {
+        org_number,
+        email_has_login,
+    });
+    // One note an hour is enough to warn; more would let anyone flood the holder.
+    let hour_ago = stamp(now - Duration::hours(1));
+    if !outbox::queued_since(conn, &holder, &letter.subject, hour_ago)? {
+        send(conn, &holder, &letter, now)?;
     }
-    if let Some(login) = login_of_number(conn, org_number)? {
-        let letter = letters::attempt(&Attempt {
-            org_number,
-            email_has_login: false,
-        });
-        send(conn, &login.email, &letter, now)?;
-        return Ok(true);
-    }
-    Ok(false)
+    Ok(true)
 }
 
 fn login_of_number(conn: &mut AnyConnection, org_number: &str) -> AppResult<Option<User>> {

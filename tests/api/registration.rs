@@ -353,6 +353,17 @@ async fn a_new_supplier_logs_in_only_after_its_address_is_confirmed() {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+/// How many "someone tried" notes went to `to`.
+async fn notes_to(app: &TestApp, to: &'static str) -> usize {
+    app.db()
+        .read(move |c| samkjop::db::outbox::list(c, None, 1000, 0))
+        .await
+        .expect("the outbox")
+        .iter()
+        .filter(|m| m.to_address == to && m.subject == "Forsøk på ny registrering i Samkjøp")
+        .count()
+}
+
 #[actix_web::test]
 async fn registering_an_address_or_a_number_with_a_login_answers_as_a_fresh_one() {
     let app = crate::helpers::spawn_app().await;
@@ -420,6 +431,18 @@ async fn registering_an_address_or_a_number_with_a_login_answers_as_a_fresh_one(
         assert_eq!(subject, "Forsøk på ny registrering i Samkjøp", "{holder}");
     }
     assert!(app.last_mail_to("andre@example.no").await.is_none());
+    // Two attempts within the hour made one note: nobody floods a holder.
+    assert_eq!(notes_to(&app, FIRM_ADDRESS).await, 1);
+    app.clock.advance(chrono::Duration::hours(2));
+    let later = app
+        .post(
+            "/api/v1/suppliers",
+            None,
+            registration(FIRM, "andre@example.no"),
+        )
+        .await;
+    assert_eq!(later.body, fresh.body);
+    assert_eq!(notes_to(&app, FIRM_ADDRESS).await, 2);
     let r = login(&app, "andre@example.no", PASSWORD).await;
     assert_eq!(r.code(), "invalid_credentials", "no login, no registration");
     let open = app
