@@ -1,10 +1,17 @@
-"""Seeds a running Samkjøp server for fuzzing and prints shell assignments."""
+"""Seeds a running Samkjøp server for fuzzing and prints shell assignments.
+Usage: fuzz_seed.py BASE_URL MAIL_DIR (where the server writes its mail as .eml files)."""
+import email
+import email.policy
 import json
+import pathlib
+import re
 import sys
+import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
 BASE = sys.argv[1]
+MAIL_DIR = pathlib.Path(sys.argv[2])
 PASSWORD = "fuzz-passord-123"
 
 
@@ -19,8 +26,31 @@ def call(method, path, body=None, token=None):
         return json.loads(text) if text else None
 
 
-def login(email, password=PASSWORD):
-    return call("POST", "/api/v1/auth/token", {"email": email, "password": password})["access_token"]
+def login(address, password=PASSWORD):
+    return call("POST", "/api/v1/auth/token", {"email": address, "password": password})["access_token"]
+
+
+def confirm_registration(address):
+    """Opens the confirmation link mailed to `address` and presses its button, as a person does."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for path in sorted(MAIL_DIR.glob("*.eml")) if MAIL_DIR.is_dir() else []:
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address not in str(msg["To"]):
+                continue
+            text = msg.get_body(("plain",)).get_content()
+            found = re.search(r"(/confirm/[0-9a-f]+)", text)
+            if found:
+                link = BASE + found.group(1)
+                with urllib.request.urlopen(link) as res:
+                    assert res.status == 200
+                req = urllib.request.Request(link, data=b"", method="POST")
+                req.add_header("content-type", "application/x-www-form-urlencoded")
+                with urllib.request.urlopen(req) as res:
+                    assert res.status == 200
+                return
+        time.sleep(0.2)
+    sys.exit(f"no confirmation mail to {address} under {MAIL_DIR}")
 
 
 admin = login("drift@samkjop.no", "fuzz-admin-passord")
@@ -33,6 +63,7 @@ call("POST", "/api/v1/users", {"email": "m@fuzz.no", "password": PASSWORD, "role
 call("POST", "/api/v1/suppliers", {"org_number": "914778271", "name": "Fuzz AS", "email": "s@fuzz.no",
                                    "password": PASSWORD, "employees": 5, "annual_turnover_ore": 100000000,
                                    "home_municipality": "4601", "service_area": ["46"], "cpv": ["555"]})
+confirm_registration("s@fuzz.no")
 coordinator, municipality, supplier = login("k@fuzz.no"), login("m@fuzz.no"), login("s@fuzz.no")
 today = datetime.now(timezone.utc)
 proc = call("POST", "/api/v1/procurements", {

@@ -63,6 +63,8 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Registrations without a login an hour from one client address.
     pub registrations_per_hour_per_address: u32,
+    /// How long the link that confirms a supplier's registration works.
+    pub confirmation_ttl_hours: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -103,6 +105,7 @@ struct FileConfig {
     ocds_prefix: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
+    confirmation_ttl_hours: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -243,6 +246,15 @@ impl Config {
             env("SAMKJOP_TRUSTED_PROXIES").or(file.trusted_proxies.map(|l| l.join(","))),
             env("SAMKJOP_FORWARDED_HEADER").or(file.forwarded_header),
         )?;
+        let confirmation_ttl_hours = parse_num(
+            "SAMKJOP_CONFIRMATION_TTL_HOURS",
+            file.confirmation_ttl_hours.unwrap_or(48),
+        )?;
+        if !(1..=24 * 30).contains(&confirmation_ttl_hours) {
+            return Err(ConfigError(
+                "SAMKJOP_CONFIRMATION_TTL_HOURS must be 1 to 720 hours".into(),
+            ));
+        }
         Ok(Config {
             environment,
             bind,
@@ -273,6 +285,7 @@ impl Config {
             login_per_minute_per_account,
             trusted_proxies,
             registrations_per_hour_per_address,
+            confirmation_ttl_hours,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The supplier register in CSV: header
 //! `org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv`,
-//! list cells separated by `;`. A bad row is reported by its line and never
+//! optionally `email` (the firm's address, where a registration for the
+//! firm is confirmed), list cells separated by `;`. A bad row is reported by its line and never
 //! stops the good ones. Used by `POST /api/v1/suppliers/import` and by
 //! `samkjop import-suppliers`.
 
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 use crate::db::suppliers::{self, Supplier};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::supplier::{RawProfile, SupplierProfile};
-use crate::domain::{ErrorCode, EurNokRate, Invalid};
+use crate::domain::{EmailAddress, ErrorCode, EurNokRate, Invalid};
 use crate::error::{AppError, AppResult};
 
 pub const COLUMNS: [&str; 7] = [
@@ -24,6 +25,8 @@ pub const COLUMNS: [&str; 7] = [
     "service_area",
     "cpv",
 ];
+/// Optional: the firm's address. Blank keeps what is stored.
+pub const EMAIL_COLUMN: &str = "email";
 pub const MAX_ROWS: usize = 500_000;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -43,7 +46,8 @@ pub struct ImportReport {
 }
 
 pub struct ParsedRegister {
-    pub rows: Vec<(u64, SupplierProfile)>,
+    /// The line, the profile, and the address when the file gives one.
+    pub rows: Vec<(u64, SupplierProfile, Option<EmailAddress>)>,
     pub rejected: Vec<Rejected>,
 }
 
@@ -96,14 +100,14 @@ pub fn parse_at_most(bytes: &[u8], max_rows: usize) -> AppResult<ParsedRegister>
             })
             .and_then(|r| parse_row(&r, &positions));
         match outcome {
-            Ok(profile) if !seen.insert(profile.org_number.clone()) => {
+            Ok((profile, _)) if !seen.insert(profile.org_number.clone()) => {
                 parsed.rejected.push(Rejected {
                     line,
                     code: ErrorCode::DuplicateOrgNumber,
                     message: format!("{} appears earlier in the file", profile.org_number),
                 })
             }
-            Ok(profile) => parsed.rows.push((line, profile)),
+            Ok((profile, email)) => parsed.rows.push((line, profile, email)),
             Err(e) => parsed.rejected.push(Rejected {
                 line,
                 code: e.code,
@@ -114,7 +118,12 @@ pub fn parse_at_most(bytes: &[u8], max_rows: usize) -> AppResult<ParsedRegister>
     Ok(parsed)
 }
 
-fn column_positions(header: &csv::ByteRecord) -> AppResult<[usize; 7]> {
+struct Positions {
+    columns: [usize; 7],
+    email: Option<usize>,
+}
+
+fn column_positions(header: &csv::ByteRecord) -> AppResult<Positions> {
     let names: Vec<String> = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
@@ -131,12 +140,18 @@ fn column_positions(header: &csv::ByteRecord) -> AppResult<[usize; 7]> {
             )
         })?;
     }
-    Ok(positions)
+    Ok(Positions {
+        columns: positions,
+        email: names.iter().position(|n| n == EMAIL_COLUMN),
+    })
 }
 
-fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfile, Invalid> {
+fn parse_row(
+    record: &csv::ByteRecord,
+    at: &Positions,
+) -> Result<(SupplierProfile, Option<EmailAddress>), Invalid> {
     let mut cells = [""; 7];
-    for (cell, &i) in cells.iter_mut().zip(at) {
+    for (cell, &i) in cells.iter_mut().zip(&at.columns) {
         let bytes = record.get(i).unwrap_or_default();
         *cell = std::str::from_utf8(bytes).map_err(|_| {
             Invalid::new(
@@ -163,8 +178,33 @@ fn parse_row(record: &csv::ByteRecord, at: &[usize; 7]) -> Result<SupplierProfil
         service_area: list(cells[5]),
         cpv: list(cells[6]),
     };
-    SupplierProfile::parse(&raw)
-        .map_err(|(field, e)| Invalid::new(e.code, format!("{field}: {}", e.message)))
+    let profile = SupplierProfile::parse(&raw)
+        .map_err(|(field, e)| Invalid::new(e.code, format!("{field}: {}", e.message)))?;
+    let email = match at.email.and_then(|i| record.get(i)) {
+        None => None,
+        Some(bytes) => {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Invalid::new(
+                    ErrorCode::InvalidUtf8,
+                    format!("column '{EMAIL_COLUMN}' is not valid UTF-8"),
+                )
+            })?;
+            if text.trim().is_empty() {
+                None
+            } else {
+                let address = EmailAddress::parse(text)
+                    .map_err(|e| Invalid::new(e.code, format!("email: {}", e.message)))?;
+                if !crate::db::outbox::can_receive(address.as_str()) {
+                    return Err(Invalid::new(
+                        ErrorCode::InvalidEmail,
+                        format!("email: no mail can be sent to '{address}'"),
+                    ));
+                }
+                Some(address)
+            }
+        }
+    };
+    Ok((profile, email))
 }
 
 fn list(cell: &str) -> Vec<&str> {
@@ -196,18 +236,22 @@ pub fn store_with_progress(
     };
     let total = parsed.rows.len();
     let mut new_rows = Vec::with_capacity(PROGRESS_STEP);
-    for (_, profile) in &parsed.rows {
+    for (_, profile, email) in &parsed.rows {
         let class = profile.size_class(rate);
         match known.get(profile.org_number.as_str()) {
             Some(id) => {
                 suppliers::update_profile(conn, id, profile, class, now)?;
+                if let Some(address) = email {
+                    suppliers::set_email(conn, id, address.as_str())?;
+                }
                 report.updated += 1;
                 if report.updated % PROGRESS_STEP == 0 {
                     progress(report.updated + report.imported, total);
                 }
             }
             None => {
-                new_rows.push(Supplier::new(new_id(), None, profile, class, now));
+                let email = email.as_ref().map(EmailAddress::to_string);
+                new_rows.push(Supplier::new(new_id(), email, profile, class, now));
                 if new_rows.len() == PROGRESS_STEP {
                     suppliers::insert_many(conn, &new_rows)?;
                     report.imported += new_rows.len();
@@ -281,6 +325,25 @@ mod tests {
         assert_eq!(
             (parsed.rejected[0].line, parsed.rejected[0].code),
             (2, ErrorCode::InvalidUtf8)
+        );
+    }
+
+    #[test]
+    fn the_firm_s_address_is_optional_and_checked() {
+        let csv = "org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv,email\n\
+                   974760673,Fjord AS,1,100,4601,,5552,Post@Fjord.no\n\
+                   914778271,Vask AS,1,100,4601,,5552,\n\
+                   123456785,Feil AS,1,100,4601,,5552,ikke-en-adresse\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        let emails: Vec<Option<&str>> = parsed
+            .rows
+            .iter()
+            .map(|(_, _, e)| e.as_ref().map(EmailAddress::as_str))
+            .collect();
+        assert_eq!(emails, vec![Some("post@fjord.no"), None]);
+        assert_eq!(
+            (parsed.rejected[0].line, parsed.rejected[0].code),
+            (4, ErrorCode::InvalidEmail)
         );
     }
 

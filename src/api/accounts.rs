@@ -8,6 +8,7 @@ use super::problem_docs::JSON_BODY;
 use super::throttle::{client_address, LoginThrottle};
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
+use crate::db::registrations;
 use crate::db::users::{self, Account};
 use crate::domain::codes;
 use crate::domain::{EmailAddress, ErrorCode};
@@ -39,8 +40,10 @@ pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
     JSON_BODY,
     &[
         ErrorCode::InvalidCredentials,
+        ErrorCode::InvalidCredentials,
         ErrorCode::AccountDisabled,
-        ErrorCode::TooManyRequests
+        ErrorCode::TooManyRequests,
+        ErrorCode::RegistrationPending
     ]
 ];
 
@@ -48,6 +51,7 @@ pub const ISSUE_TOKEN_ERRORS: &[ErrorCode] = codes![
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse),
               (status = 401, body = Problem, description = "wrong email or password (the two are not told apart); `account_disabled` after the right password of a disabled account"),
+              (status = 403, body = Problem, description = "`registration_pending`: the right password of a supplier's registration that is not confirmed yet"),
               (status = 429, body = Problem, description = "too many attempts from this address, or wrong passwords for this account from it",
                   headers(("Retry-After" = u64, description = "seconds until the next attempt is allowed"))),
               (status = 400, body = Problem), (status = 422, body = Problem)))]
@@ -69,14 +73,35 @@ pub async fn issue_token(
     let attempt = throttle
         .admit(address, &email, Instant::now())
         .inspect_err(|_| tracing::warn!(account = %tried, "login refused: too many attempts"))?;
-    let found = state
+    let now = crate::db::stamp(state.clock.now());
+    let (found, pending) = state
         .db
-        .read(move |c| users::find_account_by_email(c, &email))
+        .read(move |c| {
+            let found = users::find_account_by_email(c, &email)?;
+            let pending = match found {
+                Some(_) => None,
+                None => registrations::open_for_email(c, &email, now)?,
+            };
+            Ok::<_, crate::db::DbError>((found, pending))
+        })
         .await?;
-    let stored = found.as_ref().map(|a| a.user.password_hash.clone());
+    // One Argon2 verification whichever way: an account, a registration
+    // waiting for its confirmation, or nobody.
+    let stored = match (&found, &pending) {
+        (Some(a), _) => Some(a.user.password_hash.clone()),
+        (None, Some(r)) => Some(r.password_hash.clone()),
+        (None, None) => None,
+    };
     let right = password::verify_in_turn(password, stored)
         .await
         .map_err(AppError::internal)?;
+    if right && found.is_none() && pending.is_some() {
+        attempt.succeeded();
+        return Err(AppError::new(
+            ErrorCode::RegistrationPending,
+            "the registration is not confirmed yet: use the link in the email it sent",
+        ));
+    }
     let account = found.filter(|_| right).ok_or_else(|| {
         tracing::warn!(account = %tried, "login refused: wrong email or password");
         AppError::new(

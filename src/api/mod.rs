@@ -22,6 +22,7 @@ pub mod participation;
 pub mod problem_docs;
 pub mod procurements;
 pub mod public;
+pub mod registrations;
 pub mod schemas;
 pub mod suppliers;
 pub mod throttle;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(accounts::routes)
             .configure(admin::routes)
+            .configure(registrations::routes)
             .configure(organizations::routes)
             .configure(users::routes)
             .configure(suppliers::routes)

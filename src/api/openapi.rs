@@ -8,7 +8,8 @@ use crate::domain::ErrorCode;
 
 use super::{
     accounts, admin, analysis, award, clauses, compliance, events, exports, health, mandates,
-    municipalities, organizations, participation, procurements, public, suppliers, users,
+    municipalities, organizations, participation, procurements, public, registrations, suppliers,
+    users,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +35,8 @@ use super::{
         suppliers::my_profile,
         suppliers::update_my_profile,
         suppliers::import_register,
+        registrations::list_pending_registrations,
+        registrations::approve_registration,
         municipalities::list_municipalities,
         municipalities::get_municipality,
         municipalities::update_municipality,
@@ -81,7 +84,7 @@ use super::{
         (name = "procurements", description = "Joint procurements, lots, summary and audit trail"),
         (name = "participation", description = "Municipalities join or decline"),
         (name = "compliance", description = "Seriousness clauses, climate weight and SDGs, the compliance check before publishing, the award and contract follow-up"),
-        (name = "suppliers", description = "Supplier registration and the supplier register"),
+        (name = "suppliers", description = "Supplier registration (confirmed by an emailed link, or by the operator) and the supplier register"),
         (name = "public", description = "What suppliers see: published procurements, their lot division, interest in a lot"),
         (name = "exports", description = "Open formats: OCDS 1.1.5 for published procurements, the volume table as CSV"),
         (name = "operations", description = "Health checks and the outgoing-mail queue"),
@@ -112,6 +115,14 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("my_profile", suppliers::MY_PROFILE_ERRORS),
     ("update_my_profile", suppliers::UPDATE_MY_PROFILE_ERRORS),
     ("import_register", suppliers::IMPORT_REGISTER_ERRORS),
+    (
+        "list_pending_registrations",
+        registrations::LIST_PENDING_REGISTRATIONS_ERRORS,
+    ),
+    (
+        "approve_registration",
+        registrations::APPROVE_REGISTRATION_ERRORS,
+    ),
     (
         "list_municipalities",
         municipalities::LIST_MUNICIPALITIES_ERRORS,

@@ -6,18 +6,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::json::{body_error, created};
+use super::json::body_error;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::throttle::{client_address, RegistrationThrottle};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
+use crate::db::outbox;
 use crate::db::suppliers::{self, Supplier};
 use crate::domain::codes;
 use crate::domain::supplier::RawProfile;
 use crate::domain::supplier::PROFILE_ERRORS;
 use crate::domain::{EmailAddress, ErrorCode, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::flows::registration::{self, ConfirmLinks};
 use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
 use crate::import::{self, ImportReport};
 
@@ -48,8 +50,11 @@ pub struct SupplierRegistration {
     pub name: String,
     #[schema(value_type = Email)]
     pub email: String,
-    /// At least 10 characters, at most 1024 bytes.
-    #[schema(min_length = 10)]
+    /// At least 10 characters, at most 1024 bytes, and not easy to guess:
+    /// not a common or leaked password, a keyboard pattern, spaces only, or
+    /// built on the email address or the organisation's name or number
+    /// (422 `weak_password`, saying why).
+    #[schema(min_length = 10, example = "Fiskesuppe-1881")]
     pub password: String,
     #[schema(minimum = 0)]
     pub employees: i64,
@@ -110,24 +115,50 @@ impl From<Supplier> for SupplierView {
 }
 
 /// What `register_supplier` answers besides success (see `problem_docs`).
+/// Not `supplier_exists` nor `email_taken`: whether a number or an address
+/// has a login is never answered.
 pub const REGISTER_SUPPLIER_ERRORS: &[ErrorCode] = codes![
     JSON_BODY,
     &[
         ErrorCode::InvalidEmail,
         ErrorCode::WeakPassword,
-        ErrorCode::SupplierExists,
-        ErrorCode::EmailTaken,
-        ErrorCode::Conflict,
         ErrorCode::TooManyRequests
     ],
     PROFILE_ERRORS
 ];
 
-/// A supplier registers itself and gets a login. A supplier already in the
-/// register (imported, without a login) is completed, not duplicated.
+/// The one success code of a registration.
+pub const CONFIRMATION_REQUIRED: &str = "confirmation_required";
+
+/// What a registration answers, whatever the register and the logins hold.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    #[schema(value_type = String, example = "confirmation_required", pattern = "^confirmation_required$")]
+    pub code: &'static str,
+    /// What to do next, in Norwegian, for showing to the person.
+    pub message: &'static str,
+}
+
+/// The same words in every case, so that the answer tells nothing about
+/// who has a login.
+pub const REGISTRATION_ACCEPTED: RegistrationAccepted = RegistrationAccepted {
+    code: CONFIRMATION_REQUIRED,
+    message: "Takk! Vi har sendt en e-post med en lenke som bekrefter registreringen. \
+              Står virksomheten allerede i leverandørregisteret, går lenken til adressen \
+              registeret har for den, eller registreringen godkjennes av driftsoperatøren. \
+              Du kan logge inn når registreringen er bekreftet. Lenken virker i et begrenset tidsrom.",
+};
+
+/// A supplier registers itself. Nothing is stored as the supplier, and no
+/// login made, until the registration is confirmed by the link emailed for
+/// it: to the address given, for a new organisation number; to the address
+/// the register holds, for a number already in it (where it holds none,
+/// to the address given, and then the operator approves). The answer is
+/// 202 `confirmation_required` in every case, also when the address or the
+/// number already has a login (its holder is emailed instead).
 #[utoipa::path(post, path = "/api/v1/suppliers", tag = "suppliers", request_body = SupplierRegistration,
-    responses((status = 201, body = SupplierView),
-              (status = 409, body = Problem),
+    responses((status = 202, body = RegistrationAccepted,
+               description = "received: the emailed link (or the operator) confirms it; the same answer whatever is on record"),
               (status = 422, body = Problem),
               (status = 429, body = Problem, description = "too many registrations from this address",
                   headers(("Retry-After" = u64, description = "seconds until the next registration is allowed")))))]
@@ -149,24 +180,43 @@ pub async fn register_supplier(
         cpv: b.cpv.iter().map(String::as_str).collect(),
     })?;
     let email = EmailAddress::parse(&b.email).field("email")?;
-    password::check_strength(&b.password).field("password")?;
-    // Charged once the request is sound, before the costly part: the hash.
-    let address = client_address(&req, &state.config.trusted_proxies);
-    throttle.check(address, Instant::now())?;
+    if !outbox::can_receive(email.as_str()) {
+        return Err(AppError::new(
+            ErrorCode::InvalidEmail,
+            "no mail can be sent to this address",
+        )
+        .on_field("email"));
+    }
+    password::check_strength(&b.password, &[&b.email, &b.name, &b.org_number])?;
+    // Charged once the request is sound, before anything is looked up (so
+    // that the register cannot be probed without limit) and before the hash.
+    let client = client_address(&req, &state.config.trusted_proxies);
+    throttle.check(client, Instant::now())?;
+    let accepted = || HttpResponse::Accepted().json(REGISTRATION_ACCEPTED);
+    // A number or an address with a login costs no Argon2 work.
+    let (org_number, address, now) = (profile.org_number.clone(), email.clone(), state.clock.now());
+    let taken = state
+        .db
+        .write(move |c| registration::already_taken(c, &org_number, &address, now))
+        .await?;
+    if taken {
+        return Ok(accepted());
+    }
     let password_hash = password::hash_in_turn(b.password)
         .await
         .map_err(AppError::internal)?;
-    let registration = Registration {
+    let asked = Registration {
         profile,
         email,
         password_hash,
     };
-    let (rate, now) = (state.config.eur_nok, state.clock.now());
-    let supplier = state
+    let links = ConfirmLinks::from_config(&state.config);
+    let clock = state.clock.clone();
+    state
         .db
-        .write(move |c| flow::register(c, registration, rate, now))
+        .write(move |c| registration::register(c, asked, &links, clock.now()))
         .await?;
-    Ok(created(SupplierView::from(supplier)))
+    Ok(accepted())
 }
 
 fn own_supplier_id(caller: &Caller) -> AppResult<String> {
@@ -274,7 +324,7 @@ pub const IMPORT_REGISTER_ERRORS: &[ErrorCode] = codes![
 /// numbers are added, known ones updated, bad rows reported by line.
 #[utoipa::path(post, path = "/api/v1/suppliers/import", tag = "suppliers", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv",
-        description = "header org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv; list cells separated by ';'"),
+        description = "header org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv, optionally email (the firm's address, where registrations for the firm are confirmed; blank keeps the stored one); list cells separated by ';'"),
     responses((status = 200, body = ImportReport),
               (status = 422, body = Problem),
               (status = 413, body = Problem),

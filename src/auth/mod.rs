@@ -2,6 +2,7 @@
 //! turns a bearer token into a `Caller`.
 
 mod caller;
+pub mod link_secret;
 pub mod password;
 pub mod standing;
 pub mod token;

@@ -150,17 +150,17 @@ struct Hashes {
 
 /// Argon2 is slow on purpose: off the async runtime, before the transaction.
 async fn hash_passwords() -> Result<Hashes, String> {
-    let hash = |p: &'static str| {
-        password::check_strength(p).map_err(|e| e.message)?;
+    let hash = |p: &'static str, email: &str| {
+        password::check_strength(p, &[email]).map_err(|e| e.detail)?;
         password::hash(p)
     };
     actix_web::web::block(move || {
         Ok(Hashes {
-            admin: hash(ADMIN_PASSWORD)?,
-            coordinator: hash(COORDINATOR_PASSWORD)?,
+            admin: hash(ADMIN_PASSWORD, ADMIN_EMAIL)?,
+            coordinator: hash(COORDINATOR_PASSWORD, COORDINATOR_EMAIL)?,
             municipalities: MUNICIPALITIES
                 .iter()
-                .map(|_| hash(MUNICIPALITY_PASSWORD))
+                .map(|(number, _)| hash(MUNICIPALITY_PASSWORD, &municipality_email(number)))
                 .collect::<Result<_, String>>()?,
         })
     })

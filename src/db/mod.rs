@@ -25,6 +25,7 @@ pub mod municipalities;
 pub mod notices;
 pub mod organizations;
 pub mod procurements;
+pub mod registrations;
 pub mod schema;
 pub mod suppliers;
 pub mod types;

@@ -107,6 +107,28 @@ fn after(t: NaiveDateTime, d: Duration) -> NaiveDateTime {
 
 /// Queues a message on `conn`, due from `at`; call it inside the
 /// transaction of the change that causes the mail. Returns the message id.
+/// Whether `enqueue` takes mail for the address: what is stored as an
+/// address to write to is checked with this first.
+pub fn can_receive(address: &str) -> bool {
+    address.trim().parse::<lettre::Address>().is_ok()
+}
+
+/// Whether a message with this subject was queued for `to` since `since`.
+pub fn queued_since(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    since: NaiveDateTime,
+) -> DbResult<bool> {
+    let n: i64 = outbox::table
+        .filter(outbox::to_address.eq(to.trim()))
+        .filter(outbox::subject.eq(subject))
+        .filter(outbox::created_at.ge(since))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 pub fn enqueue(
     conn: &mut AnyConnection,
     to: &str,

@@ -191,6 +191,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    registrations (id) {
+        id -> Text,
+        token_hash -> Text,
+        org_number -> Text,
+        name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        employees -> BigInt,
+        annual_turnover_ore -> BigInt,
+        balance_sheet_total_ore -> Nullable<BigInt>,
+        home_municipality -> Text,
+        service_area -> Text,
+        cpv -> Text,
+        confirmer -> Text,
+        sent_to -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        supplier_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     supplier_interest (supplier_id, lot_id) {
         supplier_id -> Text,
         procurement_id -> Text,
@@ -270,6 +296,7 @@ diesel::joinable!(participations -> municipalities (municipality));
 diesel::joinable!(participations -> procurements (procurement_id));
 diesel::joinable!(procurements -> municipalities (host_municipality));
 diesel::joinable!(procurements -> organizations (organization_id));
+diesel::joinable!(registrations -> suppliers (supplier_id));
 diesel::joinable!(supplier_interest -> lots (lot_id));
 diesel::joinable!(supplier_interest -> procurements (procurement_id));
 diesel::joinable!(supplier_interest -> suppliers (supplier_id));
@@ -297,6 +324,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     participations,
     procurements,
+    registrations,
     supplier_interest,
     suppliers,
     users,

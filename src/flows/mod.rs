@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod mandates;
 pub mod municipalities;
 pub mod participation;
+pub mod registration;
 pub mod suppliers;
 pub mod vote_link;
 

@@ -1,5 +1,5 @@
-//! Suppliers: registering with a login, correcting the profile, and the
-//! register loaded from CSV.
+//! Suppliers: the login a confirmed registration becomes (`registration`
+//! decides when), correcting the profile, and the register loaded from CSV.
 
 use chrono::{DateTime, Utc};
 
@@ -24,9 +24,11 @@ pub struct Registration {
     pub password_hash: String,
 }
 
-/// Registers a supplier with a login. One already in the register (imported,
-/// without a login) is completed, not duplicated; one with a login is a 409
-/// `supplier_exists`. Answers the supplier as stored.
+/// Makes a registration the supplier's profile and login, once
+/// `flows::registration` has it confirmed (never straight from a request:
+/// that would let anyone take over a supplier of the register). One already
+/// in the register (imported, without a login) is completed, not duplicated;
+/// one with a login is a 409 `supplier_exists`. Answers the supplier as stored.
 pub fn register(
     conn: &mut AnyConnection,
     registration: Registration,

@@ -2,6 +2,7 @@
 //! body and an HTML body. Pure: data in, text out; user data in the HTML is
 //! escaped by maud.
 
+pub mod accounts;
 pub mod follow_up;
 pub mod words;
 

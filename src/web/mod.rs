@@ -1,8 +1,10 @@
 //! Server-rendered pages for people, in Norwegian: the voting page that
-//! email links open, and the supplier's view of a published procurement
+//! email links open, the page that confirms a supplier's registration
+//! (`confirm`), and the supplier's view of a published procurement
 //! (`supplier`, with its maps in `map`). Escaped by maud,
 //! readable on a phone, with no script and nothing fetched from elsewhere.
 
+pub mod confirm;
 pub mod home;
 pub mod map;
 pub mod supplier;
@@ -17,6 +19,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/vote/{token}", web::get().to(vote::show))
         .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
+        .route("/confirm/{token}", web::get().to(confirm::show))
+        .route("/confirm/{token}", web::head().to(confirm::show))
+        .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
         .route("/procurements/{id}", web::head().to(supplier::show));
 }

@@ -327,6 +327,38 @@ mod vote_page {
             (Some("join"), Some("email"))
         );
     }
+
+    #[actix_web::test]
+    async fn a_person_confirms_a_registration_in_a_real_browser() {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let app = crate::helpers::spawn_app().await;
+        let r = app
+            .post(
+                "/api/v1/suppliers",
+                None,
+                json!({"org_number": "974760673", "name": "Fjord Catering AS",
+                       "email": "post@fjordcatering.no", "password": crate::helpers::PASSWORD,
+                       "employees": 12, "annual_turnover_ore": 610_000_000_i64,
+                       "home_municipality": "4601", "service_area": ["46"], "cpv": ["5552"]}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 202, "{}", r.body);
+        let link = app.confirmation_link_to("post@fjordcatering.no").await;
+
+        browser.open(&format!("{}{link}", app.address)).await;
+        let form = browser.text_with("Bekreft e-postadressen din").await;
+        assert!(form.contains("974760673"), "{form}");
+        assert!(form.contains("post@fjordcatering.no"), "{form}");
+        browser.screenshot("confirm-form").await;
+        browser.click("button[type=submit]").await;
+        let done = browser.text_with("Registreringen er bekreftet").await;
+        assert!(done.contains("kan nå logge inn"), "{done}");
+        browser.screenshot("confirm-done").await;
+        app.login("post@fjordcatering.no", crate::helpers::PASSWORD)
+            .await;
+    }
 }
 
 mod api_docs {

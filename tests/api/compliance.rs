@@ -477,17 +477,17 @@ async fn cleaning_published(app: &TestApp) -> Cleaning {
 }
 
 async fn supplier(app: &TestApp) -> String {
-    let r = app
-        .post(
-            "/api/v1/suppliers",
-            None,
+    let token = app
+        .register_supplier(
             json!({"org_number": "923609016", "name": "Vask og Rent AS", "email": "post@vaskogrent.no",
                    "password": PASSWORD, "employees": 40, "annual_turnover_ore": 3_000_000_000_i64,
                    "home_municipality": "4601", "service_area": ["46"], "cpv": ["909"]}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.body["id"].as_str().expect("id").to_string()
+    app.my_supplier_profile(&token).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
 }
 
 async fn award(app: &TestApp, token: &str, id: &str, awards: Value) -> Reply {

@@ -214,7 +214,7 @@ pub struct Scenario {
 
 /// The school-meals scenario of `procurements.rs` (domain.md §11) up to
 /// closing: four join, two decline.
-async fn school_meals_closed(app: &TestApp) -> Scenario {
+pub async fn school_meals_closed(app: &TestApp) -> Scenario {
     let s = app
         .scenario()
         .municipalities(&["4601", "4631", "4627", "4624"])
@@ -270,7 +270,7 @@ async fn school_meals_closed(app: &TestApp) -> Scenario {
     }
 }
 
-async fn publish(app: &TestApp, s: &Scenario) {
+pub async fn publish(app: &TestApp, s: &Scenario) {
     // What the value makes mandatory (tests/api/compliance.rs).
     crate::compliance::comply(
         app,

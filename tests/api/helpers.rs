@@ -392,6 +392,123 @@ impl TestApp {
         r.body["id"].as_str().expect("id").to_string()
     }
 
+    /// The newest email to `to` as it was written to the outbox: (subject, text).
+    pub async fn last_mail_to(&self, to: &str) -> Option<(String, String)> {
+        let to = to.to_lowercase();
+        self.db()
+            .read(move |c| {
+                Ok::<_, samkjop::db::DbError>(
+                    outbox::list(c, None, 100_000, 0)?
+                        .into_iter()
+                        .find(|m| m.to_address == to)
+                        .map(|m| (m.subject, m.body_text)),
+                )
+            })
+            .await
+            .expect("the outbox")
+    }
+
+    /// The path of the confirmation link in the newest email to `to` that has one.
+    pub async fn confirmation_link_to(&self, to: &str) -> String {
+        let to = to.to_lowercase();
+        let wanted = to.clone();
+        let text = self
+            .db()
+            .read(move |c| {
+                Ok::<_, samkjop::db::DbError>(
+                    outbox::list(c, None, 100_000, 0)?
+                        .into_iter()
+                        .find(|m| m.to_address == wanted && m.body_text.contains("/confirm/"))
+                        .map(|m| m.body_text),
+                )
+            })
+            .await
+            .expect("the outbox")
+            .unwrap_or_else(|| panic!("no confirmation link was emailed to {to}"));
+        let start = text.find("/confirm/").expect("a link");
+        let end = text[start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| start + e);
+        text[start..end].to_string()
+    }
+
+    /// Opens the confirmation link emailed to `to` as its reader does: the
+    /// page (which must show the button and change nothing), then the button.
+    /// Answers the page the button leads to.
+    pub async fn confirm_link_sent_to(&self, to: &str) -> Reply {
+        let path = self.confirmation_link_to(to).await;
+        let page = self.get(&path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(
+            page.body
+                .as_str()
+                .unwrap_or("")
+                .contains("Bekreft</button>"),
+            "the page shows the button: {}",
+            page.body
+        );
+        self.raw(
+            awc::http::Method::POST,
+            &path,
+            None,
+            "application/x-www-form-urlencoded",
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// Registers a supplier as its person does: sends the registration,
+    /// confirms by the link in the email it gets, and, for a number the
+    /// register holds without an address, has the operator approve; then
+    /// logs in. Answers the supplier's token.
+    pub async fn register_supplier(&self, registration: Value) -> String {
+        let email = registration["email"]
+            .as_str()
+            .expect("an email")
+            .to_string();
+        let password = registration["password"]
+            .as_str()
+            .expect("a password")
+            .to_string();
+        let r = self.post("/api/v1/suppliers", None, registration).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        assert_eq!(r.code(), "confirmation_required");
+        let done = self.confirm_link_sent_to(&email).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let html = done.body.as_str().unwrap_or("").to_string();
+        if html.contains("driftsoperatøren må godkjenne") {
+            let admin = self.admin_token().await;
+            let pending = self.get("/api/v1/admin/registrations", Some(&admin)).await;
+            let id = pending
+                .body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["email"] == email.to_lowercase())
+                .and_then(|p| p["id"].as_str())
+                .unwrap_or_else(|| panic!("{email} waits for the operator: {}", pending.body))
+                .to_string();
+            let approved = self
+                .post(
+                    &format!("/api/v1/admin/registrations/{id}/approve"),
+                    Some(&admin),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+        } else {
+            assert!(html.contains("Registreringen er bekreftet"), "{html}");
+        }
+        self.login(&email, &password).await
+    }
+
+    /// The supplier's profile as it reads it.
+    pub async fn my_supplier_profile(&self, token: &str) -> Value {
+        let me = self.get("/api/v1/suppliers/me", Some(token)).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+        me.body
+    }
+
     /// Creates a user and logs in as it.
     pub async fn user_token(
         &self,

@@ -493,10 +493,8 @@ async fn the_size_class_takes_turnover_or_balance_sheet() {
     // 8 staff, NOK 30 000 000 turnover: above the micro turnover limit (EUR
     // 2 M = NOK 23 000 000 at the configured rate) but with a NOK 20 000 000
     // balance sheet within the micro balance-sheet limit: micro.
-    let r = app
-        .post(
-            "/api/v1/suppliers",
-            None,
+    let token = app
+        .register_supplier(
             json!({"org_number": "974760673", "name": "Fjord Catering AS",
                    "email": "post@fjordcatering.no", "password": crate::helpers::PASSWORD,
                    "employees": 8, "annual_turnover_ore": 3_000_000_000_i64,
@@ -504,14 +502,11 @@ async fn the_size_class_takes_turnover_or_balance_sheet() {
                    "home_municipality": "4601", "service_area": ["46"], "cpv": ["5552"]}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(r.body["size_class"], "micro", "{}", r.body);
-    assert_eq!(r.body["balance_sheet_total_ore"], 2_000_000_000_i64);
+    let me = app.my_supplier_profile(&token).await;
+    assert_eq!(me["size_class"], "micro", "{me}");
+    assert_eq!(me["balance_sheet_total_ore"], 2_000_000_000_i64);
 
     // A larger balance sheet leaves the turnover to decide: small.
-    let token = app
-        .login("post@fjordcatering.no", crate::helpers::PASSWORD)
-        .await;
     let r = app
         .patch(
             "/api/v1/suppliers/me",

@@ -19,6 +19,7 @@ mod operations;
 mod participation;
 mod procurements;
 mod revocation;
+mod registration;
 mod scenario;
 mod security;
 mod smtp_server;

@@ -150,19 +150,15 @@ async fn import_register(app: &TestApp, admin: &str) {
     );
 }
 
-/// Fjord Catering (supplier A, imported) opens an account with the register's figures.
+/// Fjord Catering (supplier A, imported without an address) opens an
+/// account with the register's figures; the operator approves it.
 async fn supplier_a(app: &TestApp) -> String {
-    let r = app
-        .post(
-            "/api/v1/suppliers",
-            None,
-            json!({"org_number": "910000004", "name": "Fjord Catering AS", "email": "post@fjordcatering.no",
-                   "password": PASSWORD, "employees": 12, "annual_turnover_ore": 1_200_000_000_i64,
-                   "home_municipality": "4601", "service_area": ["46"], "cpv": ["5552"]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    app.login("post@fjordcatering.no", PASSWORD).await
+    app.register_supplier(
+        json!({"org_number": "910000004", "name": "Fjord Catering AS", "email": "post@fjordcatering.no",
+               "password": PASSWORD, "employees": 12, "annual_turnover_ore": 1_200_000_000_i64,
+               "home_municipality": "4601", "service_area": ["46"], "cpv": ["5552"]}),
+    )
+    .await
 }
 
 /// A procurement published after splitting the meals lot by county.

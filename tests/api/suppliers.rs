@@ -14,22 +14,15 @@ fn registration(org: &str, email: &str) -> Value {
 #[actix_web::test]
 async fn a_supplier_registers_and_gets_its_sme_class() {
     let app = spawn_app().await;
-    let r = app
-        .post(
-            "/api/v1/suppliers",
-            None,
-            registration("974760673", "post@fjordcatering.no"),
-        )
+    let token = app
+        .register_supplier(registration("974760673", "post@fjordcatering.no"))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let me = app.my_supplier_profile(&token).await;
+    assert_eq!(me["org_number"], "974760673");
     // 12 people and NOK 6.1 M: not micro (10 or more staff), small.
-    assert_eq!(r.body["size_class"], "small");
-    assert_eq!(r.body["service_area"], json!(["46", "4601"]));
-    assert_eq!(r.body["cpv"], json!(["5552"]));
-
-    let token = app.login("post@fjordcatering.no", PASSWORD).await;
-    let me = app.get("/api/v1/suppliers/me", Some(&token)).await;
-    assert_eq!(me.body["org_number"], "974760673");
+    assert_eq!(me["size_class"], "small");
+    assert_eq!(me["service_area"], json!(["46", "4601"]));
+    assert_eq!(me["cpv"], json!(["5552"]));
 
     // Grows past 250 staff: large.
     let grown = app
@@ -69,16 +62,8 @@ async fn a_supplier_registers_and_gets_its_sme_class() {
 #[actix_web::test]
 async fn a_supplier_cannot_register_twice_or_with_a_bad_org_number() {
     let app = spawn_app().await;
-    assert_eq!(
-        app.post(
-            "/api/v1/suppliers",
-            None,
-            registration("974760673", "a@fjord.no")
-        )
-        .await
-        .status,
-        StatusCode::CREATED
-    );
+    app.register_supplier(registration("974760673", "a@fjord.no"))
+        .await;
     let twice = app
         .post(
             "/api/v1/suppliers",
@@ -86,9 +71,17 @@ async fn a_supplier_cannot_register_twice_or_with_a_bad_org_number() {
             registration("974760673", "b@fjord.no"),
         )
         .await;
+    // Answered as any registration; the login's owner is told instead.
     assert_eq!(
         (twice.status, twice.code()),
-        (StatusCode::CONFLICT, "supplier_exists")
+        (StatusCode::ACCEPTED, "confirmation_required")
+    );
+    let (subject, text) = app.last_mail_to("a@fjord.no").await.expect("a note");
+    assert_eq!(subject, "Forsøk på ny registrering i Samkjøp");
+    assert!(text.contains("974760673"), "{text}");
+    assert!(
+        app.last_mail_to("b@fjord.no").await.is_none(),
+        "nothing to confirm for the second address"
     );
     let bad = app
         .post(
@@ -174,17 +167,14 @@ async fn the_register_import_keeps_good_rows_and_reports_bad_ones_by_line() {
         (Some(0), Some(1))
     );
 
-    // The imported supplier later registers itself: its record is completed.
-    let reg = app
-        .post(
-            "/api/v1/suppliers",
-            None,
-            registration("974760673", "post@fjordcatering.no"),
-        )
+    // The imported supplier later registers itself; the register holds no
+    // address for it, so the operator approves: its record is completed.
+    let token = app
+        .register_supplier(registration("974760673", "post@fjordcatering.no"))
         .await;
-    assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.body);
     assert_eq!(
-        reg.body["employees"], 12,
+        app.my_supplier_profile(&token).await["employees"],
+        12,
         "the supplier's own figures replace the register's"
     );
 }
@@ -273,14 +263,26 @@ async fn a_register_over_the_size_limit_is_refused_and_nothing_lands() {
         (r.status, r.code()),
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
     );
-    // Nothing of the refused file was imported: the number registers afresh.
-    let registered = app
+    // Nothing of the refused file was imported: the number registers afresh,
+    // confirmed by its own address, not by the operator.
+    let r = app
         .post(
             "/api/v1/suppliers",
             None,
             registration("974760673", "a@fjord.no"),
         )
         .await;
-    assert_eq!(registered.status, StatusCode::CREATED);
-    assert_eq!(registered.body["created_at"], registered.body["updated_at"]);
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let done = app.confirm_link_sent_to("a@fjord.no").await;
+    assert!(
+        done.body
+            .as_str()
+            .unwrap_or("")
+            .contains("Registreringen er bekreftet"),
+        "{}",
+        done.body
+    );
+    let token = app.login("a@fjord.no", PASSWORD).await;
+    let me = app.my_supplier_profile(&token).await;
+    assert_eq!(me["created_at"], me["updated_at"]);
 }

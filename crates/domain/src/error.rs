@@ -101,6 +101,10 @@ error_codes! {
     // 403, 404, 405.
     Forbidden = "forbidden", 403,
         "Ingen tilgang" / "Forbidden";
+    /// The right password of a registration whose link has not been used
+    /// yet (or that waits for the operator): no login before it is confirmed.
+    RegistrationPending = "registration_pending", 403,
+        "Registreringen er ikke bekreftet ennå" / "Registration not yet confirmed";
     NotFound = "not_found", 404,
         "Ikke funnet" / "Not found";
     MethodNotAllowed = "method_not_allowed", 405,

@@ -22,6 +22,7 @@ pub mod money;
 pub mod org_number;
 pub mod procurement;
 pub mod reference;
+pub mod registration;
 pub mod role;
 pub mod size_class;
 pub mod special_services;
