@@ -26,6 +26,7 @@ pub mod notices;
 pub mod organizations;
 pub mod procurements;
 pub mod schema;
+pub mod sessions;
 pub mod suppliers;
 pub mod types;
 pub mod users;

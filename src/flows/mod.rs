@@ -20,6 +20,7 @@ pub mod lifecycle;
 pub mod mandates;
 pub mod municipalities;
 pub mod participation;
+pub mod sessions;
 pub mod suppliers;
 pub mod vote_link;
 
