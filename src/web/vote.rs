@@ -233,7 +233,9 @@ async fn context(
             "Anskaffelsen finnes ikke lenger.",
         ));
     };
-    open_for_answers(&aggregate)?;
+    if let Some(page) = closed_for_answers(&aggregate) {
+        return Err(page);
+    }
     Ok((
         claims.clone(),
         Context {
@@ -247,25 +249,20 @@ async fn context(
 }
 
 /// A page saying why no answer can be given, unless the procurement is open.
-pub(crate) fn open_for_answers(aggregate: &Aggregate) -> Result<(), HttpResponse> {
+pub(crate) fn closed_for_answers(aggregate: &Aggregate) -> Option<HttpResponse> {
     match aggregate.procurement.status {
-        ProcurementStatus::Open => {}
-        ProcurementStatus::Cancelled => {
-            return Err(notice(
-                StatusCode::GONE,
-                "Anskaffelsen er avlyst",
-                "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare.",
-            ))
-        }
-        _ => {
-            return Err(notice(
-                StatusCode::CONFLICT,
-                "Påmeldingen er stengt",
-                "Svarfristen er ute, og deltakerlisten er låst.",
-            ))
-        }
+        ProcurementStatus::Open => None,
+        ProcurementStatus::Cancelled => Some(notice(
+            StatusCode::GONE,
+            "Anskaffelsen er avlyst",
+            "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare.",
+        )),
+        _ => Some(notice(
+            StatusCode::CONFLICT,
+            "Påmeldingen er stengt",
+            "Svarfristen er ute, og deltakerlisten er låst.",
+        )),
     }
-    Ok(())
 }
 
 pub async fn show(state: State, keys: web::Data<Keys>, token: web::Path<String>) -> HttpResponse {

@@ -568,7 +568,7 @@ async fn a_coordinator_proposes_fills_and_opens_a_procurement_through_the_pages(
     assert_eq!(api.body["invited"], json!(["4601", "4631"]));
     assert_eq!(api.body["framework_agreement"], true);
 
-    let draft = get(&app, &jar, &created.location()).await;
+    let draft = get(&app, &jar, created.location()).await;
     assert!(draft.html.contains("Utkastet er lagret."), "{}", draft.html);
     let token = draft.csrf();
     let early = post(

@@ -16,7 +16,7 @@ use crate::flows::invitations::leader_name;
 use crate::flows::participation::decide;
 use crate::state::State;
 use crate::web::session::{Posted, Session};
-use crate::web::vote::{explain, form_body, open_for_answers, receipt_body, Context, FormValues};
+use crate::web::vote::{closed_for_answers, explain, form_body, receipt_body, Context, FormValues};
 
 /// The invitation of the person's municipality, open for answers.
 async fn context(state: &State, session: &Session, id: &str) -> Result<Context, HttpResponse> {
@@ -50,7 +50,9 @@ async fn context(state: &State, session: &Session, id: &str) -> Result<Context, 
     if aggregate.participation(&number).is_none() {
         return Err(not_found(session));
     }
-    open_for_answers(&aggregate)?;
+    if let Some(page) = closed_for_answers(&aggregate) {
+        return Err(page);
+    }
     Ok(Context {
         municipality: number,
         aggregate,

@@ -68,7 +68,7 @@ const APP_CSS: &str = "
 header{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center}header nav ul{display:flex;flex-wrap:wrap;gap:.3em 1.2em;list-style:none;margin:0;padding:0}
 header nav a{font-weight:400;text-decoration:underline}header form{margin-left:auto}header .who{font-size:.9em}
 header button{background:transparent;border:1px solid #fff;padding:.3em .8em;font-size:.9em}
-main{max-width:60em}
+main{max-width:60em}.row .field{flex:1 1 14em}
 input[type=text],input[type=email],input[type=password],input[type=date],input[type=datetime-local]{width:100%;box-sizing:border-box;padding:.5em;font-size:1em;border:1px solid #767676;border-radius:4px}
 input[type=number]{border-color:#767676}input[type=checkbox]{width:1.2em;height:1.2em;vertical-align:middle}
 :focus-visible{outline:3px solid #b35900;outline-offset:2px}

@@ -357,11 +357,11 @@ fn summary(v: &View<'_>) -> Markup {
                 }
             }
         }
-        p { "Samlet anslått verdi: " strong { (words::amount(s.total_contract_value_ore)) } ", høyst " (words::amount(s.total_max_contract_value_ore)) "." }
+        p { "Samlet anslått verdi: " strong { (words::amount(s.total_contract_value_ore)) } " Høyst: " (words::amount(s.total_max_contract_value_ore)) }
         h3 { "Regelverk" }
         p { "Anskaffelsen er " strong { (words::regime(r.regime, r.special_services)) } ", og " (notice_words(r.notice)) "." }
-        p { "Vurdert ut fra " @match r.basis { Basis::Maximum => "den høyeste verdien", Basis::Estimate => "den anslåtte verdien" }
-            ": " (words::amount(r.value_ore)) ". Terskelverdiene gjelder fra " (r.thresholds_valid_from.format("%d.%m.%Y").to_string())
+        p { "Verdien som avgjør, " @match r.basis { Basis::Maximum => "den høyeste", Basis::Estimate => "den anslåtte" }
+            ": " (words::amount(r.value_ore)) " Terskelverdiene gjelder fra " (r.thresholds_valid_from.format("%d.%m.%Y").to_string())
             " (nasjonal " (words::amount(r.national_threshold_ore)) ", EØS " (words::amount(r.eea_threshold_ore)) ")."
             @if !parts.is_empty() { " Anskaffelsesforskriften del " (parts.join(", ")) " gjelder." } }
         @if !r.warnings.is_empty() {
