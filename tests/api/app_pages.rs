@@ -363,6 +363,30 @@ async fn logging_out_ends_the_session_on_the_server() {
         (again.status, again.location()),
         (StatusCode::SEE_OTHER, "/app/login")
     );
+    // Logging in again from a browser that still holds a session ends that one.
+    let (old, _) = log_in(&app, COORDINATOR, PASSWORD).await;
+    let mut renewed = old.clone();
+    let form = get(&app, &Jar::default(), "/app/login").await;
+    renewed.keep(&form);
+    let token = form.csrf();
+    let done = post(
+        &app,
+        &renewed,
+        "/app/login",
+        &[
+            ("csrf_token", &token),
+            ("email", COORDINATOR),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    renewed.keep(&done);
+    assert_eq!(get(&app, &renewed, "/app/").await.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, &old, "/app/").await.location(),
+        "/app/login",
+        "the session it replaced is over"
+    );
     let mut fresh = Jar::default();
     fresh.keep(&out);
     let bye = get(&app, &fresh, "/app/login?utlogget=1").await;

@@ -17,7 +17,8 @@ use crate::flows::sessions as flow;
 use crate::state::State;
 use crate::web::csrf;
 use crate::web::session::{
-    cleared_cookie, current, see_other, session_cookie, Fields, Posted, Refusal,
+    cleared_cookie, cookie_value, current, see_other, session_cookie, Fields, Posted, Refusal,
+    COOKIE,
 };
 
 #[derive(serde::Deserialize)]
@@ -107,9 +108,16 @@ pub async fn submit(
     attempt.succeeded();
     let limits = state.config.sessions;
     let now = state.clock.now();
+    // A session this browser had before is ended, not left to expire.
+    let previous = cookie_value(&req, COOKIE).map(|id| flow::hash_id(&id));
     let started = state
         .db
-        .write(move |c| flow::start(c, &user.id, limits, now))
+        .write(move |c| {
+            if let Some(previous) = previous {
+                flow::end(c, &previous)?;
+            }
+            flow::start(c, &user.id, limits, now)
+        })
         .await;
     let Ok(started) = started else {
         return Refusal::Unavailable.error_response();
