@@ -65,6 +65,16 @@ pub struct Config {
     pub registrations_per_hour_per_address: u32,
     /// How long the link that confirms a supplier's registration works.
     pub confirmation_ttl_hours: i64,
+    /// How long a session of the pages under /app/ lasts.
+    pub sessions: SessionLimits,
+}
+
+/// A page session ends after `idle` without a request, and at `absolute`
+/// after the login whatever happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -106,6 +116,8 @@ struct FileConfig {
     trusted_proxies: Option<Vec<String>>,
     forwarded_header: Option<String>,
     confirmation_ttl_hours: Option<i64>,
+    session_idle_minutes: Option<i64>,
+    session_max_hours: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -255,6 +267,16 @@ impl Config {
                 "SAMKJOP_CONFIRMATION_TTL_HOURS must be 1 to 720 hours".into(),
             ));
         }
+        let sessions = session_limits(
+            parse_num(
+                "SAMKJOP_SESSION_IDLE_MINUTES",
+                file.session_idle_minutes.unwrap_or(60),
+            )?,
+            parse_num(
+                "SAMKJOP_SESSION_MAX_HOURS",
+                file.session_max_hours.unwrap_or(12),
+            )?,
+        )?;
         Ok(Config {
             environment,
             bind,
@@ -286,8 +308,30 @@ impl Config {
             trusted_proxies,
             registrations_per_hour_per_address,
             confirmation_ttl_hours,
+            sessions,
         })
     }
+}
+
+/// Both limits positive, the idle one within the absolute one, and neither
+/// beyond a week (a typo of minutes for hours must not keep a browser
+/// logged in for months).
+fn session_limits(idle_minutes: i64, max_hours: i64) -> Result<SessionLimits, ConfigError> {
+    if !(1..=7 * 24).contains(&max_hours) {
+        return Err(ConfigError(
+            "SAMKJOP_SESSION_MAX_HOURS must be from 1 to 168".into(),
+        ));
+    }
+    if !(1..=max_hours * 60).contains(&idle_minutes) {
+        return Err(ConfigError(
+            "SAMKJOP_SESSION_IDLE_MINUTES must be from 1 to SAMKJOP_SESSION_MAX_HOURS in minutes"
+                .into(),
+        ));
+    }
+    Ok(SessionLimits {
+        idle: chrono::Duration::minutes(idle_minutes),
+        absolute: chrono::Duration::hours(max_hours),
+    })
 }
 
 impl Config {
@@ -517,6 +561,28 @@ mod tests {
         assert_eq!(c.public_url, "http://0.0.0.0:9000");
         assert_eq!(c.database_url, "postgres://x@h/db");
         assert_eq!(c.environment, Environment::Development);
+    }
+
+    #[test]
+    fn sessions_last_an_hour_idle_and_twelve_hours_at_most_unless_set() {
+        let c = Config::defaults_with(env_of(&[])).unwrap();
+        assert_eq!(c.sessions.idle, chrono::Duration::minutes(60));
+        assert_eq!(c.sessions.absolute, chrono::Duration::hours(12));
+        let set = Config::defaults_with(env_of(&[
+            ("SAMKJOP_SESSION_IDLE_MINUTES", "15"),
+            ("SAMKJOP_SESSION_MAX_HOURS", "8"),
+        ]))
+        .unwrap();
+        assert_eq!(set.sessions.idle, chrono::Duration::minutes(15));
+        assert_eq!(set.sessions.absolute, chrono::Duration::hours(8));
+        for bad in [
+            ("SAMKJOP_SESSION_IDLE_MINUTES", "0"),
+            ("SAMKJOP_SESSION_IDLE_MINUTES", "721"),
+            ("SAMKJOP_SESSION_MAX_HOURS", "169"),
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([bad]));
+            assert!(Config::defaults_with(env_of(pairs)).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

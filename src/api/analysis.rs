@@ -1,9 +1,8 @@
 //! `GET /api/v1/procurements/{id}/analysis`: for each lot, the local SMEs
 //! of its trade that its size and its area shut out, with splits that would
-//! let them in (api.md "Analysis: who is shut out"). The handler gathers
-//! the facts; `domain::analysis::analyse` decides.
-
-use std::collections::{BTreeSet, HashMap};
+//! let them in (api.md "Analysis: who is shut out"). `read::analysis`
+//! gathers the facts, as for the coordinator's page; `domain::analysis::analyse`
+//! decides.
 
 use actix_web::web;
 
@@ -14,16 +13,10 @@ use super::procurements::VISIBLE;
 use super::schemas;
 use super::State;
 use crate::auth::Caller;
-use crate::db::procurements::Aggregate;
-use crate::db::suppliers::{self, Supplier};
-use crate::db::{interest, DbError};
-use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::analysis::Analysis;
 use crate::domain::codes;
-use crate::domain::summary::Summary;
 use crate::domain::ErrorCode;
-use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Ore, ServiceArea};
-use crate::error::{AppError, AppResult, Problem};
-use crate::flows::lifecycle;
+use crate::error::{AppResult, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/analysis", web::get().to(analysis));
@@ -49,163 +42,7 @@ pub async fn analysis(
     Language(lang): Language,
     id: web::Path<String>,
 ) -> AppResult<Localized<Analysis>> {
-    let id = id.into_inner();
-    let (aggregate, _) = visible(&state, &caller, id.clone()).await?;
-    let summary = lifecycle::summary_of(&aggregate, &state.config.thresholds, state.clock.now())?;
-    let (register, interest) = state
-        .db
-        .read(move |c| Ok::<_, DbError>((suppliers::list_all(c)?, interest::counts(c, &id)?)))
-        .await?;
-    let lots = lot_facts(&aggregate, &summary, &interest)?;
-    let factor = state.config.capacity_factor;
-    // Tens of milliseconds of CPU at national scale: off the async workers.
-    let answer =
-        web::block(move || analyse(&lots, &supplier_facts(&register), factor, lang)).await?;
+    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
+    let answer = crate::read::analysis::analysis(&state, &aggregate, lang).await?;
     Ok(Localized(lang, answer))
-}
-
-/// Each active lot with its combined yearly value (from the summary) and
-/// the yearly value of each joined municipality's volume on it, which the
-/// sub-lots of a suggested split add up.
-pub fn lot_facts(
-    aggregate: &Aggregate,
-    summary: &Summary,
-    interest: &HashMap<String, usize>,
-) -> AppResult<Vec<LotFacts>> {
-    let joined: BTreeSet<&str> = aggregate.joined().collect();
-    let values: HashMap<&str, Ore> = summary
-        .lots
-        .iter()
-        .map(|l| (l.lot_id.as_str(), l.annual_value_ore))
-        .collect();
-    aggregate
-        .lots
-        .iter()
-        .map(|lot| {
-            let stored = |e: Invalid| AppError::internal(format!("lot {}: {}", lot.id, e.message));
-            let area = lot
-                .area
-                .iter()
-                .map(|m| Kommunenummer::parse(m))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(stored)?;
-            let mut municipality_values = Vec::new();
-            for v in aggregate.volumes.iter().filter(|v| v.lot_id == lot.id) {
-                if !joined.contains(v.municipality.as_str()) {
-                    continue;
-                }
-                let value =
-                    Ore::from_i128(i128::from(v.annual_quantity) * i128::from(lot.unit_price_ore))?;
-                let number = Kommunenummer::parse(&v.municipality).map_err(stored)?;
-                municipality_values.push((number, value));
-            }
-            Ok(LotFacts {
-                lot_id: lot.id.clone(),
-                title: lot.title.clone(),
-                cpv: Cpv::parse(&lot.cpv).map_err(stored)?,
-                area,
-                annual_value: values.get(lot.id.as_str()).copied().ok_or_else(|| {
-                    AppError::internal(format!("lot {} is missing from its summary", lot.id))
-                })?,
-                municipality_values,
-                interested_suppliers: interest.get(&lot.id).copied().unwrap_or(0),
-            })
-        })
-        .collect()
-}
-
-/// The supplier register as the analysis reads it. Every conversion goes
-/// through here, so that its result can be cached (keyed by the register's
-/// last change) when loading it per request becomes too slow. A row that
-/// no longer parses (it was checked on the way in) is left out and logged:
-/// one corrupt supplier must not take the analysis down for everyone.
-pub fn supplier_facts(register: &[Supplier]) -> Vec<SupplierFacts> {
-    let mut facts = Vec::with_capacity(register.len());
-    let mut corrupt = 0usize;
-    for row in register {
-        match supplier_fact(row) {
-            Ok(f) => facts.push(f),
-            Err(e) => {
-                corrupt += 1;
-                if corrupt <= 5 {
-                    tracing::warn!(supplier = %row.id, code = %e.code, reason = %e.message,
-                        "a stored supplier does not parse; left out of the analysis");
-                }
-            }
-        }
-    }
-    if corrupt > 5 {
-        tracing::warn!(
-            corrupt,
-            "stored suppliers that do not parse were left out of the analysis"
-        );
-    }
-    facts
-}
-
-fn supplier_fact(s: &Supplier) -> Result<SupplierFacts, Invalid> {
-    Ok(SupplierFacts {
-        id: s.id.clone(),
-        size_class: s.size_class,
-        annual_turnover: Ore::non_negative(s.annual_turnover_ore, "annual_turnover_ore")?,
-        home: Kommunenummer::parse(&s.home_municipality)?,
-        service_area: ServiceArea::parse(&s.service_area)?,
-        cpv: s
-            .cpv
-            .iter()
-            .map(|c| CpvPrefix::parse(c))
-            .collect::<Result<_, _>>()?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::SizeClass;
-
-    fn row(id: &str, size_class: SizeClass, home: &str, area: &[&str], cpv: &[&str]) -> Supplier {
-        let at = chrono::DateTime::from_timestamp(0, 0)
-            .expect("the epoch")
-            .naive_utc();
-        Supplier {
-            id: id.into(),
-            org_number: "974760673".into(),
-            name: "Fjord Catering AS".into(),
-            email: None,
-            employees: 12,
-            annual_turnover_ore: 610_000_000,
-            size_class,
-            home_municipality: home.into(),
-            service_area: area.iter().map(|s| s.to_string()).collect(),
-            cpv: cpv.iter().map(|s| s.to_string()).collect(),
-            created_at: at,
-            updated_at: at,
-            balance_sheet_total_ore: None,
-        }
-    }
-
-    // A size class that is not one fails already in `db`, as a corrupt row.
-    #[test]
-    fn stored_suppliers_become_facts_and_corrupt_rows_are_left_out() {
-        let register = [
-            row(
-                "a",
-                SizeClass::Small,
-                "4601",
-                &["46", "4601"],
-                &["5552", "909"],
-            ),
-            row("c", SizeClass::Micro, "9999", &[], &["5552"]),
-            row("d", SizeClass::Micro, "4601", &["4601"], &["5x"]),
-        ];
-        let facts = supplier_facts(&register);
-        assert_eq!(facts.len(), 1);
-        let a = &facts[0];
-        assert_eq!(
-            (a.id.as_str(), a.size_class, a.annual_turnover),
-            ("a", SizeClass::Small, Ore::new(610_000_000))
-        );
-        assert_eq!(a.service_area.entries(), vec!["46", "4601"]);
-        assert_eq!(a.cpv.len(), 2);
-    }
 }

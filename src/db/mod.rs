@@ -27,6 +27,7 @@ pub mod organizations;
 pub mod procurements;
 pub mod registrations;
 pub mod schema;
+pub mod sessions;
 pub mod suppliers;
 pub mod types;
 pub mod users;

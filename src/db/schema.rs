@@ -280,6 +280,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(compliance_justifications -> procurements (procurement_id));
 diesel::joinable!(compliance_settings -> procurements (procurement_id));
 diesel::joinable!(contract_awards -> lots (lot_id));
@@ -308,6 +319,7 @@ diesel::joinable!(volumes -> lots (lot_id));
 diesel::joinable!(volumes -> procurements (procurement_id));
 diesel::joinable!(vote_links -> municipalities (municipality));
 diesel::joinable!(vote_links -> procurements (procurement_id));
+diesel::joinable!(web_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     compliance_justifications,
@@ -330,4 +342,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     volumes,
     vote_links,
+    web_sessions,
 );

@@ -104,6 +104,8 @@ pub fn change_password(
     password_hash: &str,
 ) -> AppResult<Account> {
     users::set_password(conn, user_id, password_hash)?;
+    // The pages' sessions end with the tokens.
+    crate::db::sessions::delete_of_user(conn, user_id)?;
     let account = users::find_account(conn, user_id)?.ok_or_else(|| {
         AppError::new(
             ErrorCode::TokenRevoked,
@@ -156,6 +158,9 @@ pub fn set_disabled(
         }
     }
     users::set_disabled(conn, user_id, disabled)?;
+    if disabled {
+        crate::db::sessions::delete_of_user(conn, user_id)?;
+    }
     tracing::info!(user = %user_id, by = %actor_id, disabled, "account (dis)abled; earlier tokens revoked");
     users::find_account(conn, user_id)?.ok_or_else(|| AppError::not_found("the user"))
 }

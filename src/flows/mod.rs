@@ -21,6 +21,7 @@ pub mod mandates;
 pub mod municipalities;
 pub mod participation;
 pub mod registration;
+pub mod sessions;
 pub mod suppliers;
 pub mod vote_link;
 

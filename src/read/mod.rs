@@ -2,6 +2,7 @@
 //! pages to people, with their loaders and caches. Both `api` and `web`
 //! read through here; neither imports the other.
 
+pub mod analysis;
 pub mod cache;
 pub mod public;
 pub mod summary;

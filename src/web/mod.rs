@@ -1,12 +1,16 @@
 //! Server-rendered pages for people, in Norwegian: the voting page that
 //! email links open, the page that confirms a supplier's registration
-//! (`confirm`), and the supplier's view of a published procurement
-//! (`supplier`, with its maps in `map`). Escaped by maud,
+//! (`confirm`), the supplier's view of a published procurement
+//! (`supplier`, with its maps in `map`), and the workspace under /app/ for
+//! those who log in (`app`, with its `session` and `csrf`). Escaped by maud,
 //! readable on a phone, with no script and nothing fetched from elsewhere.
 
+pub mod app;
 pub mod confirm;
+pub mod csrf;
 pub mod home;
 pub mod map;
+pub mod session;
 pub mod supplier;
 pub mod vote;
 
@@ -23,10 +27,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/confirm/{token}", web::head().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
-        .route("/procurements/{id}", web::head().to(supplier::show));
+        .route("/procurements/{id}", web::head().to(supplier::show))
+        .configure(app::routes);
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;line-height:1.5;color:#1a1a1a;margin:0;background:#f4f6f8}
 header{background:#0b3d62;color:#fff;padding:.8em 1em}header a{color:#fff;text-decoration:none;font-weight:600}
 main{max-width:46em;margin:0 auto;padding:1em;background:#fff}

@@ -30,21 +30,24 @@ use crate::flows::vote_link::{self, Voted};
 use crate::letters::words;
 use crate::state::State;
 
-struct Context {
-    claims: VoteClaims,
-    aggregate: Aggregate,
-    mandates: Vec<Mandate>,
-    leader: String,
+/// What the answer form shows: one municipality's invitation. The voting
+/// link names the municipality; in the workspace (`app::invitation`) the
+/// logged-in municipality user's row does.
+pub(crate) struct Context {
+    pub(crate) municipality: String,
+    pub(crate) aggregate: Aggregate,
+    pub(crate) mandates: Vec<Mandate>,
+    pub(crate) leader: String,
     /// When the page was asked for, by the application's clock.
-    now: DateTime<Utc>,
+    pub(crate) now: DateTime<Utc>,
 }
 
 impl Context {
     fn municipality(&self) -> &str {
-        &self.claims.sub
+        &self.municipality
     }
 
-    fn lots(&self) -> Vec<&Lot> {
+    pub(crate) fn lots(&self) -> Vec<&Lot> {
         self.aggregate
             .lots
             .iter()
@@ -55,7 +58,7 @@ impl Context {
 
 /// What the form shows: the values last submitted, or the decision on record.
 #[derive(Default)]
-struct FormValues {
+pub(crate) struct FormValues {
     /// Join or decline; anything else the form sends is no answer.
     decision: Option<Decision>,
     mandate_id: String,
@@ -65,7 +68,7 @@ struct FormValues {
 }
 
 impl FormValues {
-    fn on_record(ctx: &Context) -> FormValues {
+    pub(crate) fn on_record(ctx: &Context) -> FormValues {
         let mut v = FormValues::default();
         if let Some(p) = ctx.aggregate.participation(ctx.municipality()) {
             if matches!(p.decision, Decision::Join | Decision::Decline) {
@@ -90,7 +93,7 @@ impl FormValues {
         v
     }
 
-    fn from_form(fields: &[(String, String)]) -> FormValues {
+    pub(crate) fn from_form(fields: &[(String, String)]) -> FormValues {
         let mut v = FormValues::default();
         for (name, value) in fields {
             match name.as_str() {
@@ -111,7 +114,7 @@ impl FormValues {
 
     /// The decision as the participation flow takes it; a quantity that is
     /// not a whole number is refused here, with the lot named.
-    fn request(&self, lots: &[&Lot]) -> Result<DecisionRequest, String> {
+    pub(crate) fn request(&self, lots: &[&Lot]) -> Result<DecisionRequest, String> {
         let note = Some(self.note.clone()).filter(|n| !n.trim().is_empty());
         match self.decision {
             Some(Decision::Decline) => Ok(DecisionRequest {
@@ -244,7 +247,11 @@ fn closed_link(link: &VoteLink, aggregate: Option<&Aggregate>) -> HttpResponse {
 
 /// Verifies the link and loads what the page needs; a page explaining the
 /// refusal otherwise.
-async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, HttpResponse> {
+async fn context(
+    state: &State,
+    keys: &Keys,
+    token: &str,
+) -> Result<(VoteClaims, Context), HttpResponse> {
     let claims = vote_token::verify(keys, token).map_err(refused)?;
     let (jti, id, number) = (claims.jti.clone(), claims.proc.clone(), claims.sub.clone());
     let loaded = state
@@ -282,35 +289,41 @@ async fn context(state: &State, keys: &Keys, token: &str) -> Result<Context, Htt
             "Anskaffelsen finnes ikke lenger.",
         ));
     };
-    match aggregate.procurement.status {
-        ProcurementStatus::Open => {}
-        ProcurementStatus::Cancelled => {
-            return Err(notice(
-                StatusCode::GONE,
-                "Anskaffelsen er avlyst",
-                "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare.",
-            ))
-        }
-        _ => {
-            return Err(notice(
-                StatusCode::CONFLICT,
-                "Påmeldingen er stengt",
-                "Svarfristen er ute, og deltakerlisten er låst.",
-            ))
-        }
+    if let Some(page) = closed_for_answers(&aggregate) {
+        return Err(page);
     }
-    Ok(Context {
-        claims,
-        aggregate,
-        mandates,
-        leader,
-        now: state.clock.now(),
-    })
+    Ok((
+        claims.clone(),
+        Context {
+            municipality: claims.sub,
+            aggregate,
+            mandates,
+            leader,
+            now: state.clock.now(),
+        },
+    ))
+}
+
+/// A page saying why no answer can be given, unless the procurement is open.
+pub(crate) fn closed_for_answers(aggregate: &Aggregate) -> Option<HttpResponse> {
+    match aggregate.procurement.status {
+        ProcurementStatus::Open => None,
+        ProcurementStatus::Cancelled => Some(notice(
+            StatusCode::GONE,
+            "Anskaffelsen er avlyst",
+            "Koordinatoren har avlyst anskaffelsen. Dere trenger ikke å svare.",
+        )),
+        _ => Some(notice(
+            StatusCode::CONFLICT,
+            "Påmeldingen er stengt",
+            "Svarfristen er ute, og deltakerlisten er låst.",
+        )),
+    }
 }
 
 pub async fn show(state: State, keys: web::Data<Keys>, token: web::Path<String>) -> HttpResponse {
     match context(&state, &keys, &token).await {
-        Ok(ctx) => {
+        Ok((_, ctx)) => {
             let values = FormValues::on_record(&ctx);
             respond(StatusCode::OK, form_page(&ctx, &values, None))
         }
@@ -324,8 +337,8 @@ pub async fn submit(
     token: web::Path<String>,
     form: Result<web::Form<Vec<(String, String)>>, actix_web::Error>,
 ) -> HttpResponse {
-    let ctx = match context(&state, &keys, &token).await {
-        Ok(ctx) => ctx,
+    let (claims, ctx) = match context(&state, &keys, &token).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     let Ok(form) = form else {
@@ -349,7 +362,6 @@ pub async fn submit(
         keys: keys.get_ref().clone(),
         public_url: state.config.public_url.clone(),
     };
-    let claims = ctx.claims.clone();
     let clock = state.clock.clone();
     let outcome = state
         .db
@@ -386,7 +398,7 @@ pub async fn submit(
 }
 
 /// The refusal in Norwegian; the API's English detail, with its figures, follows it.
-fn explain(e: &AppError) -> String {
+pub(crate) fn explain(e: &AppError) -> String {
     match e.code {
         ErrorCode::MandateRequired => "Velg vedtaket (fullmakten) som gir kommunen rett til å delta.",
         ErrorCode::MandateNotFound => "Vedtaket finnes ikke for denne kommunen.",
@@ -415,12 +427,24 @@ fn mandate_label(m: &Mandate) -> String {
 }
 
 fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String>)>) -> Markup {
+    page(
+        &ctx.aggregate.procurement.title,
+        form_body(ctx, v, error.as_ref(), None),
+    )
+}
+
+/// The answer form; with `csrf`, the token of the session it is posted in.
+pub(crate) fn form_body(
+    ctx: &Context,
+    v: &FormValues,
+    error: Option<&(String, Option<String>)>,
+    csrf: Option<&str>,
+) -> Markup {
     let p = &ctx.aggregate.procurement;
     let name = municipality_name(ctx.municipality());
     let today = oslo_date(ctx.now);
     let current = ctx.aggregate.participation(ctx.municipality());
-    page(
-        &p.title,
+    {
         html! {
             h1 { (p.title) }
             p { strong { (name) } " er invitert av " (ctx.leader) " til å delta i denne felles anskaffelsen." }
@@ -432,13 +456,14 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
                 tr { th { "Rammeavtale" } td { (words::yes_no(p.framework_agreement)) } }
                 @if let Some(c) = current { tr { th { "Svar nå" } td { (words::decision(c.decision)) } } }
             }
-            @if let Some((message, detail)) = &error {
+            @if let Some((message, detail)) = error {
                 div.errors role="alert" {
                     p { strong { "Svaret ble ikke registrert. " } (message) }
                     @if let Some(d) = detail { p.muted { (d) } }
                 }
             }
             form method="post" {
+                @if let Some(token) = csrf { (super::csrf::hidden(token)) }
                 fieldset {
                     legend { "Svar" }
                     label { input type="radio" name="decision" value=(Decision::Join.code()) checked[v.decision == Some(Decision::Join)]; " " (name) " deltar" }
@@ -478,17 +503,28 @@ fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String
                 }
                 label { "Merknad (valgfritt)" textarea name="note" rows="3" { (v.note) } }
                 p { button type="submit" { "Send svar" } }
-                p.muted { "Dere kan endre svaret fram til fristen. Etter at dere har sendt, får dere en kvittering med en ny lenke." }
+                @if csrf.is_none() {
+                    p.muted { "Dere kan endre svaret fram til fristen. Etter at dere har sendt, får dere en kvittering med en ny lenke." }
+                } @else {
+                    p.muted { "Dere kan endre svaret fram til fristen." }
+                }
             }
-        },
-    )
+        }
+    }
 }
 
 fn receipt_page(ctx: &Context, receipt: &Receipt, fresh: &str) -> Markup {
-    let name = municipality_name(&receipt.municipality);
-    let joined = receipt.decision == Decision::Join;
     page(
         "Svaret er registrert",
+        receipt_body(ctx, receipt, Some(fresh)),
+    )
+}
+
+/// The receipt; with `fresh`, the link that changes the answer.
+pub(crate) fn receipt_body(ctx: &Context, receipt: &Receipt, fresh: Option<&str>) -> Markup {
+    let name = municipality_name(&receipt.municipality);
+    let joined = receipt.decision == Decision::Join;
+    {
         html! {
             div.ok role="status" {
                 h1 { "Takk! Svaret er registrert." }
@@ -499,8 +535,12 @@ fn receipt_page(ctx: &Context, receipt: &Receipt, fresh: &str) -> Markup {
                 @if let Some(r) = &receipt.mandate_reference { tr { th { "Vedtak" } td { (r) } } }
                 @if let Some(s) = receipt.share_value_ore { tr { th { "Kommunens andel" } td { (words::amount(Ore::new(s))) " for hele perioden med opsjoner" } } }
             }
-            p { "Dere får også en kvittering på e-post. Vil dere endre svaret før fristen " (oslo_display(ctx.aggregate.procurement.deadline())) ", bruk denne lenken:" }
-            p { a href=(fresh) { "Endre svaret" } }
-        },
-    )
+            @if let Some(fresh) = fresh {
+                p { "Dere får også en kvittering på e-post. Vil dere endre svaret før fristen " (oslo_display(ctx.aggregate.procurement.deadline())) ", bruk denne lenken:" }
+                p { a href=(fresh) { "Endre svaret" } }
+            } @else {
+                p { "Dere kan endre svaret fram til fristen " (oslo_display(ctx.aggregate.procurement.deadline())) "." }
+            }
+        }
+    }
 }

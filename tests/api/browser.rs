@@ -382,3 +382,280 @@ mod api_docs {
         browser.screenshot("api-docs").await;
     }
 }
+
+/// axe-core, the accessibility checker, as a script to inject: the file
+/// `SAMKJOP_AXE_JS` names, or where `.ci/run` installs it from npm. None
+/// (with a note) where it is missing outside CI.
+pub fn axe_source() -> Option<String> {
+    let path = std::env::var("SAMKJOP_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/samkjop-axe/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must install axe-core ({})",
+                path.display()
+            );
+            eprintln!(
+                "note: axe-core is not at {}; the accessibility checks are skipped",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+impl Browser {
+    /// Runs `script` in the page and answers its return value.
+    pub async fn run(&self, script: &str) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await["value"]
+            .clone()
+    }
+
+    /// Sets a field's value as a date picker would (typing into one depends
+    /// on the browser's locale).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let script = format!(
+            "document.querySelector({}).value = {};",
+            json!(css),
+            json!(value)
+        );
+        self.run(&script).await;
+    }
+
+    /// The page's URL.
+    pub async fn url(&self) -> String {
+        self.session_call("GET", "/url", None).await["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// What axe-core finds wrong with the page (WCAG 2.0/2.1 A and AA, and
+    /// its best practices), one line per rule broken: empty when none.
+    pub async fn axe_violations(&self, axe: &str) -> Vec<String> {
+        self.run(&format!("{axe}\n;return true;")).await;
+        let check = "const done = arguments[arguments.length - 1];\
+            axe.run(document).then(r => done(r.violations.map(v => \
+              v.id + ' (' + v.impact + '): ' + v.help + ' at ' + \
+              v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | ')))) \
+            .catch(e => done(['axe failed: ' + e]));";
+        let found = self
+            .session_call(
+                "POST",
+                "/execute/async",
+                Some(json!({"script": check, "args": []})),
+            )
+            .await;
+        found["value"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("axe answered {}", found["value"])])
+    }
+}
+
+mod workspace {
+    use serde_json::json;
+
+    use super::{axe_source, Browser};
+    use crate::helpers::{spawn_app, PASSWORD};
+    use crate::procurements::{days_from_today, mandate, municipality_user, office, Office};
+
+    /// Checks the page with axe-core (when it is there) and keeps a
+    /// screenshot of it; the page type is `name`.
+    async fn check(browser: &Browser, axe: Option<&str>, name: &str, broken: &mut Vec<String>) {
+        browser.screenshot(&format!("app-{name}")).await;
+        if let Some(axe) = axe {
+            for v in browser.axe_violations(axe).await {
+                broken.push(format!("{name}: {v}"));
+            }
+        }
+    }
+
+    async fn log_in(browser: &Browser, address: &str, email: &str) {
+        browser.open(&format!("{address}/app/login")).await;
+        browser.text_with("Logg inn").await;
+        browser.type_into("#email", email).await;
+        browser.type_into("#password", PASSWORD).await;
+        browser.click("main form button[type=submit]").await;
+    }
+
+    #[actix_web::test]
+    async fn a_coordinator_logs_in_proposes_fills_and_opens_and_a_municipality_answers() {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let axe = axe_source();
+        let axe = axe.as_deref();
+        let mut broken = Vec::new();
+        let app = spawn_app().await;
+        let Office { admin, .. } = office(&app).await;
+        let bergen = municipality_user(&app, &admin, "4601").await;
+        mandate(
+            &app,
+            &bergen,
+            "4601",
+            json!([]),
+            10_000_000_000,
+            &days_from_today(365),
+        )
+        .await;
+        let address = app.address.clone();
+        if let Some(axe) = axe {
+            // The checker itself works: a page with an image and no text fails.
+            browser
+                .open("data:text/html,<html><body><img src='x.png'></body></html>")
+                .await;
+            let found = browser.axe_violations(axe).await;
+            assert!(
+                found.iter().any(|v| v.starts_with("image-alt")),
+                "{found:?}"
+            );
+        }
+
+        browser.open(&format!("{address}/app/")).await;
+        let login = browser.text_with("Logg inn").await;
+        assert!(
+            login.contains("E-postadresse"),
+            "sent to the login page: {login}"
+        );
+        check(&browser, axe, "login", &mut broken).await;
+        browser.type_into("#email", "koordinator@nhi.no").await;
+        browser.type_into("#password", "feil-passord-123").await;
+        browser.click("main form button[type=submit]").await;
+        let wrong = browser.text_with("passordet er feil").await;
+        assert!(
+            wrong.contains("E-postadressen eller passordet er feil."),
+            "{wrong}"
+        );
+        check(&browser, axe, "login-refused", &mut broken).await;
+        browser.type_into("#password", PASSWORD).await;
+        browser.click("main form button[type=submit]").await;
+        let dashboard = browser.text_with("Mine anskaffelser").await;
+        assert!(
+            dashboard.contains("Ingen anskaffelser ennå."),
+            "{dashboard}"
+        );
+        check(&browser, axe, "dashboard", &mut broken).await;
+
+        browser.click("a[href='/app/procurements/new']").await;
+        browser.text_with("Foreslå en felles anskaffelse").await;
+        check(&browser, axe, "draft-form", &mut broken).await;
+        browser.type_into("#title", "Skolemat i Nordhordland").await;
+        browser.type_into("#cpv", "55524000-8").await;
+        browser
+            .set_value("#contract_start", &days_from_today(200))
+            .await;
+        let deadline = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%dT12:00")
+            .to_string();
+        browser
+            .set_value("#participation_deadline", &deadline)
+            .await;
+        browser.type_into("#duration_months", "24").await;
+        browser
+            .click("details:has(input[value='4601']) summary")
+            .await;
+        browser.click("input[name=invited][value='4601']").await;
+        browser.click("input[name=invited][value='4631']").await;
+        browser.click("main form button[type=submit]").await;
+        let refused = browser.text_with("Skjemaet har feil").await;
+        assert!(
+            refused.contains("Skriv en CPV-kode som finnes"),
+            "{refused}"
+        );
+        check(&browser, axe, "draft-form-refused", &mut broken).await;
+        browser.click("a[href='#cpv']").await;
+        let focused = browser.run("return document.activeElement.id").await;
+        assert_eq!(
+            focused,
+            json!("cpv"),
+            "the summary's link leads to the field"
+        );
+        browser
+            .run("document.querySelector('#cpv').value = ''")
+            .await;
+        browser.type_into("#cpv", "55524000-9").await;
+        browser.click("main form button[type=submit]").await;
+        let draft = browser.text_with("Utkastet er lagret.").await;
+        assert!(draft.contains("Utkast"), "{draft}");
+        check(&browser, axe, "procurement-draft", &mut broken).await;
+
+        browser.type_into("#lot_title", "Skolemåltid").await;
+        browser.type_into("#lot_cpv", "55524000-9").await;
+        browser.type_into("#lot_unit", "porsjon").await;
+        browser.type_into("#lot_price", "45").await;
+        browser.click("form[action$='/lots'] button").await;
+        browser.text_with("Delkontrakten er lagt til.").await;
+        browser.click("form[action$='/open'] button").await;
+        let opened = browser.text_with("kommunene er invitert på e-post").await;
+        assert!(opened.contains("Åpen for påmelding"), "{opened}");
+        assert!(
+            opened.contains("Samlede volumer per delkontrakt"),
+            "{opened}"
+        );
+        check(&browser, axe, "procurement-open", &mut broken).await;
+        let page = browser.url().await;
+        let id = page
+            .rsplit('/')
+            .next()
+            .and_then(|tail| tail.split('?').next())
+            .unwrap_or_default()
+            .to_string();
+
+        // A form posted without its token, as another site would post it.
+        browser
+            .run("const f = document.createElement('form'); f.method = 'post'; f.action = '/app/logout'; document.body.appendChild(f); f.submit();")
+            .await;
+        let forged = browser.text_with("Skjemaet ble avvist").await;
+        assert!(forged.contains("Skjemaet ble avvist"), "{forged}");
+        check(&browser, axe, "csrf-refused", &mut broken).await;
+
+        browser.open(&format!("{address}/app/")).await;
+        browser.text_with("Mine anskaffelser").await;
+        browser.click("header form button[type=submit]").await;
+        browser.text_with("Du er logget ut.").await;
+
+        log_in(&browser, &address, "innkjop@k4601.kommune.no").await;
+        let invitations = browser.text_with("Invitasjoner til Bergen").await;
+        assert!(
+            invitations.contains("Skolemat i Nordhordland"),
+            "{invitations}"
+        );
+        check(&browser, axe, "invitations", &mut broken).await;
+        browser
+            .click(&format!("a[href='/app/invitations/{id}']"))
+            .await;
+        browser.text_with("er invitert av").await;
+        check(&browser, axe, "invitation-form", &mut broken).await;
+        browser.click("input[name=decision][value=join]").await;
+        browser
+            .click("select[name=mandate_id] option:nth-child(2)")
+            .await;
+        browser.type_into("input[name^=annual_]", "400000").await;
+        browser.click("main form button[type=submit]").await;
+        let receipt = browser.text_with("Takk! Svaret er registrert.").await;
+        assert!(receipt.contains("Bergen deltar"), "{receipt}");
+        check(&browser, axe, "invitation-receipt", &mut broken).await;
+
+        assert!(
+            broken.is_empty(),
+            "axe-core found violations:\n{}",
+            broken.join("\n")
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
 mod accounts;
+mod app_pages;
 mod authorization;
 mod browser;
 mod compliance;
@@ -18,8 +19,8 @@ mod municipalities;
 mod operations;
 mod participation;
 mod procurements;
-mod revocation;
 mod registration;
+mod revocation;
 mod scenario;
 mod security;
 mod smtp_server;
