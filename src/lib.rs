@@ -9,6 +9,7 @@ pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod throttle;
 pub use samkjop_domain as domain;
 pub mod email;
 pub mod error;

@@ -10,7 +10,6 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::throttle::{LoginThrottle, RegistrationThrottle};
 use crate::api::{self, openapi::ApiDoc, AppState};
 use crate::auth::password;
 use crate::clock::Clock;
@@ -21,6 +20,7 @@ use crate::error::AppError;
 use crate::jobs::{self, Background, JobSpec};
 use crate::security_headers;
 use crate::telemetry::AccessLog;
+use crate::throttle::{LoginThrottle, RegistrationThrottle};
 
 /// JSON bodies of the API are small; the CSV import sets its own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem_docs::JSON_BODY;
-use super::throttle::{client_address, LoginThrottle};
 use super::{Json, State};
 use crate::auth::{password, Claims, Keys};
 use crate::db::registrations;
@@ -13,6 +12,7 @@ use crate::db::users::{self, Account};
 use crate::domain::codes;
 use crate::domain::{EmailAddress, ErrorCode};
 use crate::error::{AppError, AppResult, Problem};
+use crate::throttle::{client_address, LoginThrottle};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/token", web::post().to(issue_token));

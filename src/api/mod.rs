@@ -25,7 +25,6 @@ pub mod public;
 pub mod registrations;
 pub mod schemas;
 pub mod suppliers;
-pub mod throttle;
 pub mod users;
 
 use actix_web::web;

@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use super::json::body_error;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::throttle::{client_address, RegistrationThrottle};
 use super::{rfc3339, Json, State};
 use crate::auth::{password, Caller};
 use crate::db::outbox;
@@ -22,6 +21,7 @@ use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::registration::{self, ConfirmLinks};
 use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registration};
 use crate::import::{self, ImportReport};
+use crate::throttle::{client_address, RegistrationThrottle};
 
 /// A national register is tens of megabytes of CSV.
 pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;

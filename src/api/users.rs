@@ -7,7 +7,6 @@ use super::json::created;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::schemas::{Email, MunicipalityNumber, UserRoleName};
-use super::throttle::{client_address, LoginThrottle};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{password, Caller, Keys};
 use crate::db::users::{self, Account, User};
@@ -16,6 +15,7 @@ use crate::domain::kommune::MUNICIPALITY_ERRORS;
 use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts::{self, NewAccount};
+use crate::throttle::{client_address, LoginThrottle};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::post().to(create_user))

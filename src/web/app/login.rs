@@ -9,12 +9,12 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use maud::{html, Markup};
 
 use super::{answer, app_page, field_with, FormErrors};
-use crate::api::throttle::{client_address, LoginThrottle};
 use crate::auth::password;
 use crate::db::users;
 use crate::error::AppError;
 use crate::flows::sessions as flow;
 use crate::state::State;
+use crate::throttle::{client_address, LoginThrottle};
 use crate::web::csrf;
 use crate::web::session::{
     cleared_cookie, cookie_value, current, see_other, session_cookie, Fields, Posted, Refusal,
