@@ -230,7 +230,7 @@ async fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
     };
     let email =
         EmailAddress::parse(&email).map_err(|e| format!("SAMKJOP_ADMIN_EMAIL: {}", e.message))?;
-    password::check_strength(&pass, &[email.as_str()])
+    password::check_strength("password", &pass, &[email.as_str()])
         .map_err(|e| format!("SAMKJOP_ADMIN_PASSWORD: {}", e.detail))?;
     if db
         .read(db::users::admin_exists)

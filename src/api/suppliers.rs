@@ -187,7 +187,7 @@ pub async fn register_supplier(
         )
         .on_field("email"));
     }
-    password::check_strength(&b.password, &[&b.email, &b.name, &b.org_number])?;
+    password::check_strength("password", &b.password, &[&b.email, &b.name, &b.org_number])?;
     // Charged once the request is sound, before anything is looked up (so
     // that the register cannot be probed without limit) and before the hash.
     let client = client_address(&req, &state.config.trusted_proxies);

@@ -110,7 +110,7 @@ pub async fn create_user(
     caller.require_admin()?;
     let body = body.0;
     let email = EmailAddress::parse(&body.email).field("email")?;
-    password::check_strength(&body.password, &[&body.email])?;
+    password::check_strength("password", &body.password, &[&body.email])?;
     let role: Role = body.role.parse().field("role")?;
     let municipality = body
         .municipality
@@ -342,12 +342,7 @@ pub async fn change_password(
         );
     }
     attempt.succeeded();
-    password::check_strength(&new_password, &[&user.email]).map_err(|mut e| {
-        for f in &mut e.errors {
-            f.field = "new_password".into();
-        }
-        e
-    })?;
+    password::check_strength("new_password", &new_password, &[&user.email])?;
     let hash = password::hash_in_turn(new_password)
         .await
         .map_err(AppError::internal)?;

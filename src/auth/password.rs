@@ -56,12 +56,13 @@ const NORWEGIAN_WORDS: &[&str] = &[
 /// organisation's name and number) and their parts count as known words.
 /// A refusal is 422 `weak_password`: the detail in English, as every
 /// detail, and the `password` field's message in Norwegian, for showing
-/// beside the field, both saying why.
-pub fn check_strength(password: &str, user_inputs: &[&str]) -> AppResult<()> {
+/// beside the field named `field` (the request's own name for it:
+/// `password`, `new_password`), both saying why.
+pub fn check_strength(field: &str, password: &str, user_inputs: &[&str]) -> AppResult<()> {
     let refuse = |english: String, norwegian: String| {
         let mut e = AppError::new(ErrorCode::WeakPassword, english);
         e.errors.push(FieldError {
-            field: "password".into(),
+            field: field.into(),
             message: norwegian,
         });
         Err(e)
@@ -287,7 +288,7 @@ mod tests {
     }
 
     fn refusal(password: &str, inputs: &[&str]) -> (String, String) {
-        let e = check_strength(password, inputs).expect_err(password);
+        let e = check_strength("password", password, inputs).expect_err(password);
         assert_eq!(e.code, ErrorCode::WeakPassword);
         assert_eq!(e.errors[0].field, "password");
         (e.detail, e.errors[0].message.clone())
@@ -298,7 +299,7 @@ mod tests {
         let (en, nb) = refusal("short", &[]);
         assert!(en.contains("at least 10 characters"), "{en}");
         assert_eq!(nb, "Passordet må ha minst 10 tegn.");
-        assert!(check_strength("long enough pw", &[]).is_ok());
+        assert!(check_strength("password", "long enough pw", &[]).is_ok());
     }
 
     #[test]
@@ -333,7 +334,7 @@ mod tests {
         let inputs = ["post@fjordcatering.no", "Fjord Catering AS", "974760673"];
         for password in ["Fjordcatering2026", "974760673!!"] {
             assert!(
-                check_strength(password, &[]).is_ok(),
+                check_strength("password", password, &[]).is_ok(),
                 "{password} is weak only for this account"
             );
         }
@@ -361,7 +362,7 @@ mod tests {
             "fuzz-admin-passord",
         ] {
             assert!(
-                check_strength(password, &["x@samkjop.no"]).is_ok(),
+                check_strength("password", password, &["x@samkjop.no"]).is_ok(),
                 "{password}"
             );
         }

@@ -151,7 +151,7 @@ struct Hashes {
 /// Argon2 is slow on purpose: off the async runtime, before the transaction.
 async fn hash_passwords() -> Result<Hashes, String> {
     let hash = |p: &'static str, email: &str| {
-        password::check_strength(p, &[email]).map_err(|e| e.detail)?;
+        password::check_strength("password", p, &[email]).map_err(|e| e.detail)?;
         password::hash(p)
     };
     actix_web::web::block(move || {
