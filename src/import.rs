@@ -28,6 +28,8 @@ pub const COLUMNS: [&str; 7] = [
 /// Optional: the firm's address. Blank keeps what is stored.
 pub const EMAIL_COLUMN: &str = "email";
 pub const MAX_ROWS: usize = 500_000;
+/// A national register is tens of megabytes of CSV.
+pub const LIMIT_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Rejected {

@@ -23,8 +23,8 @@ use crate::flows::suppliers::{self as flow, profile_of, ProfileChange, Registrat
 use crate::import::{self, ImportReport};
 use crate::throttle::{client_address, RegistrationThrottle};
 
-/// A national register is tens of megabytes of CSV.
-pub const IMPORT_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+/// The register file's limit, the same for the pages.
+pub const IMPORT_LIMIT_BYTES: usize = import::LIMIT_BYTES;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/suppliers", web::post().to(register_supplier))

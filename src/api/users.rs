@@ -12,9 +12,9 @@ use crate::auth::{password, Caller, Keys};
 use crate::db::users::{self, Account, User};
 use crate::domain::codes;
 use crate::domain::kommune::MUNICIPALITY_ERRORS;
-use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
-use crate::error::{AppError, AppResult, FieldExt, Problem};
-use crate::flows::accounts::{self, NewAccount};
+use crate::domain::ErrorCode;
+use crate::error::{AppError, AppResult, Problem};
+use crate::flows::accounts;
 use crate::throttle::{client_address, LoginThrottle};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -109,73 +109,20 @@ pub async fn create_user(
 ) -> AppResult<HttpResponse> {
     caller.require_admin()?;
     let body = body.0;
-    let email = EmailAddress::parse(&body.email).field("email")?;
-    password::check_strength("password", &body.password, &[&body.email])?;
-    let role: Role = body.role.parse().field("role")?;
-    let municipality = body
-        .municipality
-        .as_deref()
-        .map(Kommunenummer::parse)
-        .transpose()
-        .field("municipality")?;
-    let organization_id = body.organization_id.filter(|s| !s.is_empty());
-    check_role_links(role, organization_id.as_deref(), municipality.as_ref())?;
-    let password_hash = password::hash_in_turn(body.password)
-        .await
-        .map_err(AppError::internal)?;
-    let account = NewAccount {
-        email,
-        password_hash,
-        role,
-        organization_id,
-        municipality,
-    };
+    let account = accounts::admit(
+        &body.email,
+        body.password,
+        &body.role,
+        body.organization_id.as_deref(),
+        body.municipality.as_deref(),
+    )
+    .await?;
     let now = state.clock.now();
     let user = state
         .db
         .write(move |c| accounts::create_user(c, account, now))
         .await?;
     Ok(created(UserView::of(user, false)))
-}
-
-/// Which links each role must, and must not, have.
-fn check_role_links(
-    role: Role,
-    organization: Option<&str>,
-    municipality: Option<&Kommunenummer>,
-) -> AppResult<()> {
-    match (role, organization, municipality) {
-        (Role::Admin, None, None) => Ok(()),
-        (Role::Admin, _, _) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "an admin belongs to no organisation or municipality",
-        )),
-        (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
-        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "a coordinator works for a procurement office or for a host municipality, not both",
-        )),
-        (Role::Coordinator, None, None) => Err(AppError::new(
-            ErrorCode::OrganizationRequired,
-            "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
-        )
-        .on_field("organization_id")),
-        (Role::Municipality, None, Some(_)) => Ok(()),
-        (Role::Municipality, Some(_), _) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "a municipality user belongs to a municipality, not an organisation",
-        )),
-        (Role::Municipality, None, None) => Err(AppError::new(
-            ErrorCode::MunicipalityRequired,
-            "a municipality user needs municipality (a kommunenummer)",
-        )
-        .on_field("municipality")),
-        (Role::Supplier, _, _) => Err(AppError::new(
-            ErrorCode::InvalidRole,
-            "suppliers register themselves at POST /api/v1/suppliers",
-        )
-        .on_field("role")),
-    }
 }
 
 /// What `me` answers besides success (see `problem_docs`).

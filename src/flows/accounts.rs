@@ -9,7 +9,8 @@ use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
-use crate::error::{AppError, AppResult};
+use crate::auth::password;
+use crate::error::{AppError, AppResult, FieldExt};
 
 /// Registers an organisation of `kind`; 409 `organization_exists` for a number
 /// already registered.
@@ -164,3 +165,78 @@ pub fn set_disabled(
     tracing::info!(user = %user_id, by = %actor_id, disabled, "account (dis)abled; earlier tokens revoked");
     users::find_account(conn, user_id)?.ok_or_else(|| AppError::not_found("the user"))
 }
+
+/// A new login as an operator asks for it, by the API or the pages: the
+/// address, the password policy (`weak_password` with its reason in
+/// Norwegian beside `password`), the role and the links the role needs; the
+/// password hashed. What is refused names its field as the API does.
+pub async fn admit(
+    email: &str,
+    password: String,
+    role: &str,
+    organization_id: Option<&str>,
+    municipality: Option<&str>,
+) -> AppResult<NewAccount> {
+    let address = EmailAddress::parse(email).field("email")?;
+    password::check_strength("password", &password, &[email])?;
+    let role: Role = role.parse().field("role")?;
+    let municipality = municipality
+        .map(Kommunenummer::parse)
+        .transpose()
+        .field("municipality")?;
+    let organization_id = organization_id
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    check_role_links(role, organization_id.as_deref(), municipality.as_ref())?;
+    let password_hash = password::hash_in_turn(password)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(NewAccount {
+        email: address,
+        password_hash,
+        role,
+        organization_id,
+        municipality,
+    })
+}
+
+/// Which links each role must, and must not, have.
+fn check_role_links(
+    role: Role,
+    organization: Option<&str>,
+    municipality: Option<&Kommunenummer>,
+) -> AppResult<()> {
+    match (role, organization, municipality) {
+        (Role::Admin, None, None) => Ok(()),
+        (Role::Admin, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
+            "an admin belongs to no organisation or municipality",
+        )),
+        (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
+        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
+            "a coordinator works for a procurement office or for a host municipality, not both",
+        )),
+        (Role::Coordinator, None, None) => Err(AppError::new(
+            ErrorCode::OrganizationRequired,
+            "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
+        )
+        .on_field("organization_id")),
+        (Role::Municipality, None, Some(_)) => Ok(()),
+        (Role::Municipality, Some(_), _) => Err(AppError::new(
+            ErrorCode::InvalidRoleLinks,
+            "a municipality user belongs to a municipality, not an organisation",
+        )),
+        (Role::Municipality, None, None) => Err(AppError::new(
+            ErrorCode::MunicipalityRequired,
+            "a municipality user needs municipality (a kommunenummer)",
+        )
+        .on_field("municipality")),
+        (Role::Supplier, _, _) => Err(AppError::new(
+            ErrorCode::InvalidRole,
+            "suppliers register themselves at POST /api/v1/suppliers",
+        )
+        .on_field("role")),
+    }
+}
+

@@ -659,3 +659,148 @@ mod workspace {
         );
     }
 }
+
+mod operator_workspace {
+    use super::{axe_source, Browser};
+    use crate::helpers::{spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
+    use crate::procurements::{office, Office};
+
+    /// Checks the page with axe-core (when it is there) and keeps a
+    /// screenshot of it; the page type is `name`.
+    async fn check(browser: &Browser, axe: Option<&str>, name: &str, broken: &mut Vec<String>) {
+        browser.screenshot(&format!("app-operator-{name}")).await;
+        if let Some(axe) = axe {
+            for v in browser.axe_violations(axe).await {
+                broken.push(format!("{name}: {v}"));
+            }
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_operator_creates_and_disables_a_user_imports_the_register_and_a_form_without_its_token_is_refused(
+    ) {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let axe = axe_source();
+        let axe = axe.as_deref();
+        let mut broken = Vec::new();
+        let app = spawn_app().await;
+        let Office { admin, .. } = office(&app).await;
+        let address = app.address.clone();
+        let account = |email: &'static str| {
+            let (app, admin) = (&app, admin.clone());
+            async move {
+                let users = app.get("/api/v1/users?limit=1000", Some(&admin)).await;
+                users
+                    .body
+                    .as_array()
+                    .and_then(|l| l.iter().find(|u| u["email"] == email).cloned())
+            }
+        };
+
+        browser.open(&format!("{address}/app/login")).await;
+        browser.text_with("Logg inn").await;
+        browser.type_into("#email", ADMIN_EMAIL).await;
+        browser.type_into("#password", ADMIN_PASSWORD).await;
+        browser.click("main form button[type=submit]").await;
+        let dashboard = browser.text_with("Oversikt for driften").await;
+        assert!(dashboard.contains("Leverandørregisteret"), "{dashboard}");
+        check(&browser, axe, "dashboard", &mut broken).await;
+
+        browser.click("main a[href='/app/users']").await;
+        let users = browser.text_with("koordinator@nhi.no").await;
+        assert!(users.contains("Brukere"), "{users}");
+        check(&browser, axe, "users", &mut broken).await;
+        browser.click("main a[href='/app/users/new']").await;
+        browser.text_with("Opprett en bruker").await;
+        check(&browser, axe, "user-form", &mut broken).await;
+        browser.type_into("#email", "innkjop@bergen.kommune.no").await;
+        browser.type_into("#password", "kort").await;
+        browser.set_value("#role", "municipality").await;
+        browser.set_value("#municipality", "4601").await;
+        browser.click("main form button[type=submit]").await;
+        let refused = browser.text_with("Passordet må ha minst 10 tegn.").await;
+        assert!(refused.contains("Skjemaet har feil"), "{refused}");
+        check(&browser, axe, "user-form-refused", &mut broken).await;
+        browser.type_into("#password", PASSWORD).await;
+        browser.click("main form button[type=submit]").await;
+        let created = browser.text_with("Brukeren er opprettet.").await;
+        assert!(created.contains("innkjop@bergen.kommune.no"), "{created}");
+        check(&browser, axe, "users-created", &mut broken).await;
+        let id = account("innkjop@bergen.kommune.no")
+            .await
+            .and_then(|u| u["id"].as_str().map(String::from))
+            .expect("the user is made");
+        browser
+            .click(&format!("form[action='/app/users/{id}/disabled'] button"))
+            .await;
+        let disabled = browser.text_with("Kontoen er deaktivert.").await;
+        assert!(disabled.contains("Deaktivert"), "{disabled}");
+        assert_eq!(
+            account("innkjop@bergen.kommune.no").await.map(|u| u["disabled"].clone()),
+            Some(serde_json::json!(true))
+        );
+
+        browser.open(&format!("{address}/app/offices")).await;
+        browser.text_with("Registrer et innkjøpskontor").await;
+        check(&browser, axe, "offices", &mut broken).await;
+        browser.type_into("#name", "Vestland innkjøpssamarbeid").await;
+        browser.type_into("#org_number", "974760673").await;
+        browser.click("main form[method=post] button[type=submit]").await;
+        let taken = browser.text_with("allerede registrert").await;
+        assert!(taken.contains("Skjemaet har feil"), "{taken}");
+        check(&browser, axe, "offices-refused", &mut broken).await;
+
+        browser.open(&format!("{address}/app/suppliers/import")).await;
+        browser.text_with("Importer leverandørregisteret").await;
+        check(&browser, axe, "import-form", &mut broken).await;
+        let dir = std::env::temp_dir().join(format!("samkjop-import-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let file = dir.join("register.csv");
+        std::fs::write(
+            &file,
+            "org_number,name,employees,annual_turnover_ore,home_municipality,service_area,cpv\n\
+             974760673,Fjord Catering AS,12,610000000,4601,46,5552\n\
+             974760674,Feil Sjekksiffer AS,3,100,4601,,5552\n",
+        )
+        .expect("the file");
+        browser
+            .type_into("#file", &file.display().to_string())
+            .await;
+        browser.click("main form button[type=submit]").await;
+        let report = browser.text_with("Rapport fra importen").await;
+        assert!(report.contains("Nye leverandører: 1"), "{report}");
+        assert!(report.contains("Linjer som ble avvist: 1"), "{report}");
+        check(&browser, axe, "import-report", &mut broken).await;
+
+        browser.open(&format!("{address}/app/outbox")).await;
+        browser.text_with("Utboksen").await;
+        check(&browser, axe, "outbox", &mut broken).await;
+        browser.open(&format!("{address}/app/registrations")).await;
+        browser.text_with("til godkjenning").await;
+        check(&browser, axe, "registrations", &mut broken).await;
+
+        // The user form with its token taken out, as a forged form would come.
+        browser.open(&format!("{address}/app/users/new")).await;
+        browser.text_with("Opprett en bruker").await;
+        browser.type_into("#email", "forfalsket@bergen.kommune.no").await;
+        browser.type_into("#password", PASSWORD).await;
+        browser.set_value("#role", "admin").await;
+        browser
+            .run("document.querySelector('main form input[name=csrf_token]').remove()")
+            .await;
+        browser.click("main form button[type=submit]").await;
+        let forged = browser.text_with("Skjemaet ble avvist").await;
+        assert!(forged.contains("Ingenting ble lagret"), "{forged}");
+        check(&browser, axe, "csrf-refused", &mut broken).await;
+        assert_eq!(account("forfalsket@bergen.kommune.no").await, None);
+        let _ = std::fs::remove_dir_all(&dir);
+
+        assert!(
+            broken.is_empty(),
+            "axe-core found violations:\n{}",
+            broken.join("\n")
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
 mod accounts;
+mod app_operator;
 mod app_pages;
 mod authorization;
 mod browser;

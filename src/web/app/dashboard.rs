@@ -208,10 +208,15 @@ fn invitations(session: &Session, lines: &[Line]) -> Markup {
 
 fn operator_links() -> Markup {
     html! {
-        p { "Brukere, innkjøpskontorer, import av leverandørregisteret og utboksen for e-post styres foreløpig gjennom API-et:" }
-        ul {
-            li { a href="/docs/" { "API-dokumentasjonen (Swagger)" } }
-            li { a href="/" { "De kunngjorte anskaffelsene, slik leverandørene ser dem" } }
+        nav aria-labelledby="drift" {
+            h2 id="drift" { "Drift" }
+            ul {
+                @for (href, words) in super::OPERATOR_LINKS {
+                    li { a href=(href) { (words) } }
+                }
+                li { a href="/docs/" { "API-dokumentasjonen (Swagger)" } }
+                li { a href="/" { "De kunngjorte anskaffelsene, slik leverandørene ser dem" } }
+            }
         }
     }
 }

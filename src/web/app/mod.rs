@@ -1,6 +1,9 @@
 //! The workspace under /app/ for the people who run a joint procurement:
 //! log in (`login`), see one's procurements or invitations (`dashboard`),
-//! follow one (`procurement`), and propose and prepare a draft (`draft`).
+//! follow one (`procurement`), and propose and prepare a draft (`draft`);
+//! the operator runs the service (`operator`: users, offices, outbox,
+//! registrations; `register`: the supplier register import, sent as a file
+//! by `upload`).
 //! Every change is a call of the flow the API calls for it, with the
 //! logged-in person's role, office and municipality (`session::Person`), so
 //! a page can do exactly what that person's API token could.
@@ -15,7 +18,10 @@ pub mod dashboard;
 pub mod draft;
 pub mod invitation;
 pub mod login;
+pub mod operator;
 pub mod procurement;
+pub mod register;
+pub mod upload;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -55,8 +61,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(procurement::publish),
             )
             .route("/invitations/{id}", web::get().to(invitation::show))
-            .route("/invitations/{id}", web::post().to(invitation::submit)),
+            .route("/invitations/{id}", web::post().to(invitation::submit))
+            .configure(operator_routes),
     );
+}
+
+/// The operator's pages (`operator`, `register`).
+fn operator_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users", web::get().to(operator::users))
+        .route("/users/new", web::get().to(operator::new_user_form))
+        .route("/users/new", web::post().to(operator::create_user))
+        .route(
+            "/users/{id}/disabled",
+            web::post().to(operator::set_disabled),
+        )
+        .route("/offices", web::get().to(operator::offices))
+        .route("/offices", web::post().to(operator::create_office))
+        .route("/outbox", web::get().to(operator::outbox))
+        .route("/registrations", web::get().to(operator::registrations))
+        .route(
+            "/registrations/{id}/approve",
+            web::post().to(operator::approve),
+        )
+        .service(
+            web::resource("/suppliers/import")
+                .app_data(upload::UploadLimit(crate::import::LIMIT_BYTES))
+                .route(web::get().to(register::form))
+                .route(web::post().to(register::upload)),
+        );
 }
 
 async fn to_dashboard() -> HttpResponse {
@@ -76,12 +108,22 @@ input[type=number]{border-color:#767676}input[type=checkbox]{width:1.2em;height:
 [aria-invalid=true]{border:2px solid #b3261e}
 .error-summary{border:3px solid #b3261e;border-radius:6px;padding:.6em 1em;margin:1em 0}.error-summary h2{margin-top:0}
 .error-summary a{color:#b3261e;font-weight:600}
+ul.pager{display:flex;gap:1.5em;list-style:none;padding:0}
 table.list{width:100%}table.list th,table.list td{border-bottom:1px solid #e2e4e8;padding:.4em .6em .4em 0}
 .actions{display:flex;flex-wrap:wrap;gap:.8em;align-items:flex-start}.actions form{margin:0}
 button.secondary{background:#fff;color:#0b5394;border:2px solid #0b5394}
 .county{border:1px solid #ccd;border-radius:6px;margin:.4em 0;padding:.2em .8em}.county ul{list-style:none;padding:0;columns:14em}
 .flag{border-left:4px solid #b35900;padding:.2em .8em;margin:.6em 0}.badge{font-weight:600}
 ";
+
+/// The operator's pages, in the header and on the dashboard.
+pub const OPERATOR_LINKS: [(&str, &str); 5] = [
+    ("/app/users", "Brukere"),
+    ("/app/offices", "Innkjøpskontorer"),
+    ("/app/suppliers/import", "Leverandørregisteret"),
+    ("/app/registrations", "Registreringer"),
+    ("/app/outbox", "Utboksen"),
+];
 
 /// A page of the workspace: the header with the person's links and the
 /// logout button, then the page's own content in `main`.
@@ -106,6 +148,11 @@ pub fn app_page(title: &str, session: Option<&Session>, body: Markup) -> Markup 
                                 li { a href="/app/" { "Oversikt" } }
                                 @if s.person.role == Role::Coordinator {
                                     li { a href="/app/procurements/new" { "Ny anskaffelse" } }
+                                }
+                                @if s.person.role == Role::Admin {
+                                    @for (href, words) in OPERATOR_LINKS {
+                                        li { a href=(href) { (words) } }
+                                    }
                                 }
                             }
                         }
