@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::auth::password;
 use crate::db::organizations::{self, Organization};
 use crate::db::stamp;
 use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
 use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
-use crate::auth::password;
 use crate::error::{AppError, AppResult, FieldExt};
 
 /// Registers an organisation of `kind`; 409 `organization_exists` for a number
@@ -239,4 +239,3 @@ fn check_role_links(
         .on_field("role")),
     }
 }
-

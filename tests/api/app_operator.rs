@@ -32,12 +32,7 @@ async fn operator(app: &TestApp) -> (Jar, String) {
 }
 
 /// The form's file as a browser sends it, with the fields before it.
-async fn upload(
-    app: &TestApp,
-    cookie: &str,
-    fields: &[(&str, &str)],
-    file: &str,
-) -> Page {
+async fn upload(app: &TestApp, cookie: &str, fields: &[(&str, &str)], file: &str) -> Page {
     let boundary = "----samkjopTestBoundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -109,10 +104,19 @@ async fn the_operators_dashboard_leads_to_its_pages_and_others_are_kept_out_of_t
     }
 
     let (coordinator, _) = log_in(&app, COORDINATOR, PASSWORD).await;
-    for page in ["/app/users", "/app/users/new", "/app/offices", "/app/outbox"] {
+    for page in [
+        "/app/users",
+        "/app/users/new",
+        "/app/offices",
+        "/app/outbox",
+    ] {
         let refused = get(&app, &coordinator, page).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{page}");
-        assert!(refused.html.contains("Bare for driften"), "{}", refused.html);
+        assert!(
+            refused.html.contains("Bare for driften"),
+            "{}",
+            refused.html
+        );
     }
     let form = get(&app, &coordinator, "/app/").await;
     let sneaked = post(
@@ -127,7 +131,10 @@ async fn the_operators_dashboard_leads_to_its_pages_and_others_are_kept_out_of_t
     )
     .await;
     assert_eq!(sneaked.status, StatusCode::FORBIDDEN);
-    assert!(!get(&app, &jar, "/app/offices").await.html.contains("Snarvei AS"));
+    assert!(!get(&app, &jar, "/app/offices")
+        .await
+        .html
+        .contains("Snarvei AS"));
 }
 
 #[actix_web::test]
@@ -137,7 +144,11 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
     let (jar, _) = operator(&app).await;
     let users = get(&app, &jar, "/app/users").await;
     assert!(users.html.contains(COORDINATOR), "{}", users.html);
-    assert!(users.html.contains("Nordhordland innkjøp"), "{}", users.html);
+    assert!(
+        users.html.contains("Nordhordland innkjøp"),
+        "{}",
+        users.html
+    );
 
     let form = get(&app, &jar, "/app/users/new").await;
     assert_eq!(form.status, StatusCode::OK);
@@ -170,9 +181,18 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
         "the reason beside the password field: {}",
         weak.html
     );
-    assert!(weak.html.contains("value=\"innkjop@bergen.kommune.no\""), "the address kept");
-    assert!(weak.html.contains("<option value=\"4601\" selected>"), "the municipality kept");
-    assert_eq!(account(&app, &admin, "innkjop@bergen.kommune.no").await, serde_json::Value::Null);
+    assert!(
+        weak.html.contains("value=\"innkjop@bergen.kommune.no\""),
+        "the address kept"
+    );
+    assert!(
+        weak.html.contains("<option value=\"4601\" selected>"),
+        "the municipality kept"
+    );
+    assert_eq!(
+        account(&app, &admin, "innkjop@bergen.kommune.no").await,
+        serde_json::Value::Null
+    );
 
     let unlinked = send(typed(PASSWORD, "coordinator", "")).await;
     assert_eq!(unlinked.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -194,8 +214,15 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
         ],
     )
     .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no csrf_token, no user");
-    assert_eq!(account(&app, &admin, "innkjop@bergen.kommune.no").await, serde_json::Value::Null);
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "no csrf_token, no user"
+    );
+    assert_eq!(
+        account(&app, &admin, "innkjop@bergen.kommune.no").await,
+        serde_json::Value::Null
+    );
 
     let made = send(typed(PASSWORD, "municipality", "4601")).await;
     assert_eq!(
@@ -209,13 +236,19 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
     assert!(listed.html.contains("innkjop@bergen.kommune.no"));
     let user = account(&app, &admin, "innkjop@bergen.kommune.no").await;
     assert_eq!(
-        (user["role"].as_str(), user["municipality"].as_str(), user["disabled"].as_bool()),
+        (
+            user["role"].as_str(),
+            user["municipality"].as_str(),
+            user["disabled"].as_bool()
+        ),
         (Some("municipality"), Some("4601"), Some(false))
     );
     app.login("innkjop@bergen.kommune.no", PASSWORD).await;
     let taken = send(typed(PASSWORD, "municipality", "4601")).await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(taken.html.contains("Denne e-postadressen har allerede en konto."));
+    assert!(taken
+        .html
+        .contains("Denne e-postadressen har allerede en konto."));
 
     let id = user["id"].as_str().expect("id");
     let off = post(
@@ -233,7 +266,10 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
     assert_eq!(user["disabled"], json!(true), "the API sees it disabled");
     let (_, refused) = log_in(&app, "innkjop@bergen.kommune.no", PASSWORD).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(get(&app, &jar, "/app/users").await.html.contains("Deaktivert"));
+    assert!(get(&app, &jar, "/app/users")
+        .await
+        .html
+        .contains("Deaktivert"));
     let on = post(
         &app,
         &jar,
@@ -255,8 +291,17 @@ async fn the_operator_creates_a_user_under_the_password_policy_and_disables_it()
     )
     .await;
     assert_eq!(myself.status, StatusCode::CONFLICT);
-    assert!(myself.html.contains("Du kan ikke deaktivere din egen konto."), "{}", myself.html);
-    assert_eq!(account(&app, &admin, ADMIN_EMAIL).await["disabled"], json!(false));
+    assert!(
+        myself
+            .html
+            .contains("Du kan ikke deaktivere din egen konto."),
+        "{}",
+        myself.html
+    );
+    assert_eq!(
+        account(&app, &admin, ADMIN_EMAIL).await["disabled"],
+        json!(false)
+    );
 }
 
 #[actix_web::test]
@@ -279,13 +324,20 @@ async fn the_operator_registers_an_office_and_a_taken_number_is_told_beside_the_
         ],
     )
     .await;
-    assert_eq!(made.location(), "/app/offices?ok=opprettet", "{}", made.html);
+    assert_eq!(
+        made.location(),
+        "/app/offices?ok=opprettet",
+        "{}",
+        made.html
+    );
     let orgs = app.get("/api/v1/organizations", Some(&admin)).await;
     assert!(
         orgs.body
             .as_array()
-            .is_some_and(|l| l.iter().any(|o| o["name"] == "Vestland innkjøpssamarbeid"
-                && o["kind"] == "procurement_office")),
+            .is_some_and(|l| l
+                .iter()
+                .any(|o| o["name"] == "Vestland innkjøpssamarbeid"
+                    && o["kind"] == "procurement_office")),
         "{}",
         orgs.body
     );
@@ -307,15 +359,24 @@ async fn the_operator_registers_an_office_and_a_taken_number_is_told_beside_the_
         "{}",
         again.html
     );
-    assert!(again.html.contains("value=\"Enda et kontor\""), "what was typed is kept");
+    assert!(
+        again.html.contains("value=\"Enda et kontor\""),
+        "what was typed is kept"
+    );
     let bad = post(
         &app,
         &jar,
         "/app/offices",
-        &[("csrf_token", &token), ("name", "Feil AS"), ("org_number", "12345")],
+        &[
+            ("csrf_token", &token),
+            ("name", "Feil AS"),
+            ("org_number", "12345"),
+        ],
     )
     .await;
-    assert!(bad.html.contains("id=\"org_number-feil\">Feil: Skriv et organisasjonsnummer med ni siffer"));
+    assert!(bad
+        .html
+        .contains("id=\"org_number-feil\">Feil: Skriv et organisasjonsnummer med ni siffer"));
 }
 
 #[actix_web::test]
@@ -343,20 +404,52 @@ async fn the_operator_imports_the_register_from_a_file_and_reads_the_report_by_l
 
     let done = upload(&app, &cookie, &[("csrf_token", &token)], &csv).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.html);
-    assert!(done.html.contains("Nye leverandører: <strong>2</strong>"), "{}", done.html);
-    assert!(done.html.contains("Oppdaterte leverandører: <strong>0</strong>"));
-    assert!(done.html.contains("Linjer som ble avvist: <strong>1</strong>"));
-    assert!(done.html.contains("<td class=\"num\">3</td>"), "line 3 rejected: {}", done.html);
+    assert!(
+        done.html.contains("Nye leverandører: <strong>2</strong>"),
+        "{}",
+        done.html
+    );
+    assert!(done
+        .html
+        .contains("Oppdaterte leverandører: <strong>0</strong>"));
+    assert!(done
+        .html
+        .contains("Linjer som ble avvist: <strong>1</strong>"));
+    assert!(
+        done.html.contains("<td class=\"num\">3</td>"),
+        "line 3 rejected: {}",
+        done.html
+    );
     let again = upload(&app, &cookie, &[("csrf_token", &token)], &csv).await;
-    assert!(again.html.contains("Oppdaterte leverandører: <strong>2</strong>"));
+    assert!(again
+        .html
+        .contains("Oppdaterte leverandører: <strong>2</strong>"));
 
-    let wrong = upload(&app, &cookie, &[("csrf_token", &token)], "navn,ansatte\nx,1\n").await;
+    let wrong = upload(
+        &app,
+        &cookie,
+        &[("csrf_token", &token)],
+        "navn,ansatte\nx,1\n",
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.html.contains("id=\"file-feil\">Feil: Første linje i filen må være kolonnenavnene"), "{}", wrong.html);
+    assert!(
+        wrong
+            .html
+            .contains("id=\"file-feil\">Feil: Første linje i filen må være kolonnenavnene"),
+        "{}",
+        wrong.html
+    );
 
     // The same file through the API agrees.
     let api = app
-        .raw(Method::POST, "/api/v1/suppliers/import", Some(&admin), "text/csv", csv.into_bytes())
+        .raw(
+            Method::POST,
+            "/api/v1/suppliers/import",
+            Some(&admin),
+            "text/csv",
+            csv.into_bytes(),
+        )
         .await;
     assert_eq!(api.body["updated"], json!(2));
 }
@@ -369,7 +462,12 @@ async fn the_operator_sees_the_outbox_and_approves_a_waiting_registration() {
     let form = get(&app, &jar, "/app/suppliers/import").await;
     let token = form.csrf();
     let csv = format!("{HEADER}{FIRM},Fjord Catering AS,12,610000000,4601,46,5552\n");
-    assert_eq!(upload(&app, &cookie, &[("csrf_token", &token)], &csv).await.status, StatusCode::OK);
+    assert_eq!(
+        upload(&app, &cookie, &[("csrf_token", &token)], &csv)
+            .await
+            .status,
+        StatusCode::OK
+    );
     let r = app
         .post(
             "/api/v1/suppliers",
@@ -382,20 +480,34 @@ async fn the_operator_sees_the_outbox_and_approves_a_waiting_registration() {
         )
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
-    let (subject, _) = app.last_mail_to("ny@fjordcatering.no").await.expect("a mail");
+    let (subject, _) = app
+        .last_mail_to("ny@fjordcatering.no")
+        .await
+        .expect("a mail");
     let outbox = get(&app, &jar, "/app/outbox").await;
-    assert!(outbox.html.contains("ny@fjordcatering.no"), "{}", outbox.html);
+    assert!(
+        outbox.html.contains("ny@fjordcatering.no"),
+        "{}",
+        outbox.html
+    );
     assert!(outbox.html.contains(&subject));
     let sent = get(&app, &jar, "/app/outbox?status=sent").await;
     assert_eq!(sent.status, StatusCode::OK);
-    assert!(sent.html.contains("<option value=\"sent\" selected>"), "the filter kept");
+    assert!(
+        sent.html.contains("<option value=\"sent\" selected>"),
+        "the filter kept"
+    );
 
     let empty = get(&app, &jar, "/app/registrations").await;
     assert!(empty.html.contains("Ingen registreringer venter."));
     let confirmed = app.confirm_link_sent_to("ny@fjordcatering.no").await;
     assert_eq!(confirmed.status, StatusCode::OK);
     let waiting = get(&app, &jar, "/app/registrations").await;
-    assert!(waiting.html.contains("ny@fjordcatering.no"), "{}", waiting.html);
+    assert!(
+        waiting.html.contains("ny@fjordcatering.no"),
+        "{}",
+        waiting.html
+    );
     let pending = app.get("/api/v1/admin/registrations", Some(&admin)).await;
     let id = pending.body[0]["id"].as_str().expect("waiting").to_string();
     let forged = post(&app, &jar, &format!("/app/registrations/{id}/approve"), &[]).await;
@@ -407,7 +519,12 @@ async fn the_operator_sees_the_outbox_and_approves_a_waiting_registration() {
         &[("csrf_token", &waiting.csrf())],
     )
     .await;
-    assert_eq!(approved.location(), "/app/registrations?ok=godkjent", "{}", approved.html);
+    assert_eq!(
+        approved.location(),
+        "/app/registrations?ok=godkjent",
+        "{}",
+        approved.html
+    );
     app.login("ny@fjordcatering.no", PASSWORD).await;
     let listed = app.get("/api/v1/admin/registrations", Some(&admin)).await;
     assert_eq!(listed.body, json!([]));

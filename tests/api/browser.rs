@@ -715,7 +715,9 @@ mod operator_workspace {
         browser.click("main a[href='/app/users/new']").await;
         browser.text_with("Opprett en bruker").await;
         check(&browser, axe, "user-form", &mut broken).await;
-        browser.type_into("#email", "innkjop@bergen.kommune.no").await;
+        browser
+            .type_into("#email", "innkjop@bergen.kommune.no")
+            .await;
         browser.type_into("#password", "kort").await;
         browser.set_value("#role", "municipality").await;
         browser.set_value("#municipality", "4601").await;
@@ -738,21 +740,29 @@ mod operator_workspace {
         let disabled = browser.text_with("Kontoen er deaktivert.").await;
         assert!(disabled.contains("Deaktivert"), "{disabled}");
         assert_eq!(
-            account("innkjop@bergen.kommune.no").await.map(|u| u["disabled"].clone()),
+            account("innkjop@bergen.kommune.no")
+                .await
+                .map(|u| u["disabled"].clone()),
             Some(serde_json::json!(true))
         );
 
         browser.open(&format!("{address}/app/offices")).await;
         browser.text_with("Registrer et innkjøpskontor").await;
         check(&browser, axe, "offices", &mut broken).await;
-        browser.type_into("#name", "Vestland innkjøpssamarbeid").await;
+        browser
+            .type_into("#name", "Vestland innkjøpssamarbeid")
+            .await;
         browser.type_into("#org_number", "974760673").await;
-        browser.click("main form[method=post] button[type=submit]").await;
+        browser
+            .click("main form[method=post] button[type=submit]")
+            .await;
         let taken = browser.text_with("allerede registrert").await;
         assert!(taken.contains("Skjemaet har feil"), "{taken}");
         check(&browser, axe, "offices-refused", &mut broken).await;
 
-        browser.open(&format!("{address}/app/suppliers/import")).await;
+        browser
+            .open(&format!("{address}/app/suppliers/import"))
+            .await;
         browser.text_with("Importer leverandørregisteret").await;
         check(&browser, axe, "import-form", &mut broken).await;
         let dir = std::env::temp_dir().join(format!("samkjop-import-{}", std::process::id()));
@@ -784,7 +794,9 @@ mod operator_workspace {
         // The user form with its token taken out, as a forged form would come.
         browser.open(&format!("{address}/app/users/new")).await;
         browser.text_with("Opprett en bruker").await;
-        browser.type_into("#email", "forfalsket@bergen.kommune.no").await;
+        browser
+            .type_into("#email", "forfalsket@bergen.kommune.no")
+            .await;
         browser.type_into("#password", PASSWORD).await;
         browser.set_value("#role", "admin").await;
         browser

@@ -197,7 +197,7 @@ async fn users_page(
                             }
                             td { @if a.standing.disabled { "Deaktivert" } @else { "Aktiv" } }
                             td {
-                                @if u.id != session.person.user_id && u.role != Role::Supplier {
+                                @if u.id != session.person.user_id {
                                     form method="post" action=(format!("/app/users/{}/disabled", u.id)) {
                                         (csrf::hidden(&session.csrf_token))
                                         @if a.standing.disabled {
@@ -239,7 +239,14 @@ pub async fn new_user_form(state: State, session: Session) -> HttpResponse {
         role: "coordinator".into(),
         ..UserValues::default()
     };
-    new_user_page(&state, &session, &values, &FormErrors::default(), StatusCode::OK).await
+    new_user_page(
+        &state,
+        &session,
+        &values,
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create_user(state: State, posted: Posted) -> HttpResponse {
@@ -481,9 +488,11 @@ pub async fn create_office(state: State, posted: Posted) -> HttpResponse {
         return refused;
     }
     let (name, org_number) = (fields.get("name"), fields.get("org_number"));
-    let checked = parse_name(name)
-        .field("name")
-        .and_then(|n| OrgNumber::parse(org_number).field("org_number").map(|o| (n, o)));
+    let checked = parse_name(name).field("name").and_then(|n| {
+        OrgNumber::parse(org_number)
+            .field("org_number")
+            .map(|o| (n, o))
+    });
     let outcome = match checked {
         Ok((checked_name, number)) => {
             let now = state.clock.now();
@@ -506,7 +515,11 @@ pub async fn create_office(state: State, posted: Posted) -> HttpResponse {
         Ok(_) => see_other("/app/offices?ok=opprettet"),
         Err(e) if e.status().is_client_error() => {
             let mut errors = FormErrors::default();
-            let at = if e.code == ErrorCode::InvalidName { "name" } else { "org_number" };
+            let at = if e.code == ErrorCode::InvalidName {
+                "name"
+            } else {
+                "org_number"
+            };
             errors.add(at, explain(&e));
             offices_page(
                 &state,
@@ -610,12 +623,17 @@ pub async fn outbox(state: State, session: Session, query: web::Query<ListQuery>
 
 // -------------------------------------------------------- registrations
 
-pub async fn registrations(state: State, session: Session, query: web::Query<ListQuery>) -> HttpResponse {
+pub async fn registrations(
+    state: State,
+    session: Session,
+    query: web::Query<ListQuery>,
+) -> HttpResponse {
     if let Some(refused) = operator_only(&session) {
         return refused;
     }
-    let done = (query.ok.as_deref() == Some("godkjent"))
-        .then_some("Registreringen er godkjent. Leverandøren har fått innlogging og er varslet på e-post.");
+    let done = (query.ok.as_deref() == Some("godkjent")).then_some(
+        "Registreringen er godkjent. Leverandøren har fått innlogging og er varslet på e-post.",
+    );
     registrations_page(&state, &session, done, None, StatusCode::OK).await
 }
 

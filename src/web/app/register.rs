@@ -26,10 +26,7 @@ pub async fn form(session: Session) -> HttpResponse {
     if let Some(refused) = operator_only(&session) {
         return refused;
     }
-    answer(
-        StatusCode::OK,
-        page(&session, &FormErrors::default(), None),
-    )
+    answer(StatusCode::OK, page(&session, &FormErrors::default(), None))
 }
 
 pub async fn upload(state: State, uploaded: Uploaded) -> HttpResponse {
@@ -82,7 +79,11 @@ pub async fn upload(state: State, uploaded: Uploaded) -> HttpResponse {
 
 fn page(session: &Session, errors: &FormErrors, report: Option<&ImportReport>) -> Markup {
     let error = errors.of("file");
-    let described = if error.is_some() { "file-hint file-feil" } else { "file-hint" };
+    let described = if error.is_some() {
+        "file-hint file-feil"
+    } else {
+        "file-hint"
+    };
     app_page(
         "Leverandørregisteret",
         Some(session),

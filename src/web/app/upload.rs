@@ -107,10 +107,9 @@ impl FromRequest for Uploaded {
                         }
                     }
                     Some(_) => {}
-                    None => fields.push((
-                        part.name,
-                        String::from_utf8_lossy(&part.data).into_owned(),
-                    )),
+                    None => {
+                        fields.push((part.name, String::from_utf8_lossy(&part.data).into_owned()))
+                    }
                 }
             }
             let fields = Fields(fields);
