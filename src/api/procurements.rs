@@ -610,8 +610,7 @@ pub async fn change_lot(
 }
 
 /// What `remove_lot` answers besides success (see `problem_docs`).
-pub const REMOVE_LOT_ERRORS: &[ErrorCode] =
-    codes![CALLER, VISIBLE, lifecycle::REMOVE_LOT_ERRORS];
+pub const REMOVE_LOT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::REMOVE_LOT_ERRORS];
 
 /// The coordinator removes a lot from a draft.
 #[utoipa::path(delete, path = "/api/v1/procurements/{id}/lots/{lot_id}", tag = "procurements",

@@ -41,8 +41,7 @@ pub const ADD_LOT_ERRORS: &[ErrorCode] = codes![
     STEP_ERRORS,
     &[ErrorCode::TooManyLots, ErrorCode::LotAreaNotInvited]
 ];
-pub const CHANGE_LOT_ERRORS: &[ErrorCode] =
-    codes![STEP_ERRORS, &[ErrorCode::LotAreaNotInvited]];
+pub const CHANGE_LOT_ERRORS: &[ErrorCode] = codes![STEP_ERRORS, &[ErrorCode::LotAreaNotInvited]];
 pub const REMOVE_LOT_ERRORS: &[ErrorCode] = STEP_ERRORS;
 pub const OPEN_ERRORS: &[ErrorCode] =
     codes![STEP_ERRORS, &[ErrorCode::NoLots, ErrorCode::DeadlinePassed]];

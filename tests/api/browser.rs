@@ -698,7 +698,9 @@ mod workspace {
         browser.text_with("Mine anskaffelser").await;
         browser.click("a[href='/app/procurements/new']").await;
         browser.text_with("Foreslå en felles anskaffelse").await;
-        browser.type_into("#title", "Skolemat i Vestland og Rogaland").await;
+        browser
+            .type_into("#title", "Skolemat i Vestland og Rogaland")
+            .await;
         browser.type_into("#cpv", "55524000-9").await;
         browser
             .set_value("#contract_start", &days_from_today(200))
@@ -740,15 +742,22 @@ mod workspace {
             .run("document.querySelector('#lot_price').value = ''")
             .await;
         browser.type_into("#lot_price", "minus tre").await;
-        browser.click("form[action*='/lots/']:not([action$='/remove']) button").await;
+        browser
+            .click("form[action*='/lots/']:not([action$='/remove']) button")
+            .await;
         let refused = browser.text_with("Skjemaet har feil").await;
-        assert!(refused.contains("Prisen må være et beløp i kroner"), "{refused}");
+        assert!(
+            refused.contains("Prisen må være et beløp i kroner"),
+            "{refused}"
+        );
         check(&browser, axe, "lot-form-refused", &mut broken).await;
         browser
             .run("document.querySelector('#lot_price').value = ''")
             .await;
         browser.type_into("#lot_price", "320,50").await;
-        browser.click("form[action*='/lots/']:not([action$='/remove']) button").await;
+        browser
+            .click("form[action*='/lots/']:not([action$='/remove']) button")
+            .await;
         let changed = browser.text_with("Delkontrakten er endret.").await;
         assert!(changed.contains("320,50"), "{changed}");
         browser
@@ -771,7 +780,10 @@ mod workspace {
         let draft = app
             .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
             .await;
-        let meals = draft.body["lots"][0]["id"].as_str().expect("lot").to_string();
+        let meals = draft.body["lots"][0]["id"]
+            .as_str()
+            .expect("lot")
+            .to_string();
         for (number, token, mandate_id) in &joiners {
             let quantity = match *number {
                 "4601" => 200_000,
@@ -791,7 +803,9 @@ mod workspace {
         }
 
         // Following the answers: the summary adds them up.
-        browser.open(&format!("{address}/app/procurements/{id}")).await;
+        browser
+            .open(&format!("{address}/app/procurements/{id}"))
+            .await;
         browser.text_with("3 av 3 inviterte kommuner deltar").await;
         browser.click("form[action$='/close'] button").await;
         let closed = browser.text_with("Påmeldingen er stengt.").await;
@@ -806,7 +820,12 @@ mod workspace {
         let lots = app
             .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
             .await;
-        assert_eq!(lots.body["lots"].as_array().map(Vec::len), Some(2), "{}", lots.body);
+        assert_eq!(
+            lots.body["lots"].as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            lots.body
+        );
 
         // Publishing is refused while the checklist has gaps ...
         browser.click("form[action$='/publish'] button").await;
@@ -844,7 +863,10 @@ mod workspace {
         assert!(published.contains("Kunngjort"), "{published}");
         assert_eq!(count(&browser, "a[href$='/ocds']").await, 1);
         let events = app
-            .get(&format!("/api/v1/procurements/{id}/events"), Some(&coordinator))
+            .get(
+                &format!("/api/v1/procurements/{id}/events"),
+                Some(&coordinator),
+            )
             .await;
         let kinds: Vec<&str> = events
             .body
@@ -853,7 +875,13 @@ mod workspace {
             .flatten()
             .filter_map(|e| e["kind"].as_str())
             .collect();
-        for kind in ["lot_changed", "lot_removed", "lot_split", "compliance_justified", "published"] {
+        for kind in [
+            "lot_changed",
+            "lot_removed",
+            "lot_split",
+            "compliance_justified",
+            "published",
+        ] {
             assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
         }
 
@@ -861,7 +889,9 @@ mod workspace {
         browser.click("a[href$='/award']").await;
         browser.text_with("Tildel kontraktene").await;
         check(&browser, axe, "award", &mut broken).await;
-        browser.type_into("input[name^=supplier-]", "999999999").await;
+        browser
+            .type_into("input[name^=supplier-]", "999999999")
+            .await;
         browser.click("main form button[type=submit]").await;
         let unknown = browser.text_with("Skjemaet har feil").await;
         assert!(unknown.contains("Fant ingen leverandør"), "{unknown}");
@@ -869,7 +899,9 @@ mod workspace {
         browser
             .run("document.querySelector('input[name^=supplier-]').value = ''")
             .await;
-        browser.type_into("input[name^=supplier-]", "910000004").await;
+        browser
+            .type_into("input[name^=supplier-]", "910000004")
+            .await;
         browser.click("main form button[type=submit]").await;
         let plan = browser.text_with("Kontraktene er tildelt").await;
         assert!(plan.contains("Fjord Catering AS"), "{plan}");

@@ -293,15 +293,9 @@ pub async fn split(
             );
         }
     };
-    step(
-        &state,
-        posted,
-        id,
-        "delt",
-        move |c, id, who, actor, now| {
-            lifecycle::split(c, id, &lot_id, &groups, who, actor, now).map(|_| ())
-        },
-    )
+    step(&state, posted, id, "delt", move |c, id, who, actor, now| {
+        lifecycle::split(c, id, &lot_id, &groups, who, actor, now).map(|_| ())
+    })
     .await
 }
 
@@ -499,7 +493,9 @@ fn justification_words(code: ErrorCode) -> String {
         ErrorCode::InvalidJustification => {
             "Skriv en begrunnelse (høyst 4000 tegn, uten kontrolltegn).".to_string()
         }
-        ErrorCode::InvalidState => "Anskaffelsen er kunngjort; sjekklisten kan ikke endres lenger.".to_string(),
+        ErrorCode::InvalidState => {
+            "Anskaffelsen er kunngjort; sjekklisten kan ikke endres lenger.".to_string()
+        }
         other => explain(other),
     }
 }
@@ -769,7 +765,7 @@ async fn render_follow_up(
                 }
                 @for c in &checkpoints {
                     (checkpoint_section(session, id, c, checkpoint_state(c.due_on, c.result, today, rules),
-                        &lot_title(&c.lot_id), &supplier(&c.supplier_id), open, &typed))
+                        (&lot_title(&c.lot_id), &supplier(&c.supplier_id)), open, &typed))
                 }
             },
         ),
@@ -803,8 +799,7 @@ fn checkpoint_section(
     id: &str,
     c: &Checkpoint,
     state: CheckpointState,
-    lot: &str,
-    supplier: &str,
+    (lot, supplier): (&str, &str),
     open: bool,
     typed: &TypedResult,
 ) -> Markup {
@@ -936,12 +931,9 @@ pub async fn volumes_csv(state: State, session: Session, id: web::Path<String>) 
             ))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(body),
-        Err(e) if e.status().is_client_error() => message(
-            e.status(),
-            &session,
-            "Volumtabellen",
-            &explain(e.code),
-        ),
+        Err(e) if e.status().is_client_error() => {
+            message(e.status(), &session, "Volumtabellen", &explain(e.code))
+        }
         Err(e) => failed(&session, &e),
     }
 }

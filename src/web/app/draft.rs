@@ -296,7 +296,11 @@ fn refused(
 }
 
 /// The draft, when the person is its coordinator and it is still a draft.
-pub(super) async fn editable(state: &State, session: &Session, id: &str) -> Result<Aggregate, HttpResponse> {
+pub(super) async fn editable(
+    state: &State,
+    session: &Session,
+    id: &str,
+) -> Result<Aggregate, HttpResponse> {
     let load = id.to_string();
     let found = state
         .db

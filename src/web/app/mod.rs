@@ -68,15 +68,30 @@ fn coordinator_routes(cfg: &mut web::ServiceConfig) {
     use coordination as c;
     let p = "/procurements/{id}";
     cfg.route(&format!("{p}/lots/{{lot_id}}"), web::get().to(c::lot_form))
-        .route(&format!("{p}/lots/{{lot_id}}"), web::post().to(c::change_lot))
-        .route(&format!("{p}/lots/{{lot_id}}/remove"), web::post().to(c::remove_lot))
-        .route(&format!("{p}/lots/{{lot_id}}/split"), web::post().to(c::split))
-        .route(&format!("{p}/compliance"), web::get().to(c::compliance_page))
+        .route(
+            &format!("{p}/lots/{{lot_id}}"),
+            web::post().to(c::change_lot),
+        )
+        .route(
+            &format!("{p}/lots/{{lot_id}}/remove"),
+            web::post().to(c::remove_lot),
+        )
+        .route(
+            &format!("{p}/lots/{{lot_id}}/split"),
+            web::post().to(c::split),
+        )
+        .route(
+            &format!("{p}/compliance"),
+            web::get().to(c::compliance_page),
+        )
         .route(&format!("{p}/compliance"), web::post().to(c::justify))
         .route(&format!("{p}/award"), web::get().to(c::award_form))
         .route(&format!("{p}/award"), web::post().to(c::award))
         .route(&format!("{p}/follow-up"), web::get().to(c::follow_up_page))
-        .route(&format!("{p}/follow-up/{{checkpoint_id}}"), web::post().to(c::record))
+        .route(
+            &format!("{p}/follow-up/{{checkpoint_id}}"),
+            web::post().to(c::record),
+        )
         .route(&format!("{p}/volumes.csv"), web::get().to(c::volumes_csv));
 }
 

@@ -512,7 +512,13 @@ pub async fn publish(state: State, posted: Posted, id: web::Path<String>) -> Htt
 /// Runs one of the coordinator's steps as the API does (in one transaction,
 /// judged by the time it reaches the database), then shows the page again:
 /// after a redirect when it was done, at once with the refusal otherwise.
-pub(super) async fn step<F>(state: &State, posted: Posted, id: String, done: &str, f: F) -> HttpResponse
+pub(super) async fn step<F>(
+    state: &State,
+    posted: Posted,
+    id: String,
+    done: &str,
+    f: F,
+) -> HttpResponse
 where
     F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str, DateTime<Utc>) -> AppResult<()>
         + Send
