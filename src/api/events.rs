@@ -23,7 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Serialize, ToSchema)]
 pub struct EventView {
     pub seq: i64,
-    /// e.g. `proposed`, `lot_added`, `opened`, `participation_decided`, `closed`, `lot_split`, `published`.
+    /// e.g. `proposed`, `lot_added`, `lot_changed`, `lot_removed`, `opened`, `participation_decided`, `closed`, `lot_split`, `published`.
     pub kind: String,
     /// `role:user-id`, or `system` for the scheduler.
     pub actor: String,

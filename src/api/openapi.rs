@@ -47,6 +47,8 @@ use super::{
         procurements::get_procurement,
         procurements::update_procurement,
         procurements::add_lot,
+        procurements::change_lot,
+        procurements::remove_lot,
         procurements::open_procurement,
         procurements::close_procurement,
         procurements::publish_procurement,
@@ -145,6 +147,8 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
         procurements::UPDATE_PROCUREMENT_ERRORS,
     ),
     ("add_lot", procurements::ADD_LOT_ERRORS),
+    ("change_lot", procurements::CHANGE_LOT_ERRORS),
+    ("remove_lot", procurements::REMOVE_LOT_ERRORS),
     ("open_procurement", procurements::OPEN_PROCUREMENT_ERRORS),
     ("close_procurement", procurements::CLOSE_PROCUREMENT_ERRORS),
     (

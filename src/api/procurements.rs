@@ -34,6 +34,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/procurements/{id}", web::patch().to(update_procurement))
         .route("/procurements/{id}/lots", web::post().to(add_lot))
         .route(
+            "/procurements/{id}/lots/{lot_id}",
+            web::patch().to(change_lot),
+        )
+        .route(
+            "/procurements/{id}/lots/{lot_id}",
+            web::delete().to(remove_lot),
+        )
+        .route(
             "/procurements/{id}/lots/{lot_id}/split",
             web::post().to(split_lot),
         )
@@ -519,6 +527,113 @@ pub async fn add_lot(
         })
         .await?;
     Ok(created(LotView::from(&lot)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LotUpdate {
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub title: Option<String>,
+    #[schema(value_type = Option<CpvCode>)]
+    pub cpv: Option<String>,
+    #[schema(
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub unit: Option<String>,
+    /// Estimated price per unit, in øre.
+    #[schema(minimum = 0)]
+    pub unit_price_ore: Option<i64>,
+    /// Municipality numbers served, each invited.
+    #[schema(value_type = Option<Vec<MunicipalityNumber>>, min_items = 1)]
+    pub area: Option<Vec<String>>,
+}
+
+/// What `change_lot` answers besides success (see `problem_docs`).
+pub const CHANGE_LOT_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    JSON_BODY,
+    VISIBLE,
+    LOT_ERRORS,
+    lifecycle::CHANGE_LOT_ERRORS
+];
+
+/// The coordinator changes a lot of a draft: the fields given replace the
+/// lot's, and the whole lot is checked as a new one is.
+#[utoipa::path(patch, path = "/api/v1/procurements/{id}/lots/{lot_id}", tag = "procurements",
+    params(("id" = String, Path), ("lot_id" = String, Path)),
+    request_body = LotUpdate, security(("bearer" = [])),
+    responses((status = 200, body = LotView),
+              (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "only while a draft"),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem, description = "no such procurement, or no such lot in it")))]
+pub async fn change_lot(
+    state: State,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: Json<LotUpdate>,
+) -> AppResult<Json<LotView>> {
+    let (id, lot_id) = path.into_inner();
+    visible_head(&state, &caller, id.clone()).await?;
+    let u = body.0;
+    let clock = state.clock.clone();
+    let lot = state
+        .db
+        .write(move |c| {
+            let merge = |lot: &Lot, invited: &[String]| {
+                check_lot(
+                    u.title.as_deref().unwrap_or(&lot.title),
+                    u.cpv.as_deref().unwrap_or(&lot.cpv),
+                    u.unit.as_deref().unwrap_or(&lot.unit),
+                    u.unit_price_ore.unwrap_or(lot.unit_price_ore),
+                    Some(u.area.as_deref().unwrap_or(&lot.area)),
+                    invited,
+                )
+                .map_err(|(field, e)| AppError::from(e).on_field(field))
+            };
+            lifecycle::change_lot(
+                c,
+                &id,
+                &lot_id,
+                merge,
+                caller.who(),
+                &caller.actor(),
+                clock.now(),
+            )
+        })
+        .await?;
+    Ok(Json(LotView::from(&lot)))
+}
+
+/// What `remove_lot` answers besides success (see `problem_docs`).
+pub const REMOVE_LOT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, lifecycle::REMOVE_LOT_ERRORS];
+
+/// The coordinator removes a lot from a draft.
+#[utoipa::path(delete, path = "/api/v1/procurements/{id}/lots/{lot_id}", tag = "procurements",
+    params(("id" = String, Path), ("lot_id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "removed"),
+              (status = 409, body = Problem, description = "only while a draft"),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem, description = "no such procurement, or no such lot in it")))]
+pub async fn remove_lot(
+    state: State,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, lot_id) = path.into_inner();
+    visible_head(&state, &caller, id.clone()).await?;
+    let clock = state.clock.clone();
+    state
+        .db
+        .write(move |c| {
+            lifecycle::remove_lot(c, &id, &lot_id, caller.who(), &caller.actor(), clock.now())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -465,6 +465,20 @@ pub fn insert_lot(conn: &mut AnyConnection, lot: &Lot) -> DbResult<()> {
     Ok(())
 }
 
+/// A draft's lot as changed: what it is called, priced and serves.
+pub fn update_lot(conn: &mut AnyConnection, lot: &Lot) -> DbResult<()> {
+    diesel::update(lots::table.find(&lot.id))
+        .set((
+            lots::title.eq(&lot.title),
+            lots::cpv.eq(&lot.cpv),
+            lots::unit.eq(&lot.unit),
+            lots::unit_price_ore.eq(lot.unit_price_ore),
+            lots::area.eq(Cells(lot.area.clone()).join()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn retire_lot(conn: &mut AnyConnection, lot_id: &str) -> DbResult<()> {
     diesel::update(lots::table.find(lot_id))
         .set(lots::active.eq(false))

@@ -6,3 +6,4 @@ pub mod analysis;
 pub mod cache;
 pub mod public;
 pub mod summary;
+pub mod volumes;

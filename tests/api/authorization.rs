@@ -294,6 +294,13 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             run,
         ),
         row(
+            M::PATCH,
+            &format!("{p}/lots/{lot}"),
+            Some(json!({"unit_price_ore": 4600})),
+            run,
+        ),
+        row(M::DELETE, &format!("{p}/lots/{lot}"), None, run),
+        row(
             M::POST,
             &format!("{p}/lots/{lot}/split"),
             Some(json!({"groups": [["4601"], ["4602"]]})),

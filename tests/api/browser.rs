@@ -473,7 +473,7 @@ mod workspace {
 
     use super::{axe_source, Browser};
     use crate::helpers::{spawn_app, PASSWORD};
-    use crate::procurements::{days_from_today, mandate, municipality_user, office, Office};
+    use crate::procurements::{days_from_today, join, mandate, municipality_user, office, Office};
 
     /// Checks the page with axe-core (when it is there) and keeps a
     /// screenshot of it; the page type is `name`.
@@ -651,6 +651,261 @@ mod workspace {
         let receipt = browser.text_with("Takk! Svaret er registrert.").await;
         assert!(receipt.contains("Bergen deltar"), "{receipt}");
         check(&browser, axe, "invitation-receipt", &mut broken).await;
+
+        assert!(
+            broken.is_empty(),
+            "axe-core found violations:\n{}",
+            broken.join("\n")
+        );
+    }
+
+    /// How many elements match `css` on the page.
+    async fn count(browser: &Browser, css: &str) -> usize {
+        let n = browser
+            .run(&format!("return document.querySelectorAll({css:?}).length"))
+            .await;
+        n.as_u64().unwrap_or(0) as usize
+    }
+
+    #[actix_web::test]
+    async fn a_coordinator_goes_from_login_to_publish_through_the_pages_alone() {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let axe = axe_source();
+        let axe = axe.as_deref();
+        let mut broken = Vec::new();
+        let app = spawn_app().await;
+        let Office { admin, coordinator } = office(&app).await;
+        crate::supplier_view::import_register(&app, &admin).await;
+        let mut joiners = Vec::new();
+        for number in ["1103", "4601", "4631"] {
+            let token = municipality_user(&app, &admin, number).await;
+            let mandate_id = mandate(
+                &app,
+                &token,
+                number,
+                json!([]),
+                1_000_000_000_000,
+                &days_from_today(365),
+            )
+            .await;
+            joiners.push((number, token, mandate_id));
+        }
+        let address = app.address.clone();
+
+        log_in(&browser, &address, "koordinator@nhi.no").await;
+        browser.text_with("Mine anskaffelser").await;
+        browser.click("a[href='/app/procurements/new']").await;
+        browser.text_with("Foreslå en felles anskaffelse").await;
+        browser
+            .type_into("#title", "Skolemat i Vestland og Rogaland")
+            .await;
+        browser.type_into("#cpv", "55524000-9").await;
+        browser
+            .set_value("#contract_start", &days_from_today(200))
+            .await;
+        let deadline = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%dT12:00")
+            .to_string();
+        browser
+            .set_value("#participation_deadline", &deadline)
+            .await;
+        browser.type_into("#duration_months", "24").await;
+        for number in ["1103", "4601", "4631"] {
+            browser
+                .run(&format!(
+                    "document.querySelector(\"details:has(input[value='{number}'])\").open = true"
+                ))
+                .await;
+            browser
+                .click(&format!("input[name=invited][value='{number}']"))
+                .await;
+        }
+        browser.click("main form button[type=submit]").await;
+        browser.text_with("Utkastet er lagret.").await;
+
+        // Two lots; the second is changed, then removed.
+        for (title, unit, price) in [("Skolemåltid", "porsjon", "45"), ("Frukt", "kasse", "300")] {
+            browser.type_into("#lot_title", title).await;
+            browser.type_into("#lot_cpv", "55524000-9").await;
+            browser.type_into("#lot_unit", unit).await;
+            browser.type_into("#lot_price", price).await;
+            browser.click("form[action$='/lots'] button").await;
+            browser.text_with("Delkontrakten er lagt til.").await;
+        }
+        browser.click("tbody tr:last-child a[href*='/lots/']").await;
+        let lot_form = browser.text_with("Endre delkontrakten").await;
+        assert!(lot_form.contains("Frukt"), "{lot_form}");
+        check(&browser, axe, "lot-form", &mut broken).await;
+        browser
+            .run("document.querySelector('#lot_price').value = ''")
+            .await;
+        browser.type_into("#lot_price", "minus tre").await;
+        browser
+            .click("form[action*='/lots/']:not([action$='/remove']) button")
+            .await;
+        let refused = browser.text_with("Skjemaet har feil").await;
+        assert!(
+            refused.contains("Prisen må være et beløp i kroner"),
+            "{refused}"
+        );
+        check(&browser, axe, "lot-form-refused", &mut broken).await;
+        browser
+            .run("document.querySelector('#lot_price').value = ''")
+            .await;
+        browser.type_into("#lot_price", "320,50").await;
+        browser
+            .click("form[action*='/lots/']:not([action$='/remove']) button")
+            .await;
+        let changed = browser.text_with("Delkontrakten er endret.").await;
+        assert!(changed.contains("320,50"), "{changed}");
+        browser
+            .click("tbody tr:last-child form[action$='/remove'] button")
+            .await;
+        let removed = browser.text_with("Delkontrakten er fjernet.").await;
+        assert!(!removed.contains("Frukt"), "{removed}");
+
+        browser.click("form[action$='/open'] button").await;
+        browser.text_with("kommunene er invitert på e-post").await;
+        let page = browser.url().await;
+        let id = page
+            .rsplit('/')
+            .next()
+            .and_then(|tail| tail.split('?').next())
+            .unwrap_or_default()
+            .to_string();
+
+        // The municipalities answer through the API.
+        let draft = app
+            .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
+            .await;
+        let meals = draft.body["lots"][0]["id"]
+            .as_str()
+            .expect("lot")
+            .to_string();
+        for (number, token, mandate_id) in &joiners {
+            let quantity = match *number {
+                "4601" => 200_000,
+                "4631" => 40_000,
+                _ => 100_000,
+            };
+            let r = join(
+                &app,
+                token,
+                &id,
+                number,
+                mandate_id,
+                json!([{"lot_id": meals, "annual_quantity": quantity}]),
+            )
+            .await;
+            assert_eq!(r.status, awc::http::StatusCode::OK, "{}", r.body);
+        }
+
+        // Following the answers: the summary adds them up.
+        browser
+            .open(&format!("{address}/app/procurements/{id}"))
+            .await;
+        browser.text_with("3 av 3 inviterte kommuner deltar").await;
+        browser.click("form[action$='/close'] button").await;
+        let closed = browser.text_with("Påmeldingen er stengt.").await;
+        assert!(closed.contains("Del opp «Skolemåltid» slik"), "{closed}");
+        assert_eq!(count(&browser, "a[href$='/volumes.csv']").await, 1);
+        check(&browser, axe, "procurement-closed", &mut broken).await;
+
+        // The first suggestion is by county: Rogaland and Vestland apart.
+        browser.click("form[action$='/split'] button").await;
+        let split = browser.text_with("Delkontrakten er delt opp").await;
+        assert!(split.contains("Skolemåltid – Stavanger"), "{split}");
+        let lots = app
+            .get(&format!("/api/v1/procurements/{id}"), Some(&coordinator))
+            .await;
+        assert_eq!(
+            lots.body["lots"].as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            lots.body
+        );
+
+        // Publishing is refused while the checklist has gaps ...
+        browser.click("form[action$='/publish'] button").await;
+        browser.text_with("Det ble ikke gjort").await;
+        browser.click("a[href$='/compliance']").await;
+        let checklist = browser.text_with("Sjekkliste for seriøsitetskrav").await;
+        assert!(checklist.contains("Mangler"), "{checklist}");
+        check(&browser, axe, "compliance", &mut broken).await;
+        browser
+            .click("form[action$='/compliance'] button[type=submit]")
+            .await;
+        let refused = browser.text_with("Skjemaet har feil").await;
+        assert!(refused.contains("Skriv en begrunnelse"), "{refused}");
+        check(&browser, axe, "compliance-refused", &mut broken).await;
+        // ... until every missing check is justified, one form at a time.
+        let mut justified = 0;
+        while count(&browser, "form[action$='/compliance'] textarea").await > 0 {
+            browser
+                .type_into(
+                    "form[action$='/compliance'] textarea",
+                    "Kravet følges opp i avtalens generelle vilkår.",
+                )
+                .await;
+            browser
+                .click("form[action$='/compliance'] button[type=submit]")
+                .await;
+            browser.text_with("Sjekkliste for seriøsitetskrav").await;
+            justified += 1;
+            assert!(justified < 30, "the checklist does not shrink");
+        }
+        let done = browser.text_with("Ingen krav mangler.").await;
+        assert!(done.contains("Begrunnet"), "{done}");
+        browser.click("form[action$='/publish'] button").await;
+        let published = browser.text_with("Anskaffelsen er kunngjort").await;
+        assert!(published.contains("Kunngjort"), "{published}");
+        assert_eq!(count(&browser, "a[href$='/ocds']").await, 1);
+        let events = app
+            .get(
+                &format!("/api/v1/procurements/{id}/events"),
+                Some(&coordinator),
+            )
+            .await;
+        let kinds: Vec<&str> = events
+            .body
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        for kind in [
+            "lot_changed",
+            "lot_removed",
+            "lot_split",
+            "compliance_justified",
+            "published",
+        ] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+
+        // The award and the follow-up.
+        browser.click("a[href$='/award']").await;
+        browser.text_with("Tildel kontraktene").await;
+        check(&browser, axe, "award", &mut broken).await;
+        browser
+            .type_into("input[name^=supplier-]", "999999999")
+            .await;
+        browser.click("main form button[type=submit]").await;
+        let unknown = browser.text_with("Skjemaet har feil").await;
+        assert!(unknown.contains("Fant ingen leverandør"), "{unknown}");
+        check(&browser, axe, "award-refused", &mut broken).await;
+        browser
+            .run("document.querySelector('input[name^=supplier-]').value = ''")
+            .await;
+        browser
+            .type_into("input[name^=supplier-]", "910000004")
+            .await;
+        browser.click("main form button[type=submit]").await;
+        let plan = browser.text_with("Kontraktene er tildelt").await;
+        assert!(plan.contains("Fjord Catering AS"), "{plan}");
+        check(&browser, axe, "follow-up", &mut broken).await;
 
         assert!(
             broken.is_empty(),

@@ -647,3 +647,95 @@ async fn a_coordinator_files_the_procurement_under_its_archive_case_number() {
     assert_eq!(too_long.body["code"], "invalid_case_number");
     assert_eq!(too_long.body["errors"][0]["field"], "case_number");
 }
+
+#[actix_web::test]
+async fn a_coordinator_changes_and_removes_lots_while_the_procurement_is_a_draft() {
+    let app = spawn_app().await;
+    let office = office(&app).await;
+    let c = &office.coordinator;
+    let id = propose(&app, c, &["4601", "4631"], &in_future(86_400), json!(null)).await;
+    let meals = add_lot(&app, c, &id, "Skolemat", "porsjon", 4500, None).await;
+    let fruit = add_lot(&app, c, &id, "Frukt", "kasse", 30_000, None).await;
+    let lot_path = |lot: &str| format!("/api/v1/procurements/{id}/lots/{lot}");
+
+    // Only what is given changes; the rest of the lot stays.
+    let changed = app
+        .patch(
+            &lot_path(&meals),
+            Some(c),
+            json!({"unit_price_ore": 4800, "area": ["4601"]}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.body["unit_price_ore"], 4800);
+    assert_eq!(changed.body["area"], json!(["4601"]));
+    assert_eq!(changed.body["title"], "Skolemat");
+    assert_eq!(changed.body["unit"], "porsjon");
+
+    // Checked as a new lot is, field by field.
+    let uninvited = app
+        .patch(&lot_path(&meals), Some(c), json!({"area": ["0301"]}))
+        .await;
+    assert_eq!(uninvited.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(uninvited.body["code"], "lot_area_not_invited");
+    assert_eq!(uninvited.body["errors"][0]["field"], "area");
+    let negative = app
+        .patch(&lot_path(&meals), Some(c), json!({"unit_price_ore": -1}))
+        .await;
+    assert_eq!(negative.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(negative.body["errors"][0]["field"], "unit_price_ore");
+    let unknown = app
+        .patch(&lot_path("no-such-lot"), Some(c), json!({"title": "X"}))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let removed = app
+        .raw(
+            awc::http::Method::DELETE,
+            &lot_path(&fruit),
+            Some(c),
+            "application/json",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
+    let draft = app
+        .get(&format!("/api/v1/procurements/{id}"), Some(c))
+        .await;
+    let lots = draft.body["lots"].as_array().expect("lots");
+    assert_eq!(lots.len(), 1, "{}", draft.body);
+    assert_eq!(lots[0]["id"], meals.as_str());
+    assert_eq!(lots[0]["unit_price_ore"], 4800);
+
+    // The audit trail tells both.
+    let events = app
+        .get(&format!("/api/v1/procurements/{id}/events"), Some(c))
+        .await;
+    let kinds: Vec<&str> = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"lot_changed"), "{}", events.body);
+    assert!(kinds.contains(&"lot_removed"), "{}", events.body);
+
+    // Once open, the lots are what the municipalities answered to.
+    open(&app, c, &id).await;
+    let late = app
+        .patch(&lot_path(&meals), Some(c), json!({"unit_price_ore": 1}))
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert_eq!(late.body["code"], "invalid_state");
+    let late_removal = app
+        .raw(
+            awc::http::Method::DELETE,
+            &lot_path(&meals),
+            Some(c),
+            "application/json",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(late_removal.status, StatusCode::CONFLICT);
+}

@@ -128,7 +128,7 @@ async fn step(app: &TestApp, s: &Scenario, action: &str, status: &str) {
     assert_eq!(r.body["status"], status, "{action}: {}", r.body);
 }
 
-async fn import_register(app: &TestApp, admin: &str) {
+pub(crate) async fn import_register(app: &TestApp, admin: &str) {
     let r = app
         .raw(
             Method::POST,

@@ -296,7 +296,11 @@ fn refused(
 }
 
 /// The draft, when the person is its coordinator and it is still a draft.
-async fn editable(state: &State, session: &Session, id: &str) -> Result<Aggregate, HttpResponse> {
+pub(super) async fn editable(
+    state: &State,
+    session: &Session,
+    id: &str,
+) -> Result<Aggregate, HttpResponse> {
     let load = id.to_string();
     let found = state
         .db
@@ -407,7 +411,7 @@ pub async fn edit(state: State, posted: Posted, id: web::Path<String>) -> HttpRe
 }
 
 /// The lot form's field for a field the API names.
-fn lot_field(api: &str) -> &str {
+pub(super) fn lot_field(api: &str) -> &str {
     match api {
         "title" => "lot_title",
         "cpv" => "lot_cpv",

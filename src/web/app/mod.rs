@@ -1,9 +1,10 @@
 //! The workspace under /app/ for the people who run a joint procurement:
 //! log in (`login`), see one's procurements or invitations (`dashboard`),
-//! follow one (`procurement`), and propose and prepare a draft (`draft`);
-//! the operator runs the service (`operator`: users, offices, outbox,
-//! registrations; `register`: the supplier register import, sent as a file
-//! by `upload`).
+//! follow one (`procurement`), propose and prepare a draft (`draft`), and
+//! change its lots, split, justify, publish, award and follow up
+//! (`coordination`); the operator runs the service (`operator`: users,
+//! offices, outbox, registrations; `register`: the supplier register import,
+//! sent as a file by `upload`).
 //! Every change is a call of the flow the API calls for it, with the
 //! logged-in person's role, office and municipality (`session::Person`), so
 //! a page can do exactly what that person's API token could.
@@ -14,6 +15,7 @@
 //! for every field, an error summary that links to the fields, errors next
 //! to their field, headings in order, `lang="nb"`.
 
+pub mod coordination;
 pub mod dashboard;
 pub mod draft;
 pub mod invitation;
@@ -60,6 +62,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/procurements/{id}/publish",
                 web::post().to(procurement::publish),
             )
+            .configure(coordinator_routes)
             .route("/invitations/{id}", web::get().to(invitation::show))
             .route("/invitations/{id}", web::post().to(invitation::submit))
             .configure(operator_routes),
@@ -89,6 +92,36 @@ fn operator_routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(register::form))
                 .route(web::post().to(register::upload)),
         );
+/// The coordinator's pages beyond the draft form (`coordination`).
+fn coordinator_routes(cfg: &mut web::ServiceConfig) {
+    use coordination as c;
+    let p = "/procurements/{id}";
+    cfg.route(&format!("{p}/lots/{{lot_id}}"), web::get().to(c::lot_form))
+        .route(
+            &format!("{p}/lots/{{lot_id}}"),
+            web::post().to(c::change_lot),
+        )
+        .route(
+            &format!("{p}/lots/{{lot_id}}/remove"),
+            web::post().to(c::remove_lot),
+        )
+        .route(
+            &format!("{p}/lots/{{lot_id}}/split"),
+            web::post().to(c::split),
+        )
+        .route(
+            &format!("{p}/compliance"),
+            web::get().to(c::compliance_page),
+        )
+        .route(&format!("{p}/compliance"), web::post().to(c::justify))
+        .route(&format!("{p}/award"), web::get().to(c::award_form))
+        .route(&format!("{p}/award"), web::post().to(c::award))
+        .route(&format!("{p}/follow-up"), web::get().to(c::follow_up_page))
+        .route(
+            &format!("{p}/follow-up/{{checkpoint_id}}"),
+            web::post().to(c::record),
+        )
+        .route(&format!("{p}/volumes.csv"), web::get().to(c::volumes_csv));
 }
 
 async fn to_dashboard() -> HttpResponse {

@@ -141,6 +141,9 @@ fn done_words(done: &str) -> Option<&'static str> {
         }
         "endret" => "Endringene er lagret.",
         "delkontrakt" => "Delkontrakten er lagt til.",
+        "delkontrakt-endret" => "Delkontrakten er endret.",
+        "delkontrakt-fjernet" => "Delkontrakten er fjernet.",
+        "delt" => "Delkontrakten er delt opp etter forslaget. Volumene følger kommunene.",
         "apnet" => "Anskaffelsen er åpnet for påmelding, og kommunene er invitert på e-post.",
         "stengt" => "Påmeldingen er stengt.",
         "kunngjort" => "Anskaffelsen er kunngjort, og deltakerlisten er låst.",
@@ -171,7 +174,8 @@ fn procurement_page(session: &Session, v: &View<'_>, extras: &Extras) -> Markup 
             (lots(session, v, extras, coordinator))
             (answers(v))
             (summary(v))
-            @if let Some(a) = v.analysis { (analysis(a)) }
+            @if let Some(a) = v.analysis { (analysis(session, v, a, coordinator)) }
+            @if coordinator { (further(v)) }
         },
     )
 }
@@ -239,6 +243,7 @@ fn lots(session: &Session, v: &View<'_>, extras: &Extras, coordinator: bool) -> 
                 thead { tr {
                     th scope="col" { "Delkontrakt" } th scope="col" { "CPV" } th scope="col" { "Enhet" }
                     th scope="col" { "Anslått pris per enhet" } th scope="col" { "Kommuner" }
+                    @if coordinator && draft { th scope="col" { "Endre eller fjerne" } }
                 } }
                 tbody {
                     @for lot in &a.lots {
@@ -246,6 +251,15 @@ fn lots(session: &Session, v: &View<'_>, extras: &Extras, coordinator: bool) -> 
                             td { (lot.title) } td { (lot.cpv) } td { (lot.unit) }
                             td.num { (words::amount(Ore::new(lot.unit_price_ore))) }
                             td { (names(&lot.area)) }
+                            @if coordinator && draft {
+                                td { div.actions {
+                                    a href=(format!("/app/procurements/{}/lots/{}", a.procurement.id, lot.id)) { "Endre «" (lot.title) "»" }
+                                    form method="post" action=(format!("/app/procurements/{}/lots/{}/remove", a.procurement.id, lot.id)) {
+                                        (csrf::hidden(&session.csrf_token))
+                                        button.secondary type="submit" { "Fjern «" (lot.title) "»" }
+                                    }
+                                } }
+                            }
                         }
                     }
                 }
@@ -383,7 +397,10 @@ fn summary(v: &View<'_>) -> Markup {
     }
 }
 
-fn analysis(a: &Analysis) -> Markup {
+fn analysis(session: &Session, v: &View<'_>, a: &Analysis, coordinator: bool) -> Markup {
+    let p = &v.aggregate.procurement;
+    // A split is made after closing, before publishing (as `POST …/split`).
+    let may_split = coordinator && p.status == ProcurementStatus::Closed;
     html! {
         h2 { "Analyse: stenger delkontraktene lokale små og mellomstore bedrifter ute?" }
         @for lot in &a.lots {
@@ -401,7 +418,45 @@ fn analysis(a: &Analysis) -> Markup {
             @for n in &lot.notes { p.muted { (n.message) } }
             @if !lot.suggestions.is_empty() {
                 p { "Forslag:" }
-                ul { @for s in &lot.suggestions { li { (s.message) } } }
+                ul { @for s in &lot.suggestions { li {
+                    (s.message)
+                    @if may_split && s.sub_lots.len() > 1 && v.aggregate.lot(&lot.lot_id).is_some() {
+                        form method="post" action=(format!("/app/procurements/{}/lots/{}/split", p.id, lot.lot_id)) {
+                            (csrf::hidden(&session.csrf_token))
+                            @for sub in &s.sub_lots {
+                                input type="hidden" name="group" value=(sub.area.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" "));
+                            }
+                            button type="submit" { "Del opp «" (lot.title) "» slik" }
+                        }
+                    }
+                } } }
+            }
+        }
+    }
+}
+
+/// The pages beyond this one: the checklist, the award, the follow-up and
+/// the downloads, as far as the procurement has come.
+fn further(v: &View<'_>) -> Markup {
+    let p = &v.aggregate.procurement;
+    let base = format!("/app/procurements/{}", p.id);
+    html! {
+        h2 { "Sjekkliste, tildeling og nedlastinger" }
+        ul {
+            @if !matches!(p.status, ProcurementStatus::Cancelled) {
+                li { a href=(format!("{base}/compliance")) { "Sjekklisten for seriøsitetskrav" } }
+            }
+            @if p.status == ProcurementStatus::Published {
+                li { a href=(format!("{base}/award")) { "Tildel kontraktene" } }
+            }
+            @if p.status == ProcurementStatus::Awarded {
+                li { a href=(format!("{base}/follow-up")) { "Oppfølgingen av kontraktene" } }
+            }
+            @if p.status != ProcurementStatus::Draft {
+                li { a href=(format!("{base}/volumes.csv")) download { "Last ned volumtabellen (CSV for regneark)" } }
+            }
+            @if p.published_at.is_some() {
+                li { a href=(format!("/api/v1/procurements/{}/ocds", p.id)) { "Åpne data om anskaffelsen (OCDS, JSON)" } }
             }
         }
     }
@@ -457,7 +512,13 @@ pub async fn publish(state: State, posted: Posted, id: web::Path<String>) -> Htt
 /// Runs one of the coordinator's steps as the API does (in one transaction,
 /// judged by the time it reaches the database), then shows the page again:
 /// after a redirect when it was done, at once with the refusal otherwise.
-async fn step<F>(state: &State, posted: Posted, id: String, done: &str, f: F) -> HttpResponse
+pub(super) async fn step<F>(
+    state: &State,
+    posted: Posted,
+    id: String,
+    done: &str,
+    f: F,
+) -> HttpResponse
 where
     F: for<'a> FnOnce(&mut AnyConnection, &str, Who<'a>, &str, DateTime<Utc>) -> AppResult<()>
         + Send
