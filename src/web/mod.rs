@@ -9,6 +9,7 @@ pub mod app;
 pub mod confirm;
 pub mod csrf;
 pub mod home;
+pub mod mandate_form;
 pub mod map;
 pub mod session;
 pub mod supplier;
@@ -23,6 +24,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/vote/{token}", web::get().to(vote::show))
         .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
+        .route(
+            "/vote/{token}/mandate",
+            web::post().to(vote::register_mandate),
+        )
         .route("/confirm/{token}", web::get().to(confirm::show))
         .route("/confirm/{token}", web::head().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::submit))

@@ -1,6 +1,8 @@
 //! The workspace under /app/ for the people who run a joint procurement:
 //! log in (`login`), see one's procurements or invitations (`dashboard`),
-//! follow one (`procurement`), and propose and prepare a draft (`draft`).
+//! follow one (`procurement`), and propose and prepare a draft (`draft`);
+//! a municipality answers (`invitation`) and keeps its mandates and contact
+//! address (`municipality`).
 //! Every change is a call of the flow the API calls for it, with the
 //! logged-in person's role, office and municipality (`session::Person`), so
 //! a page can do exactly what that person's API token could.
@@ -15,6 +17,7 @@ pub mod dashboard;
 pub mod draft;
 pub mod invitation;
 pub mod login;
+pub mod municipality;
 pub mod procurement;
 
 use actix_web::http::StatusCode;
@@ -55,7 +58,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(procurement::publish),
             )
             .route("/invitations/{id}", web::get().to(invitation::show))
-            .route("/invitations/{id}", web::post().to(invitation::submit)),
+            .route("/invitations/{id}", web::post().to(invitation::submit))
+            .route("/mandates", web::get().to(municipality::list))
+            .route("/mandates/new", web::get().to(municipality::new_form))
+            .route("/mandates/new", web::post().to(municipality::create))
+            .route(
+                "/mandates/{id}/revoke",
+                web::get().to(municipality::revoke_form),
+            )
+            .route(
+                "/mandates/{id}/revoke",
+                web::post().to(municipality::revoke),
+            )
+            .route("/contact", web::get().to(municipality::contact))
+            .route("/contact", web::post().to(municipality::change_contact)),
     );
 }
 
@@ -106,6 +122,10 @@ pub fn app_page(title: &str, session: Option<&Session>, body: Markup) -> Markup 
                                 li { a href="/app/" { "Oversikt" } }
                                 @if s.person.role == Role::Coordinator {
                                     li { a href="/app/procurements/new" { "Ny anskaffelse" } }
+                                }
+                                @if s.person.role == Role::Municipality {
+                                    li { a href="/app/mandates" { "Fullmakter" } }
+                                    li { a href="/app/contact" { "Kontaktadresse" } }
                                 }
                             }
                         }
