@@ -573,7 +573,15 @@ fn form_page(
     };
     page(
         &ctx.aggregate.procurement.title,
-        form_body(ctx, v, error.as_ref(), None, Some(before)),
+        // Its own address: the page may have been reached by the mandate form's.
+        form_body(
+            ctx,
+            v,
+            error.as_ref(),
+            None,
+            Some(before),
+            Some(&format!("/vote/{}", extra.token)),
+        ),
     )
 }
 
@@ -584,6 +592,7 @@ pub(crate) fn form_body(
     error: Option<&(String, Option<String>)>,
     csrf: Option<&str>,
     before_form: Option<Markup>,
+    action: Option<&str>,
 ) -> Markup {
     let p = &ctx.aggregate.procurement;
     let name = municipality_name(ctx.municipality());
@@ -608,7 +617,7 @@ pub(crate) fn form_body(
                 }
             }
             @if let Some(before) = before_form { (before) }
-            form method="post" {
+            form method="post" action=[action] {
                 @if let Some(token) = csrf { (super::csrf::hidden(token)) }
                 fieldset {
                     legend { "Svar" }

@@ -423,7 +423,12 @@ async fn a_municipality_without_an_account_registers_a_mandate_from_its_link_and
     assert_eq!(given["actor"], format!("vote link to {address}"));
     assert_eq!(given["data"]["reference"], "PS 7/2026");
 
-    // The same link then gives the decision.
+    // The same link then gives the decision, by the answer form's own address.
+    assert!(
+        registered.html.contains(&format!("action=\"{link}\"")),
+        "{}",
+        registered.html
+    );
     let annual = format!("annual_{}", s.lot(0));
     let voted = post(
         &app,

@@ -89,6 +89,7 @@ pub async fn show(state: State, session: Session, id: web::Path<String>) -> Http
                     None,
                     Some(&session.csrf_token),
                     no_mandate(&ctx),
+                    None,
                 ),
             ),
         ),
@@ -115,6 +116,7 @@ pub async fn submit(state: State, posted: Posted, id: web::Path<String>) -> Http
                     Some(&error),
                     Some(&session.csrf_token),
                     no_mandate(&ctx),
+                    None,
                 ),
             ),
         )
