@@ -120,7 +120,7 @@ impl MandateValues {
             (field("text", "decided_by", "Vedtatt av", &self.decided_by,
                 Some("Organet som vedtok fullmakten, for eksempel kommunestyret eller formannskapet."), errors))
             (field("date", "decided_on", "Vedtaksdato", &self.decided_on,
-                Some("Skrives som år-måned-dag, for eksempel 2026-03-15."), errors))
+                Some("Velg datoen, eller skriv den som år-måned-dag, for eksempel 2026-03-15."), errors))
             div.row {
                 (field("date", "valid_from", "Gyldig fra og med", &self.valid_from, None, errors))
                 (field("date", "valid_until", "Gyldig til og med", &self.valid_until, None, errors))

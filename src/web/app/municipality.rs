@@ -24,19 +24,22 @@ use crate::web::csrf;
 use crate::web::mandate_form::MandateValues;
 use crate::web::session::{Posted, Session};
 
-/// The person's municipality, or the page saying these pages are not theirs.
-fn municipality_of(session: &Session) -> Result<Kommunenummer, HttpResponse> {
+/// The person's municipality, if they are a municipality's user.
+fn municipality_of(session: &Session) -> Option<Kommunenummer> {
     match (&session.person.role, &session.person.municipality) {
-        (Role::Municipality, Some(n)) => {
-            Kommunenummer::parse(n).map_err(|e| failed(session, &AppError::internal(e)))
-        }
-        _ => Err(message(
-            StatusCode::FORBIDDEN,
-            session,
-            "Bare for kommuner",
-            "Det er kommunenes egne brukere som registrerer vedtak og kontaktadresse.",
-        )),
+        (Role::Municipality, Some(n)) => Kommunenummer::parse(n).ok(),
+        _ => None,
     }
+}
+
+/// The page saying these pages are for municipalities.
+fn not_a_municipality(session: &Session) -> HttpResponse {
+    message(
+        StatusCode::FORBIDDEN,
+        session,
+        "Bare for kommuner",
+        "Det er kommunenes egne brukere som registrerer vedtak og kontaktadresse.",
+    )
 }
 
 fn date(d: NaiveDate) -> String {
@@ -71,9 +74,8 @@ async fn load(state: &State, number: &Kommunenummer) -> Result<Vec<Mandate>, App
 }
 
 pub async fn list(state: State, session: Session) -> HttpResponse {
-    let number = match municipality_of(&session) {
-        Ok(n) => n,
-        Err(page) => return page,
+    let Some(number) = municipality_of(&session) else {
+        return not_a_municipality(&session);
     };
     list_page(&state, &session, &number, None).await
 }
@@ -154,8 +156,8 @@ fn new_page(session: &Session, values: &MandateValues, errors: &FormErrors) -> M
 }
 
 pub async fn new_form(session: Session) -> HttpResponse {
-    if let Err(page) = municipality_of(&session) {
-        return page;
+    if municipality_of(&session).is_none() {
+        return not_a_municipality(&session);
     }
     answer(
         StatusCode::OK,
@@ -165,9 +167,8 @@ pub async fn new_form(session: Session) -> HttpResponse {
 
 pub async fn create(state: State, posted: Posted) -> HttpResponse {
     let Posted { session, fields } = posted;
-    let number = match municipality_of(&session) {
-        Ok(n) => n,
-        Err(page) => return page,
+    let Some(number) = municipality_of(&session) else {
+        return not_a_municipality(&session);
     };
     let values = MandateValues::from_form(&fields.0);
     let mandate = match values.check(number.clone()) {
@@ -199,7 +200,7 @@ async fn mandate_of(
     session: &Session,
     id: &str,
 ) -> Result<(Kommunenummer, Mandate), HttpResponse> {
-    let number = municipality_of(session)?;
+    let number = municipality_of(session).ok_or_else(|| not_a_municipality(session))?;
     let (find, of) = (id.to_string(), number.to_string());
     let found = state
         .db
@@ -306,9 +307,8 @@ async fn stored_address(state: &State, number: &Kommunenummer) -> Result<Option<
 }
 
 pub async fn contact(state: State, session: Session) -> HttpResponse {
-    let number = match municipality_of(&session) {
-        Ok(n) => n,
-        Err(page) => return page,
+    let Some(number) = municipality_of(&session) else {
+        return not_a_municipality(&session);
     };
     match stored_address(&state, &number).await {
         Ok(stored) => answer(
@@ -328,9 +328,8 @@ pub async fn contact(state: State, session: Session) -> HttpResponse {
 
 pub async fn change_contact(state: State, posted: Posted) -> HttpResponse {
     let Posted { session, fields } = posted;
-    let number = match municipality_of(&session) {
-        Ok(n) => n,
-        Err(page) => return page,
+    let Some(number) = municipality_of(&session) else {
+        return not_a_municipality(&session);
     };
     let typed = fields.get("contact_email").trim().to_string();
     let email = if typed.is_empty() {
