@@ -63,7 +63,7 @@ inexpressible=(
   # lots and their areas, the mandates and suppliers on record, the clause
   # library of config/clauses.toml, who joined.
   lot_area_not_invited lot_not_found lot_not_in_area invalid_split
-  mandate_required mandate_not_found mandate_not_valid mandate_scope mandate_value_exceeded
+  mandate_required mandate_not_found mandate_not_valid mandate_revoked mandate_scope mandate_value_exceeded
   supplier_not_found organization_not_found invalid_award
   unknown_clause unknown_check not_a_participant invited_required
   # A deviation needs a note (a field required for one value of another).

@@ -13,12 +13,9 @@ use crate::db::mandates::{self, Mandate};
 use crate::db::{procurements, DbError};
 use crate::domain::access::{may_read_mandates, Inviting, Involved};
 use crate::domain::codes;
-use crate::domain::mandate::validate_mandate_terms;
-use crate::domain::mandate::MANDATE_TERMS_ERRORS;
-use crate::domain::supplier::parse_name;
 use crate::domain::ErrorCode;
-use crate::domain::{CpvPrefix, Kommunenummer, Ore};
-use crate::error::{AppError, AppResult, FieldExt, Problem};
+use crate::domain::Kommunenummer;
+use crate::error::{AppError, AppResult, Problem};
 use crate::flows::mandates as flow;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -29,6 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/municipalities/{number}/mandates",
         web::get().to(list_mandates),
+    )
+    .route(
+        "/municipalities/{number}/mandates/{id}/revoke",
+        web::post().to(revoke_mandate),
     );
 }
 
@@ -72,6 +73,10 @@ pub struct MandateView {
     pub cpv_scope: Vec<String>,
     pub max_value_ore: i64,
     pub created_at: String,
+    /// When the municipality revoked it; a revoked mandate covers no new
+    /// decision, and those made under it stand.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<String>,
 }
 
 impl From<Mandate> for MandateView {
@@ -87,6 +92,7 @@ impl From<Mandate> for MandateView {
             cpv_scope: m.cpv_scope,
             max_value_ore: m.max_value_ore,
             created_at: rfc3339(m.created_at),
+            revoked_at: m.revoked_at.map(rfc3339),
         }
     }
 }
@@ -99,14 +105,8 @@ fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
 pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = codes![
     CALLER,
     JSON_BODY,
-    &[
-        ErrorCode::NotFound,
-        ErrorCode::Forbidden,
-        ErrorCode::InvalidName,
-        ErrorCode::InvalidAmount,
-        ErrorCode::InvalidCpvPrefix
-    ],
-    MANDATE_TERMS_ERRORS
+    &[ErrorCode::NotFound, ErrorCode::Forbidden],
+    flow::CHECK_ERRORS
 ];
 
 /// A municipality records the council decision that lets it join.
@@ -130,27 +130,18 @@ pub async fn record_mandate(
         ));
     }
     let b = body.0;
-    let reference = parse_name(&b.reference).field("reference")?;
-    let decided_by = parse_name(&b.decided_by).field("decided_by")?;
-    let max_value = Ore::non_negative(b.max_value_ore, "max_value_ore").field("max_value_ore")?;
-    validate_mandate_terms(&reference, b.valid_from, b.valid_until, max_value)
-        .field("valid_until")?;
-    let scope = b
-        .cpv_scope
-        .iter()
-        .map(|p| CpvPrefix::parse(p))
-        .collect::<Result<Vec<_>, _>>()
-        .field("cpv_scope")?;
-    let mandate = flow::NewMandate {
+    let mandate = flow::NewMandate::check(
         municipality,
-        reference,
-        decided_by,
-        decided_on: b.decided_on,
-        valid_from: b.valid_from,
-        valid_until: b.valid_until,
-        cpv_scope: scope,
-        max_value,
-    };
+        flow::MandateRequest {
+            reference: &b.reference,
+            decided_by: &b.decided_by,
+            decided_on: b.decided_on,
+            valid_from: b.valid_from,
+            valid_until: b.valid_until,
+            cpv_scope: &b.cpv_scope,
+            max_value_ore: b.max_value_ore,
+        },
+    )?;
     let (actor, now) = (caller.actor(), state.clock.now());
     let mandate = state
         .db
@@ -211,4 +202,39 @@ pub async fn list_mandates(
             .map(MandateView::from)
             .collect(),
     ))
+}
+
+/// What `revoke_mandate` answers besides success (see `problem_docs`).
+pub const REVOKE_MANDATE_ERRORS: &[ErrorCode] =
+    codes![CALLER, &[ErrorCode::Forbidden], flow::REVOKE_ERRORS];
+
+/// The municipality revokes a mandate (the council withdrew or replaced
+/// the decision). It stays in the list with its `revoked_at`; it covers no
+/// new decision (422 `mandate_revoked` on joining under it), and the
+/// decisions already made under it stand, each procurement's audit trail
+/// recording the revocation. Revoking it again answers it unchanged.
+#[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates/{id}/revoke", tag = "municipalities",
+    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$"),
+           ("id" = String, Path, description = "the mandate's id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = MandateView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub async fn revoke_mandate(
+    state: State,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> AppResult<Json<MandateView>> {
+    let (number, id) = path.into_inner();
+    let municipality = municipality_in_path(number)?;
+    if !caller.may_act_for_municipality(municipality.as_str()) {
+        return Err(AppError::forbidden(
+            "only the municipality's own users revoke its mandates",
+        ));
+    }
+    let (actor, now) = (caller.actor(), state.clock.now());
+    let mandate = state
+        .db
+        .write(move |c| flow::revoke(c, &municipality, &id, &actor, now))
+        .await?;
+    Ok(Json(MandateView::from(mandate)))
 }

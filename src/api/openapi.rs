@@ -42,6 +42,7 @@ use super::{
         municipalities::update_municipality,
         mandates::record_mandate,
         mandates::list_mandates,
+        mandates::revoke_mandate,
         procurements::create_procurement,
         procurements::list_procurements,
         procurements::get_procurement,
@@ -136,6 +137,7 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ),
     ("record_mandate", mandates::RECORD_MANDATE_ERRORS),
     ("list_mandates", mandates::LIST_MANDATES_ERRORS),
+    ("revoke_mandate", mandates::REVOKE_MANDATE_ERRORS),
     (
         "create_procurement",
         procurements::CREATE_PROCUREMENT_ERRORS,

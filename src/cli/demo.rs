@@ -275,6 +275,8 @@ fn mandate(
         max_value_ore: max_value.get(),
         created_by: actor.to_string(),
         created_at: now(),
+        revoked_at: None,
+        revoked_by: None,
     })
 }
 

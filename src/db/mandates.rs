@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::mandates;
+use super::schema::{mandates, participations};
 use super::types::Cells;
 use super::AnyConnection;
 use super::{DbError, DbResult};
@@ -24,6 +24,9 @@ pub struct Mandate {
     pub max_value_ore: i64,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// When it was revoked: it stays on record, covering no new decision.
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<String>,
 }
 
 impl Mandate {
@@ -42,6 +45,7 @@ impl Mandate {
             valid_until: self.valid_until,
             cpv_scope,
             max_value: Ore::new(self.max_value_ore),
+            revoked: self.revoked_at.is_some(),
         })
     }
 }
@@ -69,7 +73,36 @@ pub fn list_for(conn: &mut AnyConnection, municipality: &str) -> DbResult<Vec<Ma
         .load(conn)?)
 }
 
-/// Mandates whose last valid day falls in `from..=to`.
+/// Marks the mandate revoked unless it is already; whether this call did.
+pub fn revoke(
+    conn: &mut AnyConnection,
+    id: &str,
+    actor: &str,
+    at: NaiveDateTime,
+) -> DbResult<bool> {
+    let n = diesel::update(
+        mandates::table
+            .find(id)
+            .filter(mandates::revoked_at.is_null()),
+    )
+    .set((
+        mandates::revoked_at.eq(Some(at)),
+        mandates::revoked_by.eq(Some(actor)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The procurements with a decision on record under the mandate.
+pub fn procurements_decided_under(conn: &mut AnyConnection, id: &str) -> DbResult<Vec<String>> {
+    Ok(participations::table
+        .filter(participations::mandate_id.eq(id))
+        .select(participations::procurement_id)
+        .order(participations::procurement_id.asc())
+        .load(conn)?)
+}
+
+/// Mandates, not revoked, whose last valid day falls in `from..=to`.
 pub fn expiring(
     conn: &mut AnyConnection,
     from: NaiveDate,
@@ -81,6 +114,7 @@ pub fn expiring(
                 .ge(from)
                 .and(mandates::valid_until.le(to)),
         )
+        .filter(mandates::revoked_at.is_null())
         .select(Mandate::as_select())
         .order(mandates::valid_until.asc())
         .load(conn)?)

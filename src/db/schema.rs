@@ -99,6 +99,8 @@ diesel::table! {
         max_value_ore -> BigInt,
         created_by -> Text,
         created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
     }
 }
 

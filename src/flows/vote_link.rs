@@ -7,13 +7,20 @@
 
 use chrono::{DateTime, Utc};
 
+use serde_json::json;
+
 use super::invitations::{municipality_name, Links};
+use super::locked_head;
+use super::mandates::{self as mandates_flow, NewMandate};
 use super::participation::{decide, DecisionRequest, Receipt};
 use crate::auth::vote_token::VoteClaims;
+use crate::db::events;
+use crate::db::mandates::Mandate;
 use crate::db::procurements::{self, Aggregate};
 use crate::db::stamp;
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
+use crate::domain::contract::check_participation;
 use crate::domain::summary::{Channel, Decision};
 use crate::domain::{ErrorCode, Kommunenummer, Ore};
 use crate::error::{AppError, AppResult};
@@ -68,6 +75,74 @@ pub fn vote(
         receipt,
         fresh_link,
     })
+}
+
+/// What `record_mandate` refuses with, besides `NewMandate::check`'s.
+pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = &[
+    ErrorCode::VoteLinkUsed,
+    ErrorCode::NotFound,
+    ErrorCode::ParticipationClosed,
+];
+
+/// Records a mandate given on the voting page, for the municipality the link
+/// of `claims` was sent to, and appends it to the procurement's audit trail
+/// with the link's address as the actor. The link is not used: registering
+/// the mandate is not the decision, which the same link then gives.
+pub fn record_mandate(
+    conn: &mut AnyConnection,
+    claims: &VoteClaims,
+    mandate: NewMandate,
+    now: DateTime<Utc>,
+) -> AppResult<Mandate> {
+    let link = vote_links::find(conn, &claims.jti)?
+        .filter(|l| l.procurement_id == claims.proc && l.municipality == claims.sub)
+        .ok_or_else(|| AppError::not_found("the voting link"))?;
+    if !link.is_open() {
+        return Err(AppError::new(
+            ErrorCode::VoteLinkUsed,
+            "the link has been used",
+        ));
+    }
+    if mandate.municipality.as_str() != claims.sub {
+        return Err(AppError::internal(
+            "a link's mandate for another municipality",
+        ));
+    }
+    let aggregate = locked_head(conn, &claims.proc)?;
+    let p = &aggregate.procurement;
+    check_participation(p.status, p.deadline(), now)?;
+    let actor = link_actor(conn, &claims.sub)?;
+    let row = mandates_flow::record(conn, mandate, &actor, now)?;
+    events::append(
+        conn,
+        &claims.proc,
+        "mandate_recorded",
+        &actor,
+        stamp(now),
+        &json!({
+            "municipality": row.municipality,
+            "mandate_id": row.id,
+            "reference": row.reference,
+            "decided_by": row.decided_by,
+            "decided_on": row.decided_on,
+            "valid_from": row.valid_from,
+            "valid_until": row.valid_until,
+            "cpv_scope": row.cpv_scope,
+            "max_value_ore": row.max_value_ore,
+        }),
+    )?;
+    Ok(row)
+}
+
+/// Who acts through a voting link: whoever reads the address it was sent
+/// to, the municipality's contact address.
+fn link_actor(conn: &mut AnyConnection, municipality: &str) -> AppResult<String> {
+    Ok(
+        match municipalities::find(conn, municipality)?.and_then(|m| m.contact_email) {
+            Some(address) => format!("vote link to {address}"),
+            None => format!("vote link of municipality:{municipality}"),
+        },
+    )
 }
 
 /// The receipt email, with the volumes as now stored.

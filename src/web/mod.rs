@@ -9,6 +9,7 @@ pub mod app;
 pub mod confirm;
 pub mod csrf;
 pub mod home;
+pub mod mandate_form;
 pub mod map;
 pub mod session;
 pub mod supplier;
@@ -23,6 +24,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/vote/{token}", web::get().to(vote::show))
         .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
+        .route(
+            "/vote/{token}/mandate",
+            web::post().to(vote::register_mandate),
+        )
         .route("/confirm/{token}", web::get().to(confirm::show))
         .route("/confirm/{token}", web::head().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::submit))
@@ -48,6 +53,9 @@ table.facts{width:100%}table.facts th{width:40%}main{overflow-wrap:break-word}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}svg.map{display:block;width:100%;height:auto;max-height:26em}
 svg.map use:hover{fill:#e69138}
 table.chart{width:100%}table.chart th{font-weight:400;width:35%;overflow-wrap:anywhere}table.chart td.bar{width:50%}table.chart td.num{text-align:right}
+input[type=text],input[type=date]{width:100%;box-sizing:border-box;padding:.5em;font-size:1em;border:1px solid #767676;border-radius:4px}
+.row .field{flex:1 1 14em}.hint{display:block;color:#4a4a4a;font-size:.92em}.field-error{display:block;color:#b3261e;font-weight:600;margin:.2em 0}[aria-invalid=true]{border:2px solid #b3261e}
+.error-summary{border:3px solid #b3261e;border-radius:6px;padding:.6em 1em;margin:1em 0}.error-summary h2{margin-top:0}.error-summary a{color:#b3261e;font-weight:600}
 table.chart svg{display:block;width:100%;height:.9em}table.chart rect{fill:#0b5394}details summary{cursor:pointer;margin:.4em 0}
 ";
 

@@ -20,15 +20,17 @@ use crate::db::procurements::{self, Aggregate, Lot};
 use crate::db::vote_links::{self, VoteLink};
 use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::contract::ProcurementStatus;
+use crate::domain::mandate::may_cover;
 use crate::domain::summary::{Channel, Decision, VolumeInput};
-use crate::domain::ErrorCode;
-use crate::domain::Ore;
+use crate::domain::{Cpv, ErrorCode, Kommunenummer, Ore};
 use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
 use crate::flows::participation::{Choice, DecisionRequest, Receipt};
 use crate::flows::vote_link::{self, Voted};
 use crate::letters::words;
 use crate::state::State;
+use crate::web::app::FormErrors;
+use crate::web::mandate_form::MandateValues;
 
 /// What the answer form shows: one municipality's invitation. The voting
 /// link names the municipality; in the workspace (`app::invitation`) the
@@ -45,6 +47,20 @@ pub(crate) struct Context {
 impl Context {
     fn municipality(&self) -> &str {
         &self.municipality
+    }
+
+    /// Whether one of the municipality's mandates may cover this
+    /// procurement today (`mandate::may_cover`); if none does, it cannot join
+    /// before it registers one.
+    pub(crate) fn has_covering_mandate(&self) -> bool {
+        let today = oslo_date(self.now);
+        let Ok(cpv) = Cpv::parse(&self.aggregate.procurement.cpv) else {
+            return false;
+        };
+        self.mandates
+            .iter()
+            .filter_map(|m| m.terms().ok())
+            .any(|t| may_cover(&t, today, &cpv))
     }
 
     pub(crate) fn lots(&self) -> Vec<&Lot> {
@@ -325,7 +341,13 @@ pub async fn show(state: State, keys: web::Data<Keys>, token: web::Path<String>)
     match context(&state, &keys, &token).await {
         Ok((_, ctx)) => {
             let values = FormValues::on_record(&ctx);
-            respond(StatusCode::OK, form_page(&ctx, &values, None))
+            let page = VotePage {
+                token: &token,
+                mandate: &MandateValues::default(),
+                mandate_errors: &FormErrors::default(),
+                registered: None,
+            };
+            respond(StatusCode::OK, form_page(&ctx, &values, None, &page))
         }
         Err(page) => page,
     }
@@ -349,12 +371,18 @@ pub async fn submit(
         );
     };
     let values = FormValues::from_form(&form);
+    let page = VotePage {
+        token: &token,
+        mandate: &MandateValues::default(),
+        mandate_errors: &FormErrors::default(),
+        registered: None,
+    };
     let request = match values.request(&ctx.lots()) {
         Ok(r) => r,
         Err(message) => {
             return respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(&ctx, &values, Some((message, None))),
+                form_page(&ctx, &values, Some((message, None)), &page),
             )
         }
     };
@@ -392,9 +420,101 @@ pub async fn submit(
         }
         Err(e) => respond(
             e.status(),
-            form_page(&ctx, &values, Some((explain(&e), Some(e.detail.clone())))),
+            form_page(
+                &ctx,
+                &values,
+                Some((explain(&e), Some(e.detail.clone()))),
+                &page,
+            ),
         ),
     }
+}
+
+/// The mandate form on the voting page: a municipality without a mandate
+/// that covers the procurement registers one, with the link as its
+/// credential (`flows::vote_link::record_mandate`). The link stays open for
+/// the decision, which the page then asks for.
+pub async fn register_mandate(
+    state: State,
+    keys: web::Data<Keys>,
+    token: web::Path<String>,
+    form: Result<web::Form<Vec<(String, String)>>, actix_web::Error>,
+) -> HttpResponse {
+    let (claims, ctx) = match context(&state, &keys, &token).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let Ok(form) = form else {
+        return notice(
+            StatusCode::BAD_REQUEST,
+            "Skjemaet kunne ikke leses",
+            "Gå tilbake og send skjemaet på nytt.",
+        );
+    };
+    let Ok(municipality) = Kommunenummer::parse(&claims.sub) else {
+        return refused(VoteTokenError::Invalid);
+    };
+    let typed = MandateValues::from_form(&form);
+    let mandate = match typed.check(municipality) {
+        Ok(m) => m,
+        Err(errors) => {
+            let page = VotePage {
+                token: &token,
+                mandate: &typed,
+                mandate_errors: &errors,
+                registered: None,
+            };
+            return respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(&ctx, &FormValues::on_record(&ctx), None, &page),
+            );
+        }
+    };
+    let clock = state.clock.clone();
+    let outcome = state
+        .db
+        .write(move |c| vote_link::record_mandate(c, &claims, mandate, clock.now()))
+        .await;
+    match outcome {
+        Ok(m) => match context(&state, &keys, &token).await {
+            Ok((_, ctx)) => {
+                let mut values = FormValues::on_record(&ctx);
+                values.mandate_id = m.id.clone();
+                let page = VotePage {
+                    token: &token,
+                    mandate: &MandateValues::default(),
+                    mandate_errors: &FormErrors::default(),
+                    registered: Some(&m.reference),
+                };
+                respond(StatusCode::OK, form_page(&ctx, &values, None, &page))
+            }
+            Err(page) => page,
+        },
+        Err(e) if e.code == ErrorCode::VoteLinkUsed => match context(&state, &keys, &token).await {
+            Err(page) => page,
+            Ok(_) => used_link(),
+        },
+        Err(e) if e.code == ErrorCode::ParticipationClosed => notice(
+            StatusCode::CONFLICT,
+            "Påmeldingen er stengt",
+            "Svarfristen er ute, og vedtaket ble ikke registrert.",
+        ),
+        Err(e) => notice(
+            e.status(),
+            "Noe gikk galt",
+            "Vedtaket ble ikke registrert. Prøv igjen om litt.",
+        ),
+    }
+}
+
+/// What the voting page shows besides the answer form: the mandate form
+/// (as typed, with its errors) and whether a mandate was just registered.
+struct VotePage<'a> {
+    token: &'a str,
+    mandate: &'a MandateValues,
+    mandate_errors: &'a FormErrors,
+    /// The reference of the mandate just registered.
+    registered: Option<&'a str>,
 }
 
 /// The refusal in Norwegian; the API's English detail, with its figures, follows it.
@@ -403,6 +523,7 @@ pub(crate) fn explain(e: &AppError) -> String {
         ErrorCode::MandateRequired => "Velg vedtaket (fullmakten) som gir kommunen rett til å delta.",
         ErrorCode::MandateNotFound => "Vedtaket finnes ikke for denne kommunen.",
         ErrorCode::MandateNotValid => "Vedtaket gjelder ikke på dagens dato.",
+        ErrorCode::MandateRevoked => "Vedtaket er trukket tilbake og kan ikke brukes til nye påmeldinger.",
         ErrorCode::MandateScope => "Vedtaket dekker ikke denne typen anskaffelse (CPV).",
         ErrorCode::MandateValueExceeded => "Kommunens andel er høyere enn taket i vedtaket.",
         ErrorCode::LotNotInArea => "Kommunen er ikke med i området til en av delkontraktene.",
@@ -426,10 +547,41 @@ fn mandate_label(m: &Mandate) -> String {
     )
 }
 
-fn form_page(ctx: &Context, v: &FormValues, error: Option<(String, Option<String>)>) -> Markup {
+fn form_page(
+    ctx: &Context,
+    v: &FormValues,
+    error: Option<(String, Option<String>)>,
+    extra: &VotePage<'_>,
+) -> Markup {
+    let before = html! {
+        @if let Some(reference) = extra.registered {
+            div.ok role="status" {
+                p { "Vedtaket " strong { (reference) } " er registrert for " (municipality_name(ctx.municipality())) ". Nå kan dere svare nedenfor." }
+            }
+        }
+        @if !ctx.has_covering_mandate() {
+            section aria-labelledby="vedtak-tittel" {
+                h2 id="vedtak-tittel" { "Registrer vedtaket som gir kommunen rett til å delta" }
+                p { "Kommunen har ikke et vedtak (en fullmakt) i Samkjøp som dekker denne anskaffelsen i dag. Skal kommunen delta, registrer vedtaket her først. Det lagres for kommunen og føres i anskaffelsens logg som gitt gjennom lenken som ble sendt til kommunens e-postadresse. Lenken kan brukes til svaret etterpå." }
+                (extra.mandate_errors.summary())
+                form method="post" action=(format!("/vote/{}/mandate", extra.token)) novalidate {
+                    (extra.mandate.fields(extra.mandate_errors))
+                    p { button type="submit" { "Registrer vedtaket" } }
+                }
+            }
+        }
+    };
     page(
         &ctx.aggregate.procurement.title,
-        form_body(ctx, v, error.as_ref(), None),
+        // Its own address: the page may have been reached by the mandate form's.
+        form_body(
+            ctx,
+            v,
+            error.as_ref(),
+            None,
+            Some(before),
+            Some(&format!("/vote/{}", extra.token)),
+        ),
     )
 }
 
@@ -439,6 +591,8 @@ pub(crate) fn form_body(
     v: &FormValues,
     error: Option<&(String, Option<String>)>,
     csrf: Option<&str>,
+    before_form: Option<Markup>,
+    action: Option<&str>,
 ) -> Markup {
     let p = &ctx.aggregate.procurement;
     let name = municipality_name(ctx.municipality());
@@ -462,7 +616,8 @@ pub(crate) fn form_body(
                     @if let Some(d) = detail { p.muted { (d) } }
                 }
             }
-            form method="post" {
+            @if let Some(before) = before_form { (before) }
+            form method="post" action=[action] {
                 @if let Some(token) = csrf { (super::csrf::hidden(token)) }
                 fieldset {
                     legend { "Svar" }
@@ -476,9 +631,11 @@ pub(crate) fn form_body(
                         select name="mandate_id" {
                             option value="" { "Velg vedtak" }
                             @for m in &ctx.mandates {
-                                @let valid = m.valid_from <= today && today <= m.valid_until;
+                                @let revoked = m.revoked_at.is_some();
+                                @let valid = !revoked && m.valid_from <= today && today <= m.valid_until;
                                 option value=(m.id) selected[v.mandate_id == m.id] disabled[!valid] {
-                                    (mandate_label(m)) @if !valid { " – gjelder ikke i dag" }
+                                    (mandate_label(m))
+                                    @if revoked { " – trukket tilbake" } @else if !valid { " – gjelder ikke i dag" }
                                 }
                             }
                         }

@@ -128,6 +128,9 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
         &days_from_today(365),
     )
     .await;
+    // Revoked by the rows below: a mandate of its own, so that the
+    // procurement's join still has one.
+    let revocable = mandate(&app, &invited, "4601", json!([]), 1, &days_from_today(365)).await;
     let id = propose(
         &app,
         &coordinator,
@@ -253,6 +256,13 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             "/api/v1/municipalities/4601/mandates",
             Some(new_mandate),
             [401, 201, 403, 403, 201, 403, 403],
+        ),
+        row(
+            M::POST,
+            &format!("/api/v1/municipalities/4601/mandates/{revocable}/revoke"),
+            None,
+            // Revoking a revoked mandate answers it unchanged.
+            [401, 200, 403, 403, 200, 403, 403],
         ),
         row(
             M::GET,

@@ -473,7 +473,10 @@ mod workspace {
 
     use super::{axe_source, Browser};
     use crate::helpers::{spawn_app, PASSWORD};
-    use crate::procurements::{days_from_today, join, mandate, municipality_user, office, Office};
+    use crate::procurements::{
+        add_lot, days_from_today, in_future, join, mandate, municipality_user, office, open,
+        propose, Office,
+    };
 
     /// Checks the page with axe-core (when it is there) and keeps a
     /// screenshot of it; the page type is `name`.
@@ -906,6 +909,176 @@ mod workspace {
         let plan = browser.text_with("Kontraktene er tildelt").await;
         assert!(plan.contains("Fjord Catering AS"), "{plan}");
         check(&browser, axe, "follow-up", &mut broken).await;
+
+        assert!(
+            broken.is_empty(),
+            "axe-core found violations:\n{}",
+            broken.join("\n")
+        );
+    }
+
+    /// A municipality with neither an account nor a mandate registers its
+    /// council decision on the page its voting link opens and joins with
+    /// the same link; later its user keeps the mandates in the workspace:
+    /// registers one (after a refusal) and revokes one, and sets the
+    /// contact address. Every page type is checked with axe-core.
+    #[actix_web::test]
+    async fn a_municipality_registers_a_mandate_from_its_link_joins_and_keeps_its_mandates() {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let axe = axe_source();
+        let axe = axe.as_deref();
+        let mut broken = Vec::new();
+        let app = spawn_app().await;
+        let Office { admin, coordinator } = office(&app).await;
+        let contact = "postmottak@bergen.kommune.no";
+        let r = app
+            .patch(
+                "/api/v1/municipalities/4601",
+                Some(&admin),
+                json!({"contact_email": contact}),
+            )
+            .await;
+        assert_eq!(r.status, awc::http::StatusCode::OK, "{}", r.body);
+        let id = propose(
+            &app,
+            &coordinator,
+            &["4601", "4631"],
+            &in_future(86_400),
+            json!(null),
+        )
+        .await;
+        add_lot(
+            &app,
+            &coordinator,
+            &id,
+            "Skolemåltid",
+            "porsjon",
+            4500,
+            None,
+        )
+        .await;
+        open(&app, &coordinator, &id).await;
+        let link = crate::mandate_pages::link_to(&app, contact).await;
+        let address = app.address.clone();
+
+        browser.open(&format!("{address}{link}")).await;
+        let page = browser
+            .text_with("Registrer vedtaket som gir kommunen rett til å delta")
+            .await;
+        assert!(page.contains("Bergen er invitert av"), "{page}");
+        check(&browser, axe, "vote-mandate-form", &mut broken).await;
+        let today = chrono::Utc::now().date_naive();
+        browser.type_into("#reference", "PS 7/2026").await;
+        browser.type_into("#decided_by", "Bystyret").await;
+        browser.set_value("#decided_on", &today.to_string()).await;
+        browser.set_value("#valid_from", &today.to_string()).await;
+        browser
+            .set_value("#valid_until", &days_from_today(365))
+            .await;
+        browser.type_into("#ceiling", "to hundre millioner").await;
+        browser.type_into("#cpv_scope", "555").await;
+        browser.click("form[action$='/mandate'] button").await;
+        let refused = browser.text_with("Skjemaet har feil").await;
+        assert!(
+            refused.contains("Skriv beløpsgrensen i kroner"),
+            "{refused}"
+        );
+        check(&browser, axe, "vote-mandate-refused", &mut broken).await;
+        let kept = browser
+            .run("return document.querySelector('#reference').value")
+            .await;
+        assert_eq!(kept, json!("PS 7/2026"), "what was typed is kept");
+        browser.set_value("#ceiling", "200 000 000").await;
+        browser.click("form[action$='/mandate'] button").await;
+        let registered = browser.text_with("er registrert for Bergen").await;
+        assert!(registered.contains("Nå kan dere svare"), "{registered}");
+        check(&browser, axe, "vote-mandate-registered", &mut broken).await;
+        browser.click("input[name=decision][value=join]").await;
+        browser.type_into("input[name^=annual_]", "40000").await;
+        browser
+            .click(&format!("main form[action='{link}'] button[type=submit]"))
+            .await;
+        let receipt = browser.text_with("Takk! Svaret er registrert.").await;
+        assert!(receipt.contains("PS 7/2026"), "{receipt}");
+        check(&browser, axe, "vote-receipt", &mut broken).await;
+        let p = app
+            .get(
+                &format!("/api/v1/procurements/{id}/participation"),
+                Some(&coordinator),
+            )
+            .await;
+        let bergen = p
+            .body
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["municipality"] == "4601"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (bergen["decision"].as_str(), bergen["channel"].as_str()),
+            (Some("join"), Some("email")),
+            "{bergen}"
+        );
+
+        // Later Bergen gets an account and keeps its mandates in the workspace.
+        municipality_user(&app, &admin, "4601").await;
+        log_in(&browser, &address, "innkjop@k4601.kommune.no").await;
+        browser.text_with("Invitasjoner til Bergen").await;
+        browser.click("a[href='/app/mandates']").await;
+        let list = browser.text_with("Fullmakter for Bergen").await;
+        assert!(list.contains("PS 7/2026"), "{list}");
+        check(&browser, axe, "mandates", &mut broken).await;
+        browser.click("main a[href='/app/mandates/new']").await;
+        browser.text_with("Registrer et vedtak om fullmakt").await;
+        check(&browser, axe, "mandate-form", &mut broken).await;
+        browser.type_into("#reference", "PS 8/2026").await;
+        browser.type_into("#decided_by", "Formannskapet").await;
+        browser.set_value("#decided_on", &today.to_string()).await;
+        browser.set_value("#valid_from", &days_from_today(10)).await;
+        browser.set_value("#valid_until", &today.to_string()).await;
+        browser.type_into("#ceiling", "5 000 000").await;
+        browser.click("main form button[type=submit]").await;
+        let refused = browser.text_with("Skjemaet har feil").await;
+        assert!(
+            refused.contains("Siste gyldige dag kan ikke være før første gyldige dag."),
+            "{refused}"
+        );
+        check(&browser, axe, "mandate-form-refused", &mut broken).await;
+        browser
+            .set_value("#valid_until", &days_from_today(400))
+            .await;
+        browser.click("main form button[type=submit]").await;
+        let done = browser.text_with("Vedtaket PS 8/2026 er registrert.").await;
+        assert!(done.contains("Gjelder ikke ennå"), "{done}");
+        browser.click("main table a[href$='/revoke']").await;
+        browser.text_with("Trekke tilbake vedtaket").await;
+        check(&browser, axe, "mandate-revoke", &mut broken).await;
+        browser.click("main form button[type=submit]").await;
+        let revoked = browser.text_with("er trukket tilbake.").await;
+        assert!(revoked.contains("Trukket tilbake "), "{revoked}");
+        check(&browser, axe, "mandates-revoked", &mut broken).await;
+        let api = app
+            .get("/api/v1/municipalities/4601/mandates", Some(&admin))
+            .await;
+        let revoked_now = api.body.as_array().map_or(0, |l| {
+            l.iter().filter(|m| m["revoked_at"].is_string()).count()
+        });
+        assert_eq!(revoked_now, 1, "{}", api.body);
+
+        browser.click("a[href='/app/contact']").await;
+        let page = browser.text_with("Kontaktadressen til Bergen").await;
+        assert!(page.contains(contact), "{page}");
+        check(&browser, axe, "contact", &mut broken).await;
+        browser.set_value("#contact_email", "innkjop-bergen").await;
+        browser.click("main form button[type=submit]").await;
+        browser.text_with("Skjemaet har feil").await;
+        check(&browser, axe, "contact-refused", &mut broken).await;
+        browser
+            .set_value("#contact_email", "innkjop@bergen.kommune.no")
+            .await;
+        browser.click("main form button[type=submit]").await;
+        browser.text_with("Kontaktadressen er lagret.").await;
 
         assert!(
             broken.is_empty(),

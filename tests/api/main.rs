@@ -16,6 +16,7 @@ mod helpers;
 mod hostile;
 mod lang;
 mod law;
+mod mandate_pages;
 mod municipalities;
 mod operations;
 mod participation;

@@ -268,6 +268,8 @@ error_codes! {
         "Fullmakten gjelder ikke" / "Mandate not valid";
     MandateRequired = "mandate_required", 422,
         "Fullmakt kreves" / "Mandate required";
+    MandateRevoked = "mandate_revoked", 422,
+        "Fullmakten er trukket tilbake" / "Mandate revoked";
     MandateScope = "mandate_scope", 422,
         "Utenfor fullmaktens omfang" / "Outside the mandate's scope";
     MandateValueExceeded = "mandate_value_exceeded", 422,

@@ -20,12 +20,16 @@ pub struct MandateTerms {
     /// Empty: every CPV.
     pub cpv_scope: Vec<CpvPrefix>,
     pub max_value: Ore,
+    /// Revoked mandates stay on record for the decisions made under them,
+    /// but cover no new one.
+    pub revoked: bool,
 }
 
 /// What `validate_mandate_terms` refuses with.
 pub const MANDATE_TERMS_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidMandate];
 /// What `check_coverage` refuses with.
 pub const COVERAGE_ERRORS: &[ErrorCode] = &[
+    ErrorCode::MandateRevoked,
     ErrorCode::MandateNotValid,
     ErrorCode::MandateScope,
     ErrorCode::MandateValueExceeded,
@@ -84,6 +88,15 @@ pub fn check_coverage(
     lot_cpvs: &[&Cpv],
     share: Ore,
 ) -> Result<(), Invalid> {
+    if mandate.revoked {
+        return Err(Invalid::new(
+            ErrorCode::MandateRevoked,
+            format!(
+                "mandate {} has been revoked and covers no new decision",
+                mandate.reference
+            ),
+        ));
+    }
     if decided_on < mandate.valid_from || decided_on > mandate.valid_until {
         return Err(Invalid::new(
             ErrorCode::MandateNotValid,
@@ -134,6 +147,21 @@ pub fn check_coverage(
         ));
     }
     Ok(())
+}
+
+/// Whether `mandate` could cover joining a procurement of `procurement_cpv`
+/// on `today`, before any volumes are known: not revoked, valid that day,
+/// and the procurement's CPV in its scope. The ceiling and the lots are
+/// judged when the municipality answers (`check_coverage`).
+pub fn may_cover(mandate: &MandateTerms, today: NaiveDate, procurement_cpv: &Cpv) -> bool {
+    !mandate.revoked
+        && mandate.valid_from <= today
+        && today <= mandate.valid_until
+        && (mandate.cpv_scope.is_empty()
+            || mandate
+                .cpv_scope
+                .iter()
+                .any(|p| procurement_cpv.is_under(p)))
 }
 
 /// The volume lines of a municipality that joins. `in_area(lot_id,
@@ -232,7 +260,31 @@ mod tests {
             valid_until: date(2026, 12, 31),
             cpv_scope: scope.iter().map(|p| CpvPrefix::parse(p).unwrap()).collect(),
             max_value: Ore::from_nok(max_nok).unwrap(),
+            revoked: false,
         }
+    }
+
+    #[test]
+    fn a_revoked_mandate_covers_no_new_decision() {
+        let mut m = mandate(&[], 5_000_000);
+        let lunch = cpv("55524000-9");
+        assert!(may_cover(&m, date(2026, 6, 1), &lunch));
+        m.revoked = true;
+        let e = check_coverage(&m, date(2026, 6, 1), &lunch, &[&lunch], Ore::ZERO).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MandateRevoked);
+        assert!(e.message.contains("PS 45/2026"), "{e}");
+        assert!(!may_cover(&m, date(2026, 6, 1), &lunch));
+    }
+
+    #[test]
+    fn a_mandate_may_cover_a_procurement_in_its_period_and_scope() {
+        let m = mandate(&["5552"], 5_000_000);
+        let lunch = cpv("55524000-9");
+        let fruit = cpv("03222000-3");
+        assert!(may_cover(&m, date(2026, 1, 1), &lunch));
+        assert!(may_cover(&m, date(2026, 12, 31), &lunch));
+        assert!(!may_cover(&m, date(2027, 1, 1), &lunch));
+        assert!(!may_cover(&m, date(2026, 6, 1), &fruit));
     }
 
     fn lots() -> Vec<LotInput> {

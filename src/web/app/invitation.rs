@@ -6,6 +6,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use maud::{html, Markup};
 
 use super::{answer, app_page, failed, message, not_found};
 use crate::db::{mandates, procurements};
@@ -62,6 +63,19 @@ async fn context(state: &State, session: &Session, id: &str) -> Result<Context, 
     })
 }
 
+/// Where to register a mandate, when none covers the procurement.
+fn no_mandate(ctx: &Context) -> Option<Markup> {
+    (!ctx.has_covering_mandate()).then(|| {
+        html! {
+            p {
+                "Kommunen har ikke et vedtak som dekker denne anskaffelsen i dag. "
+                a href="/app/mandates/new" { "Registrer vedtaket" }
+                " og kom tilbake hit for å svare."
+            }
+        }
+    })
+}
+
 pub async fn show(state: State, session: Session, id: web::Path<String>) -> HttpResponse {
     match context(&state, &session, &id).await {
         Ok(ctx) => answer(
@@ -74,6 +88,8 @@ pub async fn show(state: State, session: Session, id: web::Path<String>) -> Http
                     &FormValues::on_record(&ctx),
                     None,
                     Some(&session.csrf_token),
+                    no_mandate(&ctx),
+                    None,
                 ),
             ),
         ),
@@ -94,7 +110,14 @@ pub async fn submit(state: State, posted: Posted, id: web::Path<String>) -> Http
             app_page(
                 &ctx.aggregate.procurement.title,
                 Some(&session),
-                form_body(&ctx, &values, Some(&error), Some(&session.csrf_token)),
+                form_body(
+                    &ctx,
+                    &values,
+                    Some(&error),
+                    Some(&session.csrf_token),
+                    no_mandate(&ctx),
+                    None,
+                ),
             ),
         )
     };

@@ -2,9 +2,10 @@
 //! log in (`login`), see one's procurements or invitations (`dashboard`),
 //! follow one (`procurement`), propose and prepare a draft (`draft`), and
 //! change its lots, split, justify, publish, award and follow up
-//! (`coordination`); the operator runs the service (`operator`: users,
-//! offices, outbox, registrations; `register`: the supplier register import,
-//! sent as a file by `upload`).
+//! (`coordination`); a municipality answers (`invitation`) and keeps its
+//! mandates and contact address (`municipality`); the operator runs the
+//! service (`operator`: users, offices, outbox, registrations; `register`:
+//! the supplier register import, sent as a file by `upload`).
 //! Every change is a call of the flow the API calls for it, with the
 //! logged-in person's role, office and municipality (`session::Person`), so
 //! a page can do exactly what that person's API token could.
@@ -20,6 +21,7 @@ pub mod dashboard;
 pub mod draft;
 pub mod invitation;
 pub mod login;
+pub mod municipality;
 pub mod operator;
 pub mod procurement;
 pub mod register;
@@ -65,6 +67,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(coordinator_routes)
             .route("/invitations/{id}", web::get().to(invitation::show))
             .route("/invitations/{id}", web::post().to(invitation::submit))
+            .route("/mandates", web::get().to(municipality::list))
+            .route("/mandates/new", web::get().to(municipality::new_form))
+            .route("/mandates/new", web::post().to(municipality::create))
+            .route(
+                "/mandates/{id}/revoke",
+                web::get().to(municipality::revoke_form),
+            )
+            .route(
+                "/mandates/{id}/revoke",
+                web::post().to(municipality::revoke),
+            )
+            .route("/contact", web::get().to(municipality::contact))
+            .route("/contact", web::post().to(municipality::change_contact))
             .configure(operator_routes),
     );
 }
@@ -92,6 +107,8 @@ fn operator_routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(register::form))
                 .route(web::post().to(register::upload)),
         );
+}
+
 /// The coordinator's pages beyond the draft form (`coordination`).
 fn coordinator_routes(cfg: &mut web::ServiceConfig) {
     use coordination as c;
@@ -186,6 +203,10 @@ pub fn app_page(title: &str, session: Option<&Session>, body: Markup) -> Markup 
                                     @for (href, words) in OPERATOR_LINKS {
                                         li { a href=(href) { (words) } }
                                     }
+                                }
+                                @if s.person.role == Role::Municipality {
+                                    li { a href="/app/mandates" { "Fullmakter" } }
+                                    li { a href="/app/contact" { "Kontaktadresse" } }
                                 }
                             }
                         }

@@ -1,0 +1,2 @@
+ALTER TABLE mandates DROP COLUMN revoked_by;
+ALTER TABLE mandates DROP COLUMN revoked_at;
