@@ -439,6 +439,7 @@ fn show_an_analysis(served: &mut Served) {
         annual_value: nok(values.iter().map(|(_, v)| v).sum()),
         municipality_values: values.iter().map(|(m, v)| (kn(m), nok(*v))).collect(),
         interested_suppliers: 2,
+        split_requests: Vec::new(),
     };
     let area = [
         ("4601", 10_000_000),
