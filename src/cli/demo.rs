@@ -900,6 +900,7 @@ async fn school_meals(
             config.thresholds.clone(),
             config.clauses.clone(),
         );
+        let alerts = samkjop::flows::consultation::Alerts::from_config(config);
         db.write(move |c| {
             lifecycle::publish(
                 c,
@@ -908,6 +909,7 @@ async fn school_meals(
                 &k.actor,
                 &thresholds,
                 &clauses,
+                &alerts,
                 Utc::now(),
             )
         })
