@@ -7,8 +7,10 @@
 
 pub mod app;
 pub mod confirm;
+pub mod dialogue;
 pub mod csrf;
 pub mod home;
+pub mod lot_table;
 pub mod map;
 pub mod session;
 pub mod supplier;
@@ -28,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
         .route("/procurements/{id}", web::head().to(supplier::show))
+        .configure(dialogue::routes)
         .configure(app::routes);
 }
 
