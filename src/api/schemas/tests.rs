@@ -460,13 +460,13 @@ fn show_an_analysis(served: &mut Served) {
     let analysis = analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb);
     assert!(!analysis.lots[0].flags.is_empty() && !analysis.lots[1].notes.is_empty());
     served.show("Analysis", &analysis);
-    for code in every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes) {
+    for code in every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes, SmesAskForSplit) {
         served.show("FindingCode", &code);
     }
     for severity in every!(Severity: High, Medium, Info) {
         served.show("Severity", &severity);
     }
-    for kind in every!(SuggestionKind: SplitByCounty, SplitByMunicipality, FewestSubLots) {
+    for kind in every!(SuggestionKind: SplitAsProposed, SplitByCounty, SplitByMunicipality, FewestSubLots) {
         served.show("SuggestionKind", &kind);
     }
 }
