@@ -523,15 +523,20 @@ pub async fn consultation_report_csv(
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         w.write_record(REPORT_COLUMNS).map_err(AppError::internal)?;
-        let three = |k: &KindCounts| {
-            [k.can_bid, k.could_bid_if_split, k.cannot_bid].map(|n| n.to_string())
-        };
+        let three =
+            |k: &KindCounts| [k.can_bid, k.could_bid_if_split, k.cannot_bid].map(|n| n.to_string());
         for lot in &report.lots {
             let mut record = vec![
                 lot.lot_id.clone(),
                 super::exports::spreadsheet_text(&lot.title),
             ];
-            for k in [&lot.answers, &lot.smes, &lot.large, &lot.local, &lot.not_local] {
+            for k in [
+                &lot.answers,
+                &lot.smes,
+                &lot.large,
+                &lot.local,
+                &lot.not_local,
+            ] {
                 record.extend(three(k));
             }
             record.push(lot.local_smes.could_bid_if_split.to_string());
@@ -589,9 +594,7 @@ pub async fn publish_consultation_summary(
     let summary = body.0.summary;
     let c = state
         .db
-        .write(move |c| {
-            flow::publish_summary(c, &id, caller.who(), &caller.actor(), &summary, now)
-        })
+        .write(move |c| flow::publish_summary(c, &id, caller.who(), &caller.actor(), &summary, now))
         .await?;
     Ok(Json(view(c, now)))
 }

@@ -7,9 +7,9 @@ use super::problem_docs::ProblemResponses;
 use crate::domain::ErrorCode;
 
 use super::{
-    accounts, admin, analysis, award, clauses, compliance, consultations, events, exports, health, mandates,
-    municipalities, organizations, participation, procurements, public, registrations, suppliers,
-    users,
+    accounts, admin, analysis, award, clauses, compliance, consultations, events, exports, health,
+    mandates, municipalities, organizations, participation, procurements, public, registrations,
+    suppliers, users,
 };
 
 #[derive(OpenApi)]
@@ -190,18 +190,9 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("live", health::LIVE_ERRORS),
     ("ready", health::READY_ERRORS),
     ("list_outbox", admin::LIST_OUTBOX_ERRORS),
-    (
-        "get_subscriptions",
-        consultations::GET_SUBSCRIPTIONS_ERRORS,
-    ),
-    (
-        "put_subscriptions",
-        consultations::PUT_SUBSCRIPTIONS_ERRORS,
-    ),
-    (
-        "open_consultation",
-        consultations::OPEN_CONSULTATION_ERRORS,
-    ),
+    ("get_subscriptions", consultations::GET_SUBSCRIPTIONS_ERRORS),
+    ("put_subscriptions", consultations::PUT_SUBSCRIPTIONS_ERRORS),
+    ("open_consultation", consultations::OPEN_CONSULTATION_ERRORS),
     (
         "public_consultation",
         consultations::PUBLIC_CONSULTATION_ERRORS,

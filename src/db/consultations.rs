@@ -188,7 +188,10 @@ pub fn answers_with_suppliers(
     let rows: Vec<(AnswerRow, String, String)> = consultation_answers::table
         .inner_join(suppliers::table)
         .filter(consultation_answers::procurement_id.eq(procurement_id))
-        .order((consultation_answers::lot_id, consultation_answers::supplier_id))
+        .order((
+            consultation_answers::lot_id,
+            consultation_answers::supplier_id,
+        ))
         .select((
             AnswerRow::as_select(),
             suppliers::size_class,

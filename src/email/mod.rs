@@ -256,8 +256,12 @@ mod tests {
             raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
             "{raw}"
         );
-        let plain = String::from_utf8(build_message(&from(), &message(None)).expect("builds").formatted())
-            .expect("text");
+        let plain = String::from_utf8(
+            build_message(&from(), &message(None))
+                .expect("builds")
+                .formatted(),
+        )
+        .expect("text");
         assert!(!plain.contains("List-Unsubscribe"), "{plain}");
     }
 

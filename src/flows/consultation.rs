@@ -85,7 +85,10 @@ pub struct SubscriptionState {
     pub active: bool,
 }
 
-pub fn subscription_of(conn: &mut AnyConnection, supplier_id: &str) -> AppResult<SubscriptionState> {
+pub fn subscription_of(
+    conn: &mut AnyConnection,
+    supplier_id: &str,
+) -> AppResult<SubscriptionState> {
     if let Some(s) = consultations::subscription(conn, supplier_id)? {
         return Ok(SubscriptionState {
             cpv_prefixes: s.cpv_prefixes,
@@ -121,7 +124,11 @@ pub fn subscribe(
         conn,
         &Subscription {
             supplier_id: supplier_id.to_string(),
-            cpv_prefixes: change.cpv_prefixes.iter().map(|p| p.as_str().to_string()).collect(),
+            cpv_prefixes: change
+                .cpv_prefixes
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect(),
             areas: change.areas.entries(),
             unsubscribe_token: token,
             updated_at: stamp(now),
@@ -312,13 +319,17 @@ pub fn open(
         ));
     }
     if aggregate.lots.is_empty() {
-        return Err(AppError::new(ErrorCode::NoLots, "the procurement has no lots to consult on"));
+        return Err(AppError::new(
+            ErrorCode::NoLots,
+            "the procurement has no lots to consult on",
+        ));
     }
     if deadline <= now {
-        return Err(
-            AppError::new(ErrorCode::InvalidDeadline, "the deadline must be in the future")
-                .on_field("deadline"),
-        );
+        return Err(AppError::new(
+            ErrorCode::InvalidDeadline,
+            "the deadline must be in the future",
+        )
+        .on_field("deadline"));
     }
     let message = check_text(message, "message")?;
     let at = stamp(now);
@@ -370,8 +381,10 @@ pub struct RawAnswer {
     pub comment: String,
 }
 
-pub const ANSWER_FLOW_ERRORS: &[ErrorCode] =
-    codes![&[ErrorCode::NotFound, ErrorCode::ConsultationClosed], ANSWER_ERRORS];
+pub const ANSWER_FLOW_ERRORS: &[ErrorCode] = codes![
+    &[ErrorCode::NotFound, ErrorCode::ConsultationClosed],
+    ANSWER_ERRORS
+];
 
 /// A supplier answers on one lot; a later answer replaces it, until the
 /// deadline. The audit chain records the answer's hash, not its content:
@@ -425,7 +438,11 @@ pub fn answer(
         procurement_id: id.to_string(),
         answer: checked.kind.code().to_string(),
         reason: checked.reason.map(|r| r.code().to_string()),
-        proposed_area: checked.proposed_area.iter().map(|m| m.as_str().to_string()).collect(),
+        proposed_area: checked
+            .proposed_area
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect(),
         comment: checked.comment,
         answered_at: at,
     };

@@ -7,14 +7,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
 
+use crate::db::interest;
 use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
-use crate::db::interest;
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::consultation::split_requests;
 use crate::domain::summary::Summary;
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Lang, Ore, ServiceArea};
 use crate::error::{AppError, AppResult};
-use crate::domain::consultation::split_requests;
 use crate::flows::{consultation, lifecycle};
 use crate::state::AppState;
 

@@ -7,8 +7,8 @@
 
 pub mod app;
 pub mod confirm;
-pub mod dialogue;
 pub mod csrf;
+pub mod dialogue;
 pub mod home;
 pub mod lot_table;
 pub mod map;

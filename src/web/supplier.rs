@@ -95,8 +95,11 @@ async fn lot_table_of(
                 .db
                 .read(move |c| crate::flows::consultation::subscription_of(c, &supplier))
                 .await?;
-            let prefixes: Result<Vec<_>, _> =
-                s.cpv_prefixes.iter().map(|p| crate::domain::CpvPrefix::parse(p)).collect();
+            let prefixes: Result<Vec<_>, _> = s
+                .cpv_prefixes
+                .iter()
+                .map(|p| crate::domain::CpvPrefix::parse(p))
+                .collect();
             match (prefixes, crate::domain::ServiceArea::parse(&s.areas)) {
                 (Ok(cpv_prefixes), Ok(areas)) => Some(crate::domain::consultation::Subscription {
                     supplier_id: String::new(),

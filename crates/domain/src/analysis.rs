@@ -520,8 +520,12 @@ impl<'a> Splitter<'a> {
         let rest = self.area.difference(&part);
         let sub_lots = self.figures(&self.with_volume(vec![part, rest])?);
         let message = match lang {
-            Lang::Nb => "Området lokale SMB-er foreslo i markedsdialogen, og resten av delkontrakten.",
-            Lang::En => "The area local SMEs proposed in the market dialogue, and the rest of the lot.",
+            Lang::Nb => {
+                "Området lokale SMB-er foreslo i markedsdialogen, og resten av delkontrakten."
+            }
+            Lang::En => {
+                "The area local SMEs proposed in the market dialogue, and the rest of the lot."
+            }
         };
         Some(Suggestion {
             kind: SuggestionKind::SplitAsProposed,
@@ -558,37 +562,38 @@ impl<'a> Splitter<'a> {
                 service: s.service,
             }
         });
-        Some(match fewest_groups(self.area, &self.values, carriers, self.geo) {
-            Fewest::Groups(groups) => {
-                let sub_lots = self.figures(&self.with_volume(groups)?);
-                let n = sub_lots.len();
-                let message = match lang {
-                    Lang::Nb => format!(
-                        "{} minst én lokal SMB som kan gi tilbud: den inndelingen med færrest \
+        Some(
+            match fewest_groups(self.area, &self.values, carriers, self.geo) {
+                Fewest::Groups(groups) => {
+                    let sub_lots = self.figures(&self.with_volume(groups)?);
+                    let n = sub_lots.len();
+                    let message = match lang {
+                        Lang::Nb => format!(
+                            "{} minst én lokal SMB som kan gi tilbud: den inndelingen med færrest \
                          delkontrakter som søket fant, men det er ikke bevist at færre er umulig.",
-                        if n == 1 {
-                            "1 delkontrakt som har".to_string()
-                        } else {
-                            format!("{n} delkontrakter som hver har")
-                        }
-                    ),
-                    Lang::En => format!(
-                        "{} in which each has at least one local SME that can bid: the fewest \
+                            if n == 1 {
+                                "1 delkontrakt som har".to_string()
+                            } else {
+                                format!("{n} delkontrakter som hver har")
+                            }
+                        ),
+                        Lang::En => format!(
+                            "{} in which each has at least one local SME that can bid: the fewest \
                          this search found, not proven the fewest possible.",
-                        count(n, "sub-lot", "sub-lots")
-                    ),
-                };
-                Suggestion {
-                    kind: SuggestionKind::FewestSubLots,
-                    message,
-                    sub_lots,
+                            count(n, "sub-lot", "sub-lots")
+                        ),
+                    };
+                    Suggestion {
+                        kind: SuggestionKind::FewestSubLots,
+                        message,
+                        sub_lots,
+                    }
                 }
-            }
-            Fewest::Unplaced {
-                unplaced,
-                impossible,
-            } => {
-                let message = match (impossible.is_empty(), lang) {
+                Fewest::Unplaced {
+                    unplaced,
+                    impossible,
+                } => {
+                    let message = match (impossible.is_empty(), lang) {
                     (true, Lang::Nb) => format!(
                         "Fant ingen deling der hver delkontrakt beholder en lokal SMB som kan gi \
                          tilbud: ingen gruppe kunne ta inn {}.",
@@ -612,13 +617,14 @@ impl<'a> Splitter<'a> {
                         self.list(&impossible, lang)
                     ),
                 };
-                Suggestion {
-                    kind: SuggestionKind::FewestSubLots,
-                    message,
-                    sub_lots: Vec::new(),
+                    Suggestion {
+                        kind: SuggestionKind::FewestSubLots,
+                        message,
+                        sub_lots: Vec::new(),
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 
     /// "4632 Austrheim, 4631 Alver or 3 more".

@@ -57,14 +57,22 @@ pub fn recipients<'a>(lots: &[LotScope], subscriptions: &'a [Subscription]) -> V
             }
         }
         municipalities.push(lot.area.iter().map(Kommunenummer::as_str).collect());
-        counties.push(lot.area.iter().filter_map(|m| m.as_str().get(..2)).collect());
+        counties.push(
+            lot.area
+                .iter()
+                .filter_map(|m| m.as_str().get(..2))
+                .collect(),
+        );
     }
     let in_area = |s: &Subscription, i: usize| {
         s.areas
             .municipalities
             .iter()
             .any(|m| municipalities[i].contains(m.as_str()))
-            || s.areas.counties.iter().any(|c| counties[i].contains(c.as_str()))
+            || s.areas
+                .counties
+                .iter()
+                .any(|c| counties[i].contains(c.as_str()))
     };
     subscriptions
         .iter()
@@ -299,7 +307,8 @@ pub fn report(lots: &[DraftLot], answers: &[AnswerFacts]) -> Vec<LotReport> {
                     local_smes_asking_for_split: asking,
                 })
                 .collect();
-            r.proposed_areas.sort_by(|a, b| b.count.cmp(&a.count).then(a.area.cmp(&b.area)));
+            r.proposed_areas
+                .sort_by(|a, b| b.count.cmp(&a.count).then(a.area.cmp(&b.area)));
             r
         })
         .collect()
@@ -381,10 +390,7 @@ mod tests {
 
     #[test]
     fn a_supplier_matching_several_lots_is_a_recipient_once() {
-        let lots = [
-            lot("55524000-9", &["4601"]),
-            lot("55524000-9", &["4602"]),
-        ];
+        let lots = [lot("55524000-9", &["4601"]), lot("55524000-9", &["4602"])];
         let subs = [sub("a", &["55", "555"], &["46"])];
         assert_eq!(recipients(&lots, &subs), vec!["a"]);
     }
@@ -427,14 +433,29 @@ mod tests {
         assert_eq!(a.proposed_area, vec![k("4601"), k("4602")]);
         assert_eq!(a.comment, "Vi leverer bare i Bergen og omegn");
         let outside = check_answer("can_bid", None, &["0301".into()], "", &area);
-        assert_eq!(outside.map_err(|e| (e.0, e.1.code)), Err(("proposed_area", ErrorCode::LotNotInArea)));
+        assert_eq!(
+            outside.map_err(|e| (e.0, e.1.code)),
+            Err(("proposed_area", ErrorCode::LotNotInArea))
+        );
         let kind = check_answer("maybe", None, &[], "", &area);
-        assert_eq!(kind.map_err(|e| (e.0, e.1.code)), Err(("answer", ErrorCode::InvalidAnswer)));
+        assert_eq!(
+            kind.map_err(|e| (e.0, e.1.code)),
+            Err(("answer", ErrorCode::InvalidAnswer))
+        );
         let reason = check_answer("can_bid", Some("price"), &[], "", &area);
-        assert_eq!(reason.map_err(|e| (e.0, e.1.code)), Err(("reason", ErrorCode::InvalidReason)));
+        assert_eq!(
+            reason.map_err(|e| (e.0, e.1.code)),
+            Err(("reason", ErrorCode::InvalidReason))
+        );
     }
 
-    fn facts(lot: &str, kind: AnswerKind, size: SizeClass, home: &str, area: &[&str]) -> AnswerFacts {
+    fn facts(
+        lot: &str,
+        kind: AnswerKind,
+        size: SizeClass,
+        home: &str,
+        area: &[&str],
+    ) -> AnswerFacts {
         AnswerFacts {
             lot_id: lot.into(),
             answer: Answer {
@@ -456,17 +477,63 @@ mod tests {
             area: vec![k("4601"), k("4602")],
         }];
         let answers = [
-            facts("l1", AnswerKind::CouldBidIfSplit, SizeClass::Small, "4601", &["4601"]),
-            facts("l1", AnswerKind::CouldBidIfSplit, SizeClass::Micro, "4602", &["4601"]),
+            facts(
+                "l1",
+                AnswerKind::CouldBidIfSplit,
+                SizeClass::Small,
+                "4601",
+                &["4601"],
+            ),
+            facts(
+                "l1",
+                AnswerKind::CouldBidIfSplit,
+                SizeClass::Micro,
+                "4602",
+                &["4601"],
+            ),
             facts("l1", AnswerKind::CanBid, SizeClass::Large, "0301", &[]),
-            facts("l1", AnswerKind::CannotBid, SizeClass::Small, "0301", &["4602"]),
+            facts(
+                "l1",
+                AnswerKind::CannotBid,
+                SizeClass::Small,
+                "0301",
+                &["4602"],
+            ),
             facts("other", AnswerKind::CanBid, SizeClass::Small, "4601", &[]),
         ];
         let r = &report(&lots, &answers)[0];
-        assert_eq!(r.answers, KindCounts { can_bid: 1, could_bid_if_split: 2, cannot_bid: 1 });
-        assert_eq!(r.smes, KindCounts { can_bid: 0, could_bid_if_split: 2, cannot_bid: 1 });
-        assert_eq!(r.large, KindCounts { can_bid: 1, could_bid_if_split: 0, cannot_bid: 0 });
-        assert_eq!(r.local, KindCounts { can_bid: 0, could_bid_if_split: 2, cannot_bid: 0 });
+        assert_eq!(
+            r.answers,
+            KindCounts {
+                can_bid: 1,
+                could_bid_if_split: 2,
+                cannot_bid: 1
+            }
+        );
+        assert_eq!(
+            r.smes,
+            KindCounts {
+                can_bid: 0,
+                could_bid_if_split: 2,
+                cannot_bid: 1
+            }
+        );
+        assert_eq!(
+            r.large,
+            KindCounts {
+                can_bid: 1,
+                could_bid_if_split: 0,
+                cannot_bid: 0
+            }
+        );
+        assert_eq!(
+            r.local,
+            KindCounts {
+                can_bid: 0,
+                could_bid_if_split: 2,
+                cannot_bid: 0
+            }
+        );
         assert_eq!(r.not_local.total(), 2);
         assert_eq!(r.proposed_areas[0].area, vec![k("4601")]);
         assert_eq!(r.proposed_areas[0].count, 2);

@@ -447,10 +447,10 @@ fn show_an_analysis(served: &mut Served) {
         ("4626", 1_400_000),
         ("4627", 1_400_000),
     ];
-    let lots = [
-        lot("School meals", "55524000-9", &area),
-        lot("Cleaning", "90910000-9", &area),
-    ];
+    let mut meals = lot("School meals", "55524000-9", &area);
+    // From the market dialogue: a proposed area, for `proposed_area`.
+    meals.split_requests = vec![vec![kn("4624"), kn("4626")]];
+    let lots = [meals, lot("Cleaning", "90910000-9", &area)];
     let suppliers = [
         sme("a", 6_100_000, "4601"),
         sme("b", 1_400_000, "4624"),
@@ -460,13 +460,17 @@ fn show_an_analysis(served: &mut Served) {
     let analysis = analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb);
     assert!(!analysis.lots[0].flags.is_empty() && !analysis.lots[1].notes.is_empty());
     served.show("Analysis", &analysis);
-    for code in every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes, SmesAskForSplit) {
+    for code in
+        every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes, SmesAskForSplit)
+    {
         served.show("FindingCode", &code);
     }
     for severity in every!(Severity: High, Medium, Info) {
         served.show("Severity", &severity);
     }
-    for kind in every!(SuggestionKind: SplitAsProposed, SplitByCounty, SplitByMunicipality, FewestSubLots) {
+    for kind in
+        every!(SuggestionKind: SplitAsProposed, SplitByCounty, SplitByMunicipality, FewestSubLots)
+    {
         served.show("SuggestionKind", &kind);
     }
 }

@@ -944,7 +944,12 @@ fn a_split_that_changes_nothing_or_a_sub_lot_without_volume_is_not_offered() {
     let meals = lot(
         "Meals",
         MEALS,
-        &[("4601", 3_000_000), ("4624", 1_000_000), ("4626", 1_000_000), ("4627", 0)],
+        &[
+            ("4601", 3_000_000),
+            ("4624", 1_000_000),
+            ("4626", 1_000_000),
+            ("4627", 0),
+        ],
     );
     let suppliers = vec![
         sme("a", 1_000_000, "4624", &[], &["5552"]),
@@ -956,7 +961,10 @@ fn a_split_that_changes_nothing_or_a_sub_lot_without_volume_is_not_offered() {
     let by_m = suggestion(&l, SuggestionKind::SplitByMunicipality);
     assert_eq!(areas(by_m), vec![vec!["4601"], vec!["4624"], vec!["4626"]]);
     for s in &l.suggestions {
-        assert!(s.sub_lots.iter().all(|x| x.annual_value_ore.get() > 0), "{s:?}");
+        assert!(
+            s.sub_lots.iter().all(|x| x.annual_value_ore.get() > 0),
+            "{s:?}"
+        );
     }
 }
 
@@ -965,7 +973,11 @@ fn local_smes_asking_for_a_split_flag_the_lot_and_their_area_comes_first() {
     let mut meals = lot(
         "Meals",
         MEALS,
-        &[("4601", 3_000_000), ("4624", 1_000_000), ("4626", 1_000_000)],
+        &[
+            ("4601", 3_000_000),
+            ("4624", 1_000_000),
+            ("4626", 1_000_000),
+        ],
     );
     // Everyone delivers everywhere and is big enough: no other flag.
     let suppliers = vec![sme("a", 10_000_000, "4601", &["46"], &["5552"])];
@@ -979,13 +991,21 @@ fn local_smes_asking_for_a_split_flag_the_lot_and_their_area_comes_first() {
     let l = one(meals, &suppliers);
     assert_eq!(codes(&l.flags), vec![FindingCode::SmesAskForSplit]);
     assert_eq!(l.flags[0].proposed_area, Some(vec![kn("4624"), kn("4626")]));
-    assert!(l.flags[0].message.contains("4 local SMEs"), "{}", l.flags[0].message);
+    assert!(
+        l.flags[0].message.contains("4 local SMEs"),
+        "{}",
+        l.flags[0].message
+    );
     let first = &l.suggestions[0];
     assert_eq!(first.kind, SuggestionKind::SplitAsProposed);
     // The proposed area, then the rest.
     assert_eq!(areas(first), vec![vec!["4624", "4626"], vec!["4601"]]);
     assert_eq!(
-        first.sub_lots.iter().map(|s| s.annual_value_ore).collect::<Vec<_>>(),
+        first
+            .sub_lots
+            .iter()
+            .map(|s| s.annual_value_ore)
+            .collect::<Vec<_>>(),
         vec![nok(2_000_000), nok(3_000_000)]
     );
 }
