@@ -68,6 +68,9 @@ inexpressible=(
   unknown_clause unknown_check not_a_participant invited_required
   # A deviation needs a note (a field required for one value of another).
   note_required
+  # A market-dialogue comment with control characters other than line
+  # breaks and tabs (the document gives its length only).
+  invalid_note
   # A password of the document's length that zxcvbn guesses (a common or
   # leaked one, a keyboard pattern, the account's own email or name).
   weak_password

@@ -124,6 +124,7 @@ fn lot(id: usize, country: &Country, trade: &Trade, area: &[usize], rng: &mut Rn
         annual_value: Ore::new(municipality_values.iter().map(|(_, v)| v.get()).sum()),
         municipality_values,
         interested_suppliers: rng.below(20) as usize,
+        split_requests: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod award;
 pub mod clauses;
 pub mod compliance;
+pub mod consultations;
 pub mod events;
 pub mod exports;
 pub mod health;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(compliance::routes)
             .configure(award::routes)
             .configure(analysis::routes)
+            .configure(consultations::routes)
             .configure(public::routes)
             .configure(participation::routes)
             .configure(events::routes)

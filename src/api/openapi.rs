@@ -7,9 +7,9 @@ use super::problem_docs::ProblemResponses;
 use crate::domain::ErrorCode;
 
 use super::{
-    accounts, admin, analysis, award, clauses, compliance, events, exports, health, mandates,
-    municipalities, organizations, participation, procurements, public, registrations, suppliers,
-    users,
+    accounts, admin, analysis, award, clauses, compliance, consultations, events, exports, health,
+    mandates, municipalities, organizations, participation, procurements, public, registrations,
+    suppliers, users,
 };
 
 #[derive(OpenApi)]
@@ -78,6 +78,14 @@ use super::{
         health::live,
         health::ready,
         admin::list_outbox,
+        consultations::get_subscriptions,
+        consultations::put_subscriptions,
+        consultations::open_consultation,
+        consultations::public_consultation,
+        consultations::answer_consultation,
+        consultations::consultation_report,
+        consultations::consultation_report_csv,
+        consultations::publish_consultation_summary,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth, &ProblemResponses, &LinkFieldNames),
@@ -188,6 +196,29 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("live", health::LIVE_ERRORS),
     ("ready", health::READY_ERRORS),
     ("list_outbox", admin::LIST_OUTBOX_ERRORS),
+    ("get_subscriptions", consultations::GET_SUBSCRIPTIONS_ERRORS),
+    ("put_subscriptions", consultations::PUT_SUBSCRIPTIONS_ERRORS),
+    ("open_consultation", consultations::OPEN_CONSULTATION_ERRORS),
+    (
+        "public_consultation",
+        consultations::PUBLIC_CONSULTATION_ERRORS,
+    ),
+    (
+        "answer_consultation",
+        consultations::ANSWER_CONSULTATION_ERRORS,
+    ),
+    (
+        "consultation_report",
+        consultations::CONSULTATION_REPORT_ERRORS,
+    ),
+    (
+        "consultation_report_csv",
+        consultations::CONSULTATION_REPORT_CSV_ERRORS,
+    ),
+    (
+        "publish_consultation_summary",
+        consultations::PUBLISH_CONSULTATION_SUMMARY_ERRORS,
+    ),
 ];
 
 struct BearerAuth;

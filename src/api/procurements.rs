@@ -763,7 +763,17 @@ pub async fn publish_procurement(
         &caller,
         id.into_inner(),
         move |c, id, who, actor, now| {
-            lifecycle::publish(c, id, who, actor, &config.thresholds, &config.clauses, now)
+            let alerts = crate::flows::consultation::Alerts::from_config(&config);
+            lifecycle::publish(
+                c,
+                id,
+                who,
+                actor,
+                &config.thresholds,
+                &config.clauses,
+                &alerts,
+                now,
+            )
         },
     )
     .await

@@ -902,6 +902,7 @@ async fn school_meals(
             config.thresholds.clone(),
             config.clauses.clone(),
         );
+        let alerts = samkjop::flows::consultation::Alerts::from_config(config);
         db.write(move |c| {
             lifecycle::publish(
                 c,
@@ -910,6 +911,7 @@ async fn school_meals(
                 &k.actor,
                 &thresholds,
                 &clauses,
+                &alerts,
                 Utc::now(),
             )
         })

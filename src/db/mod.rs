@@ -17,6 +17,7 @@ macro_rules! per_backend {
 }
 
 pub mod compliance;
+pub mod consultations;
 mod error;
 pub mod events;
 pub mod interest;

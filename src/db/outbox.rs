@@ -43,6 +43,8 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     pub failed_at: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
+    /// The one-click unsubscribe address of an alert (RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 samkjop_domain::code_enum! {
@@ -137,6 +139,20 @@ pub fn enqueue(
     html: Option<&str>,
     at: NaiveDateTime,
 ) -> DbResult<String> {
+    enqueue_with_unsubscribe(conn, to, subject, text, html, None, at)
+}
+
+/// `enqueue` for mail the recipient may stop with one click (RFC 8058):
+/// `unsubscribe` is the https address that a POST to stops it.
+pub fn enqueue_with_unsubscribe(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    text: &str,
+    html: Option<&str>,
+    unsubscribe: Option<&str>,
+    at: NaiveDateTime,
+) -> DbResult<String> {
     let to = to.trim();
     // Refused here rather than by the worker: a message that can never be
     // built would otherwise fail for ever, far from the code that made it.
@@ -163,6 +179,7 @@ pub fn enqueue(
             outbox::created_at.eq(at),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(at),
+            outbox::list_unsubscribe.eq(unsubscribe),
         ))
         .execute(conn)?;
     Ok(id)
@@ -341,6 +358,7 @@ mod tests {
             last_error: None,
             failed_at: None,
             sent_at: None,
+            list_unsubscribe: None,
         };
         assert_eq!(m.status(), Status::Pending);
         m.failed_at = Some(t);

@@ -21,6 +21,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    consultation_answers (supplier_id, lot_id) {
+        supplier_id -> Text,
+        lot_id -> Text,
+        procurement_id -> Text,
+        answer -> Text,
+        reason -> Nullable<Text>,
+        proposed_area -> Text,
+        comment -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultations (procurement_id) {
+        procurement_id -> Text,
+        message -> Text,
+        deadline -> Timestamp,
+        opened_by -> Text,
+        opened_at -> Timestamp,
+        summary -> Nullable<Text>,
+        summary_published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     contract_awards (procurement_id, lot_id) {
         procurement_id -> Text,
         lot_id -> Text,
@@ -148,6 +173,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         failed_at -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -228,6 +254,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    supplier_subscriptions (supplier_id) {
+        supplier_id -> Text,
+        cpv_prefixes -> Text,
+        areas -> Text,
+        unsubscribe_token -> Text,
+        updated_at -> Timestamp,
+        unsubscribed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     suppliers (id) {
         id -> Text,
         org_number -> Text,
@@ -295,6 +332,10 @@ diesel::table! {
 
 diesel::joinable!(compliance_justifications -> procurements (procurement_id));
 diesel::joinable!(compliance_settings -> procurements (procurement_id));
+diesel::joinable!(consultation_answers -> lots (lot_id));
+diesel::joinable!(consultation_answers -> procurements (procurement_id));
+diesel::joinable!(consultation_answers -> suppliers (supplier_id));
+diesel::joinable!(consultations -> procurements (procurement_id));
 diesel::joinable!(contract_awards -> lots (lot_id));
 diesel::joinable!(contract_awards -> procurements (procurement_id));
 diesel::joinable!(contract_awards -> suppliers (supplier_id));
@@ -313,6 +354,7 @@ diesel::joinable!(registrations -> suppliers (supplier_id));
 diesel::joinable!(supplier_interest -> lots (lot_id));
 diesel::joinable!(supplier_interest -> procurements (procurement_id));
 diesel::joinable!(supplier_interest -> suppliers (supplier_id));
+diesel::joinable!(supplier_subscriptions -> suppliers (supplier_id));
 diesel::joinable!(suppliers -> municipalities (home_municipality));
 diesel::joinable!(users -> municipalities (municipality));
 diesel::joinable!(users -> organizations (organization_id));
@@ -326,6 +368,8 @@ diesel::joinable!(web_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     compliance_justifications,
     compliance_settings,
+    consultation_answers,
+    consultations,
     contract_awards,
     events,
     follow_up_checkpoints,
@@ -340,6 +384,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     procurements,
     registrations,
     supplier_interest,
+    supplier_subscriptions,
     suppliers,
     users,
     volumes,

@@ -7,6 +7,7 @@ pub mod transport;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use tokio::sync::watch;
@@ -86,6 +87,20 @@ pub fn build_message(from: &Mailbox, m: &OutboxMessage) -> Result<Message, Strin
         // when a lease ran out after a delivery that was never recorded.
         .message_id(Some(format!("<{}@{}>", m.id, from.email.domain())))
         .date(SystemTime::from(m.created_at.and_utc()));
+    // RFC 8058 one-click unsubscribe: a receiving client POSTs
+    // "List-Unsubscribe=One-Click" to the address, without a login.
+    let builder = match &m.list_unsubscribe {
+        Some(url) => builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_string(),
+            )),
+        None => builder,
+    };
     let built = match &m.body_html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(
             m.body_text.clone(),
@@ -188,6 +203,7 @@ mod tests {
             last_error: None,
             failed_at: None,
             sent_at: None,
+            list_unsubscribe: None,
         }
     }
 
@@ -224,6 +240,29 @@ mod tests {
             raw.contains("Content-Type: text/html; charset=utf-8"),
             "{raw}"
         );
+    }
+
+    #[test]
+    fn an_alert_carries_the_one_click_unsubscribe_headers() {
+        let mut m = message(None);
+        m.list_unsubscribe = Some("https://samkjop.no/unsubscribe/abc".into());
+        let raw = String::from_utf8(build_message(&from(), &m).expect("builds").formatted())
+            .expect("text");
+        assert!(
+            raw.contains("List-Unsubscribe: <https://samkjop.no/unsubscribe/abc>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{raw}"
+        );
+        let plain = String::from_utf8(
+            build_message(&from(), &message(None))
+                .expect("builds")
+                .formatted(),
+        )
+        .expect("text");
+        assert!(!plain.contains("List-Unsubscribe"), "{plain}");
     }
 
     #[test]

@@ -365,7 +365,9 @@ pub fn close(
     Ok(())
 }
 
-/// Publishes: the participant list is frozen from here on.
+/// Publishes: the participant list is frozen from here on; subscribers
+/// whose trade and area a lot matches are alerted.
+#[allow(clippy::too_many_arguments)]
 pub fn publish(
     conn: &mut AnyConnection,
     id: &str,
@@ -373,6 +375,7 @@ pub fn publish(
     actor: &str,
     thresholds: &ThresholdTable,
     clauses: &ClauseLibrary,
+    alerts: &super::consultation::Alerts,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let aggregate = locked(conn, id)?;
@@ -396,6 +399,14 @@ pub fn publish(
     let participants: Vec<&str> = aggregate.joined().collect();
     let at = crate::db::stamp(now);
     procurements::set_status(conn, id, next, at)?;
+    let alerted = super::consultation::alert_subscribers(
+        conn,
+        &aggregate,
+        super::consultation::AlertKind::Published,
+        None,
+        alerts,
+        now,
+    )?;
     events::append(
         conn,
         id,
@@ -403,7 +414,7 @@ pub fn publish(
         actor,
         at,
         &json!({"participants": participants, "total_max_contract_value_ore": summary.total_max_contract_value_ore,
-                "regime": summary.regime.regime}),
+                "regime": summary.regime.regime, "suppliers_alerted": alerted}),
     )?;
     Ok(())
 }

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod compliance;
+pub mod consultation;
 pub mod deadlines;
 pub mod follow_up;
 pub mod interest;

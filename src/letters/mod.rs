@@ -3,6 +3,7 @@
 //! escaped by maud.
 
 pub mod accounts;
+pub mod dialogue;
 pub mod follow_up;
 pub mod words;
 

@@ -7,14 +7,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::web;
 
+use crate::db::interest;
 use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
-use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
+use crate::domain::consultation::split_requests;
 use crate::domain::summary::Summary;
 use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Lang, Ore, ServiceArea};
 use crate::error::{AppError, AppResult};
-use crate::flows::lifecycle;
+use crate::flows::{consultation, lifecycle};
 use crate::state::AppState;
 
 /// The analysis of `aggregate` (loaded with its volumes) as of now, its
@@ -22,11 +23,21 @@ use crate::state::AppState;
 pub async fn analysis(state: &AppState, aggregate: &Aggregate, lang: Lang) -> AppResult<Analysis> {
     let summary = lifecycle::summary_of(aggregate, &state.config.thresholds, state.clock.now())?;
     let id = aggregate.procurement.id.clone();
-    let (register, interest) = state
+    let (register, interest, answers) = state
         .db
-        .read(move |c| Ok::<_, DbError>((suppliers::list_all(c)?, interest::counts(c, &id)?)))
+        .read(move |c| {
+            Ok::<_, AppError>((
+                suppliers::list_all(c)?,
+                interest::counts(c, &id)?,
+                consultation::answer_facts(c, &id)?,
+            ))
+        })
         .await?;
-    let lots = lot_facts(aggregate, &summary, &interest)?;
+    let mut lots = lot_facts(aggregate, &summary, &interest)?;
+    // What local SMEs asked for in the market dialogue.
+    for (lot, draft) in lots.iter_mut().zip(consultation::draft_lots(aggregate)) {
+        lot.split_requests = split_requests(&draft, &answers);
+    }
     let factor = state.config.capacity_factor;
     // Tens of milliseconds of CPU at national scale: off the async workers.
     let answer =
@@ -79,6 +90,7 @@ pub fn lot_facts(
                 })?,
                 municipality_values,
                 interested_suppliers: interest.get(&lot.id).copied().unwrap_or(0),
+                split_requests: Vec::new(),
             })
         })
         .collect()

@@ -78,7 +78,7 @@ const FORMULA_STARTS: [char; 11] = [
 /// Text that a spreadsheet would run as a formula (a lot titled "=1+1", or
 /// " =1+1", since some trim the space) gets a leading apostrophe, which
 /// spreadsheets show as text.
-fn spreadsheet_text(s: &str) -> String {
+pub fn spreadsheet_text(s: &str) -> String {
     if s.starts_with(FORMULA_STARTS) || s.trim_start().starts_with(FORMULA_STARTS) {
         format!("'{s}")
     } else {

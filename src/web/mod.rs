@@ -8,7 +8,9 @@
 pub mod app;
 pub mod confirm;
 pub mod csrf;
+pub mod dialogue;
 pub mod home;
+pub mod lot_table;
 pub mod mandate_form;
 pub mod map;
 pub mod session;
@@ -33,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
         .route("/procurements/{id}", web::head().to(supplier::show))
+        .configure(dialogue::routes)
         .configure(app::routes);
 }
 

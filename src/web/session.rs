@@ -40,6 +40,8 @@ pub struct Person {
     pub role: Role,
     pub organization: Option<String>,
     pub municipality: Option<String>,
+    /// The supplier a supplier's login is linked to.
+    pub supplier: Option<String>,
 }
 
 impl Person {
@@ -50,6 +52,7 @@ impl Person {
             role: user.role,
             organization: user.organization_id.clone(),
             municipality: user.municipality.clone(),
+            supplier: user.supplier_id.clone(),
         }
     }
 

@@ -13,6 +13,7 @@ use actix_web::HttpResponse;
 use chrono::{Datelike, Months, NaiveDate};
 use maud::{html, Markup, PreEscaped};
 
+use super::lot_table;
 use super::map::{context_of, outline_defs, Atlas};
 use super::{notice, page, respond};
 use crate::db::procurements::Aggregate;
@@ -33,11 +34,22 @@ fn html_cache() -> &'static RenderCache {
 /// A chart shows this many municipalities by name; the rest share one bar.
 const CHART_ROWS: usize = 20;
 
-pub async fn show(state: State, id: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    state: State,
+    req: actix_web::HttpRequest,
+    id: web::Path<String>,
+    filter: web::Query<lot_table::Filter>,
+) -> HttpResponse {
     let id = id.into_inner();
     match render(&state, &id).await {
         Ok(body) => match String::from_utf8(body.to_vec()) {
-            Ok(text) => respond(StatusCode::OK, PreEscaped(text)),
+            Ok(text) => match lot_table_of(&state, &req, &id, &filter).await {
+                Ok(table) => respond(
+                    StatusCode::OK,
+                    PreEscaped(text.replacen(lot_table::MARKER, &table.into_string(), 1)),
+                ),
+                Err(_) => failed(),
+            },
             Err(_) => failed(),
         },
         Err(e) if e.status() == StatusCode::NOT_FOUND => notice(
@@ -50,6 +62,56 @@ pub async fn show(state: State, id: web::Path<String>) -> HttpResponse {
             failed()
         }
     }
+}
+
+fn rows_cache() -> &'static RenderCache {
+    static CACHE: OnceLock<RenderCache> = OnceLock::new();
+    CACHE.get_or_init(|| RenderCache::new(CACHED_PROCUREMENTS))
+}
+
+/// The table of lots for this request: its filters, and for a logged-in
+/// supplier whether each lot matches its subscription.
+async fn lot_table_of(
+    state: &State,
+    req: &actix_web::HttpRequest,
+    id: &str,
+    filter: &lot_table::Filter,
+) -> Result<Markup, AppError> {
+    let rows = rendered(state, rows_cache(), id, |_, division| {
+        serde_json::to_vec(&lot_table::rows_of(&division))
+            .map(Bytes::from)
+            .map_err(AppError::internal)
+    })
+    .await?;
+    let rows: Vec<lot_table::Row> = serde_json::from_slice(&rows).map_err(AppError::internal)?;
+    let supplier = super::session::current(req)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|s| s.person.supplier);
+    let subscription = match supplier {
+        Some(supplier) => {
+            let s = state
+                .db
+                .read(move |c| crate::flows::consultation::subscription_of(c, &supplier))
+                .await?;
+            let prefixes: Result<Vec<_>, _> = s
+                .cpv_prefixes
+                .iter()
+                .map(|p| crate::domain::CpvPrefix::parse(p))
+                .collect();
+            match (prefixes, crate::domain::ServiceArea::parse(&s.areas)) {
+                (Ok(cpv_prefixes), Ok(areas)) => Some(crate::domain::consultation::Subscription {
+                    supplier_id: String::new(),
+                    cpv_prefixes,
+                    areas,
+                }),
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    Ok(lot_table::table(&rows, filter, subscription.as_ref()))
 }
 
 fn failed() -> HttpResponse {
@@ -193,6 +255,7 @@ fn procurement_page(
             tr { th { "Verdi per år" } td.num { (Ore::new(annual_total)) } }
             tr { th { "Verdi for hele perioden" } td { span.num { (Ore::new(contract_total)) } " (med opsjoner)" } }
         }
+        (PreEscaped(lot_table::MARKER))
         h2 { "Deltakere (" (kommuner(d.participants.len())) ")" }
         p { (names(&d.participants)) }
         h2 { "Delkontrakter (" (d.lots.len()) ")" }

@@ -365,6 +365,55 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             Some(json!({"result": "done"})),
             run,
         ),
+        row(
+            M::GET,
+            "/api/v1/suppliers/me/subscriptions",
+            None,
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            M::PUT,
+            "/api/v1/suppliers/me/subscriptions",
+            Some(json!({"cpv_prefixes": ["555"], "areas": ["46"]})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        // Before the consultation opens nobody sees one.
+        row(
+            M::GET,
+            &format!("/api/v1/public/consultations/{id}"),
+            None,
+            [404; 7],
+        ),
+        row(
+            M::POST,
+            &format!("{p}/consultation"),
+            Some(json!({"deadline": in_future(1800), "message": "Innspill?"})),
+            [401, 403, 201, 404, 403, 404, 404],
+        ),
+        row(
+            M::PUT,
+            &format!("{p}/consultation/answers/{lot}"),
+            Some(json!({"answer": "can_bid"})),
+            [401, 403, 403, 403, 403, 403, 200],
+        ),
+        row(
+            M::GET,
+            &format!("{p}/consultation/report"),
+            None,
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+        row(
+            M::GET,
+            &format!("{p}/consultation/report.csv"),
+            None,
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+        row(
+            M::PUT,
+            &format!("{p}/consultation/summary"),
+            Some(json!({"summary": "Oppsummering"})),
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
         row(M::GET, "/api/v1/public/procurements", None, [200; 7]),
         row(
             M::GET,

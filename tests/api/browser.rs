@@ -506,7 +506,7 @@ mod workspace {
         let axe = axe.as_deref();
         let mut broken = Vec::new();
         let app = spawn_app().await;
-        let Office { admin, .. } = office(&app).await;
+        let Office { admin, coordinator } = office(&app).await;
         let bergen = municipality_user(&app, &admin, "4601").await;
         mandate(
             &app,
@@ -654,6 +654,24 @@ mod workspace {
         let receipt = browser.text_with("Takk! Svaret er registrert.").await;
         assert!(receipt.contains("Bergen deltar"), "{receipt}");
         check(&browser, axe, "invitation-receipt", &mut broken).await;
+
+        // The market dialogue: the public draft under consultation.
+        let r = app
+            .post(
+                &format!("/api/v1/procurements/{id}/consultation"),
+                Some(&coordinator),
+                json!({"deadline": crate::procurements::in_future(3600), "message": "Passer inndelingen?"}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.body);
+        browser.open(&format!("{address}/consultations/{id}")).await;
+        browser.text_with("Utkast til markedsdialog").await;
+        check(&browser, axe, "consultation", &mut broken).await;
+        browser
+            .open(&format!("{address}/unsubscribe/no-such-token"))
+            .await;
+        browser.text_with("Meld av varsler").await;
+        check(&browser, axe, "unsubscribe", &mut broken).await;
 
         assert!(
             broken.is_empty(),

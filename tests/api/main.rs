@@ -9,6 +9,7 @@ mod browser;
 mod compliance;
 mod concurrency;
 mod deadlines;
+mod dialogue;
 mod durability;
 mod email;
 mod exports;

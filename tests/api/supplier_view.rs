@@ -269,14 +269,14 @@ async fn the_analysis_flags_a_lot_that_shuts_out_local_smes_and_its_split_lets_t
             )
         })
         .collect();
-    // Austrheim declined: no value, and no caterer lives there.
+    // Austrheim declined: no value, so no sub-lot of its own (a sub-lot
+    // without volume buys nothing and is not offered).
     assert_eq!(
         per_municipality,
         vec![
             ("1103".into(), 450_000_000, 1),
             ("4601".into(), 900_000_000, 1),
             ("4631".into(), 180_000_000, 1),
-            ("4632".into(), 0, 0)
         ]
     );
     assert!(meals["suggestions"]
@@ -674,4 +674,40 @@ async fn a_headless_browser_renders_the_supplier_page() {
         "a screenshot with something on it ({size} bytes)"
     );
     eprintln!("screenshot: {}", shot.display());
+}
+
+#[actix_web::test]
+async fn the_page_starts_with_a_table_of_lots_filtered_by_county_and_cpv() {
+    let app = spawn_app().await;
+    let s = published(&app, "Skolemat og melk").await;
+    let page = |query: &'static str| {
+        let path = format!("/procurements/{}{query}", s.id);
+        let app = &app;
+        async move {
+            let r = app.get(&path, None).await;
+            assert_eq!(r.status, StatusCode::OK);
+            r.body.as_str().expect("a page").to_string()
+        }
+    };
+    let all = page("").await;
+    let table = all.find("Oversikt over delkontraktene").expect("the table");
+    // At the top: before the lots and their maps.
+    assert!(table < all.find("<svg class=\"map\"").expect("maps"));
+    assert!(all.contains("Viser 3 av 3 delkontrakter."), "{all}");
+    assert!(all.contains("href=\"#delkontrakt-1\""));
+    // Rogaland: only the Stavanger meals.
+    let rogaland = page("?fylke=11&cpv=").await;
+    assert!(
+        rogaland.contains("Viser 1 av 3 delkontrakter."),
+        "{rogaland}"
+    );
+    assert!(
+        rogaland.contains("<option value=\"11\" selected>"),
+        "keeps what was chosen"
+    );
+    // By CPV: the milk lot's code.
+    let milk = page("?fylke=46&cpv=15511000-3").await;
+    assert!(milk.contains("Viser 1 av 3 delkontrakter."), "{milk}");
+    // The full page below the table is the same whatever the filter.
+    assert!(rogaland.contains("Skolemåltid – del 2") && rogaland.contains("Melk"));
 }

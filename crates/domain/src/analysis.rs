@@ -58,6 +58,9 @@ pub struct LotFacts {
     /// outside the area is ignored; one given twice counts twice.
     pub municipality_values: Vec<(Kommunenummer, Ore)>,
     pub interested_suppliers: usize,
+    /// From the market dialogue: per local SME that answered
+    /// `could_bid_if_split`, the area it proposed (maybe empty).
+    pub split_requests: Vec<Vec<Kommunenummer>>,
 }
 
 // ---- output: the JSON of api.md, field for field, plus title, notes and messages ----
@@ -97,6 +100,9 @@ pub struct Finding {
     pub code: FindingCode,
     pub severity: Severity,
     pub message: String,
+    /// On `smes_ask_for_split`: the area most of them proposed, sorted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed_area: Option<Vec<Kommunenummer>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,6 +114,9 @@ pub enum FindingCode {
     FewLocalSmesCanBid,
     /// No local relevant SME at all: nobody to shut out (a note).
     NoLocalSmes,
+    /// In the market dialogue, local SMEs answered that they could bid if
+    /// the lot were split.
+    SmesAskForSplit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -130,6 +139,9 @@ pub struct Suggestion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
+    /// The area the local SMEs proposed in the market dialogue, and the
+    /// rest of the lot: offered first when there is one.
+    SplitAsProposed,
     /// One sub-lot per county present in the area, in county order.
     SplitByCounty,
     /// One sub-lot per municipality, in number order.
@@ -339,18 +351,32 @@ fn analyse_lot(
             code: FindingCode::NoLocalSmes,
             severity: Severity::Info,
             message: text.no_local_smes(),
+            proposed_area: None,
         });
     } else if counts.eligible == 0 {
         flags.push(Finding {
             code: FindingCode::ShutsOutLocalSmes,
             severity: Severity::High,
             message: text.shut_out(&counts),
+            proposed_area: None,
         });
     } else if 2 * counts.eligible < counts.local_relevant {
         flags.push(Finding {
             code: FindingCode::FewLocalSmesCanBid,
             severity: Severity::Medium,
             message: text.shut_out(&counts),
+            proposed_area: None,
+        });
+    }
+
+    let asked = !lot.split_requests.is_empty();
+    let proposed = crate::consultation::most_proposed(&lot.split_requests);
+    if asked {
+        flags.push(Finding {
+            code: FindingCode::SmesAskForSplit,
+            severity: Severity::Medium,
+            message: text.asked_for_split(lot.split_requests.len(), proposed.as_deref()),
+            proposed_area: proposed.clone(),
         });
     }
 
@@ -358,9 +384,14 @@ fn analyse_lot(
         Vec::new()
     } else {
         let splitter = Splitter::new(lot, &area, &numbers, &candidates, index, geo);
-        let mut out = vec![splitter.by_county(lang), splitter.by_municipality(lang)];
+        let mut out = Vec::new();
+        if let Some(proposed) = &proposed {
+            out.extend(splitter.as_proposed(proposed, lang));
+        }
+        out.extend(splitter.by_county(lang));
+        out.extend(splitter.by_municipality(lang));
         if counts.eligible == 0 {
-            out.push(splitter.fewest(&text));
+            out.extend(splitter.fewest(&text));
         }
         out
     };
@@ -453,31 +484,57 @@ impl<'a> Splitter<'a> {
             .collect()
     }
 
-    fn by_county(&self, lang: Lang) -> Suggestion {
+    /// The groups with volume, when at least two: a split into one part
+    /// changes nothing, and a sub-lot without volume buys nothing.
+    fn with_volume(&self, groups: Vec<Area>) -> Option<Vec<Area>> {
+        let groups: Vec<Area> = groups
+            .into_iter()
+            .filter(|g| g.iter().any(|m| self.values[m] > 0))
+            .collect();
+        (groups.len() >= 2).then_some(groups)
+    }
+
+    fn by_county(&self, lang: Lang) -> Option<Suggestion> {
         let groups: Vec<Area> = self
             .geo
             .county_areas()
             .map(|c| self.area.intersection(c))
             .filter(|g| !g.is_empty())
             .collect();
-        let sub_lots = self.figures(&groups);
-        let message = if groups.len() == 1 {
-            lang.pick(
-                "Området ligger i ett fylke: dette er delkontrakten slik den er.",
-                "The area lies in one county: this is the lot as it stands.",
-            )
-            .to_string()
-        } else {
-            split_message(lang, Per::County, &sub_lots)
-        };
-        Suggestion {
+        let sub_lots = self.figures(&self.with_volume(groups)?);
+        Some(Suggestion {
             kind: SuggestionKind::SplitByCounty,
-            message,
+            message: split_message(lang, Per::County, &sub_lots),
             sub_lots,
-        }
+        })
     }
 
-    fn by_municipality(&self, lang: Lang) -> Suggestion {
+    /// The proposed area and the rest of the lot, each where it has volume.
+    fn as_proposed(&self, proposed: &[Kommunenummer], lang: Lang) -> Option<Suggestion> {
+        let mut part = Area::default();
+        for m in proposed {
+            if let Some(i) = self.geo.index(m).filter(|&i| self.area.contains(i)) {
+                part.insert(i);
+            }
+        }
+        let rest = self.area.difference(&part);
+        let sub_lots = self.figures(&self.with_volume(vec![part, rest])?);
+        let message = match lang {
+            Lang::Nb => {
+                "Området lokale SMB-er foreslo i markedsdialogen, og resten av delkontrakten."
+            }
+            Lang::En => {
+                "The area local SMEs proposed in the market dialogue, and the rest of the lot."
+            }
+        };
+        Some(Suggestion {
+            kind: SuggestionKind::SplitAsProposed,
+            message: message.to_string(),
+            sub_lots,
+        })
+    }
+
+    fn by_municipality(&self, lang: Lang) -> Option<Suggestion> {
         let groups: Vec<Area> = self
             .area
             .iter()
@@ -487,24 +544,15 @@ impl<'a> Splitter<'a> {
                 g
             })
             .collect();
-        let sub_lots = self.figures(&groups);
-        let message = if groups.len() == 1 {
-            lang.pick(
-                "Området er én kommune: dette er delkontrakten slik den er.",
-                "The area is one municipality: this is the lot as it stands.",
-            )
-            .to_string()
-        } else {
-            split_message(lang, Per::Municipality, &sub_lots)
-        };
-        Suggestion {
+        let sub_lots = self.figures(&self.with_volume(groups)?);
+        Some(Suggestion {
             kind: SuggestionKind::SplitByMunicipality,
-            message,
+            message: split_message(lang, Per::Municipality, &sub_lots),
             sub_lots,
-        }
+        })
     }
 
-    fn fewest(&self, text: &Text) -> Suggestion {
+    fn fewest(&self, text: &Text) -> Option<Suggestion> {
         let lang = text.lang;
         let carriers = self.candidates.iter().map(|&i| {
             let s = &self.index.smes[i];
@@ -514,37 +562,38 @@ impl<'a> Splitter<'a> {
                 service: s.service,
             }
         });
-        match fewest_groups(self.area, &self.values, carriers, self.geo) {
-            Fewest::Groups(groups) => {
-                let sub_lots = self.figures(&groups);
-                let n = sub_lots.len();
-                let message = match lang {
-                    Lang::Nb => format!(
-                        "{} minst én lokal SMB som kan gi tilbud: den inndelingen med færrest \
+        Some(
+            match fewest_groups(self.area, &self.values, carriers, self.geo) {
+                Fewest::Groups(groups) => {
+                    let sub_lots = self.figures(&self.with_volume(groups)?);
+                    let n = sub_lots.len();
+                    let message = match lang {
+                        Lang::Nb => format!(
+                            "{} minst én lokal SMB som kan gi tilbud: den inndelingen med færrest \
                          delkontrakter som søket fant, men det er ikke bevist at færre er umulig.",
-                        if n == 1 {
-                            "1 delkontrakt som har".to_string()
-                        } else {
-                            format!("{n} delkontrakter som hver har")
-                        }
-                    ),
-                    Lang::En => format!(
-                        "{} in which each has at least one local SME that can bid: the fewest \
+                            if n == 1 {
+                                "1 delkontrakt som har".to_string()
+                            } else {
+                                format!("{n} delkontrakter som hver har")
+                            }
+                        ),
+                        Lang::En => format!(
+                            "{} in which each has at least one local SME that can bid: the fewest \
                          this search found, not proven the fewest possible.",
-                        count(n, "sub-lot", "sub-lots")
-                    ),
-                };
-                Suggestion {
-                    kind: SuggestionKind::FewestSubLots,
-                    message,
-                    sub_lots,
+                            count(n, "sub-lot", "sub-lots")
+                        ),
+                    };
+                    Suggestion {
+                        kind: SuggestionKind::FewestSubLots,
+                        message,
+                        sub_lots,
+                    }
                 }
-            }
-            Fewest::Unplaced {
-                unplaced,
-                impossible,
-            } => {
-                let message = match (impossible.is_empty(), lang) {
+                Fewest::Unplaced {
+                    unplaced,
+                    impossible,
+                } => {
+                    let message = match (impossible.is_empty(), lang) {
                     (true, Lang::Nb) => format!(
                         "Fant ingen deling der hver delkontrakt beholder en lokal SMB som kan gi \
                          tilbud: ingen gruppe kunne ta inn {}.",
@@ -568,13 +617,14 @@ impl<'a> Splitter<'a> {
                         self.list(&impossible, lang)
                     ),
                 };
-                Suggestion {
-                    kind: SuggestionKind::FewestSubLots,
-                    message,
-                    sub_lots: Vec::new(),
+                    Suggestion {
+                        kind: SuggestionKind::FewestSubLots,
+                        message,
+                        sub_lots: Vec::new(),
+                    }
                 }
-            }
-        }
+            },
+        )
     }
 
     /// "4632 Austrheim, 4631 Alver or 3 more".
@@ -663,6 +713,36 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
+    fn asked_for_split(&self, n: usize, proposed: Option<&[Kommunenummer]>) -> String {
+        let title = &self.lot.title;
+        let area = proposed.map(|a| {
+            a.iter()
+                .map(|m| format!("{m} {}", m.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        match (self.lang, area) {
+            (Lang::Nb, Some(area)) => format!(
+                "I markedsdialogen svarte {} at de kunne gi tilbud på «{title}» om den ble delt; \
+                 de fleste foreslo området {area}.",
+                count(n, "lokal SMB", "lokale SMB-er")
+            ),
+            (Lang::Nb, None) => format!(
+                "I markedsdialogen svarte {} at de kunne gi tilbud på «{title}» om den ble delt.",
+                count(n, "lokal SMB", "lokale SMB-er")
+            ),
+            (Lang::En, Some(area)) => format!(
+                "In the market dialogue {} answered they could bid for '{title}' if it were split; \
+                 most proposed the area {area}.",
+                count(n, "local SME", "local SMEs")
+            ),
+            (Lang::En, None) => format!(
+                "In the market dialogue {} answered they could bid for '{title}' if it were split.",
+                count(n, "local SME", "local SMEs")
+            ),
+        }
+    }
+
     fn no_local_smes(&self) -> String {
         let (title, trade) = (&self.lot.title, &self.trade);
         match self.lang {

@@ -121,6 +121,9 @@ error_codes! {
         "Fristen er ute" / "The deadline has passed";
     DeadlineNotReached = "deadline_not_reached", 409,
         "Fristen er ikke nådd" / "The deadline has not been reached";
+    /// The market dialogue's deadline has passed: answers are frozen.
+    ConsultationClosed = "consultation_closed", 409,
+        "Markedsdialogen er avsluttet" / "The market dialogue is closed";
     NoLots = "no_lots", 409,
         "Ingen delkontrakter" / "No lots";
     QuorumNotMet = "quorum_not_met", 409,
@@ -155,6 +158,8 @@ error_codes! {
     /// A body field of the wrong type, or missing.
     InvalidField = "invalid_field", 422,
         "Ugyldig felt" / "Invalid field";
+    InvalidAnswer = "invalid_answer", 422, field = "answer",
+        "Ugyldig svar" / "Invalid answer";
     InvalidAmount = "invalid_amount", 422,
         "Ugyldig beløp" / "Invalid amount";
     InvalidAward = "invalid_award", 422,
@@ -225,6 +230,8 @@ error_codes! {
         "Ugyldig mengde" / "Invalid quantity";
     InvalidQuorum = "invalid_quorum", 422, field = "quorum",
         "Ugyldig krav til deltakelse" / "Invalid quorum";
+    InvalidReason = "invalid_reason", 422, field = "reason",
+        "Ugyldig begrunnelse" / "Invalid reason";
     InvalidRecipient = "invalid_recipient", 422,
         "Ugyldig mottaker" / "Invalid recipient";
     InvalidRegime = "invalid_regime", 422,

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod calendar;
 pub mod clauses;
 pub mod code;
+pub mod consultation;
 pub mod contract;
 pub mod cpv;
 pub mod email_address;

@@ -32,7 +32,8 @@ pub struct LotAnalysis {
     /// Facts worth knowing that are not a problem, such as a lot with no
     /// local SME to shut out. Kept apart so that no flag means no problem.
     pub notes: Vec<Finding>,
-    /// Only on a flagged lot.
+    /// Only on a flagged lot, and only splits into at least two sub-lots
+    /// that each have volume.
     pub suggestions: Vec<Suggestion>,
 }
 
@@ -42,6 +43,10 @@ pub struct Finding {
     pub code: FindingCode,
     pub severity: Severity,
     pub message: String,
+    /// On `smes_ask_for_split` only: the area most of them proposed, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["4624", "4626"]))]
+    pub proposed_area: Option<Vec<String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,6 +59,9 @@ pub enum FindingCode {
     FewLocalSmesCanBid,
     /// No local relevant SME at all: nobody to shut out (a note).
     NoLocalSmes,
+    /// In the market dialogue, local SMEs answered that they could bid if
+    /// the lot were split.
+    SmesAskForSplit,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -79,6 +87,9 @@ pub struct Suggestion {
 #[schema(as = SuggestionKind)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
+    /// The area the local SMEs proposed in the market dialogue, and the
+    /// rest of the lot: offered first when there is one.
+    SplitAsProposed,
     /// One sub-lot per county present in the area, in county order.
     SplitByCounty,
     /// One sub-lot per municipality, in number order.

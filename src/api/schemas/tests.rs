@@ -439,6 +439,7 @@ fn show_an_analysis(served: &mut Served) {
         annual_value: nok(values.iter().map(|(_, v)| v).sum()),
         municipality_values: values.iter().map(|(m, v)| (kn(m), nok(*v))).collect(),
         interested_suppliers: 2,
+        split_requests: Vec::new(),
     };
     let area = [
         ("4601", 10_000_000),
@@ -446,10 +447,10 @@ fn show_an_analysis(served: &mut Served) {
         ("4626", 1_400_000),
         ("4627", 1_400_000),
     ];
-    let lots = [
-        lot("School meals", "55524000-9", &area),
-        lot("Cleaning", "90910000-9", &area),
-    ];
+    let mut meals = lot("School meals", "55524000-9", &area);
+    // From the market dialogue: a proposed area, for `proposed_area`.
+    meals.split_requests = vec![vec![kn("4624"), kn("4626")]];
+    let lots = [meals, lot("Cleaning", "90910000-9", &area)];
     let suppliers = [
         sme("a", 6_100_000, "4601"),
         sme("b", 1_400_000, "4624"),
@@ -459,13 +460,17 @@ fn show_an_analysis(served: &mut Served) {
     let analysis = analyse(&lots, &suppliers, CapacityFactor::ONE, Lang::Nb);
     assert!(!analysis.lots[0].flags.is_empty() && !analysis.lots[1].notes.is_empty());
     served.show("Analysis", &analysis);
-    for code in every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes) {
+    for code in
+        every!(FindingCode: ShutsOutLocalSmes, FewLocalSmesCanBid, NoLocalSmes, SmesAskForSplit)
+    {
         served.show("FindingCode", &code);
     }
     for severity in every!(Severity: High, Medium, Info) {
         served.show("Severity", &severity);
     }
-    for kind in every!(SuggestionKind: SplitByCounty, SplitByMunicipality, FewestSubLots) {
+    for kind in
+        every!(SuggestionKind: SplitAsProposed, SplitByCounty, SplitByMunicipality, FewestSubLots)
+    {
         served.show("SuggestionKind", &kind);
     }
 }

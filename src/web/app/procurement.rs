@@ -503,7 +503,17 @@ pub async fn publish(state: State, posted: Posted, id: web::Path<String>) -> Htt
         id.into_inner(),
         "kunngjort",
         move |c, id, who, actor, now| {
-            lifecycle::publish(c, id, who, actor, &config.thresholds, &config.clauses, now)
+            let alerts = crate::flows::consultation::Alerts::from_config(&config);
+            lifecycle::publish(
+                c,
+                id,
+                who,
+                actor,
+                &config.thresholds,
+                &config.clauses,
+                &alerts,
+                now,
+            )
         },
     )
     .await

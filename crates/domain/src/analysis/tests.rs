@@ -37,6 +37,7 @@ fn lot(title: &str, cpv: &str, values: &[(&str, i64)]) -> LotFacts {
         annual_value: nok(values.iter().map(|(_, v)| v).sum()),
         municipality_values: values.iter().map(|(m, v)| (kn(m), nok(*v))).collect(),
         interested_suppliers: 0,
+        split_requests: Vec::new(),
     }
 }
 
@@ -66,6 +67,10 @@ fn codes(findings: &[Finding]) -> Vec<FindingCode> {
 
 fn suggestion(l: &LotAnalysis, kind: SuggestionKind) -> &Suggestion {
     l.suggestions.iter().find(|s| s.kind == kind).unwrap()
+}
+
+fn offered(l: &LotAnalysis, kind: SuggestionKind) -> Option<&Suggestion> {
+    l.suggestions.iter().find(|s| s.kind == kind)
 }
 
 fn areas(s: &Suggestion) -> Vec<Vec<&str>> {
@@ -151,19 +156,14 @@ fn a_lot_no_local_sme_is_big_enough_for_is_flagged_with_the_figures() {
     assert_eq!(
         kinds,
         vec![
-            SuggestionKind::SplitByCounty,
             SuggestionKind::SplitByMunicipality,
             SuggestionKind::FewestSubLots
         ]
     );
-    let county = suggestion(&l, SuggestionKind::SplitByCounty);
-    assert_eq!(areas(county), vec![vec!["4601", "4624", "4626", "4627"]]);
-    assert_eq!(eligible(county), vec![0]);
-    assert!(county.message.contains("one county"), "{}", county.message);
-    assert_eq!(
-        suggestion(&nb, SuggestionKind::SplitByCounty).message,
-        "Området ligger i ett fylke: dette er delkontrakten slik den er."
-    );
+    // The area lies in one county: a split by county would be the lot as
+    // it stands, so it is not offered.
+    assert!(offered(&l, SuggestionKind::SplitByCounty).is_none());
+    assert!(offered(&nb, SuggestionKind::SplitByCounty).is_none());
 
     // Bergen's NOK 10 M is beyond everyone; NOK 1.4 M each for the others:
     // 4624 has 1 400 000 (exactly enough), 4626 1 500 000, 4627 5 000 000.
@@ -423,15 +423,9 @@ fn few_local_smes_can_bid_is_fewer_than_half_exactly() {
         )
     );
     // Where some can bid the lot itself is a split that keeps one: no
-    // fewest_sub_lots.
-    let kinds: Vec<SuggestionKind> = l.suggestions.iter().map(|s| s.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            SuggestionKind::SplitByCounty,
-            SuggestionKind::SplitByMunicipality
-        ]
-    );
+    // fewest_sub_lots; and a lot of one municipality has no split by county
+    // or municipality that changes anything.
+    assert!(l.suggestions.is_empty(), "{:?}", l.suggestions);
 
     // 1 of 2: half again.
     let l = one(meals, &[able("a"), small("c")]);
@@ -704,18 +698,18 @@ fn the_answer_has_the_shape_of_the_api() {
     assert_eq!(lot["flags"][0]["code"], "shuts_out_local_smes");
     assert_eq!(lot["flags"][0]["severity"], "high");
     assert_eq!(
-        keys(&lot["suggestions"][1]),
+        keys(&lot["suggestions"][0]),
         vec!["kind", "message", "sub_lots"]
     );
-    assert_eq!(lot["suggestions"][1]["kind"], "split_by_municipality");
-    let sub = &lot["suggestions"][1]["sub_lots"][0];
+    assert_eq!(lot["suggestions"][0]["kind"], "split_by_municipality");
+    let sub = &lot["suggestions"][0]["sub_lots"][0];
     assert_eq!(
         keys(sub),
         vec!["annual_value_ore", "area", "eligible_local_smes"]
     );
     assert_eq!(sub["area"], serde_json::json!(["4601"]));
     assert_eq!(sub["annual_value_ore"], 1_000_000_000i64);
-    assert_eq!(lot["suggestions"][2]["kind"], "fewest_sub_lots");
+    assert_eq!(lot["suggestions"][1]["kind"], "fewest_sub_lots");
 }
 
 // ---- generated scenarios ----
@@ -797,6 +791,7 @@ fn build(r: &Raw) -> (Vec<LotFacts>, Vec<SupplierFacts>) {
                 annual_value: override_value.map_or(Ore::new(sum), nok),
                 municipality_values: values,
                 interested_suppliers: i,
+                split_requests: Vec::new(),
             }
         })
         .collect();
@@ -896,7 +891,11 @@ proptest! {
             if few { expected.push(FindingCode::FewLocalSmesCanBid); }
             prop_assert_eq!(codes(&l.flags), expected);
             prop_assert_eq!(codes(&l.notes), if n == 0 { vec![FindingCode::NoLocalSmes] } else { vec![] });
-            prop_assert_eq!(l.suggestions.is_empty(), l.flags.is_empty());
+            // Flagged lots may have no suggestion (one municipality, or no volumes).
+            prop_assert!(l.suggestions.is_empty() || !l.flags.is_empty());
+            let all_have_volume = facts.area.iter().all(|m| {
+                facts.municipality_values.iter().any(|(n, v)| n == m && v.get() > 0)
+            });
 
             let mut area: Vec<&str> = facts.area.iter().map(Kommunenummer::as_str).collect();
             area.sort_unstable();
@@ -905,27 +904,108 @@ proptest! {
                 let mut covered: Vec<&str> = areas(s).concat();
                 let sum: i64 = s.sub_lots.iter().map(|x| x.annual_value_ore.get()).sum();
                 if !s.sub_lots.is_empty() {
-                    // A partition of the area, with nothing lost.
+                    // Parts of the area, no municipality twice, with no
+                    // volume lost; two parts at least, each with volume.
                     covered.sort_unstable();
-                    prop_assert_eq!(&covered, &area);
+                    prop_assert!(covered.windows(2).all(|w| w[0] < w[1]));
+                    prop_assert!(covered.iter().all(|m| area.contains(m)));
+                    if all_have_volume {
+                        prop_assert_eq!(&covered, &area);
+                    }
                     prop_assert_eq!(sum, facts.municipality_values.iter().map(|(_, v)| v.get()).sum::<i64>());
+                    prop_assert!(s.sub_lots.len() >= 2);
                     for sub in &s.sub_lots {
                         prop_assert!(sub.area.windows(2).all(|w| w[0] < w[1]));
+                        prop_assert!(sub.annual_value_ore.get() > 0);
                     }
                 }
                 if s.kind == SuggestionKind::FewestSubLots {
                     prop_assert!(shut);
                     prop_assert!(s.sub_lots.iter().all(|x| x.eligible_local_smes > 0));
-                    let county = suggestion(l, SuggestionKind::SplitByCounty);
-                    if county.sub_lots.iter().all(|x| x.eligible_local_smes > 0) {
-                        prop_assert!(!s.sub_lots.is_empty() && s.sub_lots.len() <= county.sub_lots.len());
+                    if let Some(county) = offered(l, SuggestionKind::SplitByCounty).filter(|_| all_have_volume) {
+                        if county.sub_lots.iter().all(|x| x.eligible_local_smes > 0) {
+                            prop_assert!(!s.sub_lots.is_empty() && s.sub_lots.len() <= county.sub_lots.len());
+                        }
                     }
-                    let by_m = suggestion(l, SuggestionKind::SplitByMunicipality);
-                    if by_m.sub_lots.iter().all(|x| x.eligible_local_smes > 0) {
-                        prop_assert!(!s.sub_lots.is_empty() && s.sub_lots.len() <= by_m.sub_lots.len());
+                    if let Some(by_m) = offered(l, SuggestionKind::SplitByMunicipality).filter(|_| all_have_volume) {
+                        if by_m.sub_lots.iter().all(|x| x.eligible_local_smes > 0) {
+                            prop_assert!(!s.sub_lots.is_empty() && s.sub_lots.len() <= by_m.sub_lots.len());
+                        }
                     }
                 }
             }
         }
     }
+}
+
+#[test]
+fn a_split_that_changes_nothing_or_a_sub_lot_without_volume_is_not_offered() {
+    // Bergen and three neighbours, one county; 4627 declared nothing.
+    let meals = lot(
+        "Meals",
+        MEALS,
+        &[
+            ("4601", 3_000_000),
+            ("4624", 1_000_000),
+            ("4626", 1_000_000),
+            ("4627", 0),
+        ],
+    );
+    let suppliers = vec![
+        sme("a", 1_000_000, "4624", &[], &["5552"]),
+        sme("b", 1_000_000, "4626", &[], &["5552"]),
+    ];
+    let l = one(meals, &suppliers);
+    assert_eq!(codes(&l.flags), vec![FindingCode::ShutsOutLocalSmes]);
+    assert!(offered(&l, SuggestionKind::SplitByCounty).is_none());
+    let by_m = suggestion(&l, SuggestionKind::SplitByMunicipality);
+    assert_eq!(areas(by_m), vec![vec!["4601"], vec!["4624"], vec!["4626"]]);
+    for s in &l.suggestions {
+        assert!(
+            s.sub_lots.iter().all(|x| x.annual_value_ore.get() > 0),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
+fn local_smes_asking_for_a_split_flag_the_lot_and_their_area_comes_first() {
+    let mut meals = lot(
+        "Meals",
+        MEALS,
+        &[
+            ("4601", 3_000_000),
+            ("4624", 1_000_000),
+            ("4626", 1_000_000),
+        ],
+    );
+    // Everyone delivers everywhere and is big enough: no other flag.
+    let suppliers = vec![sme("a", 10_000_000, "4601", &["46"], &["5552"])];
+    assert!(one(meals.clone(), &suppliers).flags.is_empty());
+    meals.split_requests = vec![
+        vec![kn("4624"), kn("4626")],
+        vec![kn("4624"), kn("4626")],
+        vec![kn("4601")],
+        vec![],
+    ];
+    let l = one(meals, &suppliers);
+    assert_eq!(codes(&l.flags), vec![FindingCode::SmesAskForSplit]);
+    assert_eq!(l.flags[0].proposed_area, Some(vec![kn("4624"), kn("4626")]));
+    assert!(
+        l.flags[0].message.contains("4 local SMEs"),
+        "{}",
+        l.flags[0].message
+    );
+    let first = &l.suggestions[0];
+    assert_eq!(first.kind, SuggestionKind::SplitAsProposed);
+    // The proposed area, then the rest.
+    assert_eq!(areas(first), vec![vec!["4624", "4626"], vec!["4601"]]);
+    assert_eq!(
+        first
+            .sub_lots
+            .iter()
+            .map(|s| s.annual_value_ore)
+            .collect::<Vec<_>>(),
+        vec![nok(2_000_000), nok(3_000_000)]
+    );
 }
