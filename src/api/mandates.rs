@@ -17,7 +17,7 @@ use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::mandate::MANDATE_TERMS_ERRORS;
 use crate::domain::supplier::parse_name;
 use crate::domain::ErrorCode;
-use crate::domain::{CpvPrefix, Kommunenummer, Ore};
+use crate::domain::{CpvPrefix, ParticipantNumber, Ore};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::mandates as flow;
 
@@ -91,8 +91,8 @@ impl From<Mandate> for MandateView {
     }
 }
 
-fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
-    Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))
+fn municipality_in_path(number: String) -> AppResult<ParticipantNumber> {
+    ParticipantNumber::parse(&number).map_err(|_| AppError::not_found("the municipality"))
 }
 
 /// What `record_mandate` answers besides success (see `problem_docs`).

@@ -11,7 +11,7 @@ use crate::db::municipalities::{self, Municipality};
 use crate::domain::codes;
 use crate::domain::kommune::COUNTY_ERRORS;
 use crate::domain::ErrorCode;
-use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
+use crate::domain::{EmailAddress, Fylkesnummer, ParticipantNumber};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::municipalities as flow;
 
@@ -148,7 +148,7 @@ pub async fn update_municipality(
     number: web::Path<String>,
     body: Json<MunicipalityUpdate>,
 ) -> AppResult<Json<MunicipalityView>> {
-    let number = Kommunenummer::parse(&number.into_inner())
+    let number = ParticipantNumber::parse(&number.into_inner())
         .map_err(|_| AppError::not_found("the municipality"))?;
     if !caller.may_act_for_municipality(number.as_str()) {
         return Err(AppError::forbidden(

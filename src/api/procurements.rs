@@ -15,13 +15,13 @@ use crate::db::AnyConnection;
 use crate::domain::access::Standing;
 use crate::domain::access::Who;
 use crate::domain::codes;
-use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::kommune::PARTICIPANT_ERRORS;
 use crate::domain::procurement::LOT_ERRORS;
 use crate::domain::procurement::PROPOSAL_ERRORS;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::Quorum;
 use crate::domain::ErrorCode;
-use crate::domain::{Kommunenummer, Role};
+use crate::domain::{ParticipantNumber, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
 use crate::flows::lifecycle::{self, standing_of, Leader};
@@ -699,7 +699,7 @@ pub const SPLIT_LOT_ERRORS: &[ErrorCode] = codes![
     CALLER,
     JSON_BODY,
     VISIBLE,
-    MUNICIPALITY_ERRORS,
+    PARTICIPANT_ERRORS,
     lifecycle::SPLIT_ERRORS
 ];
 
@@ -723,7 +723,7 @@ pub async fn split_lot(
         .iter()
         .map(|g| {
             g.iter()
-                .map(|m| Kommunenummer::parse(m))
+                .map(|m| ParticipantNumber::parse(m))
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, _>>()

@@ -11,8 +11,8 @@ use super::{rfc3339, Json, Page, State};
 use crate::auth::{password, Caller, Keys};
 use crate::db::users::{self, Account, User};
 use crate::domain::codes;
-use crate::domain::kommune::MUNICIPALITY_ERRORS;
-use crate::domain::{EmailAddress, ErrorCode, Kommunenummer, Role};
+use crate::domain::kommune::PARTICIPANT_ERRORS;
+use crate::domain::{EmailAddress, ErrorCode, ParticipantNumber, Role};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::accounts::{self, NewAccount};
 use crate::throttle::{client_address, LoginThrottle};
@@ -93,7 +93,7 @@ pub const CREATE_USER_ERRORS: &[ErrorCode] = codes![
         ErrorCode::EmailTaken,
         ErrorCode::Conflict
     ],
-    MUNICIPALITY_ERRORS
+    PARTICIPANT_ERRORS
 ];
 
 /// An operator creates a coordinator, a municipality user or another admin.
@@ -115,7 +115,7 @@ pub async fn create_user(
     let municipality = body
         .municipality
         .as_deref()
-        .map(Kommunenummer::parse)
+        .map(ParticipantNumber::parse)
         .transpose()
         .field("municipality")?;
     let organization_id = body.organization_id.filter(|s| !s.is_empty());
@@ -142,7 +142,7 @@ pub async fn create_user(
 fn check_role_links(
     role: Role,
     organization: Option<&str>,
-    municipality: Option<&Kommunenummer>,
+    municipality: Option<&ParticipantNumber>,
 ) -> AppResult<()> {
     match (role, organization, municipality) {
         (Role::Admin, None, None) => Ok(()),

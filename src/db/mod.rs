@@ -22,6 +22,7 @@ pub mod events;
 pub mod interest;
 pub mod mandates;
 pub mod municipalities;
+pub mod strategies;
 pub mod notices;
 pub mod organizations;
 pub mod procurements;

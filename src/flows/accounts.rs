@@ -8,7 +8,7 @@ use crate::db::stamp;
 use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
-use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
+use crate::domain::{EmailAddress, ParticipantNumber, OrgNumber, OrganizationKind, Role};
 use crate::error::{AppError, AppResult};
 
 /// Registers an organisation of `kind`; 409 `organization_exists` for a number
@@ -44,7 +44,7 @@ pub struct NewAccount {
     pub password_hash: String,
     pub role: Role,
     pub organization_id: Option<String>,
-    pub municipality: Option<Kommunenummer>,
+    pub municipality: Option<ParticipantNumber>,
 }
 
 /// Creates the account; 422 `organization_not_found` for an office that does

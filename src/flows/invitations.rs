@@ -70,8 +70,7 @@ impl Links {
 
 pub fn municipality_name(number: &str) -> String {
     reference()
-        .municipality(number)
-        .map(|m| m.name.clone())
+        .participant_name(number)
         .unwrap_or_else(|| number.to_string())
 }
 

@@ -6,12 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::db::mandates::{self, Mandate};
 use crate::db::stamp;
 use crate::db::{new_id, AnyConnection};
-use crate::domain::{CpvPrefix, Kommunenummer, Ore};
+use crate::domain::{CpvPrefix, ParticipantNumber, Ore};
 use crate::error::AppResult;
 
 /// A mandate whose terms the domain has checked.
 pub struct NewMandate {
-    pub municipality: Kommunenummer,
+    pub municipality: ParticipantNumber,
     pub reference: String,
     pub decided_by: String,
     pub decided_on: NaiveDate,

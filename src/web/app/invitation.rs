@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use super::{answer, app_page, failed, message, not_found};
 use crate::db::{mandates, procurements};
 use crate::domain::summary::Channel;
-use crate::domain::{ErrorCode, Kommunenummer, Role};
+use crate::domain::{ErrorCode, ParticipantNumber, Role};
 use crate::error::AppError;
 use crate::flows::invitations::leader_name;
 use crate::flows::participation::decide;
@@ -102,7 +102,7 @@ pub async fn submit(state: State, posted: Posted, id: web::Path<String>) -> Http
         Ok(r) => r,
         Err(text) => return form(StatusCode::UNPROCESSABLE_ENTITY, (text, None)),
     };
-    let Ok(municipality) = Kommunenummer::parse(&ctx.municipality) else {
+    let Ok(municipality) = ParticipantNumber::parse(&ctx.municipality) else {
         return not_found(&session);
     };
     let actor = session.person.actor();
