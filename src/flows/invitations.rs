@@ -128,6 +128,7 @@ pub fn invite_all(
             .collect();
         let link = links.replace(conn, &p.id, number, p.deadline(), now)?;
         let name = municipality_name(number);
+        let fit = crate::read::strategy::invitation_fit(conn, aggregate, number)?;
         let letter = letters::invitation(&Invitation {
             municipality: &name,
             leader: &leader,
@@ -143,6 +144,7 @@ pub fn invite_all(
             deadline: &deadline,
             lots: &lots,
             link: &link,
+            fit: fit.as_ref(),
         });
         super::send(conn, &address, &letter, now)?;
         invited.emailed.push(number.to_string());

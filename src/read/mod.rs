@@ -5,4 +5,5 @@
 pub mod analysis;
 pub mod cache;
 pub mod public;
+pub mod strategy;
 pub mod summary;

@@ -133,8 +133,9 @@ pub struct FitFacts<'a> {
     pub duration_months: i64,
     pub option_months: i64,
     pub no_fixed_term: bool,
-    /// The value of the procurement (the regime value of the summary).
-    pub value: Ore,
+    /// The value of the procurement (the regime value of the summary); None
+    /// before the participants' volumes tell it (as in the invitation).
+    pub value: Option<Ore>,
     /// Whether a market dialogue was held; None when Samkjøp does not know.
     pub market_dialogue_held: Option<bool>,
 }
@@ -288,8 +289,8 @@ fn local_smes(min: i64, lots: Option<&[LotSmes]>, lang: Lang) -> GoalFit {
             LOCAL_SMES,
             None,
             lang.pick(
-                "Leverandøranalysen kunne ikke lages, så antallet lokale SMB-er er ukjent".to_string(),
-                "The supplier analysis could not be made, so the number of local SMEs is unknown"
+                "Antallet lokale SMB-er som kan gi tilbud er ikke kjent ennå: det følger av leverandøranalysen når volumene er meldt inn".to_string(),
+                "The number of local SMEs able to bid is not known yet: the supplier analysis tells it once the volumes are in"
                     .to_string(),
             ),
         );
@@ -354,7 +355,16 @@ fn duration(max: i64, facts: &FitFacts<'_>, lang: Lang) -> GoalFit {
 }
 
 fn market_dialogue(from: Ore, facts: &FitFacts<'_>, lang: Lang) -> GoalFit {
-    let value = facts.value;
+    let Some(value) = facts.value else {
+        return GoalFit::new(
+            MARKET_DIALOGUE,
+            None,
+            lang.pick(
+                format!("Strategien forventer markedsdialog over {from}; anskaffelsens verdi avhenger av hvem som blir med, og er ikke kjent ennå"),
+                format!("The strategy expects a market dialogue above {from}; the procurement's value depends on who joins and is not known yet"),
+            ),
+        );
+    };
     if value <= from {
         return GoalFit::new(
             MARKET_DIALOGUE,
@@ -405,7 +415,7 @@ mod tests {
             duration_months: 24,
             option_months: 24,
             no_fixed_term: false,
-            value: Ore::new(500_000_000),
+            value: Some(Ore::new(500_000_000)),
             market_dialogue_held: None,
         }
     }
@@ -566,10 +576,15 @@ mod tests {
         assert_eq!(f.met, None);
         assert!(f.message.contains("ikke avgjort"), "{}", f.message);
         let small = FitFacts {
-            value: Ore::new(100_000_000),
+            value: Some(Ore::new(100_000_000)),
             ..facts()
         };
         assert_eq!(one(goals.clone(), &small).met, Some(true));
+        let before_volumes = FitFacts {
+            value: None,
+            ..facts()
+        };
+        assert_eq!(one(goals.clone(), &before_volumes).met, None);
         let held = FitFacts {
             market_dialogue_held: Some(true),
             ..facts()

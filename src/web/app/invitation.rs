@@ -59,6 +59,9 @@ async fn context(state: &State, session: &Session, id: &str) -> Result<Context, 
         mandates,
         leader,
         now: state.clock.now(),
+        // The workspace loads the procurement without its volumes; the fit
+        // is on the voting page and in the invitation email.
+        fit: None,
     })
 }
 
