@@ -143,7 +143,11 @@ pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
         let area: Vec<String> = lot
             .area
             .iter()
-            .map(|m| reference().participant_name(m).unwrap_or_else(|| "?".to_string()))
+            .map(|m| {
+                reference()
+                    .participant_name(m)
+                    .unwrap_or_else(|| "?".to_string())
+            })
             .collect();
         lots.push(json!({
             "id": lot.id,

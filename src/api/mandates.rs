@@ -17,7 +17,7 @@ use crate::domain::mandate::validate_mandate_terms;
 use crate::domain::mandate::MANDATE_TERMS_ERRORS;
 use crate::domain::supplier::parse_name;
 use crate::domain::ErrorCode;
-use crate::domain::{CpvPrefix, ParticipantNumber, Ore};
+use crate::domain::{CpvPrefix, Ore, ParticipantNumber};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::mandates as flow;
 
@@ -111,7 +111,7 @@ pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = codes![
 
 /// A municipality records the council decision that lets it join.
 #[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = NewMandate,
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")), request_body = NewMandate,
     security(("bearer" = [])),
     responses((status = 201, body = MandateView, links(
                   ("ListMandates" = (operation_id = "list_mandates", parameters(("number" = "$request.path.number")))))),
@@ -167,7 +167,7 @@ pub const LIST_MANDATES_ERRORS: &[ErrorCode] =
 /// municipality itself, the coordinators of a procurement that has invited
 /// it (opened, not cancelled), and admins.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$"), Page), security(("bearer" = [])),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$"), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
 pub async fn list_mandates(

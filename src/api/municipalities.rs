@@ -101,7 +101,7 @@ pub async fn list_municipalities(
 pub const GET_MUNICIPALITY_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
 pub async fn get_municipality(
     state: State,
@@ -138,7 +138,7 @@ pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
 
 /// The municipality (or an operator) sets where invitations are sent.
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = MunicipalityUpdate,
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")), request_body = MunicipalityUpdate,
     security(("bearer" = [])),
     responses((status = 200, body = MunicipalityView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]

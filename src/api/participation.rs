@@ -128,7 +128,7 @@ pub const RECORD_DECISION_ERRORS: &[ErrorCode] = codes![
 /// A municipality joins (under a mandate, with its volumes) or declines. A
 /// later call before the deadline replaces the decision.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
-    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
+    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     request_body = DecisionBody, security(("bearer" = [])),
     responses((status = 200, body = ReceiptView),
               (status = 409, body = Problem, description = "not open, or past the deadline"),

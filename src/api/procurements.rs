@@ -7,7 +7,8 @@ use super::json::created;
 use super::lang::{localized_bytes, Language};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::schemas::{self, CpvCode, MunicipalityNumber, SplitGroup};
+use super::schemas::ParticipantNumber as ParticipantNumberSchema;
+use super::schemas::{self, CpvCode, SplitGroup};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -89,7 +90,7 @@ pub struct NewProcurement {
     pub participation_deadline: DateTime<FixedOffset>,
     /// Municipality numbers; a host municipality leading it is added. At
     /// least one in all.
-    #[schema(value_type = Vec<MunicipalityNumber>, example = json!(["4601", "4631"]))]
+    #[schema(value_type = Vec<ParticipantNumberSchema>, example = json!(["4601", "4631"]))]
     pub invited: Vec<String>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -147,7 +148,7 @@ pub struct ProcurementUpdate {
     pub option_months: Option<i64>,
     pub no_fixed_term: Option<bool>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
-    #[schema(value_type = Option<Vec<MunicipalityNumber>>)]
+    #[schema(value_type = Option<Vec<ParticipantNumberSchema>>)]
     pub invited: Option<Vec<String>>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -470,7 +471,7 @@ pub struct NewLot {
     pub unit_price_ore: i64,
     /// Municipality numbers served, each invited; default every invited
     /// municipality.
-    #[schema(value_type = Option<Vec<MunicipalityNumber>>, min_items = 1)]
+    #[schema(value_type = Option<Vec<ParticipantNumberSchema>>, min_items = 1)]
     pub area: Option<Vec<String>>,
 }
 

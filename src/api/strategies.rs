@@ -43,7 +43,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct StrategyInput {
     /// The council decision the strategy rests on.
-    #[schema(example = "PS 12/2025", max_length = 200)]
+    #[schema(
+        example = "PS 12/2025",
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub reference: String,
     pub adopted_on: NaiveDate,
     /// The climate and environment award weight it expects, at least.
@@ -141,7 +145,7 @@ pub const PUT_STRATEGY_ERRORS: &[ErrorCode] = codes![
 /// The participant's own users (or an operator) register the strategy its
 /// council adopted; a change adds a version, the old ones stay readable.
 #[utoipa::path(put, path = "/api/v1/municipalities/{number}/strategy", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^[0-9]{2}([0-9]{2})?$")),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     request_body = StrategyInput, security(("bearer" = [])),
     responses((status = 200, body = StrategyView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -192,7 +196,7 @@ pub const GET_STRATEGY_ERRORS: &[ErrorCode] =
 /// The strategy in force with its earlier versions: for the participant's
 /// users, coordinators (who design procurements to meet it) and admins.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/strategy", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^[0-9]{2}([0-9]{2})?$")),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     security(("bearer" = [])),
     responses((status = 200, body = StrategyView), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -213,8 +217,7 @@ pub async fn get_strategy(
 }
 
 /// What `strategy_fit` answers besides success (see `problem_docs`).
-pub const STRATEGY_FIT_ERRORS: &[ErrorCode] =
-    codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
+pub const STRATEGY_FIT_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::ValueOverflow]];
 
 /// For each invited participant with a strategy, each goal with `met`
 /// (true, false, or null when it depends on a later step) and a message

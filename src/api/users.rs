@@ -6,7 +6,8 @@ use super::accounts::{token_for, TokenResponse};
 use super::json::created;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::schemas::{Email, MunicipalityNumber, UserRoleName};
+use super::schemas::ParticipantNumber as ParticipantNumberSchema;
+use super::schemas::{Email, UserRoleName};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{password, Caller, Keys};
 use crate::db::users::{self, Account, User};
@@ -39,7 +40,7 @@ pub struct NewUser {
     pub organization_id: Option<String>,
     /// A kommunenummer: the municipality of a municipality user, or the host
     /// municipality that a coordinator leads joint procurements for.
-    #[schema(value_type = Option<MunicipalityNumber>, example = "4601")]
+    #[schema(value_type = Option<ParticipantNumberSchema>, example = "4601")]
     pub municipality: Option<String>,
 }
 

@@ -29,7 +29,7 @@ use samkjop::domain::procurement::{check_lot, check_proposal, ProposalInput};
 use samkjop::domain::summary::{Channel, Quorum, VolumeInput};
 use samkjop::domain::supplier::parse_name;
 use samkjop::domain::{
-    CpvPrefix, EmailAddress, ParticipantNumber, Ore, OrgNumber, OrganizationKind, Role,
+    CpvPrefix, EmailAddress, Ore, OrgNumber, OrganizationKind, ParticipantNumber, Role,
 };
 use samkjop::error::{AppError, AppResult};
 use samkjop::flows::invitations::Links;

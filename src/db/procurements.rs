@@ -13,7 +13,7 @@ use crate::domain::procurement::Proposal;
 use crate::domain::summary::{
     Channel, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
 };
-use crate::domain::{Cpv, ParticipantNumber, Ore};
+use crate::domain::{Cpv, Ore, ParticipantNumber};
 use crate::reference::reference;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -8,7 +8,7 @@ use crate::db::stamp;
 use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
-use crate::domain::{EmailAddress, ParticipantNumber, OrgNumber, OrganizationKind, Role};
+use crate::domain::{EmailAddress, OrgNumber, OrganizationKind, ParticipantNumber, Role};
 use crate::error::{AppError, AppResult};
 
 /// Registers an organisation of `kind`; 409 `organization_exists` for a number

@@ -15,7 +15,7 @@ use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::{summarize, Decision};
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::{codes, ErrorCode, ParticipantNumber, Lang};
+use crate::domain::{codes, ErrorCode, Lang, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -184,7 +184,11 @@ pub fn add_lot(
         cpv: draft.cpv.to_string(),
         unit: draft.unit.clone(),
         unit_price_ore: draft.unit_price.get(),
-        area: draft.area.iter().map(ParticipantNumber::to_string).collect(),
+        area: draft
+            .area
+            .iter()
+            .map(ParticipantNumber::to_string)
+            .collect(),
         active: true,
         split_from: None,
         created_at: at,

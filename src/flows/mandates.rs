@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::db::mandates::{self, Mandate};
 use crate::db::stamp;
 use crate::db::{new_id, AnyConnection};
-use crate::domain::{CpvPrefix, ParticipantNumber, Ore};
+use crate::domain::{CpvPrefix, Ore, ParticipantNumber};
 use crate::error::AppResult;
 
 /// A mandate whose terms the domain has checked.

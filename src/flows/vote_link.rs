@@ -15,7 +15,7 @@ use crate::db::stamp;
 use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::summary::{Channel, Decision};
-use crate::domain::{ErrorCode, ParticipantNumber, Ore};
+use crate::domain::{ErrorCode, Ore, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 use crate::letters::{self, ReceiptLetter};
 

@@ -66,7 +66,15 @@ pub fn own_fit(
     now: DateTime<Utc>,
     number: &str,
 ) -> Option<ParticipantFit> {
-    match strategy_fit(conn, aggregate, thresholds, factor, now, Some(number), Lang::Nb) {
+    match strategy_fit(
+        conn,
+        aggregate,
+        thresholds,
+        factor,
+        now,
+        Some(number),
+        Lang::Nb,
+    ) {
         Ok(fit) => fit.participants.into_iter().next(),
         Err(e) => {
             tracing::warn!(participant = number, error = %e, "the strategy fit could not be computed");

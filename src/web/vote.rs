@@ -26,9 +26,9 @@ use crate::domain::Ore;
 use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
 use crate::flows::participation::{Choice, DecisionRequest, Receipt};
-use crate::read::strategy::{own_fit, ParticipantFit};
 use crate::flows::vote_link::{self, Voted};
 use crate::letters::words;
+use crate::read::strategy::{own_fit, ParticipantFit};
 use crate::state::State;
 
 /// What the answer form shows: one municipality's invitation. The voting
@@ -272,7 +272,13 @@ async fn context(
                 ),
                 None => (String::new(), None),
             };
-            Ok((link, aggregate, mandates::list_for(c, &number)?, leader, fit))
+            Ok((
+                link,
+                aggregate,
+                mandates::list_for(c, &number)?,
+                leader,
+                fit,
+            ))
         })
         .await
         .map_err(|e: AppError| {

@@ -7,6 +7,7 @@ mod authorization;
 mod browser;
 mod compliance;
 mod concurrency;
+mod counties;
 mod deadlines;
 mod durability;
 mod email;

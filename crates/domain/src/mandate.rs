@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::summary::{LotInput, VolumeInput};
-use super::{Cpv, CpvPrefix, ErrorCode, Invalid, ParticipantNumber, Ore};
+use super::{Cpv, CpvPrefix, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MandateTerms {
@@ -355,7 +355,8 @@ mod tests {
         let austrheim = ParticipantNumber::parse("4632").unwrap();
         // The fruit lot serves Bergen only.
         let in_area = |lot: &str, m: &ParticipantNumber| lot == "lunch" || m.as_str() == "4601";
-        let check = |m: &ParticipantNumber, v: &[VolumeInput]| validate_volumes(&lots, in_area, m, v);
+        let check =
+            |m: &ParticipantNumber, v: &[VolumeInput]| validate_volumes(&lots, in_area, m, v);
 
         assert!(check(
             &bergen,

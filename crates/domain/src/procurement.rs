@@ -10,7 +10,7 @@ use super::calendar::oslo_date;
 use super::contract::ContractType;
 use super::summary::{Quorum, Terms};
 use super::supplier::parse_name;
-use super::{Cpv, ErrorCode, Invalid, ParticipantNumber, Ore};
+use super::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;

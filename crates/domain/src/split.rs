@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn a_bad_split_says_which_municipality_is_wrong() {
-        let err = |groups: Vec<Vec<ParticipantNumber>>| split_lot(&area(), &groups, &[]).unwrap_err();
+        let err =
+            |groups: Vec<Vec<ParticipantNumber>>| split_lot(&area(), &groups, &[]).unwrap_err();
         let e = err(vec![area()]);
         assert_eq!(e.code, ErrorCode::InvalidSplit);
         assert!(e.message.contains("at least two"), "{e}");

@@ -67,8 +67,8 @@ pub fn check_strategy(
     }
     let min_climate_weight_percent = check_climate_weight(goals.min_climate_weight_percent)
         .map_err(|e| ("min_climate_weight_percent", e))?;
-    let required_clauses = check_choice(library, &goals.required_clauses)
-        .map_err(|e| ("required_clauses", e))?;
+    let required_clauses =
+        check_choice(library, &goals.required_clauses).map_err(|e| ("required_clauses", e))?;
     let sdgs = check_sdgs(&goals.sdgs).map_err(|e| ("sdgs", e))?;
     if let Some(n) = goals.min_eligible_local_smes_per_lot.filter(|n| *n < 0) {
         return Err((
@@ -96,7 +96,10 @@ pub fn check_strategy(
             "market_dialogue_from_ore",
             Invalid::new(
                 ErrorCode::InvalidStrategy,
-                format!("market_dialogue_from_ore must not be negative, not {}", v.get()),
+                format!(
+                    "market_dialogue_from_ore must not be negative, not {}",
+                    v.get()
+                ),
             ),
         ));
     }
@@ -224,8 +227,14 @@ fn clauses(required: &[String], chosen: &[String], lang: Lang) -> GoalFit {
         .collect();
     let message = if missing.is_empty() {
         lang.pick(
-            format!("Anskaffelsen har alle klausulene strategien krever: {}", required.join(", ")),
-            format!("The procurement has every clause the strategy requires: {}", required.join(", ")),
+            format!(
+                "Anskaffelsen har alle klausulene strategien krever: {}",
+                required.join(", ")
+            ),
+            format!(
+                "The procurement has every clause the strategy requires: {}",
+                required.join(", ")
+            ),
         )
     } else {
         lang.pick(
@@ -311,7 +320,11 @@ fn local_smes(min: i64, lots: Option<&[LotSmes]>, lang: Lang) -> GoalFit {
         .collect();
     let message = match short.as_slice() {
         [] => {
-            let fewest = lots.iter().map(|l| l.eligible_local_smes).min().unwrap_or(0);
+            let fewest = lots
+                .iter()
+                .map(|l| l.eligible_local_smes)
+                .min()
+                .unwrap_or(0);
             lang.pick(
                 format!("Strategien krever minst {min} lokale SMB-er som kan gi tilbud per delkontrakt; den med færrest har {fewest}"),
                 format!("The strategy requires at least {min} local SMEs able to bid per lot; the lot with the fewest has {fewest}"),
@@ -613,7 +626,8 @@ mod tests {
 
     #[test]
     fn a_strategy_needs_its_council_reference_and_sane_goals() {
-        let library = ClauseLibrary::from_toml(include_str!("../../../config/clauses.toml")).unwrap();
+        let library =
+            ClauseLibrary::from_toml(include_str!("../../../config/clauses.toml")).unwrap();
         let day = NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
         let err = check_strategy(&library, " ", day, Goals::default()).unwrap_err();
         assert_eq!(err.0, "reference");
@@ -638,7 +652,10 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert_eq!((err.0, err.1.code), ("required_clauses", ErrorCode::UnknownClause));
+        assert_eq!(
+            (err.0, err.1.code),
+            ("required_clauses", ErrorCode::UnknownClause)
+        );
         let ok = check_strategy(
             &library,
             " PS 12/2025 ",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Quorum;
 use crate::contract::ContractType;
-use crate::{Cpv, ErrorCode, Invalid, ParticipantNumber, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LotInput, ParticipantInput, VolumeInput};
 use crate::money::{div_round_half_up, overflow};
-use crate::{Cpv, ErrorCode, Invalid, ParticipantNumber, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotSummary {
