@@ -173,7 +173,7 @@ pub fn strategy_fit(
                 .filter(|l| {
                     aggregate
                         .lot(&l.lot_id)
-                        .is_some_and(|lot| lot.area.iter().any(|m| *m == number))
+                        .is_some_and(|lot| lot.area.contains(&number))
                 })
                 .map(|l| LotSmes {
                     title: l.title.clone(),

@@ -316,7 +316,7 @@ fn local_smes(min: i64, lots: Option<&[LotSmes]>, lang: Lang) -> GoalFit {
     }
     let short: Vec<&LotSmes> = lots
         .iter()
-        .filter(|l| i64::try_from(l.eligible_local_smes).map_or(false, |n| n < min))
+        .filter(|l| i64::try_from(l.eligible_local_smes).is_ok_and(|n| n < min))
         .collect();
     let message = match short.as_slice() {
         [] => {
