@@ -48,6 +48,9 @@ inexpressible=(
   # CPV code must also exist in the 2024 reference lists (357 municipalities,
   # 9 454 CPV codes: too many for an enum).
   unknown_municipality unknown_county unknown_cpv
+  # Two digits name a county municipality, but Oslo (03) has none: Oslo
+  # kommune, 0301, is both.
+  no_county_municipality
   # Nine digits, but the MOD11 check digit is arithmetic, not a pattern.
   invalid_org_number
   # Depend on the clock: the deadline must be in the future, the contract

@@ -140,15 +140,19 @@ pub fn release_package(input: &ReleaseInput<'_>) -> AppResult<Value> {
         let figures = lots_by_id(&lot.id).ok_or_else(|| {
             AppError::internal(format!("the summary has no figures for lot {}", lot.id))
         })?;
-        let area: Vec<&str> = lot
+        let area: Vec<String> = lot
             .area
             .iter()
-            .map(|m| reference().municipality(m).map_or("?", |r| r.name.as_str()))
+            .map(|m| {
+                reference()
+                    .participant_name(m)
+                    .unwrap_or_else(|| "?".to_string())
+            })
             .collect();
         lots.push(json!({
             "id": lot.id,
             "title": lot.title,
-            "description": lot_description(figures, &area),
+            "description": lot_description(figures, &area.iter().map(String::as_str).collect::<Vec<_>>()),
             "status": lot_status(&lot.id),
             "value": value(figures.contract_value_ore),
             "contractPeriod": period,
@@ -398,11 +402,14 @@ fn grouped(n: i64) -> String {
     out
 }
 
+/// "Bergen kommune", "Vestland fylkeskommune".
 pub fn municipality_name(number: &str) -> String {
-    reference()
-        .municipality(number)
-        .map(|m| format!("{} kommune", m.name))
-        .unwrap_or_else(|| format!("kommune {number}"))
+    match reference().municipality(number) {
+        Some(m) => format!("{} kommune", m.name),
+        None => reference()
+            .participant_name(number)
+            .unwrap_or_else(|| format!("kommune {number}")),
+    }
 }
 
 fn municipality_party(number: &str, roles: &[&str]) -> Value {
@@ -415,6 +422,8 @@ fn municipality_party(number: &str, roles: &[&str]) -> Value {
     });
     if let Some(m) = reference().municipality(number) {
         party["address"] = json!({"region": m.county_name, "countryName": "Norge"});
+    } else if let Some(c) = reference().county(number) {
+        party["address"] = json!({"region": c.name, "countryName": "Norge"});
     }
     party
 }

@@ -22,10 +22,10 @@ use crate::domain::contract::TRANSITION_ERRORS;
 use crate::domain::follow_up::{
     state as checkpoint_state, CheckpointResult, CheckpointState, Totals,
 };
-use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::kommune::PARTICIPANT_ERRORS;
 use crate::domain::summary::Decision;
 use crate::domain::ErrorCode;
-use crate::domain::Kommunenummer;
+use crate::domain::ParticipantNumber;
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::follow_up::{self, AwardLine};
 use crate::flows::lifecycle::COORDINATOR_ERRORS;
@@ -410,7 +410,7 @@ pub struct FollowUpReport {
 }
 
 /// The lots a municipality takes part in: it joined, with a non-zero line.
-fn lots_of(aggregate: &Aggregate, number: &Kommunenummer) -> AppResult<Vec<String>> {
+fn lots_of(aggregate: &Aggregate, number: &ParticipantNumber) -> AppResult<Vec<String>> {
     let joined = aggregate
         .participation(number.as_str())
         .is_some_and(|p| p.decision == Decision::Join);
@@ -433,7 +433,7 @@ fn report(
     plan: FollowUpView,
     aggregate: &Aggregate,
     library: &ClauseLibrary,
-    municipality: Option<&Kommunenummer>,
+    municipality: Option<&ParticipantNumber>,
     lots: Option<&[String]>,
 ) -> FollowUpReport {
     let covered = |lot_id: &str| lots.is_none_or(|l| l.iter().any(|x| x == lot_id));
@@ -491,7 +491,7 @@ fn report(
 pub const FOLLOW_UP_REPORT_ERRORS: &[ErrorCode] = codes![
     CALLER,
     VISIBLE,
-    MUNICIPALITY_ERRORS,
+    PARTICIPANT_ERRORS,
     &[ErrorCode::NotAParticipant]
 ];
 
@@ -511,7 +511,7 @@ pub async fn follow_up_report(
     let municipality = filter
         .into_inner()
         .municipality
-        .map(|m| Kommunenummer::parse(&m))
+        .map(|m| ParticipantNumber::parse(&m))
         .transpose()
         .field("municipality")?;
     let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;

@@ -14,7 +14,7 @@ use crate::db::{procurements, DbError};
 use crate::domain::access::{may_read_mandates, Inviting, Involved};
 use crate::domain::codes;
 use crate::domain::ErrorCode;
-use crate::domain::Kommunenummer;
+use crate::domain::ParticipantNumber;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::mandates as flow;
 
@@ -97,8 +97,8 @@ impl From<Mandate> for MandateView {
     }
 }
 
-fn municipality_in_path(number: String) -> AppResult<Kommunenummer> {
-    Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))
+fn municipality_in_path(number: String) -> AppResult<ParticipantNumber> {
+    ParticipantNumber::parse(&number).map_err(|_| AppError::not_found("the municipality"))
 }
 
 /// What `record_mandate` answers besides success (see `problem_docs`).
@@ -111,7 +111,7 @@ pub const RECORD_MANDATE_ERRORS: &[ErrorCode] = codes![
 
 /// A municipality records the council decision that lets it join.
 #[utoipa::path(post, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = NewMandate,
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")), request_body = NewMandate,
     security(("bearer" = [])),
     responses((status = 201, body = MandateView, links(
                   ("ListMandates" = (operation_id = "list_mandates", parameters(("number" = "$request.path.number")))))),
@@ -158,7 +158,7 @@ pub const LIST_MANDATES_ERRORS: &[ErrorCode] =
 /// municipality itself, the coordinators of a procurement that has invited
 /// it (opened, not cancelled), and admins.
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}/mandates", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$"), Page), security(("bearer" = [])),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$"), Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<MandateView>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
 pub async fn list_mandates(

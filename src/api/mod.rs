@@ -25,6 +25,7 @@ pub mod procurements;
 pub mod public;
 pub mod registrations;
 pub mod schemas;
+pub mod strategies;
 pub mod suppliers;
 pub mod users;
 
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(suppliers::routes)
             .configure(municipalities::routes)
             .configure(mandates::routes)
+            .configure(strategies::routes)
             .configure(procurements::routes)
             .configure(clauses::routes)
             .configure(compliance::routes)

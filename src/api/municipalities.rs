@@ -11,7 +11,7 @@ use crate::db::municipalities::{self, Municipality};
 use crate::domain::codes;
 use crate::domain::kommune::COUNTY_ERRORS;
 use crate::domain::ErrorCode;
-use crate::domain::{EmailAddress, Fylkesnummer, Kommunenummer};
+use crate::domain::{EmailAddress, Fylkesnummer, ParticipantNumber};
 use crate::error::{AppError, AppResult, FieldExt, Problem};
 use crate::flows::municipalities as flow;
 
@@ -101,7 +101,7 @@ pub async fn list_municipalities(
 pub const GET_MUNICIPALITY_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     responses((status = 200, body = MunicipalityView), (status = 404, body = Problem)))]
 pub async fn get_municipality(
     state: State,
@@ -138,7 +138,7 @@ pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
 
 /// The municipality (or an operator) sets where invitations are sent.
 #[utoipa::path(patch, path = "/api/v1/municipalities/{number}", tag = "municipalities",
-    params(("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")), request_body = MunicipalityUpdate,
+    params(("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")), request_body = MunicipalityUpdate,
     security(("bearer" = [])),
     responses((status = 200, body = MunicipalityView), (status = 422, body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -148,7 +148,7 @@ pub async fn update_municipality(
     number: web::Path<String>,
     body: Json<MunicipalityUpdate>,
 ) -> AppResult<Json<MunicipalityView>> {
-    let number = Kommunenummer::parse(&number.into_inner())
+    let number = ParticipantNumber::parse(&number.into_inner())
         .map_err(|_| AppError::not_found("the municipality"))?;
     if !caller.may_act_for_municipality(number.as_str()) {
         return Err(AppError::forbidden(

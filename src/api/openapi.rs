@@ -9,7 +9,7 @@ use crate::domain::ErrorCode;
 use super::{
     accounts, admin, analysis, award, clauses, compliance, consultations, events, exports, health,
     mandates, municipalities, organizations, participation, procurements, public, registrations,
-    suppliers, users,
+    strategies, suppliers, users,
 };
 
 #[derive(OpenApi)]
@@ -40,6 +40,9 @@ use super::{
         municipalities::list_municipalities,
         municipalities::get_municipality,
         municipalities::update_municipality,
+        strategies::put_strategy,
+        strategies::get_strategy,
+        strategies::strategy_fit,
         mandates::record_mandate,
         mandates::list_mandates,
         mandates::revoke_mandate,
@@ -143,6 +146,9 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
         "update_municipality",
         municipalities::UPDATE_MUNICIPALITY_ERRORS,
     ),
+    ("put_strategy", strategies::PUT_STRATEGY_ERRORS),
+    ("get_strategy", strategies::GET_STRATEGY_ERRORS),
+    ("strategy_fit", strategies::STRATEGY_FIT_ERRORS),
     ("record_mandate", mandates::RECORD_MANDATE_ERRORS),
     ("list_mandates", mandates::LIST_MANDATES_ERRORS),
     ("revoke_mandate", mandates::REVOKE_MANDATE_ERRORS),

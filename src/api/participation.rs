@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::domain::codes;
 use crate::domain::summary::{Channel, Decision, VolumeInput};
 use crate::domain::ErrorCode;
-use crate::domain::{Kommunenummer, Role};
+use crate::domain::{ParticipantNumber, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::participation::DECIDE_ERRORS;
 use crate::flows::participation::{decide, Choice, DecisionRequest, Receipt};
@@ -128,7 +128,7 @@ pub const RECORD_DECISION_ERRORS: &[ErrorCode] = codes![
 /// A municipality joins (under a mandate, with its volumes) or declines. A
 /// later call before the deadline replaces the decision.
 #[utoipa::path(put, path = "/api/v1/procurements/{id}/participation/{number}", tag = "participation",
-    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer", pattern = "^[0-9]{4}$")),
+    params(("id" = String, Path), ("number" = String, Path, description = "kommunenummer, or fylkesnummer for a county municipality", pattern = "^([0-9]{2}|[0-9]{4})$")),
     request_body = DecisionBody, security(("bearer" = [])),
     responses((status = 200, body = ReceiptView),
               (status = 409, body = Problem, description = "not open, or past the deadline"),
@@ -143,7 +143,7 @@ pub async fn record_decision(
 ) -> AppResult<Json<ReceiptView>> {
     let (id, number) = path.into_inner();
     let municipality =
-        Kommunenummer::parse(&number).map_err(|_| AppError::not_found("the municipality"))?;
+        ParticipantNumber::parse(&number).map_err(|_| AppError::not_found("the municipality"))?;
     if caller.role() != Role::Municipality || caller.municipality() != Some(municipality.as_str()) {
         return Err(AppError::forbidden(
             "only the municipality's own users decide its participation",
@@ -200,8 +200,7 @@ pub async fn list_participation(
         rows.into_iter()
             .map(|p| ParticipationView {
                 name: crate::reference::reference()
-                    .municipality(&p.municipality)
-                    .map(|m| m.name.clone())
+                    .participant_name(&p.municipality)
                     .unwrap_or_default(),
                 mandate_reference: p
                     .mandate_id

@@ -7,7 +7,8 @@ use super::json::created;
 use super::lang::{localized_bytes, Language};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::schemas::{self, CpvCode, MunicipalityNumber, SplitGroup};
+use super::schemas::ParticipantNumber as ParticipantNumberSchema;
+use super::schemas::{self, CpvCode, SplitGroup};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{Caller, Keys};
 use crate::db::procurements::{self, Aggregate, Lot, Scope};
@@ -15,13 +16,13 @@ use crate::db::AnyConnection;
 use crate::domain::access::Standing;
 use crate::domain::access::Who;
 use crate::domain::codes;
-use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::kommune::PARTICIPANT_ERRORS;
 use crate::domain::procurement::LOT_ERRORS;
 use crate::domain::procurement::PROPOSAL_ERRORS;
 use crate::domain::procurement::{check_lot, check_proposal, Proposal, ProposalInput};
 use crate::domain::summary::Quorum;
 use crate::domain::ErrorCode;
-use crate::domain::{Kommunenummer, Role};
+use crate::domain::{ParticipantNumber, Role};
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::invitations::Links;
 use crate::flows::lifecycle::{self, standing_of, Leader};
@@ -97,7 +98,7 @@ pub struct NewProcurement {
     pub participation_deadline: DateTime<FixedOffset>,
     /// Municipality numbers; a host municipality leading it is added. At
     /// least one in all.
-    #[schema(value_type = Vec<MunicipalityNumber>, example = json!(["4601", "4631"]))]
+    #[schema(value_type = Vec<ParticipantNumberSchema>, example = json!(["4601", "4631"]))]
     pub invited: Vec<String>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -155,7 +156,7 @@ pub struct ProcurementUpdate {
     pub option_months: Option<i64>,
     pub no_fixed_term: Option<bool>,
     pub participation_deadline: Option<DateTime<FixedOffset>>,
-    #[schema(value_type = Option<Vec<MunicipalityNumber>>)]
+    #[schema(value_type = Option<Vec<ParticipantNumberSchema>>)]
     pub invited: Option<Vec<String>>,
     #[schema(value_type = Option<schemas::Quorum>)]
     pub quorum: Option<Quorum>,
@@ -478,7 +479,7 @@ pub struct NewLot {
     pub unit_price_ore: i64,
     /// Municipality numbers served, each invited; default every invited
     /// municipality.
-    #[schema(value_type = Option<Vec<MunicipalityNumber>>, min_items = 1)]
+    #[schema(value_type = Option<Vec<ParticipantNumberSchema>>, min_items = 1)]
     pub area: Option<Vec<String>>,
 }
 
@@ -548,7 +549,7 @@ pub struct LotUpdate {
     #[schema(minimum = 0)]
     pub unit_price_ore: Option<i64>,
     /// Municipality numbers served, each invited.
-    #[schema(value_type = Option<Vec<MunicipalityNumber>>, min_items = 1)]
+    #[schema(value_type = Option<Vec<ParticipantNumberSchema>>, min_items = 1)]
     pub area: Option<Vec<String>>,
 }
 
@@ -824,7 +825,7 @@ pub const SPLIT_LOT_ERRORS: &[ErrorCode] = codes![
     CALLER,
     JSON_BODY,
     VISIBLE,
-    MUNICIPALITY_ERRORS,
+    PARTICIPANT_ERRORS,
     lifecycle::SPLIT_ERRORS
 ];
 
@@ -848,7 +849,7 @@ pub async fn split_lot(
         .iter()
         .map(|g| {
             g.iter()
-                .map(|m| Kommunenummer::parse(m))
+                .map(|m| ParticipantNumber::parse(m))
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, _>>()

@@ -6,12 +6,13 @@ use super::accounts::{token_for, TokenResponse};
 use super::json::created;
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
-use super::schemas::{Email, MunicipalityNumber, UserRoleName};
+use super::schemas::ParticipantNumber as ParticipantNumberSchema;
+use super::schemas::{Email, UserRoleName};
 use super::{rfc3339, Json, Page, State};
 use crate::auth::{password, Caller, Keys};
 use crate::db::users::{self, Account, User};
 use crate::domain::codes;
-use crate::domain::kommune::MUNICIPALITY_ERRORS;
+use crate::domain::kommune::PARTICIPANT_ERRORS;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::accounts;
@@ -39,7 +40,7 @@ pub struct NewUser {
     pub organization_id: Option<String>,
     /// A kommunenummer: the municipality of a municipality user, or the host
     /// municipality that a coordinator leads joint procurements for.
-    #[schema(value_type = Option<MunicipalityNumber>, example = "4601")]
+    #[schema(value_type = Option<ParticipantNumberSchema>, example = "4601")]
     pub municipality: Option<String>,
 }
 
@@ -93,7 +94,7 @@ pub const CREATE_USER_ERRORS: &[ErrorCode] = codes![
         ErrorCode::EmailTaken,
         ErrorCode::Conflict
     ],
-    MUNICIPALITY_ERRORS
+    PARTICIPANT_ERRORS
 ];
 
 /// An operator creates a coordinator, a municipality user or another admin.

@@ -29,7 +29,7 @@ use samkjop::domain::procurement::{check_lot, check_proposal, ProposalInput};
 use samkjop::domain::summary::{Channel, Quorum, VolumeInput};
 use samkjop::domain::supplier::parse_name;
 use samkjop::domain::{
-    CpvPrefix, EmailAddress, Kommunenummer, Ore, OrgNumber, OrganizationKind, Role,
+    CpvPrefix, EmailAddress, Ore, OrgNumber, OrganizationKind, ParticipantNumber, Role,
 };
 use samkjop::error::{AppError, AppResult};
 use samkjop::flows::invitations::Links;
@@ -315,7 +315,7 @@ fn create_accounts(conn: &mut AnyConnection, hashes: &Hashes) -> AppResult<Accou
     let year = today().year();
     let mut made = Vec::new();
     for ((number, slug), hash) in MUNICIPALITIES.iter().zip(&hashes.municipalities) {
-        let number = Kommunenummer::parse(number).map_err(AppError::from)?;
+        let number = ParticipantNumber::parse(number).map_err(AppError::from)?;
         let n = number.as_str();
         let u = user(
             &municipality_email(n),
@@ -716,7 +716,7 @@ impl Answers<'_> {
         choice: Choice,
         note: Option<&str>,
     ) -> AppResult<()> {
-        let municipality = Kommunenummer::parse(number).map_err(AppError::from)?;
+        let municipality = ParticipantNumber::parse(number).map_err(AppError::from)?;
         let request = DecisionRequest {
             choice,
             note: note.map(String::from),
@@ -883,12 +883,12 @@ async fn school_meals(
         db.write(move |c| lifecycle::close(c, &pid, Some(k.who()), &k.actor, Utc::now()))
             .await?;
         let meals = lots[0].clone();
-        let groups: Vec<Vec<Kommunenummer>> = [
+        let groups: Vec<Vec<ParticipantNumber>> = [
             &["4601"][..],
             &["4624", "4626", "4627", "4630", "4631", "4632", "4633"][..],
         ]
         .iter()
-        .map(|g| g.iter().map(|m| Kommunenummer::parse(m)).collect())
+        .map(|g| g.iter().map(|m| ParticipantNumber::parse(m)).collect())
         .collect::<Result<_, _>>()
         .map_err(AppError::from)?;
         let (pid, k) = (id.clone(), accounts.coordinator());

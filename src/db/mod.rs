@@ -29,6 +29,7 @@ pub mod procurements;
 pub mod registrations;
 pub mod schema;
 pub mod sessions;
+pub mod strategies;
 pub mod suppliers;
 pub mod types;
 pub mod users;

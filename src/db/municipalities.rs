@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use super::schema::municipalities;
 use super::AnyConnection;
 use super::DbResult;
+use crate::domain::kommune::county_municipality_name;
 use crate::reference::reference;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -16,8 +17,11 @@ pub struct Municipality {
     pub contact_email: Option<String>,
 }
 
-/// Adds the reference municipalities that the table does not hold yet; run at
-/// every start, so a new instance or a new reference year fills in by itself.
+/// Adds the reference municipalities, and the county municipalities (keyed by
+/// their county number, Oslo's excepted: Oslo kommune is both), that the table
+/// does not hold yet; run at every start, so a new instance or a new
+/// reference year fills in by itself. A county municipality's population is
+/// its county's, the sum of its municipalities'.
 pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
     let present: std::collections::HashSet<String> = municipalities::table
         .select(municipalities::number)
@@ -36,6 +40,17 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
             population: m.population,
             contact_email: None,
         })
+        .chain(reference().counties.iter().filter_map(|c| {
+            let name = county_municipality_name(&c.number)?;
+            (!present.contains(&c.number)).then(|| Municipality {
+                number: c.number.clone(),
+                name,
+                county: c.number.clone(),
+                county_name: c.name.clone(),
+                population: c.population,
+                contact_email: None,
+            })
+        }))
         .collect();
     for chunk in missing.chunks(100) {
         per_backend!(conn, |c| diesel::insert_into(municipalities::table)
@@ -45,6 +60,8 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
     Ok(missing.len())
 }
 
+/// The municipalities, without the county municipalities stored beside them
+/// (`list_county_municipalities`).
 pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> DbResult<Vec<Municipality>> {
     let mut query = municipalities::table
         .select(Municipality::as_select())
@@ -52,7 +69,24 @@ pub fn list(conn: &mut AnyConnection, county: Option<&str>) -> DbResult<Vec<Muni
     if let Some(county) = county {
         query = query.filter(municipalities::county.eq(county.to_string()));
     }
-    Ok(query.order(municipalities::number.asc()).load(conn)?)
+    let mut all: Vec<Municipality> = query.order(municipalities::number.asc()).load(conn)?;
+    all.retain(|m| !is_county_municipality(&m.number));
+    Ok(all)
+}
+
+/// The county municipalities, by county number.
+pub fn list_county_municipalities(conn: &mut AnyConnection) -> DbResult<Vec<Municipality>> {
+    let mut all: Vec<Municipality> = municipalities::table
+        .select(Municipality::as_select())
+        .order(municipalities::number.asc())
+        .load(conn)?;
+    all.retain(|m| is_county_municipality(&m.number));
+    Ok(all)
+}
+
+/// A county municipality's row is keyed by its two-digit county number.
+fn is_county_municipality(number: &str) -> bool {
+    number.len() == 2
 }
 
 pub fn find(conn: &mut AnyConnection, number: &str) -> DbResult<Option<Municipality>> {

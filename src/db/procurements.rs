@@ -13,7 +13,7 @@ use crate::domain::procurement::Proposal;
 use crate::domain::summary::{
     Channel, Decision, LotInput, ParticipantInput, Quorum, Terms, VolumeInput,
 };
-use crate::domain::{Cpv, Kommunenummer, Ore};
+use crate::domain::{Cpv, Ore, ParticipantNumber};
 use crate::reference::reference;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -258,10 +258,10 @@ impl Aggregate {
             .iter()
             .map(|p| {
                 Ok(ParticipantInput {
-                    municipality: stored(Kommunenummer::parse(&p.municipality))?,
+                    municipality: stored(ParticipantNumber::parse(&p.municipality))?,
                     population: reference()
-                        .municipality(&p.municipality)
-                        .map_or(0, |m| m.population),
+                        .participant_population(&p.municipality)
+                        .unwrap_or(0),
                     decision: p.decision,
                     volumes: self.volumes_of(&p.municipality),
                 })

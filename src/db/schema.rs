@@ -245,6 +245,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    strategies (participant, version) {
+        participant -> Text,
+        version -> BigInt,
+        reference -> Text,
+        adopted_on -> Date,
+        min_climate_weight_percent -> Nullable<BigInt>,
+        required_clauses -> Text,
+        sdgs -> Text,
+        min_eligible_local_smes_per_lot -> Nullable<BigInt>,
+        max_duration_months -> Nullable<BigInt>,
+        market_dialogue_from_ore -> Nullable<BigInt>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     supplier_interest (supplier_id, lot_id) {
         supplier_id -> Text,
         procurement_id -> Text,
@@ -351,6 +368,7 @@ diesel::joinable!(participations -> procurements (procurement_id));
 diesel::joinable!(procurements -> municipalities (host_municipality));
 diesel::joinable!(procurements -> organizations (organization_id));
 diesel::joinable!(registrations -> suppliers (supplier_id));
+diesel::joinable!(strategies -> municipalities (participant));
 diesel::joinable!(supplier_interest -> lots (lot_id));
 diesel::joinable!(supplier_interest -> procurements (procurement_id));
 diesel::joinable!(supplier_interest -> suppliers (supplier_id));
@@ -383,6 +401,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     participations,
     procurements,
     registrations,
+    strategies,
     supplier_interest,
     supplier_subscriptions,
     suppliers,

@@ -9,7 +9,7 @@ use crate::db::stamp;
 use crate::db::users::{self, Account, User};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::ErrorCode;
-use crate::domain::{EmailAddress, Kommunenummer, OrgNumber, OrganizationKind, Role};
+use crate::domain::{EmailAddress, OrgNumber, OrganizationKind, ParticipantNumber, Role};
 use crate::error::{AppError, AppResult, FieldExt};
 
 /// Registers an organisation of `kind`; 409 `organization_exists` for a number
@@ -45,7 +45,7 @@ pub struct NewAccount {
     pub password_hash: String,
     pub role: Role,
     pub organization_id: Option<String>,
-    pub municipality: Option<Kommunenummer>,
+    pub municipality: Option<ParticipantNumber>,
 }
 
 /// Creates the account; 422 `organization_not_found` for an office that does
@@ -181,7 +181,7 @@ pub async fn admit(
     password::check_strength("password", &password, &[email])?;
     let role: Role = role.parse().field("role")?;
     let municipality = municipality
-        .map(Kommunenummer::parse)
+        .map(ParticipantNumber::parse)
         .transpose()
         .field("municipality")?;
     let organization_id = organization_id
@@ -204,7 +204,7 @@ pub async fn admit(
 fn check_role_links(
     role: Role,
     organization: Option<&str>,
-    municipality: Option<&Kommunenummer>,
+    municipality: Option<&ParticipantNumber>,
 ) -> AppResult<()> {
     match (role, organization, municipality) {
         (Role::Admin, None, None) => Ok(()),

@@ -70,8 +70,7 @@ impl Links {
 
 pub fn municipality_name(number: &str) -> String {
     reference()
-        .municipality(number)
-        .map(|m| m.name.clone())
+        .participant_name(number)
         .unwrap_or_else(|| number.to_string())
 }
 
@@ -129,6 +128,7 @@ pub fn invite_all(
             .collect();
         let link = links.replace(conn, &p.id, number, p.deadline(), now)?;
         let name = municipality_name(number);
+        let fit = crate::read::strategy::invitation_fit(conn, aggregate, number)?;
         let letter = letters::invitation(&Invitation {
             municipality: &name,
             leader: &leader,
@@ -144,6 +144,7 @@ pub fn invite_all(
             deadline: &deadline,
             lots: &lots,
             link: &link,
+            fit: fit.as_ref(),
         });
         super::send(conn, &address, &letter, now)?;
         invited.emailed.push(number.to_string());

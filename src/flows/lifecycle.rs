@@ -15,7 +15,7 @@ use crate::domain::procurement::{LotDraft, Proposal, MAX_LOTS};
 use crate::domain::split::split_lot;
 use crate::domain::summary::{summarize, Decision};
 use crate::domain::thresholds::ThresholdTable;
-use crate::domain::{codes, ErrorCode, Kommunenummer, Lang};
+use crate::domain::{codes, ErrorCode, Lang, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
@@ -186,7 +186,11 @@ pub fn add_lot(
         cpv: draft.cpv.to_string(),
         unit: draft.unit.clone(),
         unit_price_ore: draft.unit_price.get(),
-        area: draft.area.iter().map(Kommunenummer::to_string).collect(),
+        area: draft
+            .area
+            .iter()
+            .map(ParticipantNumber::to_string)
+            .collect(),
         active: true,
         split_from: None,
         created_at: at,
@@ -241,7 +245,7 @@ pub fn change_lot(
         cpv: draft.cpv.to_string(),
         unit: draft.unit.clone(),
         unit_price_ore: draft.unit_price.get(),
-        area: draft.area.iter().map(Kommunenummer::to_string).collect(),
+        area: draft.area.iter().map(ToString::to_string).collect(),
         ..current.clone()
     };
     let at = crate::db::stamp(now);
@@ -442,7 +446,7 @@ pub fn split(
     conn: &mut AnyConnection,
     id: &str,
     lot_id: &str,
-    groups: &[Vec<Kommunenummer>],
+    groups: &[Vec<ParticipantNumber>],
     who: Who<'_>,
     actor: &str,
     now: DateTime<Utc>,
@@ -455,12 +459,12 @@ pub fn split(
         .ok_or_else(|| AppError::not_found("the lot"))?
         .clone();
     let area = parse_area(&lot)?;
-    let volumes: Vec<(Kommunenummer, _)> = aggregate
+    let volumes: Vec<(ParticipantNumber, _)> = aggregate
         .volumes
         .iter()
         .filter(|v| v.lot_id == lot_id)
         .map(|v| {
-            Kommunenummer::parse(&v.municipality)
+            ParticipantNumber::parse(&v.municipality)
                 .map(|k| (k, v.input()))
                 .map_err(AppError::internal)
         })
@@ -485,7 +489,7 @@ pub fn split(
             cpv: lot.cpv.clone(),
             unit: lot.unit.clone(),
             unit_price_ore: lot.unit_price_ore,
-            area: sub.area.iter().map(Kommunenummer::to_string).collect(),
+            area: sub.area.iter().map(ParticipantNumber::to_string).collect(),
             active: true,
             split_from: Some(lot.id.clone()),
             created_at: at,
@@ -518,15 +522,15 @@ pub fn split(
     Ok(created)
 }
 
-fn parse_area(lot: &Lot) -> AppResult<Vec<Kommunenummer>> {
+fn parse_area(lot: &Lot) -> AppResult<Vec<ParticipantNumber>> {
     lot.area
         .iter()
-        .map(|m| Kommunenummer::parse(m).map_err(AppError::internal))
+        .map(|m| ParticipantNumber::parse(m).map_err(AppError::internal))
         .collect()
 }
 
 /// "Skolemat – Bergen" for one municipality, "Skolemat – del 2" for a group.
-fn sub_lot_title(title: &str, area: &[Kommunenummer], n: usize) -> String {
+fn sub_lot_title(title: &str, area: &[ParticipantNumber], n: usize) -> String {
     match area {
         [only] => format!("{title} – {}", only.name()),
         _ => format!("{title} – del {n}"),

@@ -10,12 +10,12 @@ use crate::db::stamp;
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::mandate::{validate_mandate_terms, MANDATE_TERMS_ERRORS};
 use crate::domain::supplier::parse_name;
-use crate::domain::{codes, CpvPrefix, ErrorCode, Kommunenummer, Ore};
+use crate::domain::{codes, CpvPrefix, ErrorCode, Ore, ParticipantNumber};
 use crate::error::{AppError, AppResult, FieldExt};
 
 /// A mandate whose terms the domain has checked.
 pub struct NewMandate {
-    pub municipality: Kommunenummer,
+    pub municipality: ParticipantNumber,
     pub reference: String,
     pub decided_by: String,
     pub decided_on: NaiveDate,
@@ -49,7 +49,7 @@ pub struct MandateRequest<'a> {
 impl NewMandate {
     /// The checks of every door that records a mandate (the API, the
     /// workspace, the voting page), each refusal on the API's field name.
-    pub fn check(municipality: Kommunenummer, r: MandateRequest<'_>) -> AppResult<NewMandate> {
+    pub fn check(municipality: ParticipantNumber, r: MandateRequest<'_>) -> AppResult<NewMandate> {
         let reference = parse_name(r.reference).field("reference")?;
         let decided_by = parse_name(r.decided_by).field("decided_by")?;
         let max_value =
@@ -111,7 +111,7 @@ pub const REVOKE_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 /// revocation.
 pub fn revoke(
     conn: &mut AnyConnection,
-    municipality: &Kommunenummer,
+    municipality: &ParticipantNumber,
     id: &str,
     actor: &str,
     now: DateTime<Utc>,

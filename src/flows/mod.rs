@@ -23,6 +23,7 @@ pub mod municipalities;
 pub mod participation;
 pub mod registration;
 pub mod sessions;
+pub mod strategies;
 pub mod suppliers;
 pub mod vote_link;
 

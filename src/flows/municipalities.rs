@@ -2,14 +2,14 @@
 
 use crate::db::municipalities::{self, Municipality};
 use crate::db::AnyConnection;
-use crate::domain::{EmailAddress, Kommunenummer};
+use crate::domain::{EmailAddress, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 
 /// Sets (or, with `None`, removes) where invitations are sent; answers the
 /// municipality as stored.
 pub fn set_contact_email(
     conn: &mut AnyConnection,
-    number: &Kommunenummer,
+    number: &ParticipantNumber,
     email: Option<&EmailAddress>,
 ) -> AppResult<Municipality> {
     municipalities::set_contact_email(conn, number.as_str(), email.map(EmailAddress::as_str))?;

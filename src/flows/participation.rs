@@ -14,7 +14,7 @@ use crate::domain::mandate::{
     check_coverage, joined_lot_cpvs, validate_volumes, COVERAGE_ERRORS, VOLUME_ERRORS,
 };
 use crate::domain::summary::{share_value, Channel, Decision, VolumeInput};
-use crate::domain::{codes, Cpv, ErrorCode, Invalid, Kommunenummer};
+use crate::domain::{codes, Cpv, ErrorCode, Invalid, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -64,7 +64,7 @@ pub const DECIDE_ERRORS: &[ErrorCode] = codes![
 pub fn decide(
     conn: &mut AnyConnection,
     procurement_id: &str,
-    municipality: &Kommunenummer,
+    municipality: &ParticipantNumber,
     request: DecisionRequest,
     channel: Channel,
     actor: &str,
@@ -108,7 +108,7 @@ pub fn decide(
                     .on_field("mandate_id")
                 })?;
             let lots = aggregate.lot_inputs()?;
-            let in_area = |lot_id: &str, m: &Kommunenummer| {
+            let in_area = |lot_id: &str, m: &ParticipantNumber| {
                 aggregate
                     .lot(lot_id)
                     .is_some_and(|l| l.area.iter().any(|a| a == m.as_str()))

@@ -22,7 +22,7 @@ use crate::db::{municipalities, vote_links, AnyConnection};
 use crate::domain::calendar::oslo_display;
 use crate::domain::contract::check_participation;
 use crate::domain::summary::{Channel, Decision};
-use crate::domain::{ErrorCode, Kommunenummer, Ore};
+use crate::domain::{ErrorCode, Ore, ParticipantNumber};
 use crate::error::{AppError, AppResult};
 use crate::letters::{self, ReceiptLetter};
 
@@ -49,7 +49,7 @@ pub fn vote(
             "the link has been used",
         ));
     }
-    let municipality = Kommunenummer::parse(&claims.sub).map_err(AppError::internal)?;
+    let municipality = ParticipantNumber::parse(&claims.sub).map_err(AppError::internal)?;
     let actor = format!("municipality:{} (e-post)", claims.sub);
     let receipt = decide(
         conn,

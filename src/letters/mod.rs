@@ -41,6 +41,8 @@ pub struct Invitation<'a> {
     pub deadline: &'a str,
     pub lots: &'a [LotLine],
     pub link: &'a str,
+    /// How the procurement meets the invited participant's own strategy.
+    pub fit: Option<&'a crate::read::strategy::ParticipantFit>,
 }
 
 fn shell(title: &str, body: Markup) -> String {
@@ -87,6 +89,15 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
             words::amount(lot.unit_price)
         ));
     }
+    if let Some(fit) = i.fit {
+        text.push_str(&format!(
+            "\nDeres anskaffelsesstrategi ({}):\n",
+            fit.strategy_reference
+        ));
+        for g in &fit.goals {
+            text.push_str(&format!("- {}: {}\n", verdict(g.met), g.message));
+        }
+    }
     text.push_str(&format!(
         "\nSvar her, uten innlogging:\n{}\n\nLenken er personlig for {} og virker til svarfristen. For å delta trenger dere et gyldig vedtak eller en fullmakt som dekker anskaffelsen, registrert i Samkjøp.\n\nMed vennlig hilsen\n{}\n",
         i.link, i.municipality, i.leader
@@ -104,6 +115,10 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
         }
         h3 { "Delkontrakter som gjelder " (i.municipality) }
         ul { @for lot in i.lots { li { (lot.title) " – enhet: " (lot.unit) ", anslått pris " (words::amount(lot.unit_price)) " per enhet" } } }
+        @if let Some(fit) = i.fit {
+            h3 { "Deres anskaffelsesstrategi (" (fit.strategy_reference) ")" }
+            ul { @for g in &fit.goals { li { strong { (verdict(g.met)) } ": " (g.message) } } }
+        }
         p { a href=(i.link) style="display: inline-block; padding: 0.6em 1.2em; background: #0b5394; color: #fff; text-decoration: none; border-radius: 4px" { "Svar på invitasjonen" } }
         p style="font-size: 0.9em" { "Lenken er personlig for " (i.municipality) " og virker til svarfristen. For å delta trenger dere et gyldig vedtak eller en fullmakt som dekker anskaffelsen, registrert i Samkjøp." }
         p { "Med vennlig hilsen" br; (i.leader) }
@@ -112,6 +127,15 @@ pub fn invitation(i: &Invitation<'_>) -> Letter {
         subject,
         text,
         html: shell(&format!("Invitasjon: {}", i.title), body),
+    }
+}
+
+/// A strategy goal's verdict as the invitation says it.
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "Oppfylt",
+        Some(false) => "Ikke oppfylt",
+        None => "Ukjent ennå",
     }
 }
 
@@ -306,6 +330,7 @@ mod tests {
             deadline: "01.02.2027 kl. 12:00",
             lots: &lots,
             link: "http://x/vote/abc",
+            fit: None,
         });
         assert!(l.html.contains("&lt;script&gt;"), "{}", l.html);
         assert!(!l.html.contains("<script>"));

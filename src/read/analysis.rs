@@ -13,7 +13,9 @@ use crate::db::suppliers::{self, Supplier};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
 use crate::domain::consultation::split_requests;
 use crate::domain::summary::Summary;
-use crate::domain::{Cpv, CpvPrefix, Invalid, Kommunenummer, Lang, Ore, ServiceArea};
+use crate::domain::{
+    Cpv, CpvPrefix, Invalid, Kommunenummer, Lang, Ore, ParticipantNumber, ServiceArea,
+};
 use crate::error::{AppError, AppResult};
 use crate::flows::{consultation, lifecycle};
 use crate::state::AppState;
@@ -64,12 +66,16 @@ pub fn lot_facts(
         .iter()
         .map(|lot| {
             let stored = |e: Invalid| AppError::internal(format!("lot {}: {}", lot.id, e.message));
-            let area = lot
-                .area
-                .iter()
-                .map(|m| Kommunenummer::parse(m))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(stored)?;
+            // The analysis is geographic: a county municipality in the area
+            // delivers in every municipality of its county.
+            let mut area: Vec<Kommunenummer> = Vec::new();
+            for number in &lot.area {
+                for m in ParticipantNumber::parse(number).map_err(stored)?.serves() {
+                    if !area.contains(&m) {
+                        area.push(m);
+                    }
+                }
+            }
             let mut municipality_values = Vec::new();
             for v in aggregate.volumes.iter().filter(|v| v.lot_id == lot.id) {
                 if !joined.contains(v.municipality.as_str()) {
@@ -77,7 +83,15 @@ pub fn lot_facts(
                 }
                 let value =
                     Ore::from_i128(i128::from(v.annual_quantity) * i128::from(lot.unit_price_ore))?;
-                let number = Kommunenummer::parse(&v.municipality).map_err(stored)?;
+                let Some(number) = ParticipantNumber::parse(&v.municipality)
+                    .map_err(stored)?
+                    .municipality()
+                else {
+                    // A county municipality's volume has no single place
+                    // to put it in a split by geography; the lot's value
+                    // still counts it.
+                    continue;
+                };
                 municipality_values.push((number, value));
             }
             Ok(LotFacts {

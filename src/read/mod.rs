@@ -5,5 +5,6 @@
 pub mod analysis;
 pub mod cache;
 pub mod public;
+pub mod strategy;
 pub mod summary;
 pub mod volumes;

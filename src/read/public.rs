@@ -89,9 +89,7 @@ pub struct NamedMunicipality {
 pub fn named(number: &str) -> NamedMunicipality {
     NamedMunicipality {
         number: number.to_string(),
-        name: reference()
-            .municipality(number)
-            .map_or_else(String::new, |m| m.name.clone()),
+        name: reference().participant_name(number).unwrap_or_default(),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::app::{field, parse_kroner, FormErrors};
-use crate::domain::{ErrorCode, Kommunenummer};
+use crate::domain::{ErrorCode, ParticipantNumber};
 use crate::error::AppError;
 use crate::flows::mandates::{MandateRequest, NewMandate};
 
@@ -47,7 +47,7 @@ impl MandateValues {
     }
 
     /// The mandate the API's checks accept, or what is wrong, per field.
-    pub fn check(&self, municipality: Kommunenummer) -> Result<NewMandate, FormErrors> {
+    pub fn check(&self, municipality: ParticipantNumber) -> Result<NewMandate, FormErrors> {
         let mut errors = FormErrors::default();
         let mut date = |id: &str, text: &str, what: &str| {
             let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
@@ -171,7 +171,7 @@ fn refusal(errors: &mut FormErrors, e: &AppError) {
 #[cfg(test)]
 mod tests {
     use super::MandateValues;
-    use crate::domain::Kommunenummer;
+    use crate::domain::ParticipantNumber;
 
     fn typed() -> MandateValues {
         MandateValues {
@@ -185,8 +185,8 @@ mod tests {
         }
     }
 
-    fn bergen() -> Kommunenummer {
-        Kommunenummer::parse("4601").unwrap()
+    fn bergen() -> ParticipantNumber {
+        ParticipantNumber::parse("4601").unwrap()
     }
 
     #[test]

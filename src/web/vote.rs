@@ -22,12 +22,13 @@ use crate::domain::calendar::{oslo_date, oslo_display};
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::mandate::may_cover;
 use crate::domain::summary::{Channel, Decision, VolumeInput};
-use crate::domain::{Cpv, ErrorCode, Kommunenummer, Ore};
+use crate::domain::{Cpv, ErrorCode, Ore, ParticipantNumber};
 use crate::error::AppError;
 use crate::flows::invitations::{leader_name, municipality_name, Links};
 use crate::flows::participation::{Choice, DecisionRequest, Receipt};
 use crate::flows::vote_link::{self, Voted};
 use crate::letters::words;
+use crate::read::strategy::{own_fit, ParticipantFit};
 use crate::state::State;
 use crate::web::app::FormErrors;
 use crate::web::mandate_form::MandateValues;
@@ -42,6 +43,8 @@ pub(crate) struct Context {
     pub(crate) leader: String,
     /// When the page was asked for, by the application's clock.
     pub(crate) now: DateTime<Utc>,
+    /// How the procurement meets the participant's own strategy, if it has one.
+    pub(crate) fit: Option<ParticipantFit>,
 }
 
 impl Context {
@@ -270,16 +273,28 @@ async fn context(
 ) -> Result<(VoteClaims, Context), HttpResponse> {
     let claims = vote_token::verify(keys, token).map_err(refused)?;
     let (jti, id, number) = (claims.jti.clone(), claims.proc.clone(), claims.sub.clone());
+    let thresholds = state.config.thresholds.clone();
+    let factor = state.config.capacity_factor;
+    let now = state.clock.now();
     let loaded = state
         .db
         .read(move |c| {
             let link = vote_links::find(c, &jti)?;
             let aggregate = procurements::load(c, &id)?;
-            let leader = match &aggregate {
-                Some(a) => leader_name(c, &a.procurement)?,
-                None => String::new(),
+            let (leader, fit) = match &aggregate {
+                Some(a) => (
+                    leader_name(c, &a.procurement)?,
+                    own_fit(c, a, &thresholds, factor, now, &number),
+                ),
+                None => (String::new(), None),
             };
-            Ok((link, aggregate, mandates::list_for(c, &number)?, leader))
+            Ok((
+                link,
+                aggregate,
+                mandates::list_for(c, &number)?,
+                leader,
+                fit,
+            ))
         })
         .await
         .map_err(|e: AppError| {
@@ -289,7 +304,7 @@ async fn context(
                 "Vi kunne ikke hente invitasjonen. Prøv igjen om litt.",
             )
         })?;
-    let (link, aggregate, mandates, leader) = loaded;
+    let (link, aggregate, mandates, leader, fit) = loaded;
     let Some(link) =
         link.filter(|l| l.procurement_id == claims.proc && l.municipality == claims.sub)
     else {
@@ -316,6 +331,7 @@ async fn context(
             mandates,
             leader,
             now: state.clock.now(),
+            fit,
         },
     ))
 }
@@ -451,7 +467,7 @@ pub async fn register_mandate(
             "Gå tilbake og send skjemaet på nytt.",
         );
     };
-    let Ok(municipality) = Kommunenummer::parse(&claims.sub) else {
+    let Ok(municipality) = ParticipantNumber::parse(&claims.sub) else {
         return refused(VoteTokenError::Invalid);
     };
     let typed = MandateValues::from_form(&form);
@@ -585,6 +601,41 @@ fn form_page(
     )
 }
 
+/// How the procurement meets the participant's adopted strategy, goal by goal.
+fn strategy_fit(fit: &ParticipantFit) -> Markup {
+    let verdict = |met: Option<bool>| match met {
+        Some(true) => "Oppfylt",
+        Some(false) => "Ikke oppfylt",
+        None => "Ukjent ennå",
+    };
+    html! {
+        section aria-labelledby="strategy-fit" {
+            h2 #strategy-fit { "Deres anskaffelsesstrategi (" (fit.strategy_reference) ")" }
+            p { @if fit.fully_met { "Anskaffelsen oppfyller alle målene i strategien." }
+                @else { "Anskaffelsen oppfyller ikke alle målene i strategien, eller det er ikke avgjort ennå." } }
+            table {
+                tr { th scope="col" { "Mål" } th scope="col" { "Vurdering" } th scope="col" { "Begrunnelse" } }
+                @for g in &fit.goals {
+                    tr { td { (goal_name(&g.goal)) } td { (verdict(g.met)) } td { (g.message) } }
+                }
+            }
+        }
+    }
+}
+
+/// A strategy goal as people read it.
+pub(crate) fn goal_name(goal: &str) -> &str {
+    match goal {
+        "min_climate_weight_percent" => "Klimavekt",
+        "required_clauses" => "Påkrevde klausuler",
+        "sdgs" => "Bærekraftsmål",
+        "min_eligible_local_smes_per_lot" => "Lokale SMB-er per delkontrakt",
+        "max_duration_months" => "Lengste avtaleperiode",
+        "market_dialogue_from_ore" => "Markedsdialog",
+        other => other,
+    }
+}
+
 /// The answer form; with `csrf`, the token of the session it is posted in.
 pub(crate) fn form_body(
     ctx: &Context,
@@ -610,6 +661,7 @@ pub(crate) fn form_body(
                 tr { th { "Rammeavtale" } td { (words::yes_no(p.framework_agreement)) } }
                 @if let Some(c) = current { tr { th { "Svar nå" } td { (words::decision(c.decision)) } } }
             }
+            @if let Some(fit) = &ctx.fit { (strategy_fit(fit)) }
             @if let Some((message, detail)) = error {
                 div.errors role="alert" {
                     p { strong { "Svaret ble ikke registrert. " } (message) }

@@ -265,6 +265,21 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
             [401, 200, 403, 403, 200, 403, 403],
         ),
         row(
+            M::PUT,
+            "/api/v1/municipalities/4601/strategy",
+            Some(
+                json!({"reference": "PS 12/2025", "adopted_on": "2025-03-12", "min_climate_weight_percent": 30}),
+            ),
+            [401, 200, 403, 403, 200, 403, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/municipalities/4601/strategy",
+            None,
+            // Coordinators read strategies to design procurements that meet them.
+            [401, 200, 200, 200, 200, 403, 403],
+        ),
+        row(
             M::GET,
             "/api/v1/suppliers/me",
             None,
@@ -327,6 +342,7 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
         ),
         row(M::GET, &format!("{p}/summary"), None, read),
         row(M::GET, &format!("{p}/analysis"), None, read),
+        row(M::GET, &format!("{p}/strategy-fit"), None, read),
         row(M::GET, &format!("{p}/participation"), None, read),
         row(
             M::PUT,

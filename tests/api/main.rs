@@ -8,6 +8,7 @@ mod authorization;
 mod browser;
 mod compliance;
 mod concurrency;
+mod counties;
 mod deadlines;
 mod dialogue;
 mod durability;

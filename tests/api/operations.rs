@@ -50,9 +50,14 @@ async fn the_openapi_document_carries_patterns_bounds_and_links() {
         samkjop::domain::summary::MAX_CONTRACT_MONTHS
     );
     assert_eq!(new["duration_months"]["minimum"], 1);
+    // Invitations take county municipalities (two digits) as well.
     assert_eq!(
         new["invited"]["items"]["$ref"],
-        "#/components/schemas/MunicipalityNumber"
+        "#/components/schemas/ParticipantNumber"
+    );
+    assert_eq!(
+        schemas["ParticipantNumber"]["pattern"],
+        "^([0-9]{2}|[0-9]{4})$"
     );
     assert_eq!(schemas["MunicipalityNumber"]["pattern"], "^[0-9]{4}$");
     assert_eq!(schemas["CpvCode"]["pattern"], "^[0-9]{8}(-[0-9])?$");

@@ -250,6 +250,8 @@ error_codes! {
         "Ugyldig størrelsesklasse" / "Invalid size class";
     InvalidSplit = "invalid_split", 422,
         "Ugyldig deling" / "Invalid split";
+    InvalidStrategy = "invalid_strategy", 422,
+        "Ugyldig anskaffelsesstrategi" / "Invalid procurement strategy";
     InvalidThreshold = "invalid_threshold", 422,
         "Ugyldig terskelverdi" / "Invalid threshold";
     InvalidThresholds = "invalid_thresholds", 422,
@@ -283,6 +285,9 @@ error_codes! {
         "Over fullmaktens beløpsgrense" / "Mandate value exceeded";
     MunicipalityRequired = "municipality_required", 422,
         "Kommune kreves" / "Municipality required";
+    /// `03`: Oslo kommune is both municipality and county municipality.
+    NoCountyMunicipality = "no_county_municipality", 422,
+        "Fylket har ingen egen fylkeskommune" / "The county has no county municipality of its own";
     NotAParticipant = "not_a_participant", 422,
         "Kommunen deltar ikke" / "Not a participant";
     NoteRequired = "note_required", 422,

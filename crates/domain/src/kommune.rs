@@ -20,6 +20,13 @@ pub const MUNICIPALITY_ERRORS: &[ErrorCode] = &[
 ];
 /// What `Fylkesnummer::parse` refuses with.
 pub const COUNTY_ERRORS: &[ErrorCode] = &[ErrorCode::InvalidCounty, ErrorCode::UnknownCounty];
+/// What `ParticipantNumber::parse` refuses with.
+pub const PARTICIPANT_ERRORS: &[ErrorCode] = &[
+    ErrorCode::InvalidMunicipality,
+    ErrorCode::UnknownMunicipality,
+    ErrorCode::UnknownCounty,
+    ErrorCode::NoCountyMunicipality,
+];
 /// What `ServiceArea::parse` refuses with.
 pub const SERVICE_AREA_ERRORS: &[ErrorCode] = crate::codes![
     MUNICIPALITY_ERRORS,
@@ -129,6 +136,120 @@ impl From<Fylkesnummer> for String {
     }
 }
 
+/// A participant: a municipality (four digits) or a county municipality
+/// (two digits, the county's number). Kept apart from `Kommunenummer`, which
+/// stays a municipality only: geography (lot splits by county, suppliers'
+/// service areas) is about municipalities, taking part is about both.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ParticipantNumber(String);
+
+/// Oslo is a county whose municipality does the county municipality's work.
+const OSLO_COUNTY: &str = "03";
+
+impl ParticipantNumber {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let s = input.trim();
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) {
+            if s == OSLO_COUNTY {
+                return Err(Invalid::new(
+                    ErrorCode::NoCountyMunicipality,
+                    "03 has no county municipality of its own: Oslo kommune, 0301, is both municipality and county municipality",
+                ));
+            }
+            if reference().county(s).is_none() {
+                return Err(Invalid::new(
+                    ErrorCode::UnknownCounty,
+                    format!("{s} is not a county in the 2024 structure"),
+                ));
+            }
+            return Ok(ParticipantNumber(s.to_string()));
+        }
+        if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Invalid::new(
+                ErrorCode::InvalidMunicipality,
+                format!(
+                    "'{input}' is neither a municipality number (four digits, such as 0301) nor a county number (two digits, such as 46)"
+                ),
+            ));
+        }
+        Kommunenummer::parse(s).map(ParticipantNumber::from)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_county(&self) -> bool {
+        self.0.len() == 2
+    }
+
+    /// The municipality, when this participant is one.
+    pub fn municipality(&self) -> Option<Kommunenummer> {
+        (!self.is_county()).then(|| Kommunenummer(self.0.clone()))
+    }
+
+    /// The county it lies in, or is.
+    pub fn county(&self) -> Fylkesnummer {
+        Fylkesnummer(self.0[..2].to_string())
+    }
+
+    /// The municipalities whose inhabitants it serves: itself, or every
+    /// municipality of the county.
+    pub fn serves(&self) -> Vec<Kommunenummer> {
+        match self.municipality() {
+            Some(m) => vec![m],
+            None => self.county().municipalities().collect(),
+        }
+    }
+
+    /// As people read it: "Bergen", "Vestland fylkeskommune".
+    pub fn name(&self) -> String {
+        county_municipality_name(&self.0).unwrap_or_else(|| {
+            reference()
+                .municipality(&self.0)
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// "Vestland fylkeskommune" for "46"; None for anything not a county with a
+/// county municipality.
+pub fn county_municipality_name(number: &str) -> Option<String> {
+    if number == OSLO_COUNTY {
+        return None;
+    }
+    reference()
+        .county(number)
+        .map(|c| format!("{} fylkeskommune", c.name))
+}
+
+impl From<Kommunenummer> for ParticipantNumber {
+    fn from(value: Kommunenummer) -> Self {
+        ParticipantNumber(value.0)
+    }
+}
+
+impl TryFrom<String> for ParticipantNumber {
+    type Error = Invalid;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ParticipantNumber::parse(&value)
+    }
+}
+
+impl From<ParticipantNumber> for String {
+    fn from(value: ParticipantNumber) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for ParticipantNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Where a supplier delivers: whole counties and single municipalities, as
 /// the supplier wrote them. A county covers every municipality in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -209,6 +330,28 @@ mod tests {
         assert_eq!(
             Fylkesnummer::parse("4").unwrap_err().code,
             ErrorCode::InvalidCounty
+        );
+    }
+
+    #[test]
+    fn a_participant_is_a_municipality_or_a_county_municipality_but_not_03() {
+        let vestland = ParticipantNumber::parse("46").unwrap();
+        assert!(vestland.is_county());
+        assert_eq!(vestland.name(), "Vestland fylkeskommune");
+        assert_eq!(vestland.serves().len(), 43);
+        let bergen = ParticipantNumber::parse("4601").unwrap();
+        assert_eq!(bergen.name(), "Bergen");
+        assert_eq!(bergen.county().as_str(), "46");
+        let oslo = ParticipantNumber::parse("03").unwrap_err();
+        assert_eq!(oslo.code, ErrorCode::NoCountyMunicipality);
+        assert!(oslo.message.contains("0301"), "{}", oslo.message);
+        assert_eq!(
+            ParticipantNumber::parse("12").unwrap_err().code,
+            ErrorCode::UnknownCounty
+        );
+        assert_eq!(
+            ParticipantNumber::parse("463").unwrap_err().code,
+            ErrorCode::InvalidMunicipality
         );
     }
 

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::summary::{LotInput, VolumeInput};
-use super::{Cpv, CpvPrefix, ErrorCode, Invalid, Kommunenummer, Ore};
+use super::{Cpv, CpvPrefix, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MandateTerms {
@@ -168,8 +168,8 @@ pub fn may_cover(mandate: &MandateTerms, today: NaiveDate, procurement_cpv: &Cpv
 /// municipality)` says whether a lot serves the municipality.
 pub fn validate_volumes(
     lots: &[LotInput],
-    in_area: impl Fn(&str, &Kommunenummer) -> bool,
-    municipality: &Kommunenummer,
+    in_area: impl Fn(&str, &ParticipantNumber) -> bool,
+    municipality: &ParticipantNumber,
     volumes: &[VolumeInput],
 ) -> Result<(), Invalid> {
     let mut seen = HashSet::new();
@@ -403,11 +403,12 @@ mod tests {
     #[test]
     fn volumes_are_checked_line_by_line() {
         let lots = lots();
-        let bergen = Kommunenummer::parse("4601").unwrap();
-        let austrheim = Kommunenummer::parse("4632").unwrap();
+        let bergen = ParticipantNumber::parse("4601").unwrap();
+        let austrheim = ParticipantNumber::parse("4632").unwrap();
         // The fruit lot serves Bergen only.
-        let in_area = |lot: &str, m: &Kommunenummer| lot == "lunch" || m.as_str() == "4601";
-        let check = |m: &Kommunenummer, v: &[VolumeInput]| validate_volumes(&lots, in_area, m, v);
+        let in_area = |lot: &str, m: &ParticipantNumber| lot == "lunch" || m.as_str() == "4601";
+        let check =
+            |m: &ParticipantNumber, v: &[VolumeInput]| validate_volumes(&lots, in_area, m, v);
 
         assert!(check(
             &bergen,

@@ -10,7 +10,7 @@ use super::calendar::oslo_date;
 use super::contract::ContractType;
 use super::summary::{Quorum, Terms};
 use super::supplier::parse_name;
-use super::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
+use super::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 pub const MAX_UNIT_CHARS: usize = 50;
@@ -59,7 +59,7 @@ pub struct Proposal {
     pub contract_start: NaiveDate,
     pub participation_deadline: DateTime<Utc>,
     /// Sorted, without duplicates.
-    pub invited: Vec<Kommunenummer>,
+    pub invited: Vec<ParticipantNumber>,
     /// Trimmed; `None` when not given or blank.
     pub case_number: Option<String>,
 }
@@ -77,7 +77,7 @@ pub const PROPOSAL_ERRORS: &[ErrorCode] = crate::codes![
     &[ErrorCode::UnknownCpv],
     super::summary::TERMS_ERRORS,
     &[ErrorCode::InvalidDeadline, ErrorCode::InvalidContractStart],
-    super::kommune::MUNICIPALITY_ERRORS,
+    super::kommune::PARTICIPANT_ERRORS,
     &[ErrorCode::InvitedRequired, ErrorCode::InvalidCaseNumber],
 ];
 
@@ -140,7 +140,7 @@ pub fn check_proposal(
         .map(String::as_str)
         .chain(input.host_municipality)
     {
-        invited.insert(Kommunenummer::parse(number).map_err(|e| ("invited", e))?);
+        invited.insert(ParticipantNumber::parse(number).map_err(|e| ("invited", e))?);
     }
     if invited.is_empty() {
         return Err((
@@ -199,7 +199,7 @@ pub struct LotDraft {
     pub unit: String,
     pub unit_price: Ore,
     /// Sorted, without duplicates; every one invited.
-    pub area: Vec<Kommunenummer>,
+    pub area: Vec<ParticipantNumber>,
 }
 
 /// What `check_lot` refuses with.
@@ -210,7 +210,7 @@ pub const LOT_ERRORS: &[ErrorCode] = crate::codes![
         ErrorCode::InvalidUnit,
         ErrorCode::InvalidAmount
     ],
-    super::kommune::MUNICIPALITY_ERRORS,
+    super::kommune::PARTICIPANT_ERRORS,
     &[ErrorCode::LotAreaNotInvited],
 ];
 
@@ -243,7 +243,7 @@ pub fn check_lot(
     };
     let mut set = BTreeSet::new();
     for number in wanted {
-        let k = Kommunenummer::parse(number).map_err(|e| ("area", e))?;
+        let k = ParticipantNumber::parse(number).map_err(|e| ("area", e))?;
         if !invited.iter().any(|i| i == k.as_str()) {
             return Err((
                 "area",
@@ -305,7 +305,7 @@ mod tests {
         let mut i = input(&invited);
         i.host_municipality = Some("4621");
         let p = check_proposal(&i, now()).unwrap();
-        let numbers: Vec<&str> = p.invited.iter().map(Kommunenummer::as_str).collect();
+        let numbers: Vec<&str> = p.invited.iter().map(ParticipantNumber::as_str).collect();
         assert_eq!(numbers, vec!["4601", "4621", "4624"]);
     }
 

@@ -70,6 +70,26 @@ impl Reference {
             .filter(move |m| m.county == county)
     }
 
+    /// A participant by number: a municipality's name, or "Vestland
+    /// fylkeskommune" for a county number (Oslo's, 03, has none).
+    pub fn participant_name(&self, number: &str) -> Option<String> {
+        match self.municipality(number) {
+            Some(m) => Some(m.name.clone()),
+            None => crate::kommune::county_municipality_name(number),
+        }
+    }
+
+    /// The inhabitants a participant serves: a county municipality's are
+    /// its county's.
+    pub fn participant_population(&self, number: &str) -> Option<i64> {
+        match self.municipality(number) {
+            Some(m) => Some(m.population),
+            None => crate::kommune::county_municipality_name(number)
+                .and(self.county(number))
+                .map(|c| c.population),
+        }
+    }
+
     pub fn total_population(&self) -> i64 {
         self.municipalities.iter().map(|m| m.population).sum()
     }

@@ -6,14 +6,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::summary::VolumeInput;
-use super::{ErrorCode, Invalid, Kommunenummer};
+use super::{ErrorCode, Invalid, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubLot {
-    pub area: Vec<Kommunenummer>,
+    pub area: Vec<ParticipantNumber>,
     /// Each line keeps the original lot's `lot_id`; the caller gives it the
     /// new lot's id when it stores the sub-lot.
-    pub volumes: Vec<(Kommunenummer, VolumeInput)>,
+    pub volumes: Vec<(ParticipantNumber, VolumeInput)>,
 }
 
 fn invalid(message: String) -> Invalid {
@@ -23,17 +23,17 @@ fn invalid(message: String) -> Invalid {
 /// Divides the lot's area into `groups`, in their order, and moves each
 /// municipality's volume lines to the group that holds it.
 pub fn split_lot(
-    lot_area: &[Kommunenummer],
-    groups: &[Vec<Kommunenummer>],
-    volumes: &[(Kommunenummer, VolumeInput)],
+    lot_area: &[ParticipantNumber],
+    groups: &[Vec<ParticipantNumber>],
+    volumes: &[(ParticipantNumber, VolumeInput)],
 ) -> Result<Vec<SubLot>, Invalid> {
     if groups.len() < 2 {
         return Err(invalid(
             "a split needs at least two groups of municipalities".into(),
         ));
     }
-    let area: BTreeSet<&Kommunenummer> = lot_area.iter().collect();
-    let mut group_of: HashMap<&Kommunenummer, usize> = HashMap::new();
+    let area: BTreeSet<&ParticipantNumber> = lot_area.iter().collect();
+    let mut group_of: HashMap<&ParticipantNumber, usize> = HashMap::new();
     for (g, group) in groups.iter().enumerate() {
         if group.is_empty() {
             return Err(invalid(format!("group {} is empty", g + 1)));
@@ -86,15 +86,15 @@ mod tests {
     use crate::Fylkesnummer;
     use proptest::prelude::*;
 
-    fn kn(n: &str) -> Kommunenummer {
-        Kommunenummer::parse(n).unwrap()
+    fn kn(n: &str) -> ParticipantNumber {
+        ParticipantNumber::parse(n).unwrap()
     }
 
-    fn kns(ns: &[&str]) -> Vec<Kommunenummer> {
+    fn kns(ns: &[&str]) -> Vec<ParticipantNumber> {
         ns.iter().map(|n| kn(n)).collect()
     }
 
-    fn line(m: &str, annual: i64, max: Option<i64>) -> (Kommunenummer, VolumeInput) {
+    fn line(m: &str, annual: i64, max: Option<i64>) -> (ParticipantNumber, VolumeInput) {
         (
             kn(m),
             VolumeInput {
@@ -105,7 +105,7 @@ mod tests {
         )
     }
 
-    fn area() -> Vec<Kommunenummer> {
+    fn area() -> Vec<ParticipantNumber> {
         kns(&["4601", "4624", "4626", "4627", "4631", "4632"])
     }
 
@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn a_bad_split_says_which_municipality_is_wrong() {
-        let err = |groups: Vec<Vec<Kommunenummer>>| split_lot(&area(), &groups, &[]).unwrap_err();
+        let err =
+            |groups: Vec<Vec<ParticipantNumber>>| split_lot(&area(), &groups, &[]).unwrap_err();
         let e = err(vec![area()]);
         assert_eq!(e.code, ErrorCode::InvalidSplit);
         assert!(e.message.contains("at least two"), "{e}");
@@ -174,8 +175,8 @@ mod tests {
             assignment in prop::collection::vec(0usize..5, 20),
             lines in prop::collection::vec((0usize..20, 0i64..1_000_000, prop::option::of(0i64..1_000_000)), 0..30),
         ) {
-            let all: Vec<Kommunenummer> = Fylkesnummer::parse("46").unwrap().municipalities().collect();
-            let area: Vec<Kommunenummer> = all[..n].to_vec();
+            let all: Vec<ParticipantNumber> = Fylkesnummer::parse("46").unwrap().municipalities().map(ParticipantNumber::from).collect();
+            let area: Vec<ParticipantNumber> = all[..n].to_vec();
             let k = k.min(n);
             // The first k municipalities open the k groups, so none is empty.
             let mut groups = vec![Vec::new(); k];
@@ -183,13 +184,13 @@ mod tests {
                 let g = if i < k { i } else { assignment[i] % k };
                 groups[g].push(m.clone());
             }
-            let volumes: Vec<(Kommunenummer, VolumeInput)> = lines.iter().map(|&(m, a, max)| {
+            let volumes: Vec<(ParticipantNumber, VolumeInput)> = lines.iter().map(|&(m, a, max)| {
                 (area[m % n].clone(), VolumeInput { lot_id: "lot".into(), annual_quantity: a, max_annual_quantity: max })
             }).collect();
 
             let subs = split_lot(&area, &groups, &volumes).unwrap();
 
-            let sum = |vs: &[(Kommunenummer, VolumeInput)]| vs.iter().fold((0i64, 0i64), |(a, m), (_, v)| {
+            let sum = |vs: &[(ParticipantNumber, VolumeInput)]| vs.iter().fold((0i64, 0i64), |(a, m), (_, v)| {
                 (a + v.annual_quantity, m + v.effective_max())
             });
             let (mut annual, mut max) = (0, 0);

@@ -43,6 +43,15 @@ string_schema!(
 );
 
 string_schema!(
+    /// A participant: a kommunenummer (four digits), or a county number (two
+    /// digits) for its county municipality; 03 has none (Oslo kommune, 0301,
+    /// is both).
+    ParticipantNumber,
+    pattern = "^([0-9]{2}|[0-9]{4})$",
+    example = "4601"
+);
+
+string_schema!(
     /// A fylkesnummer of the 2024 structure: two digits.
     CountyNumber,
     pattern = "^[0-9]{2}$",
@@ -106,9 +115,7 @@ pub struct SplitGroup;
 impl PartialSchema for SplitGroup {
     fn schema() -> RefOr<Schema> {
         ArrayBuilder::new()
-            .items(RefOr::Ref(
-                Ref::from_schema_name(MunicipalityNumber::name()),
-            ))
+            .items(RefOr::Ref(Ref::from_schema_name(ParticipantNumber::name())))
             .min_items(Some(1))
             .into()
     }
@@ -117,8 +124,8 @@ impl PartialSchema for SplitGroup {
 impl ToSchema for SplitGroup {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((
-            MunicipalityNumber::name().into(),
-            MunicipalityNumber::schema(),
+            ParticipantNumber::name().into(),
+            ParticipantNumber::schema(),
         ));
     }
 }

@@ -353,7 +353,7 @@ fn summary_of_school_meals(row: &ThresholdRow) -> crate::domain::summary::Summar
         ("4632", 2_881, Decision::NoResponse, vec![]),
     ]
     .map(|(m, population, decision, volumes)| ParticipantInput {
-        municipality: kn(m),
+        municipality: kn(m).into(),
         population,
         decision,
         volumes,

@@ -24,7 +24,7 @@ use crate::domain::clauses::Check;
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::follow_up::{state as checkpoint_state, CheckpointResult, CheckpointState};
 use crate::domain::procurement::check_lot;
-use crate::domain::{ErrorCode, Kommunenummer, Lang};
+use crate::domain::{ErrorCode, Lang, ParticipantNumber};
 use crate::error::AppError;
 use crate::flows::follow_up::{self, AwardLine};
 use crate::flows::invitations::municipality_name;
@@ -275,11 +275,11 @@ pub async fn split(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (id, lot_id) = path.into_inner();
-    let groups: Result<Vec<Vec<Kommunenummer>>, _> = posted
+    let groups: Result<Vec<Vec<ParticipantNumber>>, _> = posted
         .fields
         .all("group")
         .iter()
-        .map(|g| g.split_whitespace().map(Kommunenummer::parse).collect())
+        .map(|g| g.split_whitespace().map(ParticipantNumber::parse).collect())
         .collect();
     let groups = match groups {
         Ok(g) => g,

@@ -11,7 +11,7 @@ use maud::{html, Markup};
 use super::{answer, app_page, failed, message, not_found};
 use crate::db::{mandates, procurements};
 use crate::domain::summary::Channel;
-use crate::domain::{ErrorCode, Kommunenummer, Role};
+use crate::domain::{ErrorCode, ParticipantNumber, Role};
 use crate::error::AppError;
 use crate::flows::invitations::leader_name;
 use crate::flows::participation::decide;
@@ -60,6 +60,9 @@ async fn context(state: &State, session: &Session, id: &str) -> Result<Context, 
         mandates,
         leader,
         now: state.clock.now(),
+        // The workspace loads the procurement without its volumes; the fit
+        // is on the voting page and in the invitation email.
+        fit: None,
     })
 }
 
@@ -125,7 +128,7 @@ pub async fn submit(state: State, posted: Posted, id: web::Path<String>) -> Http
         Ok(r) => r,
         Err(text) => return form(StatusCode::UNPROCESSABLE_ENTITY, (text, None)),
     };
-    let Ok(municipality) = Kommunenummer::parse(&ctx.municipality) else {
+    let Ok(municipality) = ParticipantNumber::parse(&ctx.municipality) else {
         return not_found(&session);
     };
     let actor = session.person.actor();

@@ -13,7 +13,7 @@ use super::{answer, app_page, failed, field_with, message, FormErrors};
 use crate::db::mandates::{self, Mandate};
 use crate::db::municipalities;
 use crate::domain::calendar::{oslo_date, oslo_display};
-use crate::domain::{EmailAddress, Kommunenummer, Ore, Role};
+use crate::domain::{EmailAddress, Ore, ParticipantNumber, Role};
 use crate::error::AppError;
 use crate::flows::invitations::municipality_name;
 use crate::flows::mandates as flow;
@@ -25,9 +25,9 @@ use crate::web::mandate_form::MandateValues;
 use crate::web::session::{Posted, Session};
 
 /// The person's municipality, if they are a municipality's user.
-fn municipality_of(session: &Session) -> Option<Kommunenummer> {
+fn municipality_of(session: &Session) -> Option<ParticipantNumber> {
     match (&session.person.role, &session.person.municipality) {
-        (Role::Municipality, Some(n)) => Kommunenummer::parse(n).ok(),
+        (Role::Municipality, Some(n)) => ParticipantNumber::parse(n).ok(),
         _ => None,
     }
 }
@@ -65,7 +65,7 @@ pub fn scope(m: &Mandate) -> String {
     }
 }
 
-async fn load(state: &State, number: &Kommunenummer) -> Result<Vec<Mandate>, AppError> {
+async fn load(state: &State, number: &ParticipantNumber) -> Result<Vec<Mandate>, AppError> {
     let number = number.to_string();
     Ok(state
         .db
@@ -83,7 +83,7 @@ pub async fn list(state: State, session: Session) -> HttpResponse {
 async fn list_page(
     state: &State,
     session: &Session,
-    number: &Kommunenummer,
+    number: &ParticipantNumber,
     done: Option<String>,
 ) -> HttpResponse {
     let list = match load(state, number).await {
@@ -199,7 +199,7 @@ async fn mandate_of(
     state: &State,
     session: &Session,
     id: &str,
-) -> Result<(Kommunenummer, Mandate), HttpResponse> {
+) -> Result<(ParticipantNumber, Mandate), HttpResponse> {
     let number = municipality_of(session).ok_or_else(|| not_a_municipality(session))?;
     let (find, of) = (id.to_string(), number.to_string());
     let found = state
@@ -274,7 +274,7 @@ pub async fn revoke(state: State, posted: Posted, id: web::Path<String>) -> Http
 
 fn contact_page(
     session: &Session,
-    number: &Kommunenummer,
+    number: &ParticipantNumber,
     stored: Option<&str>,
     typed: &str,
     errors: &FormErrors,
@@ -300,7 +300,10 @@ fn contact_page(
     )
 }
 
-async fn stored_address(state: &State, number: &Kommunenummer) -> Result<Option<String>, AppError> {
+async fn stored_address(
+    state: &State,
+    number: &ParticipantNumber,
+) -> Result<Option<String>, AppError> {
     let of = number.to_string();
     let found = state.db.read(move |c| municipalities::find(c, &of)).await?;
     Ok(found.and_then(|m| m.contact_email))

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Quorum;
 use crate::contract::ContractType;
-use crate::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {
@@ -131,7 +131,7 @@ crate::code_enum! {
 /// only when the decision is `Join`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParticipantInput {
-    pub municipality: Kommunenummer,
+    pub municipality: ParticipantNumber,
     pub population: i64,
     pub decision: Decision,
     pub volumes: Vec<VolumeInput>,

@@ -1,6 +1,8 @@
 //! Who joined, and whether that is enough: the participant counts, the
 //! joined share of the population and the quorum (procurement-rules.md §6).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::volumes::narrow;
@@ -62,8 +64,32 @@ pub struct QuorumStatus {
 /// The invited municipalities, counted one by one.
 pub(super) struct Turnout {
     pub counts: ParticipantCounts,
-    invited_population: i128,
-    joined_population: i128,
+    /// Per county, so that an inhabitant is counted once: a county
+    /// municipality serves the same people as the municipalities in it.
+    counties: BTreeMap<String, CountyTally>,
+}
+
+/// One county's inhabitants among the invited and the joined.
+#[derive(Default)]
+struct CountyTally {
+    invited_municipalities: i128,
+    joined_municipalities: i128,
+    /// The county municipality's population, when it is invited / joined.
+    invited_county: i128,
+    joined_county: i128,
+}
+
+impl CountyTally {
+    /// The county municipality's inhabitants include those of each of its
+    /// municipalities, so the larger figure is the union (they are equal
+    /// when the county and all its municipalities take part).
+    fn invited(&self) -> i128 {
+        self.invited_county.max(self.invited_municipalities)
+    }
+
+    fn joined(&self) -> i128 {
+        self.joined_county.max(self.joined_municipalities)
+    }
 }
 
 impl Turnout {
@@ -76,8 +102,7 @@ impl Turnout {
                 pending: 0,
                 no_response: 0,
             },
-            invited_population: 0,
-            joined_population: 0,
+            counties: BTreeMap::new(),
         }
     }
 
@@ -88,22 +113,35 @@ impl Turnout {
                 format!("the population of {} must not be negative", p.municipality),
             ));
         }
-        self.invited_population += i128::from(p.population);
+        let tally = self
+            .counties
+            .entry(p.municipality.county().as_str().to_string())
+            .or_default();
+        let population = i128::from(p.population);
+        let joined = p.decision == Decision::Join;
+        if p.municipality.is_county() {
+            tally.invited_county = population;
+            if joined {
+                tally.joined_county = population;
+            }
+        } else {
+            tally.invited_municipalities += population;
+            if joined {
+                tally.joined_municipalities += population;
+            }
+        }
         match p.decision {
             Decision::Join => self.counts.joined += 1,
             Decision::Decline => self.counts.declined += 1,
             Decision::Pending => self.counts.pending += 1,
             Decision::NoResponse => self.counts.no_response += 1,
         }
-        if p.decision == Decision::Join {
-            self.joined_population += i128::from(p.population);
-        }
         Ok(())
     }
 
     pub fn status(&self, quorum: Option<Quorum>) -> Result<QuorumStatus, Invalid> {
-        let (invited_population, joined_population) =
-            (self.invited_population, self.joined_population);
+        let invited_population: i128 = self.counties.values().map(CountyTally::invited).sum();
+        let joined_population: i128 = self.counties.values().map(CountyTally::joined).sum();
         let joined_population_share_percent = if invited_population > 0 {
             Some(narrow(joined_population * 100 / invited_population)?)
         } else {

@@ -5,10 +5,10 @@ use super::*;
 use crate::contract::ContractType;
 use crate::thresholds::{test_row_2024, Notice, Part, Regime};
 use crate::ErrorCode;
-use crate::{Cpv, Fylkesnummer, Kommunenummer};
+use crate::{Cpv, Fylkesnummer, ParticipantNumber};
 
-fn kn(n: &str) -> Kommunenummer {
-    Kommunenummer::parse(n).unwrap()
+fn kn(n: &str) -> ParticipantNumber {
+    ParticipantNumber::parse(n).unwrap()
 }
 
 fn lot(id: &str, title: &str, cpv: &str, unit: &str, price_ore: i64) -> LotInput {
@@ -613,6 +613,53 @@ fn below_the_eea_threshold_there_is_no_small_lots_exemption() {
     assert!(s.small_lots.limit_source.contains("(verify"));
 }
 
+/// Vestland fylkeskommune serves Bergen's inhabitants too: with both
+/// invited, Bergen's people are counted once, inside the county's.
+#[test]
+fn a_county_municipality_and_its_municipalities_count_each_inhabitant_once() {
+    let share = |people: &[ParticipantInput]| {
+        summarize(
+            ProcurementStatus::Open,
+            &terms(false, None),
+            &[],
+            people,
+            &test_row_2024(),
+            on_2025(),
+            Lang::Nb,
+        )
+        .unwrap()
+        .quorum
+        .joined_population_share_percent
+    };
+    // Populations of data/reference: Vestland 651 299, Bergen 291 940,
+    // Stavanger 149 048.
+    let county = |d| participant("46", 651_299, d, vec![]);
+    let bergen = |d| participant("4601", 291_940, d, vec![]);
+    let stavanger = |d| participant("1103", 149_048, d, vec![]);
+    // Bergen alone joined: 291 940 of 651 299 + 149 048 = 800 347, 36 %.
+    assert_eq!(
+        share(&[
+            county(Decision::Pending),
+            bergen(Decision::Join),
+            stavanger(Decision::Pending)
+        ]),
+        Some(36)
+    );
+    // The county joined: Bergen's inhabitants are already in its 651 299.
+    assert_eq!(
+        share(&[
+            county(Decision::Join),
+            bergen(Decision::Join),
+            stavanger(Decision::Decline)
+        ]),
+        Some(81)
+    );
+    assert_eq!(
+        share(&[county(Decision::Join), bergen(Decision::Decline)]),
+        Some(100)
+    );
+}
+
 #[test]
 fn nobody_invited_gives_an_empty_summary_not_a_division_by_zero() {
     let s = summarize(
@@ -821,10 +868,11 @@ fn terms_and_quorum_are_checked_on_creation() {
 
 // ---- properties ----
 
-fn vestland() -> Vec<Kommunenummer> {
+fn vestland() -> Vec<ParticipantNumber> {
     Fylkesnummer::parse("46")
         .unwrap()
         .municipalities()
+        .map(ParticipantNumber::from)
         .collect()
 }
 

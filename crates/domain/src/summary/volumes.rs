@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LotInput, ParticipantInput, VolumeInput};
 use crate::money::{div_round_half_up, overflow};
-use crate::{Cpv, ErrorCode, Invalid, Kommunenummer, Ore};
+use crate::{Cpv, ErrorCode, Invalid, Ore, ParticipantNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotSummary {
@@ -32,7 +32,7 @@ pub(super) struct Volumes<'a> {
     index: HashMap<&'a str, usize>,
     annual: Vec<i128>,
     maximum: Vec<i128>,
-    on_lot: Vec<BTreeSet<&'a Kommunenummer>>,
+    on_lot: Vec<BTreeSet<&'a ParticipantNumber>>,
 }
 
 /// The lots' figures and their totals over the contract period.
