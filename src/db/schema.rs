@@ -191,6 +191,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    register_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     registrations (id) {
         id -> Text,
         token_hash -> Text,
@@ -336,6 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     participations,
     procurements,
+    register_version,
     registrations,
     supplier_interest,
     suppliers,

@@ -21,13 +21,10 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/vote/{token}", web::get().to(vote::show))
-        .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
         .route("/confirm/{token}", web::get().to(confirm::show))
-        .route("/confirm/{token}", web::head().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
-        .route("/procurements/{id}", web::head().to(supplier::show))
         .configure(app::routes);
 }
 
@@ -73,16 +70,27 @@ pub fn page(title: &str, body: Markup) -> Markup {
 /// An HTML answer. The pages hold personal links, so they are neither cached
 /// nor sent on as a referrer, and they run no script.
 pub fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("cache-control", "no-store"))
-        .insert_header(("referrer-policy", "no-referrer"))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header((
+        .body(markup.into_string());
+    page_headers(res.headers_mut());
+    res
+}
+
+/// What every page answers with besides its body and caching.
+pub fn page_headers(headers: &mut actix_web::http::header::HeaderMap) {
+    use actix_web::http::header::{HeaderName, HeaderValue};
+    for (name, value) in [
+        ("referrer-policy", "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        (
             "content-security-policy",
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-        ))
-        .body(markup.into_string())
+        ),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
 }
 
 /// A page that only says what went wrong and what to do.

@@ -5,20 +5,21 @@
 //! cached like the JSON answer (see `read::cache`).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{Datelike, Months, NaiveDate};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 use super::map::{context_of, outline_defs, Atlas};
-use super::{notice, page, respond};
+use super::{notice, page, page_headers};
 use crate::db::procurements::Aggregate;
 use crate::domain::calendar::oslo_date;
 use crate::domain::{Cpv, Ore};
 use crate::error::AppError;
+use crate::http_cache::{answer, Caching, Encoded};
 use crate::letters::words;
 use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
 use crate::read::public::{rendered, LotDivision, NamedMunicipality, PublicLot};
@@ -33,13 +34,20 @@ fn html_cache() -> &'static RenderCache {
 /// A chart shows this many municipalities by name; the rest share one bar.
 const CHART_ROWS: usize = 20;
 
-pub async fn show(state: State, id: web::Path<String>) -> HttpResponse {
+pub async fn show(state: State, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
     let id = id.into_inner();
     match render(&state, &id).await {
-        Ok(body) => match String::from_utf8(body.to_vec()) {
-            Ok(text) => respond(StatusCode::OK, PreEscaped(text)),
-            Err(_) => failed(),
-        },
+        Ok((seq, body)) => {
+            let mut res = answer(
+                req.headers(),
+                &format!("s{seq}"),
+                &body,
+                "text/html; charset=utf-8",
+                Caching::Public,
+            );
+            page_headers(res.headers_mut());
+            res
+        }
         Err(e) if e.status() == StatusCode::NOT_FOUND => notice(
             StatusCode::NOT_FOUND,
             "Fant ikke anskaffelsen",
@@ -60,7 +68,7 @@ fn failed() -> HttpResponse {
     )
 }
 
-async fn render(state: &State, id: &str) -> Result<Bytes, AppError> {
+async fn render(state: &State, id: &str) -> Result<(i64, Arc<Encoded>), AppError> {
     rendered(state, html_cache(), id, |aggregate, division| {
         let published = aggregate
             .procurement

@@ -13,6 +13,7 @@ mod email;
 mod exports;
 mod helpers;
 mod hostile;
+mod http_cache;
 mod lang;
 mod law;
 mod municipalities;
