@@ -45,7 +45,7 @@ table.facts{width:100%}table.facts th{width:40%}main{overflow-wrap:break-word}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}svg.map{display:block;width:100%;height:auto;max-height:26em}
 svg.map use:hover{fill:#e69138}
 table.chart{width:100%}table.chart th{font-weight:400;width:35%;overflow-wrap:anywhere}table.chart td.bar{width:50%}table.chart td.num{text-align:right}
-table.chart svg{display:block;width:100%;height:.9em}table.chart rect{fill:#0b5394}details summary{cursor:pointer;margin:.4em 0}
+table.chart td.bar span{display:block;height:.9em;background:#0b5394;forced-color-adjust:none}details summary{cursor:pointer;margin:.4em 0}
 ";
 
 pub fn page(title: &str, body: Markup) -> Markup {
