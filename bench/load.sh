@@ -8,7 +8,8 @@
 #   GET /api/v1/public/procurements/{id}     the lot division suppliers read
 #   GET /procurements/{id}                   the same as a Norwegian page
 #   GET /api/v1/procurements/{id}/summary    the coordinator's summary
-#   PUT .../participation/{number}           decisions, 357 municipalities in turn
+#   PUT .../participation/{number}           decisions, 357 municipalities in turn,
+#                                            across OPEN_PROCUREMENTS (50) open ones
 # and prints requests/s, p50, p99, errors, and each as a ratio to
 # /health/live, and the server's peak memory (VmHWM). Stops the server.
 #
@@ -190,7 +191,7 @@ for db in $DATABASES; do
 
   echo "== seeding the national scenario"
   SECONDS=0
-  SAMKJOP_URL="$BASE" SEED_WRITES_FILE="$WORK/writes.tsv" SEED_ENV_FILE="$WORK/seed.env" \
+  SEED_OPEN_PROCUREMENTS="${OPEN_PROCUREMENTS:-50}" SAMKJOP_URL="$BASE" SEED_WRITES_FILE="$WORK/writes.tsv" SEED_ENV_FILE="$WORK/seed.env" \
     "$CARGO_TARGET_DIR/release/examples/seed_national" > /dev/null
   echo "   seeded in ${SECONDS} s; server memory so far (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER_PID/status)"
   # shellcheck disable=SC1091
@@ -207,7 +208,7 @@ for db in $DATABASES; do
   side_by_side "$db" page "$PAGE"
   run "$db" summary -H "Authorization: Bearer $COORDINATOR_TOKEN" "$BASE/api/v1/procurements/$PUBLISHED_ID/summary"
   analysis_median "$db"
-  WRITES_FILE="$WORK/writes.tsv" run "$db" participation_writes -s bench/writes.lua "$BASE"
+  WRITES_FILE="$WORK/writes.tsv" run "$db" "decisions_${OPEN_PROCUREMENTS:-50}_procurements" -s bench/writes.lua "$BASE"
   ALL+=("$(printf '%-9s peak server memory (VmHWM): %s' "$db" "$(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER_PID/status)")")
   stop_server
   if [ "$db" = postgres ]; then
