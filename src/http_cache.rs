@@ -119,8 +119,11 @@ fn negotiate(headers: &HeaderMap, body: &Encoded) -> Coding {
         let mut parts = item.split(';');
         let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
-            .find_map(|q| q.trim().parse::<f32>().ok())
+            .map(|p| p.trim().to_ascii_lowercase())
+            .find_map(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let allowed = q > 0.0;
         match coding.as_str() {

@@ -112,12 +112,11 @@ async fn an_etag_holds_while_the_procurement_stands_and_misses_after_a_change() 
             etag.starts_with('"') && etag.ends_with('"'),
             "{path}: a strong tag, {etag}"
         );
-        assert_eq!(
+        assert!(
             first
                 .header("vary")
                 .to_lowercase()
                 .contains("accept-encoding"),
-            true,
             "{path}"
         );
         let caching = first.header("cache-control");
