@@ -571,9 +571,13 @@ async fn seed() -> Result<String, String> {
     Ok(id)
 }
 
-/// For the write benchmark: a second procurement, open, every municipality
-/// invited with its mandate recorded; writes one line per municipality,
+/// For the write benchmark: more procurements (`SEED_OPEN_PROCUREMENTS`, 1
+/// unless set), open, every municipality invited with its mandate recorded;
+/// writes one line per municipality and procurement,
 /// `path<TAB>token<TAB>body`, for the load script to replay as decisions.
+/// The lines go municipality by municipality across the procurements, so
+/// that requests in flight together mostly lock different procurements, as
+/// 357 municipalities answering 50 procurements at once would.
 async fn write_scenario(
     api: &Api,
     keys: &Keys,
@@ -581,42 +585,53 @@ async fn write_scenario(
     mandates: &[(&str, String)],
     file: &str,
 ) -> Result<(), String> {
+    let count: usize = std::env::var("SEED_OPEN_PROCUREMENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let numbers: Vec<&str> = mandates.iter().map(|(n, _)| *n).collect();
     let today = chrono::Utc::now().date_naive();
-    let id = id_of(
-        &api.post(
-            "/api/v1/procurements",
+    let mut open = Vec::with_capacity(count);
+    for n in 0..count {
+        let id = id_of(
+            &api.post(
+                "/api/v1/procurements",
+                Some(coordinator),
+                json!({"title": format!("Skrivetest {}: skolemat", n + 1), "contract_type": "services", "cpv": "55524000-9",
+                       "framework_agreement": true, "contract_start": (today + chrono::Duration::days(200)).to_string(),
+                       "duration_months": 24, "option_months": 24,
+                       "participation_deadline": (chrono::Utc::now() + chrono::Duration::hours(6)).to_rfc3339(),
+                       "invited": numbers}),
+            )
+            .await?,
+        )?;
+        let lot = id_of(
+            &api.post(
+                &format!("/api/v1/procurements/{id}/lots"),
+                Some(coordinator),
+                json!({"title": "Skolemåltid", "cpv": "55524000-9", "unit": "porsjon", "unit_price_ore": 4500}),
+            )
+            .await?,
+        )?;
+        api.post(
+            &format!("/api/v1/procurements/{id}/open"),
             Some(coordinator),
-            json!({"title": "Skrivetest: skolemat", "contract_type": "services", "cpv": "55524000-9",
-                   "framework_agreement": true, "contract_start": (today + chrono::Duration::days(200)).to_string(),
-                   "duration_months": 24, "option_months": 24,
-                   "participation_deadline": (chrono::Utc::now() + chrono::Duration::hours(6)).to_rfc3339(),
-                   "invited": numbers}),
+            json!({}),
         )
-        .await?,
-    )?;
-    let lot = id_of(
-        &api.post(
-            &format!("/api/v1/procurements/{id}/lots"),
-            Some(coordinator),
-            json!({"title": "Skolemåltid", "cpv": "55524000-9", "unit": "porsjon", "unit_price_ore": 4500}),
-        )
-        .await?,
-    )?;
-    api.post(
-        &format!("/api/v1/procurements/{id}/open"),
-        Some(coordinator),
-        json!({}),
-    )
-    .await?;
+        .await?;
+        open.push((id, lot));
+    }
     let mut lines = String::new();
     for (i, (number, mandate)) in mandates.iter().enumerate() {
         let token = municipality_token(keys, number)?;
-        let body = json!({"decision": "join", "mandate_id": mandate,
-                          "volumes": [{"lot_id": lot, "annual_quantity": 1000 + i, "max_annual_quantity": 1200 + i}]});
-        lines.push_str(&format!(
-            "/api/v1/procurements/{id}/participation/{number}\t{token}\t{body}\n"
-        ));
+        for (id, lot) in &open {
+            let body = json!({"decision": "join", "mandate_id": mandate,
+                              "volumes": [{"lot_id": lot, "annual_quantity": 1000 + i, "max_annual_quantity": 1200 + i}]});
+            lines.push_str(&format!(
+                "/api/v1/procurements/{id}/participation/{number}\t{token}\t{body}\n"
+            ));
+        }
     }
     std::fs::write(file, lines).map_err(|e| format!("{file}: {e}"))
 }

@@ -15,6 +15,7 @@ pub mod email;
 pub mod error;
 pub mod files;
 pub mod flows;
+pub mod http_cache;
 pub mod import;
 pub mod jobs;
 pub mod letters;

@@ -81,6 +81,7 @@ impl Application {
             config: Arc::new(config),
             clock,
             standings: Default::default(),
+            register: Default::default(),
         });
         let keys = web::Data::new(keys);
         let throttle = web::Data::new(LoginThrottle::new(
@@ -122,6 +123,16 @@ impl Application {
                     }
                 })
                 .wrap(TracingLogger::<AccessLog>::new())
+                .wrap_fn(|mut req, srv| {
+                    use actix_web::dev::Service;
+                    // HEAD wherever GET works (RFC 9110 9.3.2): routed as GET;
+                    // the HTTP layer, which saw HEAD, sends the headers and
+                    // Content-Length without the body.
+                    if req.method() == actix_web::http::Method::HEAD {
+                        req.head_mut().method = actix_web::http::Method::GET;
+                    }
+                    srv.call(req)
+                })
                 .wrap_fn(move |req, srv| {
                     use actix_web::dev::Service;
                     let authorized = req

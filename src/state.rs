@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Recent answers to "does this token still hold?", per account.
     pub standings: StandingCache,
+    /// The supplier register as the analysis reads it, while it stands.
+    pub register: crate::read::analysis::RegisterFacts,
 }
 
 pub type State = web::Data<AppState>;

@@ -1,8 +1,11 @@
 //! Exports in open formats: a published procurement as OCDS for data users,
 //! and the volume table as CSV for the coordinator's spreadsheet.
 
+use std::sync::{Arc, OnceLock};
+
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problem_docs::CALLER;
 use super::procurements::visible;
@@ -10,12 +13,21 @@ use super::procurements::VISIBLE;
 use super::State;
 use crate::auth::Caller;
 use crate::db::procurements;
-use crate::db::{compliance, organizations, suppliers, AnyConnection};
+use crate::db::{compliance, organizations, suppliers, AnyConnection, DbError};
 use crate::domain::codes;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::lifecycle::summary_of;
+use crate::http_cache::{answer, Caching, Encoded};
 use crate::ocds::{self, LotAward, ReleaseInput, SupplierParty};
+use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
+
+/// Packages rendered once per state of the procurement and of the supplier
+/// register (an award names its suppliers as the register has them).
+fn ocds_cache() -> &'static RenderCache {
+    static CACHE: OnceLock<RenderCache> = OnceLock::new();
+    CACHE.get_or_init(|| RenderCache::new(CACHED_PROCUREMENTS))
+}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/ocds", web::get().to(ocds_package))
@@ -31,8 +43,48 @@ pub const OCDS_PACKAGE_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound, ErrorCode::
     responses((status = 200, content_type = "application/json", body = Object,
                description = "An OCDS 1.1.5 release package (https://standard.open-contracting.org/1.1/en/schema/release_package/) with one release: the tender, its lots and items, the coordinating office as procuringEntity and every joined municipality as buyer, and once awarded the awards with each supplier's size (details.scale); amounts in NOK"),
               (status = 404, body = Problem, description = "no such procurement, or not published")))]
-pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn ocds_package(
+    state: State,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let key_id = id.clone();
+    let (head, register) = state
+        .db
+        .read(move |c| {
+            Ok::<_, DbError>((
+                procurements::version(c, &key_id)?,
+                suppliers::register_version(c)?,
+            ))
+        })
+        .await?;
+    let Some((_, seq)) = head else {
+        return Err(AppError::not_found("the procurement"));
+    };
+    let key = format!("{id}@r{register}");
+    // Only a published state is ever stored, and publication is never undone.
+    if let Some(body) = ocds_cache().get(&key, seq) {
+        return Ok(package_answer(&req, seq, register, &body));
+    }
+    let (seq, plain) = render_package(&state, id).await?;
+    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
+    ocds_cache().put(&key, seq, body.clone());
+    Ok(package_answer(&req, seq, register, &body))
+}
+
+fn package_answer(req: &HttpRequest, seq: i64, register: i64, body: &Encoded) -> HttpResponse {
+    answer(
+        req.headers(),
+        &format!("s{seq}-r{register}"),
+        body,
+        "application/json",
+        Caching::Public,
+    )
+}
+
+/// The package and the `event_seq` of the state it shows.
+async fn render_package(state: &State, id: String) -> AppResult<(i64, Bytes)> {
     let (aggregate, office, awards) = state
         .db
         .read(move |c| {
@@ -64,7 +116,8 @@ pub async fn ocds_package(state: State, id: web::Path<String>) -> AppResult<Http
         office: office.as_ref(),
         awards: &awards,
     })?;
-    Ok(HttpResponse::Ok().json(package))
+    let bytes = serde_json::to_vec(&package).map_err(AppError::internal)?;
+    Ok((aggregate.procurement.event_seq, Bytes::from(bytes)))
 }
 
 /// The awarded lots with their suppliers; none before the award.

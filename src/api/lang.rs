@@ -65,15 +65,6 @@ impl<T: Serialize> Responder for Localized<T> {
     }
 }
 
-/// A JSON answer already rendered in `lang` (from a cache).
-pub fn localized_bytes(lang: Lang, body: actix_web::web::Bytes) -> HttpResponse {
-    let mut res = HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body);
-    mark(res.headers_mut(), lang);
-    res
-}
-
 /// A problem document answered in the caller's language: an answer carrying
 /// an `AppError` (rendered in bokmål, the default, where it was raised,
 /// without the request) gets its `title` in `lang` and the headers.

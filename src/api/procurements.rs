@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::json::created;
-use super::lang::{localized_bytes, Language};
+use super::lang::{mark, Language};
 use super::problem_docs::CALLER;
 use super::problem_docs::JSON_BODY;
 use super::schemas::ParticipantNumber as ParticipantNumberSchema;
@@ -899,6 +899,7 @@ pub const SUMMARY_ERRORS: &[ErrorCode] = codes![
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn summary(
     state: State,
+    req: actix_web::HttpRequest,
     caller: Caller,
     Language(lang): Language,
     id: web::Path<String>,
@@ -906,7 +907,7 @@ pub async fn summary(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (head, _) = visible_head(&state, &caller, id.clone()).await?;
-    let body = summary_json(
+    let (version, body) = summary_json(
         &state,
         &id,
         head.procurement.event_seq,
@@ -915,5 +916,13 @@ pub async fn summary(
         lang,
     )
     .await?;
-    Ok(localized_bytes(lang, body))
+    let mut res = crate::http_cache::answer(
+        req.headers(),
+        &version,
+        &body,
+        "application/json",
+        crate::http_cache::Caching::Private,
+    );
+    mark(res.headers_mut(), lang);
+    Ok(res)
 }

@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use actix_web::web::Bytes;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -23,6 +23,7 @@ use crate::domain::ErrorCode;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::flows::interest;
+use crate::http_cache::{answer, Caching};
 use crate::read::cache::{RenderCache, CACHED_PROCUREMENTS};
 use crate::read::public::{rendered, LotDivision};
 
@@ -40,12 +41,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-fn json_answer(body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body)
-}
-
 /// What `lot_division` answers besides success (see `problem_docs`).
 pub const LOT_DIVISION_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 
@@ -55,14 +50,24 @@ pub const LOT_DIVISION_ERRORS: &[ErrorCode] = &[ErrorCode::NotFound];
 #[utoipa::path(get, path = "/api/v1/public/procurements/{id}", tag = "public", params(("id" = String, Path)),
     responses((status = 200, body = LotDivision),
               (status = 404, body = Problem, description = "no such procurement, or not published")))]
-pub async fn lot_division(state: State, id: web::Path<String>) -> AppResult<HttpResponse> {
-    let body = rendered(&state, json_cache(), &id, |_, division| {
+pub async fn lot_division(
+    state: State,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (seq, body) = rendered(&state, json_cache(), &id, |_, division| {
         Ok(Bytes::from(
             serde_json::to_vec(&division).map_err(AppError::internal)?,
         ))
     })
     .await?;
-    Ok(json_answer(body))
+    Ok(answer(
+        req.headers(),
+        &format!("s{seq}"),
+        &body,
+        "application/json",
+        Caching::Public,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -219,6 +219,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    register_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     registrations (id) {
         id -> Text,
         token_hash -> Text,
@@ -400,6 +407,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     participations,
     procurements,
+    register_version,
     registrations,
     strategies,
     supplier_interest,

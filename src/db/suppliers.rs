@@ -87,7 +87,29 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[Supplier]) -> DbResult<()> 
             .values(chunk.to_vec())
             .execute(c))?;
     }
+    bump_register_version(conn)
+}
+
+/// Every write that changes what the analysis reads of a supplier bumps the
+/// register's counter in the same transaction (`read::analysis` keeps the
+/// parsed register per instance while the counter stands).
+fn bump_register_version(conn: &mut AnyConnection) -> DbResult<()> {
+    use crate::db::schema::register_version::dsl as rv;
+    diesel::update(rv::register_version.find(1))
+        .set(rv::version.eq(rv::version + 1))
+        .execute(conn)?;
     Ok(())
+}
+
+/// The register's change counter (see `bump_register_version`).
+pub fn register_version(conn: &mut AnyConnection) -> DbResult<i64> {
+    use crate::db::schema::register_version::dsl as rv;
+    Ok(rv::register_version
+        .find(1)
+        .select(rv::version)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0))
 }
 
 pub fn update_profile(
@@ -111,7 +133,7 @@ pub fn update_profile(
     diesel::update(suppliers::table.find(id))
         .set(change)
         .execute(conn)?;
-    Ok(())
+    bump_register_version(conn)
 }
 
 pub fn set_email(conn: &mut AnyConnection, id: &str, email: &str) -> DbResult<()> {

@@ -4,12 +4,13 @@
 //! decides.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
 
 use actix_web::web;
 
-use crate::db::interest;
 use crate::db::procurements::Aggregate;
 use crate::db::suppliers::{self, Supplier};
+use crate::db::{interest, DbError};
 use crate::domain::analysis::{analyse, Analysis, LotFacts, SupplierFacts};
 use crate::domain::consultation::split_requests;
 use crate::domain::summary::Summary;
@@ -20,16 +21,60 @@ use crate::error::{AppError, AppResult};
 use crate::flows::{consultation, lifecycle};
 use crate::state::AppState;
 
+/// The supplier register parsed into facts, kept per instance for as long
+/// as the register's change counter (bumped in the same transaction as every
+/// supplier write) stands: a request reads the counter, one primary-key read,
+/// and parses the 20 000 rows of a national register only after a change.
+/// Several instances each keep their own copy and each sees every change.
+#[derive(Default)]
+pub struct RegisterFacts {
+    kept: RwLock<Option<(i64, Arc<Vec<SupplierFacts>>)>>,
+}
+
+impl RegisterFacts {
+    fn get(&self, version: i64) -> Option<Arc<Vec<SupplierFacts>>> {
+        // A poisoned lock only means a writer panicked: the value is still whole.
+        let kept = self.kept.read().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, version: i64, facts: Arc<Vec<SupplierFacts>>) {
+        let mut kept = self.kept.write().unwrap_or_else(|e| e.into_inner());
+        // Two requests that missed together may both store; keep the newer.
+        if kept.as_ref().is_none_or(|(v, _)| *v <= version) {
+            *kept = Some((version, facts));
+        }
+    }
+}
+
+/// The register's facts as of now: from memory while the counter stands.
+async fn register_facts(state: &AppState) -> AppResult<Arc<Vec<SupplierFacts>>> {
+    let version = state.db.read(suppliers::register_version).await?;
+    if let Some(facts) = state.register.get(version) {
+        return Ok(facts);
+    }
+    // The counter is read before the rows: facts tagged with an older
+    // counter than their data only cost the next request a reload.
+    let (version, register) = state
+        .db
+        .read(|c| Ok::<_, DbError>((suppliers::register_version(c)?, suppliers::list_all(c)?)))
+        .await?;
+    let facts = Arc::new(web::block(move || supplier_facts(&register)).await?);
+    state.register.put(version, facts.clone());
+    Ok(facts)
+}
+
 /// The analysis of `aggregate` (loaded with its volumes) as of now, its
 /// messages in `lang`. Access is the caller's to check first.
 pub async fn analysis(state: &AppState, aggregate: &Aggregate, lang: Lang) -> AppResult<Analysis> {
     let summary = lifecycle::summary_of(aggregate, &state.config.thresholds, state.clock.now())?;
     let id = aggregate.procurement.id.clone();
-    let (register, interest, answers) = state
+    let (interest, answers) = state
         .db
         .read(move |c| {
             Ok::<_, AppError>((
-                suppliers::list_all(c)?,
                 interest::counts(c, &id)?,
                 consultation::answer_facts(c, &id)?,
             ))
@@ -40,10 +85,10 @@ pub async fn analysis(state: &AppState, aggregate: &Aggregate, lang: Lang) -> Ap
     for (lot, draft) in lots.iter_mut().zip(consultation::draft_lots(aggregate)) {
         lot.split_requests = split_requests(&draft, &answers);
     }
+    let facts = register_facts(state).await?;
     let factor = state.config.capacity_factor;
     // Tens of milliseconds of CPU at national scale: off the async workers.
-    let answer =
-        web::block(move || analyse(&lots, &supplier_facts(&register), factor, lang)).await?;
+    let answer = web::block(move || analyse(&lots, &facts, factor, lang)).await?;
     Ok(answer)
 }
 

@@ -10,13 +10,15 @@
 //! request costs one primary-key read of (status, event_seq); a changed
 //! procurement simply misses the cache. The key is the database's own
 //! counter, so several instances behind one load balancer never serve a
-//! stale answer, each keeping its own copy.
+//! stale answer, each keeping its own copy. Each answer is kept with its
+//! gzip and brotli variants (`http_cache::Encoded`), compressed once when
+//! stored, and the `event_seq` doubles as its `ETag`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use actix_web::web::Bytes;
+use crate::http_cache::Encoded;
 
 /// Rendered answers of published procurements, valid for one `event_seq`.
 /// Bounded: when full, the entry stored longest ago makes room.
@@ -28,7 +30,7 @@ pub struct RenderCache {
 
 struct Entry {
     seq: i64,
-    body: Bytes,
+    body: Arc<Encoded>,
     stored: u64,
 }
 
@@ -41,7 +43,7 @@ impl RenderCache {
         }
     }
 
-    pub fn get(&self, id: &str, seq: i64) -> Option<Bytes> {
+    pub fn get(&self, id: &str, seq: i64) -> Option<Arc<Encoded>> {
         // A poisoned lock only means a writer panicked: the map is still whole.
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries
@@ -50,7 +52,7 @@ impl RenderCache {
             .map(|e| e.body.clone())
     }
 
-    pub fn put(&self, id: &str, seq: i64, body: Bytes) {
+    pub fn put(&self, id: &str, seq: i64, body: Arc<Encoded>) {
         let stored = self.stored.fetch_add(1, Ordering::Relaxed);
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= self.capacity && !entries.contains_key(id) {
@@ -87,24 +89,32 @@ pub const CACHED_PROCUREMENTS: usize = 256;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::web::Bytes;
+
+    fn body(b: &'static [u8]) -> Arc<Encoded> {
+        Arc::new(Encoded::new(Bytes::from_static(b)))
+    }
 
     #[test]
     fn the_cache_answers_only_for_the_seq_it_holds_and_stays_bounded() {
         let cache = RenderCache::new(2);
-        cache.put("a", 3, Bytes::from_static(b"a3"));
-        assert_eq!(cache.get("a", 3).as_deref(), Some(&b"a3"[..]));
-        assert_eq!(cache.get("a", 4), None, "a changed procurement misses");
-        cache.put("a", 4, Bytes::from_static(b"a4"));
-        cache.put("a", 3, Bytes::from_static(b"late"));
+        cache.put("a", 3, body(b"a3"));
         assert_eq!(
-            cache.get("a", 4).as_deref(),
+            cache.get("a", 3).map(|e| e.plain.clone()).as_deref(),
+            Some(&b"a3"[..])
+        );
+        assert!(cache.get("a", 4).is_none(), "a changed procurement misses");
+        cache.put("a", 4, body(b"a4"));
+        cache.put("a", 3, body(b"late"));
+        assert_eq!(
+            cache.get("a", 4).map(|e| e.plain.clone()).as_deref(),
             Some(&b"a4"[..]),
             "an older state never replaces a newer one"
         );
-        cache.put("b", 1, Bytes::from_static(b"b1"));
-        cache.put("c", 1, Bytes::from_static(b"c1"));
+        cache.put("b", 1, body(b"b1"));
+        cache.put("c", 1, body(b"c1"));
         assert_eq!(cache.len(), 2);
-        assert_eq!(cache.get("a", 4), None, "the oldest entry made room");
+        assert!(cache.get("a", 4).is_none(), "the oldest entry made room");
         assert!(cache.get("c", 1).is_some());
     }
 }

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use actix_web::web::Bytes;
+use std::sync::Arc;
+
+use actix_web::web::{self, Bytes};
 
 use super::cache::RenderCache;
 use crate::db::procurements::{self, Aggregate};
@@ -17,6 +19,7 @@ use crate::domain::contract::{ContractType, ProcurementStatus};
 use crate::domain::summary::Summary;
 use crate::error::{AppError, AppResult};
 use crate::flows::lifecycle;
+use crate::http_cache::Encoded;
 use crate::reference::reference;
 use crate::state::AppState;
 
@@ -57,25 +60,30 @@ pub async fn load_published(state: &AppState, id: &str) -> AppResult<(Aggregate,
     Ok((aggregate, summary))
 }
 
-/// A published procurement rendered by `render` once per change: served
-/// from `cache` while its `event_seq` stands, rendered again after a change.
+/// A published procurement rendered by `render` once per change, and
+/// compressed once: served from `cache` while its `event_seq` stands,
+/// rendered again after a change. Answers the `event_seq` the bytes show
+/// (their `ETag`) with them.
 pub async fn rendered(
     state: &AppState,
     cache: &RenderCache,
     id: &str,
     render: impl FnOnce(&Aggregate, LotDivision) -> AppResult<Bytes>,
-) -> AppResult<Bytes> {
+) -> AppResult<(i64, Arc<Encoded>)> {
     let seq = published_version(state, id).await?;
     if let Some(body) = cache.get(id, seq) {
-        return Ok(body);
+        return Ok((seq, body));
     }
     let (aggregate, summary) = load_published(state, id).await?;
     let division = division_of(&aggregate, &summary)?;
-    let body = render(&aggregate, division)?;
+    let plain = render(&aggregate, division)?;
+    // Brotli of a national page takes tens of milliseconds: off the async workers.
+    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
     // Keyed by the seq the data was loaded with, which is never older than
     // the data: a change in between only costs the next request a miss.
-    cache.put(id, aggregate.procurement.event_seq, body.clone());
-    Ok(body)
+    let seq = aggregate.procurement.event_seq;
+    cache.put(id, seq, body.clone());
+    Ok((seq, body))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,9 +1,9 @@
 //! A procurement's summary (combined volumes and values, regime, quorum) as
 //! JSON, rendered once per state of the procurement and day.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::cache::RenderCache;
@@ -12,6 +12,7 @@ use crate::domain::calendar::oslo_date;
 use crate::domain::Lang;
 use crate::error::{AppError, AppResult};
 use crate::flows::lifecycle;
+use crate::http_cache::Encoded;
 use crate::state::AppState;
 
 fn summary_cache() -> &'static RenderCache {
@@ -21,8 +22,9 @@ fn summary_cache() -> &'static RenderCache {
 
 /// The summary of procurement `id`, whose head was read at `event_seq`, as
 /// of `now`, or with the thresholds of the day `on` when the caller asks
-/// what a given announcement date would mean, its warnings in `lang`.
-/// Access is the caller's to check first.
+/// what a given announcement date would mean, its warnings in `lang`; with
+/// the version its bytes show (their `ETag`: the `event_seq`, the day and the
+/// language). Access is the caller's to check first.
 pub async fn summary_json(
     state: &AppState,
     id: &str,
@@ -30,16 +32,25 @@ pub async fn summary_json(
     now: DateTime<Utc>,
     on: Option<NaiveDate>,
     lang: Lang,
-) -> AppResult<Bytes> {
+) -> AppResult<(String, Arc<Encoded>)> {
     // The summary changes with the procurement (every change moves event_seq)
     // and, before it is announced, with the date that picks the thresholds;
     // its warnings are worded in the language asked for.
-    let key = match on {
-        Some(day) => format!("{id}@on:{day}@{}", lang.code()),
-        None => format!("{id}@{}@{}", oslo_date(now), lang.code()),
+    let (key, version) = match on {
+        Some(day) => (
+            format!("{id}@on:{day}@{}", lang.code()),
+            format!("s{event_seq}-on{day}-{}", lang.code()),
+        ),
+        None => {
+            let today = oslo_date(now);
+            (
+                format!("{id}@{today}@{}", lang.code()),
+                format!("s{event_seq}-{today}-{}", lang.code()),
+            )
+        }
     };
     if let Some(body) = summary_cache().get(&key, event_seq) {
-        return Ok(body);
+        return Ok((version, body));
     }
     let load_id = id.to_string();
     let aggregate = state
@@ -49,7 +60,15 @@ pub async fn summary_json(
         .ok_or_else(|| AppError::not_found("the procurement"))?;
     let day = on.unwrap_or_else(|| lifecycle::announcement_day(&aggregate, now));
     let summary = lifecycle::summary_on(&aggregate, &state.config.thresholds, day, lang)?;
-    let body = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
-    summary_cache().put(&key, aggregate.procurement.event_seq, body.clone());
-    Ok(body)
+    let plain = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
+    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
+    // Keyed (and named) by the seq the data was loaded with, which is never
+    // older than the data: a change in between only costs a miss.
+    let seq = aggregate.procurement.event_seq;
+    summary_cache().put(&key, seq, body.clone());
+    let version = match on {
+        Some(day) => format!("s{seq}-on{day}-{}", lang.code()),
+        None => format!("s{seq}-{}-{}", oslo_date(now), lang.code()),
+    };
+    Ok((version, body))
 }

@@ -21,6 +21,8 @@ use crate::reference::reference;
 
 /// Where the cached page takes the table.
 pub const MARKER: &str = "<!--samkjop:lot-table-->";
+/// Where the unfiltered table that the cached page carries ends.
+pub const END: &str = "<!--/samkjop:lot-table-->";
 
 /// A lot as the table shows it; `n` is its number on the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -168,14 +168,23 @@ impl Atlas {
             svg.map viewBox=(view_box) role="img" aria-label=(label) preserveAspectRatio="xMidYMid meet" {
                 title { (label) }
                 @if first {
-                    g id=(format!("area{drawing}")) transform=(format!("scale({squeeze:.5} 1)")) {
+                    // Attributes, not the page's CSS: a drawing placed again by
+                    // `<use>` is a copy in a shadow tree, which selectors do not reach.
+                    // Set once on the group and inherited: the rest of the counties
+                    // by default, the area's municipalities marked (a national page
+                    // places thousands of outlines, so every repeated byte counts).
+                    g id=(format!("area{drawing}")) transform=(format!("scale({squeeze:.5} 1)"))
+                        fill=(OFF) stroke="#fff" stroke-width="0.6" {
                         @for m in &context {
                             @let on = inside.contains(m.number.as_str());
-                            // Attributes, not the page's CSS: a drawing placed again by
-                            // `<use>` is a copy in a shadow tree, which selectors do not reach.
-                            use href=(format!("#k{}", m.number)) class=(if on { "on" } else { "off" })
-                                fill=(if on { ON } else { OFF }) stroke="#fff" stroke-width="0.6" {
-                                title { (m.name) @if !on { " (ikke med)" } }
+                            @if on {
+                                use href=(format!("#k{}", m.number)) class="on" fill=(ON) {
+                                    title { (m.name) }
+                                }
+                            } @else {
+                                use href=(format!("#k{}", m.number)) {
+                                    title { (m.name) " (ikke med)" }
+                                }
                             }
                         }
                     }

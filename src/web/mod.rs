@@ -24,17 +24,14 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/vote/{token}", web::get().to(vote::show))
-        .route("/vote/{token}", web::head().to(vote::show))
         .route("/vote/{token}", web::post().to(vote::submit))
         .route(
             "/vote/{token}/mandate",
             web::post().to(vote::register_mandate),
         )
         .route("/confirm/{token}", web::get().to(confirm::show))
-        .route("/confirm/{token}", web::head().to(confirm::show))
         .route("/confirm/{token}", web::post().to(confirm::submit))
         .route("/procurements/{id}", web::get().to(supplier::show))
-        .route("/procurements/{id}", web::head().to(supplier::show))
         .configure(dialogue::routes)
         .configure(app::routes);
 }
@@ -59,7 +56,7 @@ table.chart{width:100%}table.chart th{font-weight:400;width:35%;overflow-wrap:an
 input[type=text],input[type=date]{width:100%;box-sizing:border-box;padding:.5em;font-size:1em;border:1px solid #767676;border-radius:4px}
 .row .field{flex:1 1 14em}.hint{display:block;color:#4a4a4a;font-size:.92em}.field-error{display:block;color:#b3261e;font-weight:600;margin:.2em 0}[aria-invalid=true]{border:2px solid #b3261e}
 .error-summary{border:3px solid #b3261e;border-radius:6px;padding:.6em 1em;margin:1em 0}.error-summary h2{margin-top:0}.error-summary a{color:#b3261e;font-weight:600}
-table.chart svg{display:block;width:100%;height:.9em}table.chart rect{fill:#0b5394}details summary{cursor:pointer;margin:.4em 0}
+table.chart td.bar span{display:block;height:.9em;background:#0b5394;forced-color-adjust:none}details summary{cursor:pointer;margin:.4em 0}
 ";
 
 pub fn page(title: &str, body: Markup) -> Markup {
@@ -84,16 +81,27 @@ pub fn page(title: &str, body: Markup) -> Markup {
 /// An HTML answer. The pages hold personal links, so they are neither cached
 /// nor sent on as a referrer, and they run no script.
 pub fn respond(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("cache-control", "no-store"))
-        .insert_header(("referrer-policy", "no-referrer"))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header((
+        .body(markup.into_string());
+    page_headers(res.headers_mut());
+    res
+}
+
+/// What every page answers with besides its body and caching.
+pub fn page_headers(headers: &mut actix_web::http::header::HeaderMap) {
+    use actix_web::http::header::{HeaderName, HeaderValue};
+    for (name, value) in [
+        ("referrer-policy", "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        (
             "content-security-policy",
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-        ))
-        .body(markup.into_string())
+        ),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
 }
 
 /// A page that only says what went wrong and what to do.

@@ -109,6 +109,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// With extra settings on top of the test defaults.
 pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
+    let (database_url, sqlite_dir) = fresh_database_url();
+    spawn_app_on(database_url, sqlite_dir, extra).await
+}
+
+/// A second instance of the application on the database of `first`, as two
+/// instances behind one load balancer share one PostgreSQL database.
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    spawn_app_on(first.database_url.clone(), None, |_| None).await
+}
+
+async fn spawn_app_on(
+    database_url: String,
+    sqlite_dir: Option<std::path::PathBuf>,
+    extra: impl Fn(&str) -> Option<String>,
+) -> TestApp {
     // RUST_LOG=debug cargo test shows the server's log with the failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -117,7 +132,6 @@ pub async fn spawn_app_with(extra: impl Fn(&str) -> Option<String>) -> TestApp {
         )
         .with_test_writer()
         .try_init();
-    let (database_url, sqlite_dir) = fresh_database_url();
     let url = database_url.clone();
     // Mail written as files when no SMTP server is set lands in the test's own folder.
     let data_dir =

@@ -16,6 +16,7 @@ mod email;
 mod exports;
 mod helpers;
 mod hostile;
+mod http_cache;
 mod lang;
 mod law;
 mod mandate_pages;

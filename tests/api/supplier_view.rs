@@ -35,18 +35,18 @@ const REGISTER: &str = "\
 
 const INVITED: [&str; 4] = ["1103", "4601", "4631", "4632"];
 
-struct Scenario {
-    office: Office,
-    id: String,
-    meals: String,
-    milk: String,
+pub(crate) struct Scenario {
+    pub(crate) office: Office,
+    pub(crate) id: String,
+    pub(crate) meals: String,
+    pub(crate) milk: String,
     /// The builder's scenario: tokens and mandates of the invited.
     made: crate::scenario::Scenario,
 }
 
 /// A draft with two lots: meals for all four (NOK 45.00 a portion), milk for
 /// Bergen and Alver (NOK 12.50 a litre); 24 + 24 months.
-async fn draft(app: &TestApp, title: &str) -> Scenario {
+pub(crate) async fn draft(app: &TestApp, title: &str) -> Scenario {
     let made = app
         .scenario()
         .municipalities(&["1103", "4601", "4631"])
@@ -80,7 +80,7 @@ async fn draft(app: &TestApp, title: &str) -> Scenario {
 }
 
 /// Opens the draft; Bergen, Alver and Stavanger join, Austrheim declines.
-async fn answer(app: &TestApp, s: &Scenario) {
+pub(crate) async fn answer(app: &TestApp, s: &Scenario) {
     open(app, &s.office.coordinator, &s.id).await;
     let volumes: HashMap<&str, Value> = HashMap::from([
         (
@@ -162,7 +162,7 @@ async fn supplier_a(app: &TestApp) -> String {
 }
 
 /// A procurement published after splitting the meals lot by county.
-async fn published(app: &TestApp, title: &str) -> Scenario {
+pub(crate) async fn published(app: &TestApp, title: &str) -> Scenario {
     let s = draft(app, title).await;
     answer(app, &s).await;
     step(app, &s, "close", "closed").await;

@@ -106,7 +106,7 @@ async fn lines(
             summary_json(state, &p.id, p.event_seq, now, None, Lang::Nb)
                 .await
                 .ok()
-                .and_then(|body| serde_json::from_slice::<Summary>(&body).ok())
+                .and_then(|body| serde_json::from_slice::<Summary>(&body.1.plain).ok())
                 .map(|s| s.total_contract_value_ore)
         } else {
             None

@@ -103,7 +103,9 @@ pub async fn render(
     let p = &aggregate.procurement;
     let summary = summary_json(state, &p.id, p.event_seq, now, None, Lang::Nb)
         .await
-        .and_then(|body| serde_json::from_slice::<Summary>(&body).map_err(AppError::internal));
+        .and_then(|body| {
+            serde_json::from_slice::<Summary>(&body.1.plain).map_err(AppError::internal)
+        });
     let analysis = if matches!(
         p.status,
         ProcurementStatus::Open | ProcurementStatus::Closed | ProcurementStatus::Published
