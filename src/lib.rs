@@ -18,6 +18,7 @@ pub mod flows;
 pub mod import;
 pub mod jobs;
 pub mod letters;
+pub mod eforms;
 pub mod ocds;
 pub mod read;
 pub mod security_headers;

@@ -29,6 +29,7 @@ pub mod registrations;
 pub mod schema;
 pub mod sessions;
 pub mod suppliers;
+pub mod tender_plans;
 pub mod types;
 pub mod users;
 pub mod vote_links;

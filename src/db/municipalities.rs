@@ -14,6 +14,9 @@ pub struct Municipality {
     pub county_name: String,
     pub population: i64,
     pub contact_email: Option<String>,
+    /// Its organisation number in Enhetsregisteret; how an eForms notice
+    /// names it as a buyer.
+    pub org_number: Option<String>,
 }
 
 /// Adds the reference municipalities that the table does not hold yet; run at
@@ -35,6 +38,7 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
             county_name: m.county_name.clone(),
             population: m.population,
             contact_email: None,
+            org_number: None,
         })
         .collect();
     for chunk in missing.chunks(100) {
@@ -71,4 +75,29 @@ pub fn set_contact_email(
     Ok(diesel::update(municipalities::table.find(number))
         .set(municipalities::contact_email.eq(email))
         .execute(conn)?)
+}
+
+pub fn set_org_number(
+    conn: &mut AnyConnection,
+    number: &str,
+    org_number: Option<&str>,
+) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::org_number.eq(org_number))
+        .execute(conn)?)
+}
+
+/// The buyers a notice names, by number, in the order asked: the one lookup
+/// of a buyer's identity, so that other kinds of buyer (county
+/// municipalities) join here. A number without a row is left out; the
+/// caller compares.
+pub fn buyers(conn: &mut AnyConnection, numbers: &[String]) -> DbResult<Vec<Municipality>> {
+    let rows: Vec<Municipality> = municipalities::table
+        .filter(municipalities::number.eq_any(numbers))
+        .select(Municipality::as_select())
+        .load(conn)?;
+    Ok(numbers
+        .iter()
+        .filter_map(|n| rows.iter().find(|m| &m.number == n).cloned())
+        .collect())
 }

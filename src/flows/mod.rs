@@ -23,6 +23,7 @@ pub mod participation;
 pub mod registration;
 pub mod sessions;
 pub mod suppliers;
+pub mod tender_plan;
 pub mod vote_link;
 
 use chrono::{DateTime, Utc};

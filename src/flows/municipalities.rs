@@ -2,7 +2,7 @@
 
 use crate::db::municipalities::{self, Municipality};
 use crate::db::AnyConnection;
-use crate::domain::{EmailAddress, Kommunenummer};
+use crate::domain::{EmailAddress, Kommunenummer, OrgNumber};
 use crate::error::{AppError, AppResult};
 
 /// Sets (or, with `None`, removes) where invitations are sent; answers the
@@ -13,6 +13,18 @@ pub fn set_contact_email(
     email: Option<&EmailAddress>,
 ) -> AppResult<Municipality> {
     municipalities::set_contact_email(conn, number.as_str(), email.map(EmailAddress::as_str))?;
+    municipalities::find(conn, number.as_str())?
+        .ok_or_else(|| AppError::not_found("the municipality"))
+}
+
+/// Sets (or, with `None`, removes) the organisation number a notice names
+/// the municipality by; answers the municipality as stored.
+pub fn set_org_number(
+    conn: &mut AnyConnection,
+    number: &Kommunenummer,
+    org_number: Option<&OrgNumber>,
+) -> AppResult<Municipality> {
+    municipalities::set_org_number(conn, number.as_str(), org_number.map(OrgNumber::as_str))?;
     municipalities::find(conn, number.as_str())?
         .ok_or_else(|| AppError::not_found("the municipality"))
 }

@@ -4,5 +4,6 @@
 
 pub mod analysis;
 pub mod cache;
+pub mod notice;
 pub mod public;
 pub mod summary;

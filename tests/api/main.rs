@@ -16,6 +16,7 @@ mod hostile;
 mod lang;
 mod law;
 mod municipalities;
+mod notices;
 mod operations;
 mod participation;
 mod procurements;

@@ -29,6 +29,7 @@ pub mod special_services;
 pub mod split;
 pub mod summary;
 pub mod supplier;
+pub mod tender_plan;
 pub mod thresholds;
 
 pub use cpv::{Cpv, CpvPrefix};
