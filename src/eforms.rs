@@ -50,6 +50,7 @@ pub const CURRENCY: &str = "NOK";
 pub const NOTICE_ERRORS: &[ErrorCode] = codes![&[
     ErrorCode::NoNoticeRequired,
     ErrorCode::BuyerIdentifierMissing,
+    ErrorCode::BuyerContactMissing,
     ErrorCode::TenderPlanMissing,
     ErrorCode::InvalidState,
 ]];
@@ -182,6 +183,21 @@ pub fn contract_notice(input: &NoticeInput<'_>) -> AppResult<Notice> {
         }
         return Err(e);
     }
+    let incomplete: Vec<String> = input
+        .buyers
+        .iter()
+        .filter(|b| b.contact_email.is_none() || b.phone.is_none() || b.postal_code.is_none())
+        .map(|b| format!("{} ({})", b.name, b.number))
+        .collect();
+    if !incomplete.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::BuyerContactMissing,
+            format!(
+                "a notice gives each buyer's email address, telephone and postal code; missing for {}: set them with PATCH /api/v1/municipalities/{{number}}",
+                incomplete.join(", ")
+            ),
+        ));
+    }
     let plan = input.plan.ok_or_else(|| {
         AppError::new(
             ErrorCode::TenderPlanMissing,
@@ -256,6 +272,8 @@ struct Org<'a> {
     city: &'a str,
     nuts: Option<&'a str>,
     email: Option<&'a str>,
+    phone: Option<&'a str>,
+    postal_code: Option<&'a str>,
     group_lead: bool,
 }
 
@@ -273,18 +291,25 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
             city: &b.name,
             nuts: reference().nuts3(&b.county),
             email: b.contact_email.as_deref(),
+            phone: b.phone.as_deref(),
+            postal_code: b.postal_code.as_deref(),
             group_lead: host == Some(b.number.as_str()),
         });
     }
     let buyers = orgs.len();
+    // The office's address is not stored: it is written with the first
+    // buyer's place, which is where the joint procurement is run from.
+    let (city, nuts) = orgs.first().map(|o| (o.city, o.nuts)).unwrap_or(("", None));
     let office = input.office.map(|o| {
         orgs.push(Org {
             id: format!("ORG-{:04}", orgs.len() + 1),
             name: &o.name,
             org_number: &o.org_number,
-            city: "",
-            nuts: None,
+            city,
+            nuts,
             email: None,
+            phone: None,
+            postal_code: None,
             group_lead: false,
         });
         orgs.len() - 1
@@ -292,6 +317,11 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
     // The review body: the courts, with KOFA as the complaints board; the
     // notice names the buyers' own first buyer as where to ask about review
     // deadlines, since each buyer answers for its own contract.
+    // Several buyers: one leads the group. A host that coordinates leads;
+    // under an office, the first buyer is named lead (eForms wants one).
+    if buyers > 1 && !orgs.iter().any(|o| o.group_lead) {
+        orgs[0].group_lead = true;
+    }
     let lead = orgs.iter().position(|o| o.group_lead).unwrap_or(0);
     let lead_id = orgs.get(lead).map(|o| o.id.clone()).unwrap_or_default();
 
@@ -368,16 +398,26 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     leaf(w, "cbc:TendererRequirementTypeCode", &[("listName", "exclusion-grounds-source")], "epo-procurement-document")
                 })
             })?;
-            if let Some(max) = plan.max_lots_per_tenderer {
+            if a.lots.len() > 1 {
                 node(w, "cac:LotDistribution", &[], |w| {
-                    leaf(w, "cbc:MaximumLotsAwardedNumeric", &[], &max.to_string())
+                    leaf(w, "cbc:MaximumLotsSubmittedNumeric", &[], &a.lots.len().to_string())?;
+                    if let Some(max) = plan.max_lots_per_tenderer {
+                        leaf(w, "cbc:MaximumLotsAwardedNumeric", &[], &max.to_string())?;
+                    }
+                    Ok(())
                 })?;
             }
             Ok(())
         })?;
         node(w, "cac:TenderingProcess", &[], |w| {
+            leaf(
+                w,
+                "cbc:Description",
+                &[("languageID", "NOR")],
+                &format!("Felles anskaffelse for {buyers} kommuner, gjennomført av koordinatoren på vegne av alle."),
+            )?;
             leaf(w, "cbc:ProcedureCode", &[("listName", "procurement-procedure-type")], plan.procedure.code())?;
-            if !national {
+            if subtype == Subtype::Standard {
                 node(w, "cac:ProcessJustification", &[], |w| {
                     leaf(w, "cbc:ProcessReasonCode", &[("listName", "accelerated-procedure")], "false")
                 })?;
@@ -438,6 +478,9 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     node(w, "cac:ContractExecutionRequirement", &[], |w| {
                         leaf(w, "cbc:ExecutionRequirementCode", &[("listName", "einvoicing")], "required")
                     })?;
+                    node(w, "cac:ContractExecutionRequirement", &[], |w| {
+                        leaf(w, "cbc:ExecutionRequirementCode", &[("listName", "ecatalog-submission")], "not-allowed")
+                    })?;
                     node(w, "cac:AwardingTerms", &[], |w| {
                         node(w, "cac:AwardingCriterion", &[], |w| {
                             for c in &plan.award_criteria {
@@ -462,15 +505,39 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                             Ok(())
                         })
                     })?;
+                    node(w, "cac:TenderRecipientParty", &[], |w| {
+                        leaf(w, "cbc:EndpointID", &[], &plan.documents_url)?;
+                        node(w, "cac:PartyIdentification", &[], |w| {
+                            leaf(w, "cbc:ID", &[("schemeName", "organization")], &lead_id)
+                        })
+                    })?;
+                    node(w, "cac:TenderValidityPeriod", &[], |w| {
+                        leaf(w, "cbc:DurationMeasure", &[("unitCode", "MONTH")], "3")
+                    })?;
                     node(w, "cac:AppealTerms", &[], |w| {
+                        node(w, "cac:PresentationPeriod", &[], |w| {
+                            leaf(
+                                w,
+                                "cbc:Description",
+                                &[("languageID", "NOR")],
+                                "Klage kan bringes inn for Klagenemnda for offentlige anskaffelser (KOFA) eller domstolene; se konkurransedokumentene for frister.",
+                            )
+                        })?;
+                        org_ref(w, "cac:AppealInformationParty", &lead_id)?;
                         org_ref(w, "cac:AppealReceiverParty", &lead_id)
                     })?;
                     node(w, "cac:Language", &[], |w| leaf(w, "cbc:ID", &[], "NOR"))?;
+                    if subtype == Subtype::Standard {
+                        node(w, "cac:PostAwardProcess", &[], |w| {
+                            leaf(w, "cbc:ElectronicOrderUsageIndicator", &[], "false")?;
+                            leaf(w, "cbc:ElectronicPaymentUsageIndicator", &[], "true")
+                        })?;
+                    }
                     Ok(())
                 })?;
                 node(w, "cac:TenderingProcess", &[], |w| {
                     leaf(w, "cbc:SubmissionMethodCode", &[("listName", "esubmission")], "required")?;
-                    if !national {
+                    if subtype == Subtype::Standard {
                         leaf(w, "cbc:GovernmentAgreementConstraintIndicator", &[], "true")?;
                     }
                     node(w, "cac:TenderSubmissionDeadlinePeriod", &[], |w| {
@@ -494,12 +561,22 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     leaf(w, "cbc:Description", &[("languageID", "NOR")], &lot_description(lot, figures))?;
                     leaf(w, "cbc:ProcurementTypeCode", &[("listName", "contract-nature")], nature(p.contract_type))?;
                     node(w, "cac:ProcurementAdditionalType", &[], |w| {
-                        let strategic = if plan.climate_weight().is_some() { "env-imp" } else { "none" };
-                        leaf(w, "cbc:ProcurementTypeCode", &[("listName", "strategic-procurement")], strategic)
+                        match plan.climate_weight() {
+                            Some(weight) => {
+                                leaf(w, "cbc:ProcurementTypeCode", &[("listName", "strategic-procurement")], "env-imp")?;
+                                leaf(
+                                    w,
+                                    "cbc:ProcurementType",
+                                    &[("languageID", "NOR")],
+                                    &format!("Klima- og miljøhensyn vektes {weight} % i tildelingen (anskaffelsesforskriften § 7-9)."),
+                                )
+                            }
+                            None => leaf(w, "cbc:ProcurementTypeCode", &[("listName", "strategic-procurement")], "none"),
+                        }
                     })?;
                     if plan.climate_weight().is_some() {
                         node(w, "cac:ProcurementAdditionalType", &[], |w| {
-                            leaf(w, "cbc:ProcurementTypeCode", &[("listName", "environmental-impact")], "clim-change-mitig")
+                            leaf(w, "cbc:ProcurementTypeCode", &[("listName", "environmental-impact")], "clim-mitig")
                         })?;
                     }
                     node(w, "cac:RequestedTenderTotal", &[], |w| {
@@ -539,6 +616,9 @@ fn organization(w: &mut W, o: &Org<'_>) -> R {
     node(w, "efac:Organization", &[], |w| {
         if o.group_lead {
             leaf(w, "efbc:GroupLeadIndicator", &[], "true")?;
+        } else if o.email.is_some() {
+            // A buyer (buyers carry an email address; the office does not).
+            leaf(w, "efbc:GroupLeadIndicator", &[], "false")?;
         }
         node(w, "efac:Company", &[], |w| {
             node(w, "cac:PartyIdentification", &[], |w| {
@@ -548,6 +628,9 @@ fn organization(w: &mut W, o: &Org<'_>) -> R {
             node(w, "cac:PostalAddress", &[], |w| {
                 if !o.city.is_empty() {
                     leaf(w, "cbc:CityName", &[], o.city)?;
+                }
+                if let Some(zone) = o.postal_code {
+                    leaf(w, "cbc:PostalZone", &[], zone)?;
                 }
                 if let Some(nuts) = o.nuts {
                     leaf(w, "cbc:CountrySubentityCode", &[("listName", "nuts")], nuts)?;
@@ -559,8 +642,16 @@ fn organization(w: &mut W, o: &Org<'_>) -> R {
             node(w, "cac:PartyLegalEntity", &[], |w| {
                 leaf(w, "cbc:CompanyID", &[("schemeName", "organization")], o.org_number)
             })?;
-            if let Some(email) = o.email {
-                node(w, "cac:Contact", &[], |w| leaf(w, "cbc:ElectronicMail", &[], email))?;
+            if o.email.is_some() || o.phone.is_some() {
+                node(w, "cac:Contact", &[], |w| {
+                    if let Some(phone) = o.phone {
+                        leaf(w, "cbc:Telephone", &[], phone)?;
+                    }
+                    if let Some(email) = o.email {
+                        leaf(w, "cbc:ElectronicMail", &[], email)?;
+                    }
+                    Ok(())
+                })?;
             }
             Ok(())
         })

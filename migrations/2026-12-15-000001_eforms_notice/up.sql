@@ -2,6 +2,9 @@
 -- notice identifies it as a buyer. NULL until the municipality or the
 -- operator sets it.
 ALTER TABLE municipalities ADD COLUMN org_number TEXT;
+-- The buyer's postal code and telephone, which a notice must give for each buyer.
+ALTER TABLE municipalities ADD COLUMN postal_code TEXT;
+ALTER TABLE municipalities ADD COLUMN phone TEXT;
 
 -- How the competition will run, one row per procurement: what the eForms
 -- contract notice needs beyond the procurement itself.

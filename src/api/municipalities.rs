@@ -39,6 +39,10 @@ pub struct MunicipalityView {
     /// The organisation number (nine digits) that a notice names it by as a buyer.
     #[schema(example = "964338531")]
     pub org_number: Option<String>,
+    /// The postal code of its address (four digits), for notices.
+    pub postal_code: Option<String>,
+    /// The telephone number a notice gives for it.
+    pub phone: Option<String>,
 }
 
 impl From<Municipality> for MunicipalityView {
@@ -51,6 +55,8 @@ impl From<Municipality> for MunicipalityView {
             population: Some(m.population),
             contact_email: m.contact_email,
             org_number: m.org_number,
+            postal_code: m.postal_code,
+            phone: m.phone,
         }
     }
 }
@@ -133,6 +139,14 @@ pub struct MunicipalityUpdate {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{9}$", example = "964338531")]
     pub org_number: Option<Option<String>>,
+    /// Four digits; null removes it, left out keeps it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", example = "5020")]
+    pub postal_code: Option<Option<String>>,
+    /// A telephone number (digits, spaces, a leading +); null removes it, left out keeps it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^\\+?[0-9 ]{8,20}$", example = "+47 55 56 55 56")]
+    pub phone: Option<Option<String>>,
 }
 
 /// A field that is present, as `Some(value)` (null included), so that a
@@ -153,7 +167,8 @@ pub const UPDATE_MUNICIPALITY_ERRORS: &[ErrorCode] = codes![
         ErrorCode::NotFound,
         ErrorCode::Forbidden,
         ErrorCode::InvalidEmail,
-        ErrorCode::InvalidOrgNumber
+        ErrorCode::InvalidOrgNumber,
+        ErrorCode::InvalidField
     ]
 ];
 
@@ -180,7 +195,25 @@ pub async fn update_municipality(
     let MunicipalityUpdate {
         contact_email,
         org_number,
+        postal_code,
+        phone,
     } = body.0;
+    let postal_code = postal_code
+        .map(|o| o.map(|v| checked(v, "postal_code", |v| v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()))).transpose())
+        .transpose()?;
+    let phone = phone
+        .map(|o| {
+            o.map(|v| {
+                checked(v, "phone", |v| {
+                    let digits = v.trim_start_matches('+');
+                    (8..=20).contains(&v.len())
+                        && !digits.is_empty()
+                        && digits.chars().all(|c| c.is_ascii_digit() || c == ' ')
+                })
+            })
+            .transpose()
+        })
+        .transpose()?;
     let email = contact_email
         .map(|e| e.as_deref().map(EmailAddress::parse).transpose())
         .transpose()
@@ -199,6 +232,9 @@ pub async fn update_municipality(
             if let Some(org) = org_number {
                 m = Some(flow::set_org_number(c, &number, org.as_ref())?);
             }
+            if postal_code.is_some() || phone.is_some() {
+                m = Some(flow::set_contact_details(c, &number, postal_code, phone)?);
+            }
             match m {
                 Some(m) => Ok(m),
                 None => municipalities::find(c, number.as_str())?
@@ -207,4 +243,14 @@ pub async fn update_municipality(
         })
         .await?;
     Ok(Json(updated.into()))
+}
+
+/// A trimmed value that `ok` accepts, else 422 `invalid_field` on `field`.
+fn checked(value: String, field: &str, ok: impl Fn(&str) -> bool) -> AppResult<String> {
+    let v = value.trim().to_string();
+    if ok(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::new(ErrorCode::InvalidField, format!("{field}: {value:?} is not valid")).on_field(field))
+    }
 }

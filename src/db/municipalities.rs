@@ -17,6 +17,8 @@ pub struct Municipality {
     /// Its organisation number in Enhetsregisteret; how an eForms notice
     /// names it as a buyer.
     pub org_number: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// Adds the reference municipalities that the table does not hold yet; run at
@@ -39,6 +41,8 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
             population: m.population,
             contact_email: None,
             org_number: None,
+            postal_code: None,
+            phone: None,
         })
         .collect();
     for chunk in missing.chunks(100) {
@@ -84,6 +88,18 @@ pub fn set_org_number(
 ) -> DbResult<usize> {
     Ok(diesel::update(municipalities::table.find(number))
         .set(municipalities::org_number.eq(org_number))
+        .execute(conn)?)
+}
+
+pub fn set_postal_code(conn: &mut AnyConnection, number: &str, value: Option<&str>) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::postal_code.eq(value))
+        .execute(conn)?)
+}
+
+pub fn set_phone(conn: &mut AnyConnection, number: &str, value: Option<&str>) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::phone.eq(value))
         .execute(conn)?)
 }
 

@@ -111,6 +111,8 @@ diesel::table! {
         population -> BigInt,
         contact_email -> Nullable<Text>,
         org_number -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 

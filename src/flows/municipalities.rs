@@ -28,3 +28,21 @@ pub fn set_org_number(
     municipalities::find(conn, number.as_str())?
         .ok_or_else(|| AppError::not_found("the municipality"))
 }
+
+/// Sets (with `Some(None)`, removes) the postal code and telephone a notice
+/// gives for the municipality; `None` keeps what is stored.
+pub fn set_contact_details(
+    conn: &mut AnyConnection,
+    number: &Kommunenummer,
+    postal_code: Option<Option<String>>,
+    phone: Option<Option<String>>,
+) -> AppResult<Municipality> {
+    if let Some(v) = postal_code {
+        municipalities::set_postal_code(conn, number.as_str(), v.as_deref())?;
+    }
+    if let Some(v) = phone {
+        municipalities::set_phone(conn, number.as_str(), v.as_deref())?;
+    }
+    municipalities::find(conn, number.as_str())?
+        .ok_or_else(|| AppError::not_found("the municipality"))
+}

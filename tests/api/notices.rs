@@ -73,6 +73,24 @@ fn plan(climate: Option<i64>) -> Value {
     })
 }
 
+/// The operator gives a municipality everything a notice needs of a buyer.
+async fn buyer(app: &TestApp, admin: &str, municipality: &str) {
+    let r = app
+        .patch(
+            &format!("/api/v1/municipalities/{municipality}"),
+            Some(admin),
+            json!({
+                "org_number": org_of(municipality),
+                "contact_email": format!("innkjop@k{municipality}.kommune.no"),
+                "postal_code": "5020",
+                "phone": "+47 55 56 55 56",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["postal_code"], "5020");
+}
+
 async fn put_plan(app: &TestApp, s: (&str, &str), body: Value) -> crate::helpers::Reply {
     app.put(
         &format!("/api/v1/procurements/{}/tender-plan", s.0),
@@ -335,6 +353,22 @@ async fn three_buyers_and_a_county_split_lot_make_a_valid_subtype_16_notice() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     let r = notice(&app, (&s.id, &s.coordinator)).await;
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "buyer_contact_missing"), "{}", r.body);
+    for m in ["4601", "1103", "4627"] {
+        buyer(&app, &admin, m).await;
+    }
+    let r = app
+        .patch("/api/v1/municipalities/4601", Some(&admin), json!({"postal_code": "50200"}))
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"));
+    let r = app.get("/api/v1/municipalities/4601", None).await;
+    assert_eq!(
+        (r.body["org_number"].as_str(), r.body["postal_code"].as_str()),
+        (Some(org_of("4601").as_str()), Some("5020")),
+        "a PATCH keeps what it leaves out"
+    );
+
+    let r = notice(&app, (&s.id, &s.coordinator)).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "tender_plan_missing"));
 
     // The plan's climate criterion must agree with the climate weight.
@@ -383,7 +417,11 @@ async fn three_buyers_and_a_county_split_lot_make_a_valid_subtype_16_notice() {
         assert!(companies.contains(&org_of(m).as_str()), "{m} by its number: {companies:?}");
     }
     assert_eq!(companies.len(), 4, "three buyers and the office");
-    assert!(x.all("efbc:GroupLeadIndicator").is_empty(), "an office leads: no lead buyer");
+    assert_eq!(
+        x.all("efbc:GroupLeadIndicator"),
+        vec!["true", "false", "false"],
+        "an office coordinates: the first buyer leads the group"
+    );
     assert_matches_summary(&x, &sum, &[("Renhold Bergen og Stavanger", &["NO0A1", "NO0A2"]), ("Renhold Askøy", &["NO0A2"])]);
     assert_eq!(x.all("cac:ProcurementAdditionalType/cbc:ProcurementTypeCode").iter().filter(|c| **c == "env-imp").count(), 2);
     assert_eq!(x.one("cac:TenderingTerms/cac:LotDistribution/cbc:MaximumLotsAwardedNumeric"), "1");
@@ -407,7 +445,7 @@ async fn special_services_above_their_threshold_make_a_subtype_20_notice() {
     .await;
     let admin = app.admin_token().await;
     for m in ["4601", "1103", "4627"] {
-        assert_eq!(set_org(&app, &admin, m, json!(org_of(m))).await.status, StatusCode::OK);
+        buyer(&app, &admin, m).await;
     }
     let r = put_plan(&app, (&s.id, &s.coordinator), plan(None)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -448,7 +486,7 @@ async fn the_national_regime_makes_the_norwegian_national_notice() {
     let s = small_cleaning(&app, (500, 200)).await;
     let admin = app.admin_token().await;
     for m in ["4601", "4627"] {
-        assert_eq!(set_org(&app, &admin, m, json!(org_of(m))).await.status, StatusCode::OK);
+        buyer(&app, &admin, m).await;
     }
     assert_eq!(put_plan(&app, (&s.id, &s.coordinator), plan(None)).await.status, StatusCode::OK);
     let r = notice(&app, (&s.id, &s.coordinator)).await;
@@ -486,7 +524,7 @@ async fn the_published_school_meals_notice_matches_the_summary() {
     crate::exports::publish(&app, &s).await;
     let admin = app.admin_token().await;
     for m in ["4601", "4631", "4627", "4624"] {
-        assert_eq!(set_org(&app, &admin, m, json!(org_of(m))).await.status, StatusCode::OK);
+        buyer(&app, &admin, m).await;
     }
     // After publication the plan can still be given (the climate weight of 30 was set to publish).
     let sc = (s.id.as_str(), s.coordinator.as_str());

@@ -146,6 +146,10 @@ error_codes! {
     /// A buyer of the notice has no organisation number.
     BuyerIdentifierMissing = "buyer_identifier_missing", 409,
         "Oppdragsgiver mangler organisasjonsnummer" / "Buyer identifier missing";
+    /// A buyer of the notice lacks a contact detail the notice must give
+    /// (email address, telephone, postal code).
+    BuyerContactMissing = "buyer_contact_missing", 409,
+        "Oppdragsgiver mangler kontaktopplysninger" / "Buyer contact details missing";
     /// The notice needs the tender plan (procedure, deadline, criteria).
     TenderPlanMissing = "tender_plan_missing", 409,
         "Konkurranseplanen mangler" / "Tender plan missing";
