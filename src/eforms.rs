@@ -217,13 +217,34 @@ pub fn contract_notice(input: &NoticeInput<'_>) -> AppResult<Notice> {
 }
 
 const NAMESPACES: [(&str, &str); 7] = [
-    ("xmlns", "urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2"),
-    ("xmlns:cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"),
-    ("xmlns:cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"),
-    ("xmlns:ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"),
-    ("xmlns:efac", "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1"),
-    ("xmlns:efbc", "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1"),
-    ("xmlns:efext", "http://data.europa.eu/p27/eforms-ubl-extensions/1"),
+    (
+        "xmlns",
+        "urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2",
+    ),
+    (
+        "xmlns:cac",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    ),
+    (
+        "xmlns:cbc",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    ),
+    (
+        "xmlns:ext",
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    ),
+    (
+        "xmlns:efac",
+        "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
+    ),
+    (
+        "xmlns:efbc",
+        "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
+    ),
+    (
+        "xmlns:efext",
+        "http://data.europa.eu/p27/eforms-ubl-extensions/1",
+    ),
 ];
 
 type W = Writer<Vec<u8>>;
@@ -277,7 +298,12 @@ struct Org<'a> {
     group_lead: bool,
 }
 
-fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bool) -> std::io::Result<String> {
+fn write(
+    input: &NoticeInput<'_>,
+    plan: &TenderPlan,
+    subtype: Subtype,
+    draft: bool,
+) -> std::io::Result<String> {
     let a = input.aggregate;
     let p = &a.procurement;
     let national = subtype == Subtype::National;
@@ -299,7 +325,10 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
     let buyers = orgs.len();
     // The office's address is not stored: it is written with the first
     // buyer's place, which is where the joint procurement is run from.
-    let (city, nuts) = orgs.first().map(|o| (o.city, o.nuts)).unwrap_or(("", None));
+    let (city, nuts, postal_code) = orgs
+        .first()
+        .map(|o| (o.city, o.nuts, o.postal_code))
+        .unwrap_or(("", None, None));
     let office = input.office.map(|o| {
         orgs.push(Org {
             id: format!("ORG-{:04}", orgs.len() + 1),
@@ -309,7 +338,7 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
             nuts,
             email: None,
             phone: None,
-            postal_code: None,
+            postal_code,
             group_lead: false,
         });
         orgs.len() - 1
@@ -340,7 +369,12 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                 node(w, "ext:ExtensionContent", &[], |w| {
                     node(w, "efext:EformsExtension", &[], |w| {
                         node(w, "efac:NoticeSubType", &[], |w| {
-                            leaf(w, "cbc:SubTypeCode", &[("listName", "notice-subtype")], subtype.code())
+                            leaf(
+                                w,
+                                "cbc:SubTypeCode",
+                                &[("listName", "notice-subtype")],
+                                subtype.code(),
+                            )
                         })?;
                         node(w, "efac:Organizations", &[], |w| {
                             for o in &orgs {
@@ -353,24 +387,62 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
             })
         })?;
         leaf(w, "cbc:UBLVersionID", &[], "2.3")?;
-        let extension = if national { EXTENSION_NATIONAL } else { EXTENSION_EU };
-        leaf(w, "cbc:CustomizationID", &[], &format!("{SDK_VERSION}{extension}"))?;
-        leaf(w, "cbc:ID", &[("schemeName", "notice-id")], &notice_id(&p.id))?;
+        let extension = if national {
+            EXTENSION_NATIONAL
+        } else {
+            EXTENSION_EU
+        };
+        leaf(
+            w,
+            "cbc:CustomizationID",
+            &[],
+            &format!("{SDK_VERSION}{extension}"),
+        )?;
+        leaf(
+            w,
+            "cbc:ID",
+            &[("schemeName", "notice-id")],
+            &notice_id(&p.id),
+        )?;
         leaf(w, "cbc:ContractFolderID", &[], &procedure_id(&p.id))?;
         leaf(w, "cbc:IssueDate", &[], &date(input.issued))?;
         leaf(w, "cbc:IssueTime", &[], &time(input.issued))?;
         leaf(w, "cbc:VersionID", &[], "01")?;
-        leaf(w, "cbc:RegulatoryDomain", &[], if national { "other" } else { "32014L0024" })?;
-        let notice_type = if subtype == Subtype::Social { "cn-social" } else { "cn-standard" };
-        leaf(w, "cbc:NoticeTypeCode", &[("listName", "competition")], notice_type)?;
+        leaf(
+            w,
+            "cbc:RegulatoryDomain",
+            &[],
+            if national { "other" } else { "32014L0024" },
+        )?;
+        let notice_type = if subtype == Subtype::Social {
+            "cn-social"
+        } else {
+            "cn-standard"
+        };
+        leaf(
+            w,
+            "cbc:NoticeTypeCode",
+            &[("listName", "competition")],
+            notice_type,
+        )?;
         leaf(w, "cbc:NoticeLanguageCode", &[], "NOR")?;
         for o in orgs.iter().take(buyers) {
             node(w, "cac:ContractingParty", &[], |w| {
                 node(w, "cac:ContractingPartyType", &[], |w| {
-                    leaf(w, "cbc:PartyTypeCode", &[("listName", "buyer-legal-type")], "la")
+                    leaf(
+                        w,
+                        "cbc:PartyTypeCode",
+                        &[("listName", "buyer-legal-type")],
+                        "la",
+                    )
                 })?;
                 node(w, "cac:ContractingActivity", &[], |w| {
-                    leaf(w, "cbc:ActivityTypeCode", &[("listName", "authority-activity")], "gen-pub")
+                    leaf(
+                        w,
+                        "cbc:ActivityTypeCode",
+                        &[("listName", "authority-activity")],
+                        "gen-pub",
+                    )
                 })?;
                 node(w, "cac:Party", &[], |w| {
                     node(w, "cac:PartyIdentification", &[], |w| {
@@ -378,7 +450,12 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     })?;
                     if let Some(i) = office {
                         node(w, "cac:ServiceProviderParty", &[], |w| {
-                            leaf(w, "cbc:ServiceTypeCode", &[("listName", "organisation-role")], "serv-prov")?;
+                            leaf(
+                                w,
+                                "cbc:ServiceTypeCode",
+                                &[("listName", "organisation-role")],
+                                "serv-prov",
+                            )?;
                             org_ref(w, "cac:Party", &orgs[i].id)
                         })?;
                     }
@@ -390,21 +467,35 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
             if national {
                 node(w, "cac:ProcurementLegislationDocumentReference", &[], |w| {
                     leaf(w, "cbc:ID", &[("schemeName", "ELI")], FOA_ELI)?;
-                    leaf(w, "cbc:DocumentDescription", &[("languageID", "NOR")], "Anskaffelsesforskriften del I og II")
+                    leaf(
+                        w,
+                        "cbc:DocumentDescription",
+                        &[("languageID", "NOR")],
+                        "Anskaffelsesforskriften del I og II",
+                    )
                 })?;
             }
             node(w, "cac:TendererQualificationRequest", &[], |w| {
                 node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                    leaf(w, "cbc:TendererRequirementTypeCode", &[("listName", "exclusion-grounds-source")], "epo-procurement-document")
+                    leaf(
+                        w,
+                        "cbc:TendererRequirementTypeCode",
+                        &[("listName", "exclusion-grounds-source")],
+                        "epo-procurement-document",
+                    )
                 })
             })?;
             if a.lots.len() > 1 {
                 node(w, "cac:LotDistribution", &[], |w| {
-                    leaf(w, "cbc:MaximumLotsSubmittedNumeric", &[], &a.lots.len().to_string())?;
                     if let Some(max) = plan.max_lots_per_tenderer {
                         leaf(w, "cbc:MaximumLotsAwardedNumeric", &[], &max.to_string())?;
                     }
-                    Ok(())
+                    leaf(
+                        w,
+                        "cbc:MaximumLotsSubmittedNumeric",
+                        &[],
+                        &a.lots.len().to_string(),
+                    )
                 })?;
             }
             Ok(())
@@ -416,28 +507,62 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                 &[("languageID", "NOR")],
                 &format!("Felles anskaffelse for {buyers} kommuner, gjennomført av koordinatoren på vegne av alle."),
             )?;
-            leaf(w, "cbc:ProcedureCode", &[("listName", "procurement-procedure-type")], plan.procedure.code())?;
+            leaf(
+                w,
+                "cbc:ProcedureCode",
+                &[("listName", "procurement-procedure-type")],
+                plan.procedure.code(),
+            )?;
             if subtype == Subtype::Standard {
                 node(w, "cac:ProcessJustification", &[], |w| {
-                    leaf(w, "cbc:ProcessReasonCode", &[("listName", "accelerated-procedure")], "false")
+                    leaf(
+                        w,
+                        "cbc:ProcessReasonCode",
+                        &[("listName", "accelerated-procedure")],
+                        "false",
+                    )
                 })?;
             }
             Ok(())
         })?;
         node(w, "cac:ProcurementProject", &[], |w| {
-            leaf(w, "cbc:ID", &[("schemeName", "InternalID")], p.case_number.as_deref().unwrap_or(&p.id))?;
+            leaf(
+                w,
+                "cbc:ID",
+                &[("schemeName", "InternalID")],
+                p.case_number.as_deref().unwrap_or(&p.id),
+            )?;
             leaf(w, "cbc:Name", &[("languageID", "NOR")], &p.title)?;
-            let description = if p.description.trim().is_empty() { &p.title } else { &p.description };
+            let description = if p.description.trim().is_empty() {
+                &p.title
+            } else {
+                &p.description
+            };
             leaf(w, "cbc:Description", &[("languageID", "NOR")], description)?;
-            leaf(w, "cbc:ProcurementTypeCode", &[("listName", "contract-nature")], nature(p.contract_type))?;
+            leaf(
+                w,
+                "cbc:ProcurementTypeCode",
+                &[("listName", "contract-nature")],
+                nature(p.contract_type),
+            )?;
             node(w, "cac:RequestedTenderTotal", &[], |w| {
                 if p.framework_agreement {
                     framework_max(w, input.summary.total_max_contract_value_ore)?;
                 }
-                leaf(w, "cbc:EstimatedOverallContractAmount", &[("currencyID", CURRENCY)], &amount(input.summary.total_contract_value_ore))
+                leaf(
+                    w,
+                    "cbc:EstimatedOverallContractAmount",
+                    &[("currencyID", CURRENCY)],
+                    &amount(input.summary.total_contract_value_ore),
+                )
             })?;
             node(w, "cac:MainCommodityClassification", &[], |w| {
-                leaf(w, "cbc:ItemClassificationCode", &[("listName", "cpv")], &p.cpv[..8.min(p.cpv.len())])
+                leaf(
+                    w,
+                    "cbc:ItemClassificationCode",
+                    &[("listName", "cpv")],
+                    &p.cpv[..8.min(p.cpv.len())],
+                )
             })?;
             let all: Vec<&str> = orgs.iter().take(buyers).filter_map(|o| o.nuts).collect();
             places(w, &all)
@@ -451,8 +576,18 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
             node(w, "cac:ProcurementProjectLot", &[], |w| {
                 leaf(w, "cbc:ID", &[("schemeName", "Lot")], &lot_identifier(n))?;
                 node(w, "cac:TenderingTerms", &[], |w| {
-                    leaf(w, "cbc:VariantConstraintCode", &[("listName", "permission")], "not-allowed")?;
-                    leaf(w, "cbc:FundingProgramCode", &[("listName", "eu-funded")], "no-eu-funds")?;
+                    leaf(
+                        w,
+                        "cbc:VariantConstraintCode",
+                        &[("listName", "permission")],
+                        "not-allowed",
+                    )?;
+                    leaf(
+                        w,
+                        "cbc:FundingProgramCode",
+                        &[("listName", "eu-funded")],
+                        "no-eu-funds",
+                    )?;
                     node(w, "cac:CallForTendersDocumentReference", &[], |w| {
                         leaf(w, "cbc:ID", &[], "1")?;
                         leaf(w, "cbc:DocumentType", &[], "non-restricted-document")?;
@@ -464,22 +599,47 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     })?;
                     node(w, "cac:TendererQualificationRequest", &[], |w| {
                         node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                            leaf(w, "cbc:TendererRequirementTypeCode", &[("listName", "reserved-procurement")], "none")
+                            leaf(
+                                w,
+                                "cbc:TendererRequirementTypeCode",
+                                &[("listName", "reserved-procurement")],
+                                "none",
+                            )
                         })
                     })?;
                     node(w, "cac:TendererQualificationRequest", &[], |w| {
                         node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                            leaf(w, "cbc:TendererRequirementTypeCode", &[("listName", "selection-criteria-source")], "epo-procurement-document")
+                            leaf(
+                                w,
+                                "cbc:TendererRequirementTypeCode",
+                                &[("listName", "selection-criteria-source")],
+                                "epo-procurement-document",
+                            )
                         })
                     })?;
                     node(w, "cac:ContractExecutionRequirement", &[], |w| {
-                        leaf(w, "cbc:ExecutionRequirementCode", &[("listName", "reserved-execution")], "no")
+                        leaf(
+                            w,
+                            "cbc:ExecutionRequirementCode",
+                            &[("listName", "reserved-execution")],
+                            "no",
+                        )
                     })?;
                     node(w, "cac:ContractExecutionRequirement", &[], |w| {
-                        leaf(w, "cbc:ExecutionRequirementCode", &[("listName", "einvoicing")], "required")
+                        leaf(
+                            w,
+                            "cbc:ExecutionRequirementCode",
+                            &[("listName", "einvoicing")],
+                            "required",
+                        )
                     })?;
                     node(w, "cac:ContractExecutionRequirement", &[], |w| {
-                        leaf(w, "cbc:ExecutionRequirementCode", &[("listName", "ecatalog-submission")], "not-allowed")
+                        leaf(
+                            w,
+                            "cbc:ExecutionRequirementCode",
+                            &[("listName", "ecatalog-submission")],
+                            "not-allowed",
+                        )
                     })?;
                     node(w, "cac:AwardingTerms", &[], |w| {
                         node(w, "cac:AwardingCriterion", &[], |w| {
@@ -489,15 +649,35 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                                         node(w, "ext:UBLExtension", &[], |w| {
                                             node(w, "ext:ExtensionContent", &[], |w| {
                                                 node(w, "efext:EformsExtension", &[], |w| {
-                                                    node(w, "efac:AwardCriterionParameter", &[], |w| {
-                                                        leaf(w, "efbc:ParameterCode", &[("listName", "number-weight")], "per-exa")?;
-                                                        leaf(w, "efbc:ParameterNumeric", &[], &c.weight_percent.to_string())
-                                                    })
+                                                    node(
+                                                        w,
+                                                        "efac:AwardCriterionParameter",
+                                                        &[],
+                                                        |w| {
+                                                            leaf(
+                                                                w,
+                                                                "efbc:ParameterCode",
+                                                                &[("listName", "number-weight")],
+                                                                "per-exa",
+                                                            )?;
+                                                            leaf(
+                                                                w,
+                                                                "efbc:ParameterNumeric",
+                                                                &[],
+                                                                &c.weight_percent.to_string(),
+                                                            )
+                                                        },
+                                                    )
                                                 })
                                             })
                                         })
                                     })?;
-                                    leaf(w, "cbc:AwardingCriterionTypeCode", &[("listName", "award-criterion-type")], criterion(c.kind))?;
+                                    leaf(
+                                        w,
+                                        "cbc:AwardingCriterionTypeCode",
+                                        &[("listName", "award-criterion-type")],
+                                        criterion(c.kind),
+                                    )?;
                                     leaf(w, "cbc:Name", &[("languageID", "NOR")], &c.name)?;
                                     leaf(w, "cbc:Description", &[("languageID", "NOR")], &c.name)
                                 })?;
@@ -536,7 +716,12 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                     Ok(())
                 })?;
                 node(w, "cac:TenderingProcess", &[], |w| {
-                    leaf(w, "cbc:SubmissionMethodCode", &[("listName", "esubmission")], "required")?;
+                    leaf(
+                        w,
+                        "cbc:SubmissionMethodCode",
+                        &[("listName", "esubmission")],
+                        "required",
+                    )?;
                     if subtype == Subtype::Standard {
                         leaf(w, "cbc:GovernmentAgreementConstraintIndicator", &[], "true")?;
                     }
@@ -548,22 +733,51 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                         leaf(w, "cbc:AuctionConstraintIndicator", &[], "false")
                     })?;
                     node(w, "cac:ContractingSystem", &[], |w| {
-                        let fa = if p.framework_agreement { "fa-wo-rc" } else { "none" };
-                        leaf(w, "cbc:ContractingSystemTypeCode", &[("listName", "framework-agreement")], fa)
+                        let fa = if p.framework_agreement {
+                            "fa-wo-rc"
+                        } else {
+                            "none"
+                        };
+                        leaf(
+                            w,
+                            "cbc:ContractingSystemTypeCode",
+                            &[("listName", "framework-agreement")],
+                            fa,
+                        )
                     })?;
                     node(w, "cac:ContractingSystem", &[], |w| {
-                        leaf(w, "cbc:ContractingSystemTypeCode", &[("listName", "dps-usage")], "none")
+                        leaf(
+                            w,
+                            "cbc:ContractingSystemTypeCode",
+                            &[("listName", "dps-usage")],
+                            "none",
+                        )
                     })
                 })?;
                 node(w, "cac:ProcurementProject", &[], |w| {
                     leaf(w, "cbc:ID", &[("schemeName", "InternalID")], &lot.id)?;
                     leaf(w, "cbc:Name", &[("languageID", "NOR")], &lot.title)?;
-                    leaf(w, "cbc:Description", &[("languageID", "NOR")], &lot_description(lot, figures))?;
-                    leaf(w, "cbc:ProcurementTypeCode", &[("listName", "contract-nature")], nature(p.contract_type))?;
+                    leaf(
+                        w,
+                        "cbc:Description",
+                        &[("languageID", "NOR")],
+                        &lot_description(lot, figures),
+                    )?;
+                    leaf(
+                        w,
+                        "cbc:ProcurementTypeCode",
+                        &[("listName", "contract-nature")],
+                        nature(p.contract_type),
+                    )?;
                     node(w, "cac:ProcurementAdditionalType", &[], |w| {
                         match plan.climate_weight() {
                             Some(weight) => {
-                                leaf(w, "cbc:ProcurementTypeCode", &[("listName", "strategic-procurement")], "env-imp")?;
+                                leaf(
+                                    w,
+                                    "cbc:ProcurementTypeCode",
+                                    &[("listName", "strategic-procurement")],
+                                    "env-imp",
+                                )?;
                                 leaf(
                                     w,
                                     "cbc:ProcurementType",
@@ -571,27 +785,52 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                                     &format!("Klima- og miljøhensyn vektes {weight} % i tildelingen (anskaffelsesforskriften § 7-9)."),
                                 )
                             }
-                            None => leaf(w, "cbc:ProcurementTypeCode", &[("listName", "strategic-procurement")], "none"),
+                            None => leaf(
+                                w,
+                                "cbc:ProcurementTypeCode",
+                                &[("listName", "strategic-procurement")],
+                                "none",
+                            ),
                         }
                     })?;
                     if plan.climate_weight().is_some() {
                         node(w, "cac:ProcurementAdditionalType", &[], |w| {
-                            leaf(w, "cbc:ProcurementTypeCode", &[("listName", "environmental-impact")], "clim-mitig")
+                            leaf(
+                                w,
+                                "cbc:ProcurementTypeCode",
+                                &[("listName", "environmental-impact")],
+                                "clim-mitig",
+                            )
                         })?;
                     }
                     node(w, "cac:RequestedTenderTotal", &[], |w| {
                         if p.framework_agreement {
                             framework_max(w, max)?;
                         }
-                        leaf(w, "cbc:EstimatedOverallContractAmount", &[("currencyID", CURRENCY)], &amount(value))
+                        leaf(
+                            w,
+                            "cbc:EstimatedOverallContractAmount",
+                            &[("currencyID", CURRENCY)],
+                            &amount(value),
+                        )
                     })?;
                     node(w, "cac:MainCommodityClassification", &[], |w| {
-                        leaf(w, "cbc:ItemClassificationCode", &[("listName", "cpv")], &lot.cpv[..8.min(lot.cpv.len())])
+                        leaf(
+                            w,
+                            "cbc:ItemClassificationCode",
+                            &[("listName", "cpv")],
+                            &lot.cpv[..8.min(lot.cpv.len())],
+                        )
                     })?;
                     let nuts_refs: Vec<&str> = nuts.iter().map(String::as_str).collect();
                     places(w, &nuts_refs)?;
                     node(w, "cac:PlannedPeriod", &[], |w| {
-                        leaf(w, "cbc:DurationMeasure", &[("unitCode", "MONTH")], &p.duration_months.to_string())
+                        leaf(
+                            w,
+                            "cbc:DurationMeasure",
+                            &[("unitCode", "MONTH")],
+                            &p.duration_months.to_string(),
+                        )
                     })?;
                     if p.option_months > 0 {
                         node(w, "cac:ContractExtension", &[], |w| {
@@ -599,7 +838,10 @@ fn write(input: &NoticeInput<'_>, plan: &TenderPlan, subtype: Subtype, draft: bo
                                 w,
                                 "cbc:OptionsDescription",
                                 &[("languageID", "NOR")],
-                                &format!("Opsjon på forlengelse med inntil {} måneder.", p.option_months),
+                                &format!(
+                                    "Opsjon på forlengelse med inntil {} måneder.",
+                                    p.option_months
+                                ),
                             )
                         })?;
                     }
@@ -624,7 +866,9 @@ fn organization(w: &mut W, o: &Org<'_>) -> R {
             node(w, "cac:PartyIdentification", &[], |w| {
                 leaf(w, "cbc:ID", &[("schemeName", "organization")], &o.id)
             })?;
-            node(w, "cac:PartyName", &[], |w| leaf(w, "cbc:Name", &[("languageID", "NOR")], o.name))?;
+            node(w, "cac:PartyName", &[], |w| {
+                leaf(w, "cbc:Name", &[("languageID", "NOR")], o.name)
+            })?;
             node(w, "cac:PostalAddress", &[], |w| {
                 if !o.city.is_empty() {
                     leaf(w, "cbc:CityName", &[], o.city)?;
@@ -636,11 +880,21 @@ fn organization(w: &mut W, o: &Org<'_>) -> R {
                     leaf(w, "cbc:CountrySubentityCode", &[("listName", "nuts")], nuts)?;
                 }
                 node(w, "cac:Country", &[], |w| {
-                    leaf(w, "cbc:IdentificationCode", &[("listName", "country")], "NOR")
+                    leaf(
+                        w,
+                        "cbc:IdentificationCode",
+                        &[("listName", "country")],
+                        "NOR",
+                    )
                 })
             })?;
             node(w, "cac:PartyLegalEntity", &[], |w| {
-                leaf(w, "cbc:CompanyID", &[("schemeName", "organization")], o.org_number)
+                leaf(
+                    w,
+                    "cbc:CompanyID",
+                    &[("schemeName", "organization")],
+                    o.org_number,
+                )
             })?;
             if o.email.is_some() || o.phone.is_some() {
                 node(w, "cac:Contact", &[], |w| {
@@ -663,7 +917,12 @@ fn framework_max(w: &mut W, max: Ore) -> R {
         node(w, "ext:UBLExtension", &[], |w| {
             node(w, "ext:ExtensionContent", &[], |w| {
                 node(w, "efext:EformsExtension", &[], |w| {
-                    leaf(w, "efbc:FrameworkMaximumAmount", &[("currencyID", CURRENCY)], &amount(max))
+                    leaf(
+                        w,
+                        "efbc:FrameworkMaximumAmount",
+                        &[("currencyID", CURRENCY)],
+                        &amount(max),
+                    )
                 })
             })
         })
@@ -681,7 +940,12 @@ fn places(w: &mut W, nuts: &[&str]) -> R {
             node(w, "cac:Address", &[], |w| {
                 leaf(w, "cbc:CountrySubentityCode", &[("listName", "nuts")], n)?;
                 node(w, "cac:Country", &[], |w| {
-                    leaf(w, "cbc:IdentificationCode", &[("listName", "country")], "NOR")
+                    leaf(
+                        w,
+                        "cbc:IdentificationCode",
+                        &[("listName", "country")],
+                        "NOR",
+                    )
                 })
             })
         })?;

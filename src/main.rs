@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use samkjop::config::Config;
 use samkjop::startup::{prepare_database, Application};
 
-const USAGE: &str = "usage: samkjop [serve | migrate | import-suppliers FILE.csv | demo | notice ID | help]
+const USAGE: &str =
+    "usage: samkjop [serve | migrate | import-suppliers FILE.csv | demo | notice ID | help]
 
   serve              run the server (the default)
   migrate            apply database migrations and seed reference data, then exit

@@ -199,7 +199,14 @@ pub async fn update_municipality(
         phone,
     } = body.0;
     let postal_code = postal_code
-        .map(|o| o.map(|v| checked(v, "postal_code", |v| v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()))).transpose())
+        .map(|o| {
+            o.map(|v| {
+                checked(v, "postal_code", |v| {
+                    v.len() == 4 && v.chars().all(|c| c.is_ascii_digit())
+                })
+            })
+            .transpose()
+        })
         .transpose()?;
     let phone = phone
         .map(|o| {
@@ -251,6 +258,10 @@ fn checked(value: String, field: &str, ok: impl Fn(&str) -> bool) -> AppResult<S
     if ok(&v) {
         Ok(v)
     } else {
-        Err(AppError::new(ErrorCode::InvalidField, format!("{field}: {value:?} is not valid")).on_field(field))
+        Err(AppError::new(
+            ErrorCode::InvalidField,
+            format!("{field}: {value:?} is not valid"),
+        )
+        .on_field(field))
     }
 }

@@ -145,8 +145,13 @@ pub async fn set_tender_plan(
 }
 
 /// What `contract_notice` answers besides success (see `problem_docs`).
-pub const CONTRACT_NOTICE_ERRORS: &[ErrorCode] =
-    codes![CALLER, VISIBLE, COORDINATOR_ERRORS, NOTICE_ERRORS, &[ErrorCode::ValueOverflow]];
+pub const CONTRACT_NOTICE_ERRORS: &[ErrorCode] = codes![
+    CALLER,
+    VISIBLE,
+    COORDINATOR_ERRORS,
+    NOTICE_ERRORS,
+    &[ErrorCode::ValueOverflow]
+];
 
 /// The contract notice as an eForms UBL document for Doffin: subtype 16
 /// (EEA), 20 (EEA, light regime for special services) or E3 (the Norwegian

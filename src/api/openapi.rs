@@ -8,8 +8,8 @@ use crate::domain::ErrorCode;
 
 use super::{
     accounts, admin, analysis, award, clauses, compliance, events, exports, health, mandates,
-    municipalities, notices, organizations, participation, procurements, public, registrations, suppliers,
-    users,
+    municipalities, notices, organizations, participation, procurements, public, registrations,
+    suppliers, users,
 };
 
 #[derive(OpenApi)]

@@ -22,7 +22,11 @@ pub async fn run(config: Config, id: &str) -> Result<(), String> {
     eprintln!(
         "eForms subtype {}{}",
         notice.subtype.code(),
-        if notice.draft { ", draft (not published yet)" } else { "" }
+        if notice.draft {
+            ", draft (not published yet)"
+        } else {
+            ""
+        }
     );
     println!("{}", notice.xml);
     Ok(())

@@ -91,7 +91,11 @@ pub fn set_org_number(
         .execute(conn)?)
 }
 
-pub fn set_postal_code(conn: &mut AnyConnection, number: &str, value: Option<&str>) -> DbResult<usize> {
+pub fn set_postal_code(
+    conn: &mut AnyConnection,
+    number: &str,
+    value: Option<&str>,
+) -> DbResult<usize> {
     Ok(diesel::update(municipalities::table.find(number))
         .set(municipalities::postal_code.eq(value))
         .execute(conn)?)

@@ -10,14 +10,20 @@ use crate::db::{compliance, events, AnyConnection};
 use crate::domain::access::Who;
 use crate::domain::codes;
 use crate::domain::contract::ProcurementStatus;
-use crate::domain::tender_plan::{check_tender_plan, TenderPlan, TenderPlanInput, TENDER_PLAN_ERRORS};
+use crate::domain::tender_plan::{
+    check_tender_plan, TenderPlan, TenderPlanInput, TENDER_PLAN_ERRORS,
+};
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 
 /// What `set` refuses with, besides the plan's own checks.
 pub const SET_ERRORS: &[ErrorCode] = codes![
     TENDER_PLAN_ERRORS,
-    &[ErrorCode::NotFound, ErrorCode::Forbidden, ErrorCode::InvalidState]
+    &[
+        ErrorCode::NotFound,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidState
+    ]
 ];
 
 /// Checks and stores the plan, and appends it to the audit chain. Allowed
@@ -52,8 +58,8 @@ pub fn set(
         .map_err(|(field, e)| AppError::from(e).on_field(field))?;
     let at = crate::db::stamp(now);
     tender_plans::save(conn, &TenderPlanRow::of(id, &plan, at)?)?;
-    let payload = serde_json::to_value(&plan)
-        .map_err(|e| AppError::internal(format!("tender plan: {e}")))?;
+    let payload =
+        serde_json::to_value(&plan).map_err(|e| AppError::internal(format!("tender plan: {e}")))?;
     events::append(conn, id, "tender_plan_set", actor, at, &payload)?;
     Ok(plan)
 }

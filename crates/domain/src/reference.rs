@@ -152,7 +152,11 @@ mod tests {
     fn every_county_has_its_nuts3_region() {
         let r = reference();
         for c in &r.counties {
-            assert!(r.nuts3(&c.number).is_some_and(|n| n.starts_with("NO")), "{}", c.number);
+            assert!(
+                r.nuts3(&c.number).is_some_and(|n| n.starts_with("NO")),
+                "{}",
+                c.number
+            );
         }
         assert_eq!(r.nuts3("46"), Some("NO0A2"));
     }

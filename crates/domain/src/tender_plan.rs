@@ -146,7 +146,9 @@ fn check_criteria(
     criteria: &[AwardCriterion],
     climate_weight: Option<i64>,
 ) -> Result<Vec<AwardCriterion>, FieldInvalid> {
-    let bad = |message: String| Invalid::new(ErrorCode::InvalidAwardCriteria, message).on("award_criteria");
+    let bad = |message: String| {
+        Invalid::new(ErrorCode::InvalidAwardCriteria, message).on("award_criteria")
+    };
     if criteria.is_empty() || criteria.len() > MAX_CRITERIA {
         return Err(bad(format!(
             "give between 1 and {MAX_CRITERIA} award criteria"
@@ -239,7 +241,12 @@ mod tests {
     }
 
     fn criterion(kind: CriterionType, name: &str, w: i64, climate: bool) -> AwardCriterion {
-        AwardCriterion { kind, name: name.into(), weight_percent: w, climate }
+        AwardCriterion {
+            kind,
+            name: name.into(),
+            weight_percent: w,
+            climate,
+        }
     }
 
     fn input() -> TenderPlanInput {
@@ -271,27 +278,48 @@ mod tests {
     fn procedures_are_the_eforms_codes() {
         let mut i = input();
         i.procedure = "neg-w-call".into();
-        assert_eq!(check_tender_plan(&i, Some(30), 1, now()).unwrap().procedure, Procedure::NegotiatedWithCall);
+        assert_eq!(
+            check_tender_plan(&i, Some(30), 1, now()).unwrap().procedure,
+            Procedure::NegotiatedWithCall
+        );
         i.procedure = "negotiated".into();
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())), ("procedure", ErrorCode::InvalidProcedure));
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())),
+            ("procedure", ErrorCode::InvalidProcedure)
+        );
     }
 
     #[test]
     fn weights_must_sum_to_100() {
         let mut i = input();
         i.award_criteria[0].weight_percent = 60;
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())), ("award_criteria", ErrorCode::InvalidAwardCriteria));
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())),
+            ("award_criteria", ErrorCode::InvalidAwardCriteria)
+        );
         i.award_criteria.clear();
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())).1, ErrorCode::InvalidAwardCriteria);
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())).1,
+            ErrorCode::InvalidAwardCriteria
+        );
     }
 
     #[test]
     fn the_climate_criterion_must_agree_with_the_climate_weight() {
-        assert_eq!(code(check_tender_plan(&input(), Some(20), 1, now())).1, ErrorCode::ClimateWeightMismatch);
-        assert_eq!(code(check_tender_plan(&input(), None, 1, now())).1, ErrorCode::ClimateWeightMismatch);
+        assert_eq!(
+            code(check_tender_plan(&input(), Some(20), 1, now())).1,
+            ErrorCode::ClimateWeightMismatch
+        );
+        assert_eq!(
+            code(check_tender_plan(&input(), None, 1, now())).1,
+            ErrorCode::ClimateWeightMismatch
+        );
         let mut i = input();
         i.award_criteria[1].climate = false;
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())).1, ErrorCode::ClimateWeightMismatch);
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())).1,
+            ErrorCode::ClimateWeightMismatch
+        );
         assert!(check_tender_plan(&i, None, 1, now()).is_ok());
     }
 
@@ -299,13 +327,22 @@ mod tests {
     fn deadline_url_and_max_lots_are_checked() {
         let mut i = input();
         i.tender_deadline = Some(now());
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())).0, "tender_deadline");
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())).0,
+            "tender_deadline"
+        );
         let mut i = input();
         i.documents_url = "ftp://x.no".into();
-        assert_eq!(code(check_tender_plan(&i, Some(30), 1, now())).0, "documents_url");
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 1, now())).0,
+            "documents_url"
+        );
         let mut i = input();
         i.max_lots_per_tenderer = Some(3);
-        assert_eq!(code(check_tender_plan(&i, Some(30), 2, now())).1, ErrorCode::InvalidMaxLots);
+        assert_eq!(
+            code(check_tender_plan(&i, Some(30), 2, now())).1,
+            ErrorCode::InvalidMaxLots
+        );
         i.max_lots_per_tenderer = Some(2);
         assert!(check_tender_plan(&i, Some(30), 2, now()).is_ok());
     }
