@@ -119,13 +119,16 @@ async fn notice(app: &TestApp, s: (&str, &str)) -> crate::helpers::Reply {
 
 /// Every element's path (prefixed names from the root's child down) with
 /// its text and attributes.
-struct Xml(Vec<(String, Vec<(String, String)>, String)>);
+struct Xml(Vec<Element>);
+
+/// An element's path, attributes and text.
+type Element = (String, Vec<(String, String)>, String);
 
 impl Xml {
     fn parse(text: &str) -> Xml {
         let mut reader = Reader::from_str(text);
         let mut path: Vec<String> = Vec::new();
-        let mut out: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+        let mut out: Vec<Element> = Vec::new();
         let mut open: Vec<usize> = Vec::new();
         loop {
             match reader.read_event().expect("well-formed XML") {
