@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod throttle;
 pub use samkjop_domain as domain;
+pub mod eforms;
 pub mod email;
 pub mod error;
 pub mod files;

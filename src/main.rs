@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use samkjop::config::Config;
 use samkjop::startup::{prepare_database, Application};
 
-const USAGE: &str = "usage: samkjop [serve | migrate | import-suppliers FILE.csv | demo | help]
+const USAGE: &str =
+    "usage: samkjop [serve | migrate | import-suppliers FILE.csv | demo | notice ID | help]
 
   serve              run the server (the default)
   migrate            apply database migrations and seed reference data, then exit
   import-suppliers   load a supplier register from CSV (same rules as POST /api/v1/suppliers/import)
   demo               fill an empty database with a Vestland scenario to try things out
+  notice ID          write the procurement's eForms contract notice (XML) to stdout
 
 Settings: config/default.toml, overridden by DATABASE_URL, SAMKJOP_BIND, ... (docs/operations.md).";
 
@@ -43,6 +45,10 @@ async fn run() -> ExitCode {
             None => Err(format!("import-suppliers needs a file\n\n{USAGE}")),
         },
         Some("demo") => demo(config).await,
+        Some("notice") => match args.get(1) {
+            Some(id) => cli::notice::run(config, id).await,
+            None => Err(format!("notice needs a procurement id\n\n{USAGE}")),
+        },
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -17,6 +17,7 @@ mod json;
 pub mod lang;
 pub mod mandates;
 pub mod municipalities;
+pub mod notices;
 pub mod openapi;
 pub mod organizations;
 pub mod participation;
@@ -58,7 +59,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(public::routes)
             .configure(participation::routes)
             .configure(events::routes)
-            .configure(exports::routes),
+            .configure(exports::routes)
+            .configure(notices::routes),
     )
     .configure(health::routes);
 }

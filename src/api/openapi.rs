@@ -8,8 +8,8 @@ use crate::domain::ErrorCode;
 
 use super::{
     accounts, admin, analysis, award, clauses, compliance, consultations, events, exports, health,
-    mandates, municipalities, organizations, participation, procurements, public, registrations,
-    strategies, suppliers, users,
+    mandates, municipalities, notices, organizations, participation, procurements, public,
+    registrations, strategies, suppliers, users,
 };
 
 #[derive(OpenApi)]
@@ -77,6 +77,8 @@ use super::{
         events::list_events,
         events::verify_events,
         exports::ocds_package,
+        notices::set_tender_plan,
+        notices::contract_notice,
         exports::volumes_csv,
         health::live,
         health::ready,
@@ -101,6 +103,7 @@ use super::{
         (name = "suppliers", description = "Supplier registration (confirmed by an emailed link, or by the operator) and the supplier register"),
         (name = "public", description = "What suppliers see: published procurements, their lot division, interest in a lot"),
         (name = "exports", description = "Open formats: OCDS 1.1.5 for published procurements, the volume table as CSV"),
+        (name = "notices", description = "The tender plan and the eForms contract notice for Doffin and TED"),
         (name = "operations", description = "Health checks and the outgoing-mail queue"),
     )
 )]
@@ -198,6 +201,8 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("list_events", events::LIST_EVENTS_ERRORS),
     ("verify_events", events::VERIFY_EVENTS_ERRORS),
     ("ocds_package", exports::OCDS_PACKAGE_ERRORS),
+    ("set_tender_plan", notices::SET_TENDER_PLAN_ERRORS),
+    ("contract_notice", notices::CONTRACT_NOTICE_ERRORS),
     ("volumes_csv", exports::VOLUMES_CSV_ERRORS),
     ("live", health::LIVE_ERRORS),
     ("ready", health::READY_ERRORS),

@@ -2,3 +2,4 @@
 //! in the binary's module tree, so the server library does not carry them.
 
 pub mod demo;
+pub mod notice;

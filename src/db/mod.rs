@@ -31,6 +31,7 @@ pub mod schema;
 pub mod sessions;
 pub mod strategies;
 pub mod suppliers;
+pub mod tender_plans;
 pub mod types;
 pub mod users;
 pub mod vote_links;

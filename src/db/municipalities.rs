@@ -15,6 +15,11 @@ pub struct Municipality {
     pub county_name: String,
     pub population: i64,
     pub contact_email: Option<String>,
+    /// Its organisation number in Enhetsregisteret; how an eForms notice
+    /// names it as a buyer.
+    pub org_number: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// Adds the reference municipalities, and the county municipalities (keyed by
@@ -39,6 +44,9 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
             county_name: m.county_name.clone(),
             population: m.population,
             contact_email: None,
+            org_number: None,
+            postal_code: None,
+            phone: None,
         })
         .chain(reference().counties.iter().filter_map(|c| {
             let name = county_municipality_name(&c.number)?;
@@ -49,6 +57,9 @@ pub fn seed(conn: &mut AnyConnection) -> QueryResult<usize> {
                 county_name: c.name.clone(),
                 population: c.population,
                 contact_email: None,
+                org_number: None,
+                postal_code: None,
+                phone: None,
             })
         }))
         .collect();
@@ -105,4 +116,45 @@ pub fn set_contact_email(
     Ok(diesel::update(municipalities::table.find(number))
         .set(municipalities::contact_email.eq(email))
         .execute(conn)?)
+}
+
+pub fn set_org_number(
+    conn: &mut AnyConnection,
+    number: &str,
+    org_number: Option<&str>,
+) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::org_number.eq(org_number))
+        .execute(conn)?)
+}
+
+pub fn set_postal_code(
+    conn: &mut AnyConnection,
+    number: &str,
+    value: Option<&str>,
+) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::postal_code.eq(value))
+        .execute(conn)?)
+}
+
+pub fn set_phone(conn: &mut AnyConnection, number: &str, value: Option<&str>) -> DbResult<usize> {
+    Ok(diesel::update(municipalities::table.find(number))
+        .set(municipalities::phone.eq(value))
+        .execute(conn)?)
+}
+
+/// The buyers a notice names, by number, in the order asked: the one lookup
+/// of a buyer's identity, so that other kinds of buyer (county
+/// municipalities) join here. A number without a row is left out; the
+/// caller compares.
+pub fn buyers(conn: &mut AnyConnection, numbers: &[String]) -> DbResult<Vec<Municipality>> {
+    let rows: Vec<Municipality> = municipalities::table
+        .filter(municipalities::number.eq_any(numbers))
+        .select(Municipality::as_select())
+        .load(conn)?;
+    Ok(numbers
+        .iter()
+        .filter_map(|n| rows.iter().find(|m| &m.number == n).cloned())
+        .collect())
 }

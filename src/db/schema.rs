@@ -137,6 +137,9 @@ diesel::table! {
         county_name -> Text,
         population -> BigInt,
         contact_email -> Nullable<Text>,
+        org_number -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 
@@ -307,6 +310,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    tender_plans (procurement_id) {
+        procurement_id -> Text,
+        procedure_code -> Text,
+        tender_deadline -> Timestamp,
+        documents_url -> Text,
+        award_criteria -> Text,
+        max_lots_per_tenderer -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         email -> Text,
@@ -381,6 +396,7 @@ diesel::joinable!(supplier_interest -> procurements (procurement_id));
 diesel::joinable!(supplier_interest -> suppliers (supplier_id));
 diesel::joinable!(supplier_subscriptions -> suppliers (supplier_id));
 diesel::joinable!(suppliers -> municipalities (home_municipality));
+diesel::joinable!(tender_plans -> procurements (procurement_id));
 diesel::joinable!(users -> municipalities (municipality));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> suppliers (supplier_id));
@@ -413,6 +429,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     supplier_interest,
     supplier_subscriptions,
     suppliers,
+    tender_plans,
     users,
     volumes,
     vote_links,

@@ -25,6 +25,7 @@ pub mod registration;
 pub mod sessions;
 pub mod strategies;
 pub mod suppliers;
+pub mod tender_plan;
 pub mod vote_link;
 
 use chrono::{DateTime, Utc};

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod cache;
+pub mod notice;
 pub mod public;
 pub mod strategy;
 pub mod summary;

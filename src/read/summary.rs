@@ -53,14 +53,22 @@ pub async fn summary_json(
         return Ok((version, body));
     }
     let load_id = id.to_string();
-    let aggregate = state
+    let (aggregate, plan) = state
         .db
-        .read(move |c| procurements::load(c, &load_id))
-        .await?
-        .ok_or_else(|| AppError::not_found("the procurement"))?;
+        .read(move |c| {
+            let aggregate = procurements::load(c, &load_id)?;
+            let plan = crate::db::tender_plans::find(c, &load_id)?;
+            Ok::<_, crate::db::DbError>((aggregate, plan))
+        })
+        .await?;
+    let aggregate = aggregate.ok_or_else(|| AppError::not_found("the procurement"))?;
     let day = on.unwrap_or_else(|| lifecycle::announcement_day(&aggregate, now));
     let summary = lifecycle::summary_on(&aggregate, &state.config.thresholds, day, lang)?;
-    let plain = Bytes::from(serde_json::to_vec(&summary).map_err(AppError::internal)?);
+    let mut json = serde_json::to_value(&summary).map_err(AppError::internal)?;
+    // The tender plan rides along: setting it appends an event, which
+    // moves event_seq and so renews the cached body.
+    json["tender_plan"] = serde_json::to_value(&plan).map_err(AppError::internal)?;
+    let plain = Bytes::from(serde_json::to_vec(&json).map_err(AppError::internal)?);
     let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
     // Keyed (and named) by the seq the data was loaded with, which is never
     // older than the data: a change in between only costs a miss.

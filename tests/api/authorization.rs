@@ -356,6 +356,23 @@ async fn every_endpoint_answers_every_role_as_the_contract_says() {
         row(M::GET, &format!("{p}/ocds"), None, [404; 7]),
         row(
             M::PUT,
+            &format!("{p}/tender-plan"),
+            Some(
+                json!({"procedure": "open", "tender_deadline": in_future(30 * 24 * 3600),
+                        "documents_url": "https://tendsign.no/doc.aspx?MId1=1",
+                        "award_criteria": [{"type": "price", "name": "Pris", "weight_percent": 100}]}),
+            ),
+            [401, 403, 200, 404, 403, 404, 404],
+        ),
+        // A draft has no notice yet: 409 invalid_state for its coordinator.
+        row(
+            M::GET,
+            &format!("{p}/notices/contract-notice.xml"),
+            None,
+            run,
+        ),
+        row(
+            M::PUT,
             &format!("{p}/clauses"),
             Some(json!({"clauses": []})),
             [401, 403, 200, 404, 403, 404, 404],

@@ -103,6 +103,17 @@ pub fn fresh_postgres_database(server: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
+/// The server closes a connection idle for its keep-alive (actix-web's
+/// default, 5 s); awc would keep it 15 s and send the next request down a
+/// closed socket (`Connect(Disconnected)`) after a test pauses longer, e.g.
+/// while the Schematron checks a notice. So the client drops it first.
+fn client() -> awc::Client {
+    awc::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .connector(awc::Connector::new().conn_keep_alive(Duration::from_secs(2)))
+        .finish()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| None).await
 }
@@ -167,9 +178,7 @@ async fn spawn_app_on(
     config.public_url = address.clone();
     let handle = app.handle();
     let task = actix_web::rt::spawn(app.run_until_stopped());
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .finish();
+    let client = client();
     TestApp {
         address,
         client,
@@ -189,9 +198,7 @@ const WAIT: Duration = Duration::from_secs(20);
 impl TestApp {
     /// A client of a server running in another process.
     pub fn external(address: String, database_url: String) -> TestApp {
-        let client = awc::Client::builder()
-            .timeout(std::time::Duration::from_secs(120))
-            .finish();
+        let client = client();
         let data_dir =
             std::env::temp_dir().join(format!("samkjop_data_{}", uuid::Uuid::new_v4().simple()));
         let url = database_url.clone();

@@ -21,6 +21,7 @@ mod lang;
 mod law;
 mod mandate_pages;
 mod municipalities;
+mod notices;
 mod operations;
 mod participation;
 mod procurements;

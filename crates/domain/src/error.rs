@@ -142,6 +142,20 @@ error_codes! {
     /// Disabling this admin would leave no enabled admin.
     LastAdmin = "last_admin", 409,
         "Den siste administratoren kan ikke deaktiveres" / "Cannot disable the last admin";
+    /// Only part I of the regulation applies: no notice is due (a
+    /// voluntary one is possible, but not generated here).
+    NoNoticeRequired = "no_notice_required", 409,
+        "Ingen kunngjøringsplikt" / "No notice required";
+    /// A buyer of the notice has no organisation number.
+    BuyerIdentifierMissing = "buyer_identifier_missing", 409,
+        "Oppdragsgiver mangler organisasjonsnummer" / "Buyer identifier missing";
+    /// A buyer of the notice lacks a contact detail the notice must give
+    /// (email address, telephone, postal code).
+    BuyerContactMissing = "buyer_contact_missing", 409,
+        "Oppdragsgiver mangler kontaktopplysninger" / "Buyer contact details missing";
+    /// The notice needs the tender plan (procedure, deadline, criteria).
+    TenderPlanMissing = "tender_plan_missing", 409,
+        "Konkurranseplanen mangler" / "Tender plan missing";
 
     // 410, 413, 415.
     /// A voting link works once.
@@ -168,6 +182,21 @@ error_codes! {
         "Tildeling mangler" / "Awards required";
     InvalidCapacityFactor = "invalid_capacity_factor", 422,
         "Ugyldig kapasitetsfaktor" / "Invalid capacity factor";
+    /// Award criteria that do not sum to 100, or an unnamed or unweighted one.
+    InvalidAwardCriteria = "invalid_award_criteria", 422, field = "award_criteria",
+        "Ugyldige tildelingskriterier" / "Invalid award criteria";
+    /// The climate criterion of the award criteria and the climate weight
+    /// of the sustainability settings disagree.
+    ClimateWeightMismatch = "climate_weight_mismatch", 422, field = "award_criteria",
+        "Klimakriteriet stemmer ikke med klimavekten" / "Climate criterion and climate weight differ";
+    InvalidProcedure = "invalid_procedure", 422, field = "procedure",
+        "Ugyldig prosedyre" / "Invalid procedure";
+    InvalidTenderDeadline = "invalid_tender_deadline", 422, field = "tender_deadline",
+        "Ugyldig tilbudsfrist" / "Invalid tender deadline";
+    InvalidDocumentsUrl = "invalid_documents_url", 422, field = "documents_url",
+        "Ugyldig adresse til konkurransedokumentene" / "Invalid documents URL";
+    InvalidMaxLots = "invalid_max_lots", 422, field = "max_lots_per_tenderer",
+        "Ugyldig største antall delkontrakter" / "Invalid maximum number of lots";
     InvalidCaseNumber = "invalid_case_number", 422, field = "case_number",
         "Ugyldig saksnummer" / "Invalid case number";
     InvalidChannel = "invalid_channel", 422,

@@ -31,6 +31,7 @@ pub mod split;
 pub mod strategy;
 pub mod summary;
 pub mod supplier;
+pub mod tender_plan;
 pub mod thresholds;
 
 pub use cpv::{Cpv, CpvPrefix};

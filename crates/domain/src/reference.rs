@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 const MUNICIPALITIES_CSV: &str = include_str!("../../../data/reference/kommuner_2024.csv");
 const COUNTIES_CSV: &str = include_str!("../../../data/reference/fylker_2024.csv");
 const CPV_CSV: &str = include_str!("../../../data/reference/cpv_2008_en_nb.csv");
+const NUTS_CSV: &str = include_str!("../../../data/reference/nuts_no_2024.csv");
 
 #[derive(Debug, Clone)]
 pub struct MunicipalityRecord {
@@ -43,6 +44,8 @@ pub struct Reference {
     county_index: HashMap<String, usize>,
     /// Keyed by the eight digits before the check digit.
     cpv: HashMap<String, CpvRecord>,
+    /// County number to its NUTS 2024 level-3 code (eForms `nuts-nor-lvl3`).
+    nuts3: HashMap<String, String>,
 }
 
 impl Reference {
@@ -58,6 +61,12 @@ impl Reference {
 
     pub fn cpv_by_digits(&self, eight_digits: &str) -> Option<&CpvRecord> {
         self.cpv.get(eight_digits)
+    }
+
+    /// The NUTS-3 region (NUTS 2024) of a county, as eForms writes a place
+    /// of performance.
+    pub fn nuts3(&self, county: &str) -> Option<&str> {
+        self.nuts3.get(county).map(String::as_str)
     }
 
     pub fn municipalities_in_county(
@@ -127,7 +136,12 @@ fn load() -> Reference {
             (r[1].to_string(), record)
         })
         .collect();
+    let nuts3 = rows(NUTS_CSV)
+        .filter(|r| !r[0].is_empty())
+        .map(|r| (r[0].to_string(), r[2].to_string()))
+        .collect();
     Reference {
+        nuts3,
         municipality_index: municipalities
             .iter()
             .enumerate()
@@ -153,6 +167,19 @@ fn rows(text: &'static str) -> impl Iterator<Item = csv::StringRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_county_has_its_nuts3_region() {
+        let r = reference();
+        for c in &r.counties {
+            assert!(
+                r.nuts3(&c.number).is_some_and(|n| n.starts_with("NO")),
+                "{}",
+                c.number
+            );
+        }
+        assert_eq!(r.nuts3("46"), Some("NO0A2"));
+    }
 
     #[test]
     fn has_the_357_municipalities_and_15_counties_of_2024() {

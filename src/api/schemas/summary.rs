@@ -31,6 +31,8 @@ pub struct Summary {
     pub total_max_contract_value_ore: i64,
     pub regime: RegimeSummary,
     pub small_lots: SmallLots,
+    /// How the competition will run (`PUT …/tender-plan`); null until set.
+    pub tender_plan: Option<crate::api::notices::TenderPlanView>,
 }
 
 #[derive(Serialize, ToSchema)]
