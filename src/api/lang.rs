@@ -159,6 +159,7 @@ mod tests {
             [
                 "get /api/v1/procurements/{id}/analysis",
                 "get /api/v1/procurements/{id}/compliance",
+                "get /api/v1/procurements/{id}/strategy-fit",
                 "get /api/v1/procurements/{id}/summary"
             ]
         );

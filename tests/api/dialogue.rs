@@ -36,6 +36,8 @@ fn org_number(prefix: u32) -> String {
     unreachable!()
 }
 
+// A supplier profile field by field reads best in the tests that call it.
+#[allow(clippy::too_many_arguments)]
 async fn supplier(
     app: &TestApp,
     n: u32,

@@ -391,6 +391,19 @@ fn show_a_summary(served: &mut Served) {
         "the fruit lot is small enough to show the small-lots list"
     );
     served.show("Summary", &summary);
+    // As the API serves it once a tender plan is set (read::summary adds it).
+    let mut with_plan = serde_json::to_value(&summary).expect("a summary serialises");
+    with_plan["tender_plan"] = json!({
+        "procedure": "open",
+        "tender_deadline": "2027-03-01T12:00:00Z",
+        "documents_url": "https://example.org/konkurranse/1",
+        "award_criteria": [
+            {"type": "price", "name": "Pris", "weight_percent": 70, "climate": false},
+            {"type": "quality", "name": "Klima og miljø", "weight_percent": 30, "climate": true}
+        ],
+        "max_lots_per_tenderer": 2
+    });
+    served.show("Summary", &with_plan);
     served.show(
         "Quorum",
         &Quorum {
