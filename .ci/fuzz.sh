@@ -88,6 +88,19 @@ inexpressible=(
   # A password change's current password must be the account's: a secret,
   # not a shape.
   wrong_password
+  # The tender plan: award criteria weights must sum to 100 and the climate
+  # criterion agree with the stored sustainability settings; the tender
+  # deadline must be in the future; at most as many lots per tenderer as the
+  # procurement has; the documents' address must be an http(s) web address
+  # with a host (beyond what `format: uri` says).
+  invalid_award_criteria climate_weight_mismatch invalid_tender_deadline
+  invalid_max_lots invalid_documents_url
+  # A consultation answer: a reason only with an answer that is not
+  # `can_bid`, and a proposed area inside the lot's stored area.
+  invalid_answer invalid_reason
+  # A strategy: the council reference's text rules and goals checked
+  # against each other.
+  invalid_strategy
 )
 export FUZZ_INEXPRESSIBLE_422="${inexpressible[*]}" SCHEMATHESIS_HOOKS="$PWD/.ci/fuzz_hooks.py"
 
