@@ -257,6 +257,21 @@ fn leaf(w: &mut W, name: &str, attrs: &[(&str, &str)], text: &str) -> R {
     Ok(())
 }
 
+/// One `cac:TendererQualificationRequest` naming where a kind of requirement
+/// (`list`: exclusion grounds, selection criteria, reserved procurement) is set out.
+fn tenderer_requirement(w: &mut W, list: &str, code: &str) -> R {
+    node(w, "cac:TendererQualificationRequest", &[], |w| {
+        node(w, "cac:SpecificTendererRequirement", &[], |w| {
+            leaf(
+                w,
+                "cbc:TendererRequirementTypeCode",
+                &[("listName", list)],
+                code,
+            )
+        })
+    })
+}
+
 fn node(w: &mut W, name: &str, attrs: &[(&str, &str)], inner: impl FnOnce(&mut W) -> R) -> R {
     w.create_element(name)
         .with_attributes(attrs.iter().copied())
@@ -475,16 +490,7 @@ fn write(
                     )
                 })?;
             }
-            node(w, "cac:TendererQualificationRequest", &[], |w| {
-                node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                    leaf(
-                        w,
-                        "cbc:TendererRequirementTypeCode",
-                        &[("listName", "exclusion-grounds-source")],
-                        "epo-procurement-document",
-                    )
-                })
-            })?;
+            tenderer_requirement(w, "exclusion-grounds-source", "epo-procurement-document")?;
             if a.lots.len() > 1 {
                 node(w, "cac:LotDistribution", &[], |w| {
                     if let Some(max) = plan.max_lots_per_tenderer {
@@ -597,26 +603,12 @@ fn write(
                             })
                         })
                     })?;
-                    node(w, "cac:TendererQualificationRequest", &[], |w| {
-                        node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                            leaf(
-                                w,
-                                "cbc:TendererRequirementTypeCode",
-                                &[("listName", "reserved-procurement")],
-                                "none",
-                            )
-                        })
-                    })?;
-                    node(w, "cac:TendererQualificationRequest", &[], |w| {
-                        node(w, "cac:SpecificTendererRequirement", &[], |w| {
-                            leaf(
-                                w,
-                                "cbc:TendererRequirementTypeCode",
-                                &[("listName", "selection-criteria-source")],
-                                "epo-procurement-document",
-                            )
-                        })
-                    })?;
+                    tenderer_requirement(w, "reserved-procurement", "none")?;
+                    tenderer_requirement(
+                        w,
+                        "selection-criteria-source",
+                        "epo-procurement-document",
+                    )?;
                     node(w, "cac:ContractExecutionRequirement", &[], |w| {
                         leaf(
                             w,

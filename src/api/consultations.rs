@@ -516,20 +516,26 @@ pub async fn consultation_report_csv(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let report = read_report(&state, caller, id.clone()).await?;
-    let mut out = b"\xef\xbb\xbf".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        w.write_record(REPORT_COLUMNS).map_err(AppError::internal)?;
-        let three =
-            |k: &KindCounts| [k.can_bid, k.could_bid_if_split, k.cannot_bid].map(|n| n.to_string());
-        for lot in &report.lots {
-            let mut record = vec![
-                lot.lot_id.clone(),
-                crate::read::volumes::spreadsheet_text(&lot.title),
-            ];
+    let out = crate::read::volumes::spreadsheet(&REPORT_COLUMNS, &report_rows(&report))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"markedsdialog-{id}.csv\""),
+        ))
+        .body(out))
+}
+
+/// One row per lot, in the order of `REPORT_COLUMNS`.
+fn report_rows(report: &flow::Report) -> Vec<Vec<String>> {
+    use crate::read::volumes::spreadsheet_text;
+    let three =
+        |k: &KindCounts| [k.can_bid, k.could_bid_if_split, k.cannot_bid].map(|n| n.to_string());
+    report
+        .lots
+        .iter()
+        .map(|lot| {
+            let mut record = vec![lot.lot_id.clone(), spreadsheet_text(&lot.title)];
             for k in [
                 &lot.answers,
                 &lot.smes,
@@ -550,20 +556,10 @@ pub async fn consultation_report_csv(
                     .collect::<Vec<_>>()
                     .join(" | "),
             );
-            record.push(crate::read::volumes::spreadsheet_text(
-                &lot.comments.join(" | "),
-            ));
-            w.write_record(&record).map_err(AppError::internal)?;
-        }
-        w.flush().map_err(AppError::internal)?;
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"markedsdialog-{id}.csv\""),
-        ))
-        .body(out))
+            record.push(spreadsheet_text(&lot.comments.join(" | ")));
+            record
+        })
+        .collect()
 }
 
 #[derive(Deserialize, ToSchema)]

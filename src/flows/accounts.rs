@@ -187,7 +187,11 @@ pub async fn admit(
     let organization_id = organization_id
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    check_role_links(role, organization_id.as_deref(), municipality.as_ref())?;
+    crate::domain::role::check_links(role, organization_id.is_some(), municipality.is_some())
+        .map_err(|(field, e)| match field {
+            Some(field) => AppError::from(e).on_field(field),
+            None => AppError::from(e),
+        })?;
     let password_hash = password::hash_in_turn(password)
         .await
         .map_err(AppError::internal)?;
@@ -198,44 +202,4 @@ pub async fn admit(
         organization_id,
         municipality,
     })
-}
-
-/// Which links each role must, and must not, have.
-fn check_role_links(
-    role: Role,
-    organization: Option<&str>,
-    municipality: Option<&ParticipantNumber>,
-) -> AppResult<()> {
-    match (role, organization, municipality) {
-        (Role::Admin, None, None) => Ok(()),
-        (Role::Admin, _, _) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "an admin belongs to no organisation or municipality",
-        )),
-        (Role::Coordinator, Some(_), None) | (Role::Coordinator, None, Some(_)) => Ok(()),
-        (Role::Coordinator, Some(_), Some(_)) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "a coordinator works for a procurement office or for a host municipality, not both",
-        )),
-        (Role::Coordinator, None, None) => Err(AppError::new(
-            ErrorCode::OrganizationRequired,
-            "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
-        )
-        .on_field("organization_id")),
-        (Role::Municipality, None, Some(_)) => Ok(()),
-        (Role::Municipality, Some(_), _) => Err(AppError::new(
-            ErrorCode::InvalidRoleLinks,
-            "a municipality user belongs to a municipality, not an organisation",
-        )),
-        (Role::Municipality, None, None) => Err(AppError::new(
-            ErrorCode::MunicipalityRequired,
-            "a municipality user needs municipality (a kommunenummer)",
-        )
-        .on_field("municipality")),
-        (Role::Supplier, _, _) => Err(AppError::new(
-            ErrorCode::InvalidRole,
-            "suppliers register themselves at POST /api/v1/suppliers",
-        )
-        .on_field("role")),
-    }
 }

@@ -107,6 +107,25 @@ pub fn subscription_of(
     })
 }
 
+/// A stored subscription (or the one proposed from a profile) as the domain
+/// matches it; `None` when a stored prefix or area no longer parses (a
+/// reference list changed), which then matches nothing.
+pub fn matching(
+    supplier_id: &str,
+    cpv_prefixes: &[String],
+    areas: &[String],
+) -> Option<dialogue::Subscription> {
+    Some(dialogue::Subscription {
+        supplier_id: supplier_id.to_string(),
+        cpv_prefixes: cpv_prefixes
+            .iter()
+            .map(|p| CpvPrefix::parse(p))
+            .collect::<Result<_, _>>()
+            .ok()?,
+        areas: ServiceArea::parse(areas).ok()?,
+    })
+}
+
 /// Saves the subscription; it sends again if it had been stopped.
 pub fn subscribe(
     conn: &mut AnyConnection,
@@ -194,18 +213,7 @@ pub fn alert_subscribers(
     let rows = consultations::active_with_address(conn)?;
     let subs: Vec<dialogue::Subscription> = rows
         .iter()
-        .filter_map(|(s, _)| {
-            Some(dialogue::Subscription {
-                supplier_id: s.supplier_id.clone(),
-                cpv_prefixes: s
-                    .cpv_prefixes
-                    .iter()
-                    .map(|p| CpvPrefix::parse(p))
-                    .collect::<Result<_, _>>()
-                    .ok()?,
-                areas: ServiceArea::parse(&s.areas).ok()?,
-            })
-        })
+        .filter_map(|(s, _)| matching(&s.supplier_id, &s.cpv_prefixes, &s.areas))
         .collect();
     let lots = scopes(aggregate);
     let lot_scopes: Vec<LotScope> = lots.iter().map(|(_, s)| s.clone()).collect();

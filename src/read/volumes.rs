@@ -23,13 +23,8 @@ pub const VOLUME_COLUMNS: [&str; 11] = [
 /// division, so no rounding): the rows of a lot add up to the summary's
 /// `annual_quantity`, `max_annual_quantity` and `annual_value_ore`.
 pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
-    let mut out = b"\xef\xbb\xbf".to_vec();
+    let mut rows = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        w.write_record(VOLUME_COLUMNS).map_err(AppError::internal)?;
         let joined: Vec<&str> = aggregate.joined().collect();
         for lot in &aggregate.lots {
             let area = &lot.area;
@@ -42,7 +37,7 @@ pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
                 let annual = line.as_ref().map_or(0, |v| v.annual_quantity);
                 let max = line.as_ref().map_or(0, |v| v.effective_max());
                 let price = lot.unit_price_ore;
-                w.write_record([
+                rows.push(vec![
                     lot.id.clone(),
                     spreadsheet_text(&lot.title),
                     lot.cpv.clone(),
@@ -54,9 +49,27 @@ pub fn volume_table(aggregate: &Aggregate) -> AppResult<Vec<u8>> {
                     max.to_string(),
                     times(annual, price)?.get().to_string(),
                     times(max, price)?.get().to_string(),
-                ])
-                .map_err(AppError::internal)?;
+                ]);
             }
+        }
+    }
+    spreadsheet(&VOLUME_COLUMNS, &rows)
+}
+
+/// CSV as Norwegian spreadsheets open it: UTF-8 with a byte order mark, `;`
+/// between cells and CRLF between lines; a header line, then `rows`. Text
+/// that could run as a formula is the caller's to pass through
+/// `spreadsheet_text`.
+pub fn spreadsheet(columns: &[&str], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
+    let mut out = b"\xef\xbb\xbf".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(columns).map_err(AppError::internal)?;
+        for row in rows {
+            w.write_record(row).map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
     }

@@ -105,23 +105,12 @@ async fn lot_table_of(
         .and_then(|s| s.person.supplier);
     let subscription = match supplier {
         Some(supplier) => {
+            let id = supplier.clone();
             let s = state
                 .db
-                .read(move |c| crate::flows::consultation::subscription_of(c, &supplier))
+                .read(move |c| crate::flows::consultation::subscription_of(c, &id))
                 .await?;
-            let prefixes: Result<Vec<_>, _> = s
-                .cpv_prefixes
-                .iter()
-                .map(|p| crate::domain::CpvPrefix::parse(p))
-                .collect();
-            match (prefixes, crate::domain::ServiceArea::parse(&s.areas)) {
-                (Ok(cpv_prefixes), Ok(areas)) => Some(crate::domain::consultation::Subscription {
-                    supplier_id: String::new(),
-                    cpv_prefixes,
-                    areas,
-                }),
-                _ => None,
-            }
+            crate::flows::consultation::matching(&supplier, &s.cpv_prefixes, &s.areas)
         }
         None => None,
     };

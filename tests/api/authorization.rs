@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use awc::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{org_number, spawn_app, TestApp, PASSWORD};
 use crate::procurements::{
     add_lot, days_from_today, in_future, mandate, municipality_user, office, open, propose, Office,
 };
@@ -20,28 +20,6 @@ const ROLES: [&str; 7] = [
     "uninvited",
     "supplier",
 ];
-
-/// A valid organisation number from eight digits (MOD11; procurement-rules.md §8).
-fn org_number(prefix: u32) -> String {
-    for base in prefix.. {
-        let digits: Vec<u32> = format!("{base:08}")
-            .chars()
-            .filter_map(|c| c.to_digit(10))
-            .collect();
-        let sum: u32 = [3, 2, 7, 6, 5, 4, 3, 2]
-            .iter()
-            .zip(&digits)
-            .map(|(w, d)| w * d)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => continue,
-            c => c,
-        };
-        return format!("{base:08}{check}");
-    }
-    unreachable!()
-}
 
 struct Row {
     method: Method,

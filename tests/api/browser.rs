@@ -489,6 +489,23 @@ mod workspace {
         }
     }
 
+    /// Types a proposal's title and CPV into the draft form, with a start
+    /// in 200 days, answers due in 30 and a contract of 24 months.
+    async fn fill_proposal(browser: &Browser, title: &str, cpv: &str) {
+        browser.type_into("#title", title).await;
+        browser.type_into("#cpv", cpv).await;
+        browser
+            .set_value("#contract_start", &days_from_today(200))
+            .await;
+        let deadline = (chrono::Utc::now() + chrono::Duration::days(30))
+            .format("%Y-%m-%dT12:00")
+            .to_string();
+        browser
+            .set_value("#participation_deadline", &deadline)
+            .await;
+        browser.type_into("#duration_months", "24").await;
+    }
+
     async fn log_in(browser: &Browser, address: &str, email: &str) {
         browser.open(&format!("{address}/app/login")).await;
         browser.text_with("Logg inn").await;
@@ -558,18 +575,7 @@ mod workspace {
         browser.click("a[href='/app/procurements/new']").await;
         browser.text_with("Foreslå en felles anskaffelse").await;
         check(&browser, axe, "draft-form", &mut broken).await;
-        browser.type_into("#title", "Skolemat i Nordhordland").await;
-        browser.type_into("#cpv", "55524000-8").await;
-        browser
-            .set_value("#contract_start", &days_from_today(200))
-            .await;
-        let deadline = (chrono::Utc::now() + chrono::Duration::days(30))
-            .format("%Y-%m-%dT12:00")
-            .to_string();
-        browser
-            .set_value("#participation_deadline", &deadline)
-            .await;
-        browser.type_into("#duration_months", "24").await;
+        fill_proposal(&browser, "Skolemat i Nordhordland", "55524000-8").await;
         browser
             .click("details:has(input[value='4601']) summary")
             .await;
@@ -719,20 +725,7 @@ mod workspace {
         browser.text_with("Mine anskaffelser").await;
         browser.click("a[href='/app/procurements/new']").await;
         browser.text_with("Foreslå en felles anskaffelse").await;
-        browser
-            .type_into("#title", "Skolemat i Vestland og Rogaland")
-            .await;
-        browser.type_into("#cpv", "55524000-9").await;
-        browser
-            .set_value("#contract_start", &days_from_today(200))
-            .await;
-        let deadline = (chrono::Utc::now() + chrono::Duration::days(30))
-            .format("%Y-%m-%dT12:00")
-            .to_string();
-        browser
-            .set_value("#participation_deadline", &deadline)
-            .await;
-        browser.type_into("#duration_months", "24").await;
+        fill_proposal(&browser, "Skolemat i Vestland og Rogaland", "55524000-9").await;
         for number in ["1103", "4601", "4631"] {
             browser
                 .run(&format!(

@@ -7,34 +7,12 @@ use awc::http::{Method, StatusCode};
 use mail_parser::MessageParser;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, TestApp, PASSWORD};
+use crate::helpers::{org_number, spawn_app, spawn_app_with, TestApp, PASSWORD};
 use crate::procurements::{
     add_lot, days_from_today, in_future, join, mandate, municipality_user, office, open, propose,
     Office,
 };
 use crate::smtp_server::SmtpServer;
-
-/// A valid organisation number from eight digits (MOD11).
-fn org_number(prefix: u32) -> String {
-    for base in prefix.. {
-        let digits: Vec<u32> = format!("{base:08}")
-            .chars()
-            .filter_map(|c| c.to_digit(10))
-            .collect();
-        let sum: u32 = [3, 2, 7, 6, 5, 4, 3, 2]
-            .iter()
-            .zip(&digits)
-            .map(|(w, d)| w * d)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => continue,
-            c => c,
-        };
-        return format!("{base:08}{check}");
-    }
-    unreachable!()
-}
 
 // A supplier profile field by field reads best in the tests that call it.
 #[allow(clippy::too_many_arguments)]

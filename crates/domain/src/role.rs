@@ -19,3 +19,100 @@ crate::code_enum! {
     }
     invalid = InvalidKind, "an organisation kind: use procurement_office";
 }
+
+/// Which links each role must, and must not, have: an admin none; a
+/// coordinator a procurement office or a host municipality, not both; a
+/// municipality user its municipality and no office. Suppliers register
+/// themselves. A refusal names the request field to blame where one is
+/// missing or wrong on its own.
+pub fn check_links(
+    role: Role,
+    organization: bool,
+    municipality: bool,
+) -> Result<(), (Option<&'static str>, crate::Invalid)> {
+    use crate::{ErrorCode, Invalid};
+    let refuse = |field, code, message: &str| Err((field, Invalid::new(code, message)));
+    match (role, organization, municipality) {
+        (Role::Admin, false, false) => Ok(()),
+        (Role::Admin, _, _) => refuse(
+            None,
+            ErrorCode::InvalidRoleLinks,
+            "an admin belongs to no organisation or municipality",
+        ),
+        (Role::Coordinator, true, false) | (Role::Coordinator, false, true) => Ok(()),
+        (Role::Coordinator, true, true) => refuse(
+            None,
+            ErrorCode::InvalidRoleLinks,
+            "a coordinator works for a procurement office or for a host municipality, not both",
+        ),
+        (Role::Coordinator, false, false) => refuse(
+            Some("organization_id"),
+            ErrorCode::OrganizationRequired,
+            "a coordinator needs organization_id (a procurement office) or municipality (a host municipality)",
+        ),
+        (Role::Municipality, false, true) => Ok(()),
+        (Role::Municipality, true, _) => refuse(
+            None,
+            ErrorCode::InvalidRoleLinks,
+            "a municipality user belongs to a municipality, not an organisation",
+        ),
+        (Role::Municipality, false, false) => refuse(
+            Some("municipality"),
+            ErrorCode::MunicipalityRequired,
+            "a municipality user needs municipality (a kommunenummer)",
+        ),
+        (Role::Supplier, _, _) => refuse(
+            Some("role"),
+            ErrorCode::InvalidRole,
+            "suppliers register themselves at POST /api/v1/suppliers",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    fn code(role: Role, organization: bool, municipality: bool) -> Option<ErrorCode> {
+        check_links(role, organization, municipality)
+            .err()
+            .map(|(_, e)| e.code)
+    }
+
+    #[test]
+    fn each_role_has_the_links_it_needs_and_no_others() {
+        assert_eq!(code(Role::Admin, false, false), None);
+        assert_eq!(
+            code(Role::Admin, false, true),
+            Some(ErrorCode::InvalidRoleLinks)
+        );
+        assert_eq!(code(Role::Coordinator, true, false), None);
+        assert_eq!(
+            code(Role::Coordinator, false, true),
+            None,
+            "a host municipality"
+        );
+        assert_eq!(
+            code(Role::Coordinator, true, true),
+            Some(ErrorCode::InvalidRoleLinks)
+        );
+        assert_eq!(
+            code(Role::Coordinator, false, false),
+            Some(ErrorCode::OrganizationRequired)
+        );
+        assert_eq!(code(Role::Municipality, false, true), None);
+        assert_eq!(
+            code(Role::Municipality, true, true),
+            Some(ErrorCode::InvalidRoleLinks)
+        );
+        assert_eq!(
+            code(Role::Municipality, false, false),
+            Some(ErrorCode::MunicipalityRequired)
+        );
+        assert_eq!(
+            code(Role::Supplier, false, false),
+            Some(ErrorCode::InvalidRole)
+        );
+    }
+}

@@ -452,25 +452,12 @@ pub async fn justify(state: State, posted: Posted, id: web::Path<String>) -> Htt
     let id = id.into_inner();
     let check = fields.get("check").to_string();
     let text = fields.get("text").to_string();
-    let person = session.person.clone();
     let config = state.config.clone();
-    let clock = state.clock.clone();
     let (target, c2, t2) = (id.clone(), check.clone(), text.clone());
-    let outcome = state
-        .db
-        .write(move |c| {
-            compliance::justify(
-                c,
-                &target,
-                &c2,
-                &t2,
-                &config.clauses,
-                person.who(),
-                &person.actor(),
-                clock.now(),
-            )
-        })
-        .await;
+    let outcome = super::write_as(&state, &session.person, move |c, who, actor, now| {
+        compliance::justify(c, &target, &c2, &t2, &config.clauses, who, actor, now)
+    })
+    .await;
     match outcome {
         Ok(_) => see_other(&format!("/app/procurements/{id}/compliance")),
         Err(e) if e.status().is_client_error() => {
@@ -580,24 +567,12 @@ pub async fn award(state: State, posted: Posted, id: web::Path<String>) -> HttpR
             award_page(&session, &aggregate, &typed, &errors),
         );
     }
-    let person = session.person.clone();
     let config = state.config.clone();
-    let clock = state.clock.clone();
     let target = id.clone();
-    let outcome = state
-        .db
-        .write(move |c| {
-            follow_up::award(
-                c,
-                &target,
-                &lines,
-                &config.clauses,
-                person.who(),
-                &person.actor(),
-                clock.now(),
-            )
-        })
-        .await;
+    let outcome = super::write_as(&state, &session.person, move |c, who, actor, now| {
+        follow_up::award(c, &target, &lines, &config.clauses, who, actor, now)
+    })
+    .await;
     match outcome {
         Ok(_) => see_other(&format!("/app/procurements/{id}/follow-up?ok=tildelt")),
         Err(e) if e.status().is_client_error() => {
@@ -863,25 +838,12 @@ pub async fn record(
         )
         .await;
     };
-    let person = session.person.clone();
-    let clock = state.clock.clone();
     let (target, cp, n2) = (id.clone(), checkpoint_id.clone(), note.clone());
-    let outcome = state
-        .db
-        .write(move |c| {
-            let note = (!n2.trim().is_empty()).then_some(n2.as_str());
-            follow_up::record(
-                c,
-                &target,
-                &cp,
-                result,
-                note,
-                person.who(),
-                &person.actor(),
-                clock.now(),
-            )
-        })
-        .await;
+    let outcome = super::write_as(&state, &session.person, move |c, who, actor, now| {
+        let note = (!n2.trim().is_empty()).then_some(n2.as_str());
+        follow_up::record(c, &target, &cp, result, note, who, actor, now)
+    })
+    .await;
     match outcome {
         Ok(_) => see_other(&format!("/app/procurements/{id}/follow-up")),
         Err(e) if e.status().is_client_error() => {

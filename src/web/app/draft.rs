@@ -461,23 +461,12 @@ pub async fn add_lot(state: State, posted: Posted, id: web::Path<String>) -> Htt
     let outcome = match draft {
         None => None,
         Some(draft) => {
-            let person = session.person.clone();
-            let clock = state.clock.clone();
             let target = id.clone();
             Some(
-                state
-                    .db
-                    .write(move |c| {
-                        lifecycle::add_lot(
-                            c,
-                            &target,
-                            &draft,
-                            person.who(),
-                            &person.actor(),
-                            clock.now(),
-                        )
-                    })
-                    .await,
+                super::write_as(&state, &session.person, move |c, who, actor, now| {
+                    lifecycle::add_lot(c, &target, &draft, who, actor, now)
+                })
+                .await,
             )
         }
     };

@@ -32,10 +32,13 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::csrf;
-use super::session::Session;
+use super::session::{Person, Session};
+use crate::db::AnyConnection;
+use crate::domain::access::Who;
 use crate::domain::contract::ProcurementStatus;
 use crate::domain::{ErrorCode, Lang, Role};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::state::State;
 
 /// The description of a procurement may hold 20 000 characters.
 const FORM_LIMIT_BYTES: usize = 256 * 1024;
@@ -435,4 +438,28 @@ mod tests {
             assert_eq!(parse_kroner(bad), None, "{bad}");
         }
     }
+}
+
+/// Runs one flow as the logged-in person (the role, office and municipality
+/// a token would carry, and their actor name for the audit trail) in one
+/// write transaction, judged by the app's clock when it reaches the
+/// database, as the API does for a token.
+pub(super) async fn write_as<T, F>(state: &State, person: &Person, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: for<'a> FnOnce(
+            &mut AnyConnection,
+            Who<'a>,
+            &str,
+            chrono::DateTime<chrono::Utc>,
+        ) -> AppResult<T>
+        + Send
+        + 'static,
+{
+    let person = person.clone();
+    let clock = state.clock.clone();
+    state
+        .db
+        .write(move |c| f(c, person.who(), &person.actor(), clock.now()))
+        .await
 }

@@ -537,13 +537,11 @@ where
         + 'static,
 {
     let session = posted.session;
-    let person = session.person.clone();
-    let clock = state.clock.clone();
     let target = id.clone();
-    let outcome = state
-        .db
-        .write(move |c| f(c, &target, person.who(), &person.actor(), clock.now()))
-        .await;
+    let outcome = super::write_as(state, &session.person, move |c, who, actor, now| {
+        f(c, &target, who, actor, now)
+    })
+    .await;
     match outcome {
         Ok(()) => see_other(&format!("/app/procurements/{id}?ok={done}")),
         Err(e) if e.status().is_client_error() => {
