@@ -424,22 +424,6 @@ pub fn parse_kroner(text: &str) -> Option<i64> {
     kroner.checked_mul(100)?.checked_add(ore)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_kroner;
-
-    #[test]
-    fn kroner_are_read_as_people_write_them() {
-        assert_eq!(parse_kroner("45"), Some(4500));
-        assert_eq!(parse_kroner("45,5"), Some(4550));
-        assert_eq!(parse_kroner("1 200,05"), Some(120_005));
-        assert_eq!(parse_kroner("kr 12.50"), Some(1250));
-        for bad in ["", "-3", "4,555", "abc", "1,2,3"] {
-            assert_eq!(parse_kroner(bad), None, "{bad}");
-        }
-    }
-}
-
 /// Runs one flow as the logged-in person (the role, office and municipality
 /// a token would carry, and their actor name for the audit trail) in one
 /// write transaction, judged by the app's clock when it reaches the
@@ -462,4 +446,20 @@ where
         .db
         .write(move |c| f(c, person.who(), &person.actor(), clock.now()))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_kroner;
+
+    #[test]
+    fn kroner_are_read_as_people_write_them() {
+        assert_eq!(parse_kroner("45"), Some(4500));
+        assert_eq!(parse_kroner("45,5"), Some(4550));
+        assert_eq!(parse_kroner("1 200,05"), Some(120_005));
+        assert_eq!(parse_kroner("kr 12.50"), Some(1250));
+        for bad in ["", "-3", "4,555", "abc", "1,2,3"] {
+            assert_eq!(parse_kroner(bad), None, "{bad}");
+        }
+    }
 }
