@@ -144,6 +144,7 @@ NGINX
 # Samkjøp again as a ratio to that.
 side_by_side() {
   local db="$1" name="$2" path="$3" coding accept
+  mkdir -p "$WORK/nginx/www"
   for coding in plain gzip br; do
     case "$coding" in
       plain) accept="identity" ;;

@@ -82,6 +82,7 @@ impl Application {
             clock,
             standings: Default::default(),
             register: Default::default(),
+            versions: Default::default(),
         });
         let keys = web::Data::new(keys);
         let throttle = web::Data::new(LoginThrottle::new(

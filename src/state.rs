@@ -18,6 +18,8 @@ pub struct AppState {
     pub standings: StandingCache,
     /// The supplier register as the analysis reads it, while it stands.
     pub register: crate::read::analysis::RegisterFacts,
+    /// The procurement versions the public reads check, read in batches.
+    pub versions: crate::read::versions::VersionReader,
 }
 
 pub type State = web::Data<AppState>;

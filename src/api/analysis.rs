@@ -6,17 +6,19 @@
 
 use actix_web::web;
 
-use super::lang::{Language, Localized};
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::lang::{mark, Language};
 use super::problem_docs::CALLER;
-use super::procurements::visible;
+use super::procurements::visible_procurement;
 use super::procurements::VISIBLE;
 use super::schemas;
 use super::State;
 use crate::auth::Caller;
-use crate::domain::analysis::Analysis;
 use crate::domain::codes;
 use crate::domain::ErrorCode;
 use crate::error::{AppResult, Problem};
+use crate::http_cache::{answer, Caching};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/procurements/{id}/analysis", web::get().to(analysis));
@@ -38,11 +40,20 @@ pub const ANALYSIS_ERRORS: &[ErrorCode] = codes![CALLER, VISIBLE, &[ErrorCode::V
               (status = 422, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn analysis(
     state: State,
+    req: HttpRequest,
     caller: Caller,
     Language(lang): Language,
     id: web::Path<String>,
-) -> AppResult<Localized<Analysis>> {
-    let (aggregate, _) = visible(&state, &caller, id.into_inner()).await?;
-    let answer = crate::read::analysis::analysis(&state, &aggregate, lang).await?;
-    Ok(Localized(lang, answer))
+) -> AppResult<HttpResponse> {
+    let (head, _) = visible_procurement(&state, &caller, id.into_inner()).await?;
+    let (version, body) = crate::read::analysis::analysis_json(&state, &head, lang).await?;
+    let mut res = answer(
+        req.headers(),
+        &version,
+        &body,
+        "application/json",
+        Caching::Private,
+    );
+    mark(res.headers_mut(), lang);
+    Ok(res)
 }

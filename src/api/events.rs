@@ -3,8 +3,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::problem_docs::CALLER;
-use super::procurements::visible_head;
 use super::procurements::VISIBLE;
+use super::procurements::{visible_head, visible_procurement};
 use super::{Json, Page, State};
 use crate::auth::Caller;
 use crate::db::events::{self, Event};
@@ -65,7 +65,7 @@ pub async fn list_events(
     page: web::Query<Page>,
 ) -> AppResult<Json<Vec<EventView>>> {
     let id = id.into_inner();
-    visible_head(&state, &caller, id.clone()).await?;
+    visible_procurement(&state, &caller, id.clone()).await?;
     let (limit, offset) = (page.limit(), page.offset());
     let list = state
         .db

@@ -67,6 +67,10 @@ pub async fn ocds_package(
     if let Some(body) = ocds_cache().get(&key, seq) {
         return Ok(package_answer(&req, seq, register, &body));
     }
+    let _turn = crate::read::cache::render_turn().await;
+    if let Some(body) = ocds_cache().get(&key, seq) {
+        return Ok(package_answer(&req, seq, register, &body));
+    }
     let (seq, plain) = render_package(&state, id).await?;
     let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
     ocds_cache().put(&key, seq, body.clone());

@@ -40,7 +40,11 @@ pub use crate::state::{AppState, State};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        // actix tries routes in order, each a regular expression: the reads
+        // suppliers poll come first (issue 14; the /public prefix is theirs
+        // alone, so the order changes no answer).
         web::scope("/api/v1")
+            .configure(public::routes)
             .configure(accounts::routes)
             .configure(admin::routes)
             .configure(registrations::routes)
@@ -56,7 +60,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(award::routes)
             .configure(analysis::routes)
             .configure(consultations::routes)
-            .configure(public::routes)
             .configure(participation::routes)
             .configure(events::routes)
             .configure(exports::routes)

@@ -254,7 +254,7 @@ impl From<&Aggregate> for ProcurementView {
     }
 }
 
-/// What `visible` and `visible_head` refuse with: a procurement the caller
+/// What `visible`, `visible_head` and `visible_procurement` refuse with: a procurement the caller
 /// may not see does not exist for them.
 pub const VISIBLE: &[ErrorCode] = &[ErrorCode::NotFound];
 
@@ -274,6 +274,25 @@ pub async fn visible(
         return Err(AppError::not_found("the procurement"));
     }
     Ok((aggregate, standing))
+}
+
+/// The procurement alone, if the caller may see it: the access check of
+/// calls that need neither its lots nor its participations.
+pub async fn visible_procurement(
+    state: &State,
+    caller: &Caller,
+    id: String,
+) -> AppResult<(procurements::Procurement, Standing)> {
+    let (procurement, invited) = state
+        .db
+        .read(move |c| procurements::find_with_invited(c, &id))
+        .await?
+        .ok_or_else(|| AppError::not_found("the procurement"))?;
+    let standing = lifecycle::standing_towards(&procurement, &invited, caller.who());
+    if !standing.may_read() {
+        return Err(AppError::not_found("the procurement"));
+    }
+    Ok((procurement, standing))
 }
 
 /// `visible` without the volume lines, for calls that do not add them up.
@@ -421,7 +440,7 @@ pub async fn update_procurement(
     body: Json<ProcurementUpdate>,
 ) -> AppResult<Json<ProcurementView>> {
     let id = id.into_inner();
-    visible_head(&state, &caller, id.clone()).await?;
+    visible_procurement(&state, &caller, id.clone()).await?;
     let u = body.0;
     let (c2, id2) = (caller.clone(), id.clone());
     let clock = state.clock.clone();
@@ -579,7 +598,7 @@ pub async fn change_lot(
     body: Json<LotUpdate>,
 ) -> AppResult<Json<LotView>> {
     let (id, lot_id) = path.into_inner();
-    visible_head(&state, &caller, id.clone()).await?;
+    visible_procurement(&state, &caller, id.clone()).await?;
     let u = body.0;
     let clock = state.clock.clone();
     let lot = state
@@ -626,7 +645,7 @@ pub async fn remove_lot(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, lot_id) = path.into_inner();
-    visible_head(&state, &caller, id.clone()).await?;
+    visible_procurement(&state, &caller, id.clone()).await?;
     let clock = state.clock.clone();
     state
         .db
@@ -906,11 +925,11 @@ pub async fn summary(
     query: web::Query<SummaryQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (head, _) = visible_head(&state, &caller, id.clone()).await?;
+    let (head, _) = visible_procurement(&state, &caller, id.clone()).await?;
     let (version, body) = summary_json(
         &state,
         &id,
-        head.procurement.event_seq,
+        head.event_seq,
         state.clock.now(),
         query.into_inner().on,
         lang,

@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::invitations::{invite_all, Links};
 use super::{locked, locked_head};
-use crate::db::procurements::{self, Aggregate, Lot, NewProcurement, ProcurementChange, Volume};
+use crate::db::procurements::{
+    self, Aggregate, Lot, NewProcurement, Procurement, ProcurementChange, Volume,
+};
 use crate::db::{events, new_id, AnyConnection};
 use crate::domain::access::{standing, Involved, Standing, Who};
 use crate::domain::clauses::ClauseLibrary;
@@ -20,13 +22,17 @@ use crate::error::{AppError, AppResult};
 
 /// The caller's standing towards a loaded procurement.
 pub fn standing_of(aggregate: &Aggregate, who: Who<'_>) -> Standing {
-    let invited = aggregate.invited();
+    standing_towards(&aggregate.procurement, &aggregate.invited(), who)
+}
+
+/// The caller's standing towards a procurement that invited `invited`.
+pub fn standing_towards(procurement: &Procurement, invited: &[String], who: Who<'_>) -> Standing {
     standing(
         who,
         Involved {
-            organization: aggregate.procurement.organization_id.as_deref(),
-            host_municipality: aggregate.procurement.host_municipality.as_deref(),
-            invited: &invited,
+            organization: procurement.organization_id.as_deref(),
+            host_municipality: procurement.host_municipality.as_deref(),
+            invited,
         },
     )
 }

@@ -7,7 +7,8 @@
 //! So an answer is rendered once and kept in a `RenderCache`, keyed by the
 //! procurement's id and its `event_seq`, which every change of the
 //! procurement increments (each change appends to its audit trail). A
-//! request costs one primary-key read of (status, event_seq); a changed
+//! request costs a read of (status, event_seq), batched with the others
+//! that arrive with it (`read::versions`); a changed
 //! procurement simply misses the cache. The key is the database's own
 //! counter, so several instances behind one load balancer never serve a
 //! stale answer, each keeping its own copy. Each answer is kept with its
@@ -79,6 +80,22 @@ impl RenderCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Renders one answer at a time per process, for every cache. A miss loads a
+/// whole procurement (35 700 volume lines at national scale) and compresses
+/// its answer, tens of megabytes of working memory with brotli's encoder; when
+/// a popular answer changes, every request that arrives before it is stored
+/// misses at once. Taking turns, the first renders and the others find its
+/// answer when their turn comes (they check the cache again), so a burst
+/// costs one render and the memory of one.
+pub async fn render_turn() -> tokio::sync::SemaphorePermit<'static> {
+    static TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    // The semaphore is never closed, so acquiring cannot fail.
+    match TURN.acquire().await {
+        Ok(permit) => permit,
+        Err(_) => unreachable!("the render turn is never closed"),
     }
 }
 

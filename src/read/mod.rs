@@ -8,4 +8,5 @@ pub mod notice;
 pub mod public;
 pub mod strategy;
 pub mod summary;
+pub mod versions;
 pub mod volumes;

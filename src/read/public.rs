@@ -34,12 +34,7 @@ fn is_public(status: ProcurementStatus) -> bool {
 
 /// The `event_seq` of a published (or awarded) procurement; 404 for any other.
 pub async fn published_version(state: &AppState, id: &str) -> AppResult<i64> {
-    let key = id.to_string();
-    match state
-        .db
-        .read(move |c| procurements::version(c, &key))
-        .await?
-    {
+    match state.versions.version(&state.db, id).await? {
         Some((status, seq)) if is_public(status) => Ok(seq),
         _ => Err(AppError::not_found("the procurement")),
     }
@@ -71,6 +66,10 @@ pub async fn rendered(
     render: impl FnOnce(&Aggregate, LotDivision) -> AppResult<Bytes>,
 ) -> AppResult<(i64, Arc<Encoded>)> {
     let seq = published_version(state, id).await?;
+    if let Some(body) = cache.get(id, seq) {
+        return Ok((seq, body));
+    }
+    let _turn = super::cache::render_turn().await;
     if let Some(body) = cache.get(id, seq) {
         return Ok((seq, body));
     }

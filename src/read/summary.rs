@@ -52,6 +52,10 @@ pub async fn summary_json(
     if let Some(body) = summary_cache().get(&key, event_seq) {
         return Ok((version, body));
     }
+    let _turn = super::cache::render_turn().await;
+    if let Some(body) = summary_cache().get(&key, event_seq) {
+        return Ok((version, body));
+    }
     let load_id = id.to_string();
     let (aggregate, plan) = state
         .db

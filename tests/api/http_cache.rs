@@ -65,14 +65,19 @@ async fn get(
 }
 
 /// The published reads: the lot division as JSON and as a page and the
-/// OCDS package (for anyone), and the summary (for the coordinator).
-fn reads(s: &Scenario) -> [(String, Option<String>); 4] {
+/// OCDS package (for anyone), and the summary and the analysis (for the
+/// coordinator).
+fn reads(s: &Scenario) -> [(String, Option<String>); 5] {
     [
         (format!("/api/v1/public/procurements/{}", s.id), None),
         (format!("/procurements/{}", s.id), None),
         (format!("/api/v1/procurements/{}/ocds", s.id), None),
         (
             format!("/api/v1/procurements/{}/summary", s.id),
+            Some(s.office.coordinator.clone()),
+        ),
+        (
+            format!("/api/v1/procurements/{}/analysis", s.id),
             Some(s.office.coordinator.clone()),
         ),
     ]
@@ -158,8 +163,9 @@ async fn an_etag_holds_while_the_procurement_stands_and_misses_after_a_change() 
         );
         assert_ne!(after.header("etag"), etag, "{path}");
         assert!(!after.body.is_empty(), "{path}");
-        if path.ends_with("/summary") || path.ends_with("/ocds") {
-            // These show the award.
+        if path.ends_with("/summary") || path.ends_with("/ocds") || path.ends_with("/analysis") {
+            // These show the award (the analysis: as an event of the
+            // procurement it renews the answer, whose numbers may stand).
             continue;
         }
         // The published numbers stand; the page and JSON are the same bytes
@@ -376,4 +382,52 @@ async fn a_change_through_one_instance_is_seen_at_once_by_another() {
     .await;
     assert_eq!(page_after.status, StatusCode::OK);
     assert_eq!(page_after.header("content-encoding"), "gzip");
+}
+
+/// Many suppliers polling at once: the reads that arrive together are
+/// checked against the database together (`read::versions`), and each must
+/// still get its own procurement's current state, never one read before it
+/// asked.
+#[actix_web::test]
+async fn many_reads_at_once_each_get_their_own_procurements_current_state() {
+    let app = spawn_app().await;
+    let s = published(&app, "Skolemat i Vestland og Rogaland").await;
+    import_register(&app, &s.office.admin).await;
+    let path = format!("/api/v1/public/procurements/{}", s.id);
+    let unknown = "/api/v1/public/procurements/00000000-0000-0000-0000-000000000000";
+    let tag = get(&app, &path, None, &[]).await.header("etag").to_string();
+
+    let burst = |expected: String| {
+        let (app, path) = (&app, &path);
+        futures_util::future::join_all((0..48).map(move |i| {
+            let expected = expected.clone();
+            async move {
+                if i % 3 == 2 {
+                    let r = get(app, unknown, None, &[]).await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "request {i}");
+                } else {
+                    let r = get(app, path, None, &[]).await;
+                    assert_eq!(r.status, StatusCode::OK, "request {i}");
+                    assert_eq!(r.header("etag"), expected, "request {i}");
+                    let body: serde_json::Value = serde_json::from_slice(&r.body).expect("JSON");
+                    assert_eq!(body["title"], "Skolemat i Vestland og Rogaland");
+                }
+            }
+        }))
+    };
+    burst(tag.clone()).await;
+
+    award(&app, &s).await;
+    // Every read that starts after the award sees it: the tag expected is
+    // the stored state's, not one any earlier read has seen.
+    let id = s.id.clone();
+    let (_, seq) = app
+        .db()
+        .read(move |c| samkjop::db::procurements::version(c, &id))
+        .await
+        .expect("the database")
+        .expect("the procurement");
+    let changed = format!("\"s{seq}\"");
+    assert_ne!(changed, tag);
+    burst(changed).await;
 }
