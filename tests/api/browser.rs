@@ -1066,7 +1066,11 @@ mod workspace {
         browser.text_with("Trekke tilbake vedtaket").await;
         check(&browser, axe, "mandate-revoke", &mut broken).await;
         browser.click("main form button[type=submit]").await;
-        let revoked = browser.text_with("er trukket tilbake.").await;
+        // The confirmation page itself says "… at vedtaket er trukket
+        // tilbake.": wait for the answer's own sentence.
+        let revoked = browser
+            .text_with("Vedtaket PS 8/2026 er trukket tilbake.")
+            .await;
         assert!(revoked.contains("Trukket tilbake "), "{revoked}");
         check(&browser, axe, "mandates-revoked", &mut broken).await;
         let api = app
