@@ -512,21 +512,12 @@ fn band_weights(section: &str) -> Result<Vec<i64>, String> {
 
 /// The nine digits with a valid MOD11 check digit, counting up from `from`.
 fn next_org_number(from: &mut u32) -> String {
-    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
     loop {
         let base = format!("{:08}", *from);
         *from += 1;
-        let sum: u32 = base
-            .bytes()
-            .zip(WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => continue,
-            c => c,
-        };
-        return format!("{base}{check}");
+        if let Some(number) = samkjop::domain::OrgNumber::completing(&base) {
+            return number.as_str().to_string();
+        }
     }
 }
 

@@ -72,24 +72,10 @@ impl Reply {
 /// A valid organisation number (MOD11, procurement-rules.md §8): the first
 /// from `prefix` (eight digits) upwards that has a check digit.
 pub fn org_number(prefix: u32) -> String {
-    for base in prefix.. {
-        let digits: Vec<u32> = format!("{base:08}")
-            .chars()
-            .filter_map(|c| c.to_digit(10))
-            .collect();
-        let sum: u32 = [3, 2, 7, 6, 5, 4, 3, 2]
-            .iter()
-            .zip(&digits)
-            .map(|(w, d)| w * d)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => continue,
-            c => c,
-        };
-        return format!("{base:08}{check}");
-    }
-    unreachable!()
+    (prefix..)
+        .find_map(|base| samkjop::domain::OrgNumber::completing(&format!("{base:08}")))
+        .map(|n| n.as_str().to_string())
+        .expect("one in eleven has no check digit, so one of the next few has")
 }
 
 pub fn fresh_database_url() -> (String, Option<std::path::PathBuf>) {

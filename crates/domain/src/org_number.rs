@@ -13,6 +13,20 @@ pub struct OrgNumber(String);
 
 const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
+/// MOD11 over eight ASCII digits; `None` where the remainder leaves no digit.
+fn check_digit(first_eight: &str) -> Option<u32> {
+    let sum: u32 = first_eight
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    match 11 - sum % 11 {
+        11 => Some(0),
+        10 => None,
+        c => Some(c),
+    }
+}
+
 impl OrgNumber {
     /// Accepts the nine digits, with the spaces people often write
     /// (`974 760 673`).
@@ -27,21 +41,25 @@ impl OrgNumber {
         if digits.len() != 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(invalid("it must be nine digits"));
         }
-        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
-        let sum: u32 = WEIGHTS.iter().zip(&d).map(|(w, x)| w * x).sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => {
-                return Err(invalid(
-                    "no valid check digit exists for these eight digits",
-                ))
-            }
-            c => c,
+        let Some(check) = check_digit(&digits[..8]) else {
+            return Err(invalid(
+                "no valid check digit exists for these eight digits",
+            ));
         };
-        if check != d[8] {
+        if char::from_digit(check, 10) != digits.chars().nth(8) {
             return Err(invalid("the check digit does not match"));
         }
         Ok(OrgNumber(digits))
+    }
+
+    /// The organisation number that eight digits make with their check
+    /// digit; `None` when they have none (or are not eight digits).
+    pub fn completing(first_eight: &str) -> Option<OrgNumber> {
+        if first_eight.len() != 8 || !first_eight.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let check = check_digit(first_eight)?;
+        Some(OrgNumber(format!("{first_eight}{check}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -107,5 +125,20 @@ mod tests {
         assert!(OrgNumber::parse("9747606733").is_err());
         assert!(OrgNumber::parse("").is_err());
         assert!(OrgNumber::parse("９７４７６０６７３").is_err());
+    }
+
+    #[test]
+    fn eight_digits_are_completed_with_their_check_digit() {
+        assert_eq!(
+            OrgNumber::completing("97476067").map(|n| n.as_str().to_string()),
+            Some("974760673".to_string())
+        );
+        assert_eq!(
+            OrgNumber::completing("10000004").map(|n| n.as_str().to_string()),
+            Some("100000040".to_string())
+        );
+        assert_eq!(OrgNumber::completing("00000006"), None, "no check digit");
+        assert_eq!(OrgNumber::completing("9747606"), None);
+        assert_eq!(OrgNumber::completing("9747606A"), None);
     }
 }

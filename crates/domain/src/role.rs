@@ -82,37 +82,26 @@ mod link_tests {
 
     #[test]
     fn each_role_has_the_links_it_needs_and_no_others() {
-        assert_eq!(code(Role::Admin, false, false), None);
-        assert_eq!(
-            code(Role::Admin, false, true),
-            Some(ErrorCode::InvalidRoleLinks)
-        );
-        assert_eq!(code(Role::Coordinator, true, false), None);
-        assert_eq!(
-            code(Role::Coordinator, false, true),
-            None,
-            "a host municipality"
-        );
-        assert_eq!(
-            code(Role::Coordinator, true, true),
-            Some(ErrorCode::InvalidRoleLinks)
-        );
-        assert_eq!(
-            code(Role::Coordinator, false, false),
-            Some(ErrorCode::OrganizationRequired)
-        );
-        assert_eq!(code(Role::Municipality, false, true), None);
-        assert_eq!(
-            code(Role::Municipality, true, true),
-            Some(ErrorCode::InvalidRoleLinks)
-        );
-        assert_eq!(
-            code(Role::Municipality, false, false),
-            Some(ErrorCode::MunicipalityRequired)
-        );
-        assert_eq!(
-            code(Role::Supplier, false, false),
-            Some(ErrorCode::InvalidRole)
-        );
+        use ErrorCode::*;
+        // (role, organisation, municipality) → the refusal, if any.
+        let cases = [
+            (Role::Admin, false, false, None),
+            (Role::Admin, false, true, Some(InvalidRoleLinks)),
+            (Role::Coordinator, true, false, None),
+            (Role::Coordinator, false, true, None), // a host municipality
+            (Role::Coordinator, true, true, Some(InvalidRoleLinks)),
+            (Role::Coordinator, false, false, Some(OrganizationRequired)),
+            (Role::Municipality, false, true, None),
+            (Role::Municipality, true, true, Some(InvalidRoleLinks)),
+            (Role::Municipality, false, false, Some(MunicipalityRequired)),
+            (Role::Supplier, false, false, Some(InvalidRole)),
+        ];
+        for (role, organization, municipality, expected) in cases {
+            assert_eq!(
+                code(role, organization, municipality),
+                expected,
+                "{role:?} with organisation {organization}, municipality {municipality}"
+            );
+        }
     }
 }
