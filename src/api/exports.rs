@@ -1,7 +1,7 @@
 //! Exports in open formats: a published procurement as OCDS for data users,
 //! and the volume table as CSV for the coordinator's spreadsheet.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
@@ -64,16 +64,9 @@ pub async fn ocds_package(
     };
     let key = format!("{id}@r{register}");
     // Only a published state is ever stored, and publication is never undone.
-    if let Some(body) = ocds_cache().get(&key, seq) {
-        return Ok(package_answer(&req, seq, register, &body));
-    }
-    let _turn = crate::read::cache::render_turn().await;
-    if let Some(body) = ocds_cache().get(&key, seq) {
-        return Ok(package_answer(&req, seq, register, &body));
-    }
-    let (seq, plain) = render_package(&state, id).await?;
-    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
-    ocds_cache().put(&key, seq, body.clone());
+    let (seq, body) = ocds_cache()
+        .get_or_render(&key, seq, || render_package(&state, id))
+        .await?;
     Ok(package_answer(&req, seq, register, &body))
 }
 

@@ -137,23 +137,20 @@ pub async fn analysis_json(
         lang.code()
     );
     let key = format!("{}@{version}", head.id);
-    if let Some(body) = analysis_cache().get(&key, head.event_seq) {
-        return Ok((version, body));
-    }
-    let _turn = super::cache::render_turn().await;
-    if let Some(body) = analysis_cache().get(&key, head.event_seq) {
-        return Ok((version, body));
-    }
-    let load_id = head.id.clone();
-    let aggregate = state
-        .db
-        .read(move |c| procurements::load(c, &load_id))
-        .await?
-        .ok_or_else(|| AppError::not_found("the procurement"))?;
-    let answer = analysis(state, &aggregate, lang).await?;
-    let plain = Bytes::from(serde_json::to_vec(&answer).map_err(AppError::internal)?);
-    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
-    analysis_cache().put(&key, head.event_seq, body.clone());
+    let (_, body) = analysis_cache()
+        .get_or_render(&key, head.event_seq, || async {
+            let load_id = head.id.clone();
+            let aggregate = state
+                .db
+                .read(move |c| procurements::load(c, &load_id))
+                .await?
+                .ok_or_else(|| AppError::not_found("the procurement"))?;
+            let answer = analysis(state, &aggregate, lang).await?;
+            let plain = Bytes::from(serde_json::to_vec(&answer).map_err(AppError::internal)?);
+            // Kept under the versions read before the data (see above).
+            Ok((head.event_seq, plain))
+        })
+        .await?;
     Ok((version, body))
 }
 

@@ -16,9 +16,13 @@
 //! stored, and the `event_seq` doubles as its `ETag`.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use actix_web::web::{self, Bytes};
+
+use crate::error::AppResult;
 use crate::http_cache::Encoded;
 
 /// Rendered answers of published procurements, valid for one `event_seq`.
@@ -74,6 +78,35 @@ impl RenderCache {
         }
     }
 
+    /// The answer stored for `key` at `seq`, or else the one `render`
+    /// makes: it answers the `event_seq` of the data it loaded (never older
+    /// than that data, so a change in between only costs the next request a
+    /// miss) and the plain bytes, which are compressed off the async workers
+    /// and stored under that seq. Renders take turns (`render_turn`); a
+    /// request whose answer another stored while it waited takes that one.
+    pub async fn get_or_render<Fut>(
+        &self,
+        key: &str,
+        seq: i64,
+        render: impl FnOnce() -> Fut,
+    ) -> AppResult<(i64, Arc<Encoded>)>
+    where
+        Fut: Future<Output = AppResult<(i64, Bytes)>>,
+    {
+        if let Some(body) = self.get(key, seq) {
+            return Ok((seq, body));
+        }
+        let _turn = render_turn().await;
+        if let Some(body) = self.get(key, seq) {
+            return Ok((seq, body));
+        }
+        let (seq, plain) = render().await?;
+        // Brotli of a national page takes tens of milliseconds.
+        let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
+        self.put(key, seq, body.clone());
+        Ok((seq, body))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.read().unwrap_or_else(|e| e.into_inner()).len()
     }
@@ -83,14 +116,15 @@ impl RenderCache {
     }
 }
 
-/// Renders one answer at a time per process, for every cache. A miss loads a
+/// Renders one answer at a time per process, for every cache
+/// (`RenderCache::get_or_render` takes the turn). A miss loads a
 /// whole procurement (35 700 volume lines at national scale) and compresses
 /// its answer, tens of megabytes of working memory with brotli's encoder; when
 /// a popular answer changes, every request that arrives before it is stored
 /// misses at once. Taking turns, the first renders and the others find its
 /// answer when their turn comes (they check the cache again), so a burst
 /// costs one render and the memory of one.
-pub async fn render_turn() -> tokio::sync::SemaphorePermit<'static> {
+async fn render_turn() -> tokio::sync::SemaphorePermit<'static> {
     static TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
     // The semaphore is never closed, so acquiring cannot fail.
     match TURN.acquire().await {

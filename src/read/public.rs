@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use std::sync::Arc;
 
-use actix_web::web::{self, Bytes};
+use actix_web::web::Bytes;
 
 use super::cache::RenderCache;
 use crate::db::procurements::{self, Aggregate};
@@ -66,23 +66,14 @@ pub async fn rendered(
     render: impl FnOnce(&Aggregate, LotDivision) -> AppResult<Bytes>,
 ) -> AppResult<(i64, Arc<Encoded>)> {
     let seq = published_version(state, id).await?;
-    if let Some(body) = cache.get(id, seq) {
-        return Ok((seq, body));
-    }
-    let _turn = super::cache::render_turn().await;
-    if let Some(body) = cache.get(id, seq) {
-        return Ok((seq, body));
-    }
-    let (aggregate, summary) = load_published(state, id).await?;
-    let division = division_of(&aggregate, &summary)?;
-    let plain = render(&aggregate, division)?;
-    // Brotli of a national page takes tens of milliseconds: off the async workers.
-    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
-    // Keyed by the seq the data was loaded with, which is never older than
-    // the data: a change in between only costs the next request a miss.
-    let seq = aggregate.procurement.event_seq;
-    cache.put(id, seq, body.clone());
-    Ok((seq, body))
+    cache
+        .get_or_render(id, seq, || async {
+            let (aggregate, summary) = load_published(state, id).await?;
+            let division = division_of(&aggregate, &summary)?;
+            let plain = render(&aggregate, division)?;
+            Ok((aggregate.procurement.event_seq, plain))
+        })
+        .await
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use actix_web::web::{self, Bytes};
+use actix_web::web::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::cache::RenderCache;
@@ -49,13 +49,28 @@ pub async fn summary_json(
             )
         }
     };
-    if let Some(body) = summary_cache().get(&key, event_seq) {
+    let (seq, body) = summary_cache()
+        .get_or_render(&key, event_seq, || render_summary(state, id, now, on, lang))
+        .await?;
+    if seq == event_seq {
         return Ok((version, body));
     }
-    let _turn = super::cache::render_turn().await;
-    if let Some(body) = summary_cache().get(&key, event_seq) {
-        return Ok((version, body));
-    }
+    // Rendered after a change the head did not see yet: named by its own seq.
+    let version = match on {
+        Some(day) => format!("s{seq}-on{day}-{}", lang.code()),
+        None => format!("s{seq}-{}-{}", oslo_date(now), lang.code()),
+    };
+    Ok((version, body))
+}
+
+/// The summary's bytes and the `event_seq` of the data they show.
+async fn render_summary(
+    state: &AppState,
+    id: &str,
+    now: DateTime<Utc>,
+    on: Option<NaiveDate>,
+    lang: Lang,
+) -> AppResult<(i64, Bytes)> {
     let load_id = id.to_string();
     let (aggregate, plan) = state
         .db
@@ -73,14 +88,5 @@ pub async fn summary_json(
     // moves event_seq and so renews the cached body.
     json["tender_plan"] = serde_json::to_value(&plan).map_err(AppError::internal)?;
     let plain = Bytes::from(serde_json::to_vec(&json).map_err(AppError::internal)?);
-    let body = Arc::new(web::block(move || Encoded::new(plain)).await?);
-    // Keyed (and named) by the seq the data was loaded with, which is never
-    // older than the data: a change in between only costs a miss.
-    let seq = aggregate.procurement.event_seq;
-    summary_cache().put(&key, seq, body.clone());
-    let version = match on {
-        Some(day) => format!("s{seq}-on{day}-{}", lang.code()),
-        None => format!("s{seq}-{}-{}", oslo_date(now), lang.code()),
-    };
-    Ok((version, body))
+    Ok((aggregate.procurement.event_seq, plain))
 }
